@@ -1,0 +1,18 @@
+// `npm run bench -- NAME`: runs one benchmark, or all of them with no name.
+
+import { run as staffImport } from './staff-import.js';
+
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  'staff-import': staffImport,
+};
+
+const name = process.argv[2];
+const chosen = name === undefined ? Object.keys(BENCHMARKS) : [name];
+for (const key of chosen) {
+  const bench = BENCHMARKS[key];
+  if (bench === undefined) {
+    console.error(`No benchmark called "${key}". Known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    process.exit(2);
+  }
+  await bench();
+}

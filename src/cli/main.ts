@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+// The `genomeg` command: serve, migrate, seed, staff import, users create.
+// Configuration comes from environment variables (src/config/env.ts); a wrong
+// value stops here with a message naming the variable.
+
+import { existsSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { NO_MIGRATIONS } from 'kysely';
+import { loadConfig, type Config } from '../config/env.js';
+import { isDomainError } from '../domain/errors.js';
+import { isRole, validateGrant, type RoleGrant } from '../domain/auth/index.js';
+import { organisationByCode } from '../domain/staff/index.js';
+import { isPostgresUrl, migrateToLatest, migratorFor, openDatabase, sqlitePath, type DatabaseHandle } from '../db/database.js';
+import { StaffStore } from '../db/stores/staff-store.js';
+import { UserStore } from '../db/stores/user-store.js';
+import { buildApp } from '../web/app.js';
+import { translator } from '../web/i18n.js';
+import { importStaffExtract } from '../services/staff-import.js';
+import { formatSignIns, seedDemo, type DemoSignIn } from '../seed/demo.js';
+import { hashPassword } from '../security/passwords.js';
+
+const USAGE = `Usage: genomeg <command> [options]
+
+Commands:
+  serve [--demo] [--reset]      Migrate, then start the web server on HOST:PORT.
+                                --demo fills an empty database with synthetic demo data
+                                and prints a sign-in for every role; --reset starts over.
+  migrate                       Bring the database schema up to date.
+  seed --demo                   Fill an empty database with the synthetic demo data.
+  staff import <file.csv> [--mode full|partial] [--dry-run] [--as-of YYYY-MM-DD] [--lang en|cy]
+                                Import an ESR staff extract; nothing is written if any row is invalid.
+  users create --email E --name N --role ROLE[:ORG] [--role ...]
+                                Create an account and print its one-time password.
+
+Environment: DATABASE_URL (default sqlite:data/genomeg.sqlite), HOST, PORT, LOG_LEVEL, ... (see README).`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+function signInsFile(config: Config): string | null {
+  return isPostgresUrl(config.DATABASE_URL) ? null : join(dirname(sqlitePath(config.DATABASE_URL)), 'demo-sign-ins.txt');
+}
+
+async function reset(config: Config): Promise<void> {
+  if (isPostgresUrl(config.DATABASE_URL)) {
+    const handle = openDatabase(config.DATABASE_URL);
+    const { error } = await migratorFor(handle).migrateTo(NO_MIGRATIONS);
+    await handle.close();
+    if (error !== undefined) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+  } else {
+    const path = sqlitePath(config.DATABASE_URL);
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+    const file = signInsFile(config);
+    if (file !== null) rmSync(file, { force: true });
+  }
+  process.stdout.write('Database reset.\n');
+}
+
+async function seedIfEmpty(handle: DatabaseHandle, config: Config): Promise<DemoSignIn[] | null> {
+  const users = UserStore.create(handle.db);
+  if ((await users.count()) > 0) return null;
+  process.stdout.write('Empty database: loading the synthetic demo data set…\n');
+  const result = await seedDemo({ users, staff: StaffStore.create(handle.db) });
+  process.stdout.write(`Loaded ${result.staff} synthetic staff across NHS Wales organisations.\n`);
+  const file = signInsFile(config);
+  if (file !== null) {
+    writeFileSync(file, JSON.stringify(result.signIns, null, 2));
+    chmodSync(file, 0o600);
+  }
+  return [...result.signIns];
+}
+
+function storedSignIns(config: Config): DemoSignIn[] | null {
+  const file = signInsFile(config);
+  if (file === null || !existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8')) as DemoSignIn[];
+}
+
+async function serve(config: Config, flags: { demo: boolean; reset: boolean }): Promise<void> {
+  if (flags.reset) await reset(config);
+  const handle = openDatabase(config.DATABASE_URL);
+  const { applied } = await migrateToLatest(handle);
+  if (applied.length > 0) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
+  const signIns = flags.demo ? (await seedIfEmpty(handle, config)) ?? storedSignIns(config) : null;
+  const app = await buildApp({ config, database: handle });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(() => handle.close()).then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', () => { shutdown('SIGINT'); });
+  process.once('SIGTERM', () => { shutdown('SIGTERM'); });
+
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;
+  process.stdout.write(`\nGenomeg is running at ${url} (database: ${handle.description})\n`);
+  if (signIns !== null) {
+    process.stdout.write(`\nDemo sign-ins (synthetic accounts; passwords made at first start):\n${formatSignIns(signIns)}\n\n`);
+  }
+}
+
+async function staffImport(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true,
+    options: { mode: { type: 'string', default: 'full' }, 'dry-run': { type: 'boolean', default: false }, 'as-of': { type: 'string' }, lang: { type: 'string', default: 'en' } },
+  });
+  const file = positionals[0];
+  if (file === undefined) fail('staff import: name the CSV file to import.');
+  if (values.mode !== 'full' && values.mode !== 'partial') fail(`staff import: --mode must be full or partial, not "${values.mode}".`);
+  let asOf: Date | undefined;
+  if (values['as-of'] !== undefined) {
+    asOf = new Date(`${values['as-of']}T12:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(values['as-of']) || Number.isNaN(asOf.getTime())) fail('staff import: --as-of must be a date like 2026-03-31.');
+  }
+  if (!existsSync(file)) fail(`staff import: no file at ${file}.`);
+  const t = translator(values.lang === 'cy' ? 'cy' : 'en');
+  const handle = openDatabase(config.DATABASE_URL);
+  try {
+    await migrateToLatest(handle);
+    const started = performance.now();
+    const outcome = await importStaffExtract(StaffStore.create(handle.db), {
+      text: readFileSync(file, 'utf8'), fileName: file, mode: values.mode, permittedOrganisations: 'all',
+      actorUserId: null, dryRun: values['dry-run'], ...(asOf === undefined ? {} : { asOf }),
+    });
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    for (const issue of outcome.read.issues) {
+      const where = `${file}:${issue.line}${issue.column === null ? '' : ` [${issue.column}]`}`;
+      const found = issue.value === null ? '' : ` (${issue.value})`;
+      process.stderr.write(`${where}: ${issue.severity}: ${t(`staffImport.issues.${issue.code}`)}${found}\n`);
+    }
+    if (outcome.status === 'rejected') {
+      process.stderr.write(`${t('staffImport.rejectedTitle')}: ${t('staffImport.problemCounts', { errors: outcome.read.errorCount, warnings: outcome.read.warningCount })}\n`);
+      return 1;
+    }
+    const s = outcome.summary;
+    process.stdout.write(`${outcome.status === 'checked' ? t('staffImport.checkedTitle') : t('staffImport.appliedTitle')}: ${t('staffImport.summary', { added: s.added, updated: s.updated, leavers: s.leavers, unchanged: s.unchanged })} (${outcome.read.rowCount} rows, ${seconds} s)\n`);
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function usersCreate(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', multiple: true, default: [] } } });
+  if (values.email === undefined || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) fail('users create: --email must be an email address.');
+  if (values.name === undefined || values.name.trim() === '') fail('users create: --name is required.');
+  const grants: RoleGrant[] = values.role.map((spec) => {
+    const [role = '', org] = spec.split(':');
+    if (!isRole(role)) fail(`users create: unknown role "${role}".`);
+    if (org !== undefined && organisationByCode(org) === undefined) fail(`users create: unknown organisation code "${org}".`);
+    const grant = { role, organisationCode: org ?? null };
+    if (!validateGrant(grant)) fail(`users create: role ${role} ${org === undefined ? 'needs an organisation (ROLE:ORG)' : 'is not held in one organisation'}.`);
+    return grant;
+  });
+  const handle = openDatabase(config.DATABASE_URL);
+  try {
+    await migrateToLatest(handle);
+    const password = randomBytes(15).toString('base64url');
+    const user = await UserStore.create(handle.db).create({ email: values.email, displayName: values.name.trim(), passwordHash: await hashPassword(password), grants }, null);
+    process.stdout.write(`Created ${user.email}. One-time password (shown once, not stored): ${password}\n`);
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'serve': {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean', default: false }, reset: { type: 'boolean', default: false } } });
+      await serve(config, { demo: values.demo, reset: values.reset });
+      return -1;
+    }
+    case 'migrate': {
+      const handle = openDatabase(config.DATABASE_URL);
+      const { applied } = await migrateToLatest(handle);
+      await handle.close();
+      process.stdout.write(applied.length === 0 ? 'Database is up to date.\n' : `Applied migrations: ${applied.join(', ')}\n`);
+      return 0;
+    }
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean', default: false } } });
+      if (!values.demo) fail('seed: say --demo to load the synthetic demo data set.');
+      const handle = openDatabase(config.DATABASE_URL);
+      await migrateToLatest(handle);
+      const signIns = await seedIfEmpty(handle, config);
+      await handle.close();
+      if (signIns === null) fail('seed: the database already has accounts; use `genomeg serve --demo --reset` to start over.');
+      process.stdout.write(`Demo sign-ins:\n${formatSignIns(signIns)}\n`);
+      return 0;
+    }
+    case 'staff': {
+      if (rest[0] !== 'import') fail('Usage: genomeg staff import <file.csv> [--mode full|partial] [--dry-run]');
+      return staffImport(config, rest.slice(1));
+    }
+    case 'users': {
+      if (rest[0] !== 'create') fail('Usage: genomeg users create --email E --name N --role ROLE[:ORG]');
+      return usersCreate(config, rest.slice(1));
+    }
+    default:
+      fail(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { if (code >= 0) process.exitCode = code; },
+  (error: unknown) => {
+    if (isDomainError(error) && error.code === 'GNM_CONFIG_INVALID') {
+      process.stderr.write(`Configuration is not valid:\n${error.details.map((d) => `  ${String(d)}`).join('\n')}\n`);
+    } else if (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    } else {
+      process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    }
+    process.exitCode = 2;
+  },
+);

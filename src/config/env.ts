@@ -1,0 +1,40 @@
+// Configuration from environment variables, validated once at start-up. A wrong
+// value stops the start with a message naming the variable and what is allowed.
+
+import { z } from 'zod';
+import { DomainError } from '../domain/errors.js';
+
+const booleanFlag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('localhost'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().regex(/^(sqlite:|file:|postgres(ql)?:\/\/)/, 'must start with sqlite:, file: or postgres://').default('sqlite:data/genomeg.sqlite'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_LIFETIME_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(8),
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGN_IN_WINDOW_MINUTES: z.coerce.number().min(1).max(24 * 60).default(15),
+  TRUST_PROXY: booleanFlag.default(false),
+  IMPORT_MAX_MEGABYTES: z.coerce.number().min(1).max(500).default(50),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof Config)[];
+
+/** Read and check the configuration; throws GNM_CONFIG_INVALID naming each bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of CONFIG_VARIABLES) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = issue.path.join('.');
+    return `${variable}=${JSON.stringify(input[variable] ?? '')}: ${issue.message}`;
+  });
+  throw new DomainError('GNM_CONFIG_INVALID', { problems: problems.join('; ') }, problems);
+}

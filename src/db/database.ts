@@ -1,0 +1,82 @@
+// Opening the database named by DATABASE_URL: SQLite (the embedded default) or
+// PostgreSQL (production). Everything past this file speaks Kysely and does not
+// know which one it has.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+import { SqliteValuesPlugin } from './sqlite-values-plugin.js';
+import { StaticMigrationProvider } from './migrations/index.js';
+import type { Engine } from './dialect.js';
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly engine: Engine;
+  /** PostgreSQL schema in use, when not the default. */
+  readonly schema?: string;
+  /** Where it is, with any password removed: safe to log. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL only: the schema to use (tests give each file its own). */
+  readonly schema?: string;
+  readonly poolSize?: number;
+}
+
+// Keep bigint counts and numeric values as JS numbers (counts stay well inside 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+export function sqlitePath(url: string): string {
+  return url.replace(/^sqlite:(\/\/)?/, '').replace(/^file:/, '');
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
+  if (isPostgresUrl(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', description: redactUrl(url), close: () => db.destroy(), ...(options.schema === undefined ? {} : { schema: options.schema }) };
+  }
+  const path = sqlitePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [new SqliteValuesPlugin()] });
+  return { db, engine: 'sqlite', description: `sqlite:${path}`, close: () => db.destroy() };
+}
+
+export interface MigrationReport {
+  readonly applied: readonly string[];
+}
+
+export function migratorFor(handle: DatabaseHandle): Migrator {
+  // Kysely looks for its own tables by name in every schema unless told which one.
+  return new Migrator({ db: handle.db, provider: new StaticMigrationProvider(), ...(handle.schema === undefined ? {} : { migrationTableSchema: handle.schema }) });
+}
+
+export async function migrateToLatest(handle: DatabaseHandle): Promise<MigrationReport> {
+  const migrator = migratorFor(handle);
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

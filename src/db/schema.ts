@@ -1,0 +1,111 @@
+// Row types: what the tables hold, as either dialect hands them back. Stores
+// turn these into domain types (dates and booleans included); nothing outside
+// src/db sees a row.
+
+import type { ColumnType, Generated } from 'kysely';
+
+/** timestamptz on PostgreSQL (a Date back), ISO text on SQLite (a string back). */
+export type Timestamp = ColumnType<Date | string, Date, Date>;
+export type NullableTimestamp = ColumnType<Date | string | null, Date | null, Date | null>;
+/** boolean on PostgreSQL, 0/1 on SQLite. */
+export type Bool = ColumnType<boolean | number, boolean, boolean>;
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  language: string;
+  staff_id: string | null;
+  active: Bool;
+  failed_sign_ins: number;
+  locked_until: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RoleGrantsTable {
+  id: string;
+  user_id: string;
+  role: string;
+  /** '' for national roles, so that the unique key works on both dialects. */
+  organisation_code: string;
+  granted_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie value; the value itself is never stored. */
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface SignInFailuresTable {
+  key: string;
+  window_start: Timestamp;
+  count: number;
+}
+
+export interface StaffTable {
+  id: string;
+  employee_number: string;
+  assignment_number: string;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  organisation_code: string;
+  staff_group_code: string;
+  job_role: string;
+  band_code: string;
+  wte: number;
+  assignment_start_date: string;
+  age_band: string;
+  line_manager_assignment_number: string | null;
+  active: Bool;
+  left_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface StaffImportsTable {
+  id: string;
+  organisation_codes: string;
+  mode: string;
+  file_name: string;
+  status: string;
+  row_count: number;
+  added: number;
+  updated: number;
+  leavers: number;
+  unchanged: number;
+  error_count: number;
+  warning_count: number;
+  imported_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor_user_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  organisation_code: string | null;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  role_grants: RoleGrantsTable;
+  sessions: SessionsTable;
+  sign_in_failures: SignInFailuresTable;
+  staff: StaffTable;
+  staff_imports: StaffImportsTable;
+  audit_events: AuditEventsTable;
+}

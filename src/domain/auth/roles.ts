@@ -1,0 +1,97 @@
+// Roles and what they allow. Pure: takes the roles a person holds and answers
+// whether an action is allowed, optionally within one organisation. Routes ask
+// here; they never test role names themselves.
+
+export const ROLES = [
+  'learner',
+  'line-manager',
+  'education-lead',
+  'workforce-planner',
+  'org-admin',
+  'platform-admin',
+] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/** Roles held within one organisation need an organisation code; the others are national. */
+export const ORGANISATION_SCOPED_ROLES: ReadonlySet<Role> = new Set<Role>(['line-manager', 'org-admin']);
+
+export interface RoleGrant {
+  readonly role: Role;
+  /** null for national roles; an NHS Wales organisation code for scoped ones. */
+  readonly organisationCode: string | null;
+}
+
+export const PERMISSIONS = [
+  'staff.read',
+  'staff.import',
+  'roles.manage',
+  'audit.read',
+  'team.read',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * Which roles carry a permission, and whether it is limited to the organisation
+ * the grant names ('scoped') or applies everywhere ('national').
+ */
+const MATRIX: Readonly<Record<Permission, Partial<Record<Role, 'scoped' | 'national'>>>> = {
+  'staff.read': { 'org-admin': 'scoped', 'platform-admin': 'national' },
+  'staff.import': { 'org-admin': 'scoped', 'platform-admin': 'national' },
+  'roles.manage': { 'org-admin': 'scoped', 'platform-admin': 'national' },
+  'audit.read': { 'platform-admin': 'national' },
+  'team.read': { 'line-manager': 'scoped' },
+};
+
+export interface Principal {
+  readonly userId: string;
+  readonly grants: readonly RoleGrant[];
+}
+
+/**
+ * Is the action allowed? Without an organisation code the question is "anywhere
+ * at all" (used to show a menu item); with one it is "in this organisation".
+ */
+export function can(principal: Principal, permission: Permission, organisationCode?: string): boolean {
+  const reach = MATRIX[permission];
+  return principal.grants.some((grant) => {
+    const kind = reach[grant.role];
+    if (kind === undefined) return false;
+    if (kind === 'national' || organisationCode === undefined) return true;
+    return grant.organisationCode === organisationCode;
+  });
+}
+
+/** The organisations in which a permission holds, or 'all'. */
+export function organisationsWhere(principal: Principal, permission: Permission): 'all' | readonly string[] {
+  const reach = MATRIX[permission];
+  const codes = new Set<string>();
+  for (const grant of principal.grants) {
+    const kind = reach[grant.role];
+    if (kind === 'national') return 'all';
+    if (kind === 'scoped' && grant.organisationCode !== null) codes.add(grant.organisationCode);
+  }
+  return [...codes].sort();
+}
+
+/**
+ * Which roles may this principal grant, and where? A platform administrator may
+ * grant any role anywhere; an organisation administrator may grant the
+ * non-administrative roles, and org-admin itself, only within their organisations.
+ */
+export function canGrant(principal: Principal, grant: RoleGrant): boolean {
+  if (principal.grants.some((g) => g.role === 'platform-admin')) return true;
+  if (grant.role === 'platform-admin' || grant.role === 'education-lead' || grant.role === 'workforce-planner') return false;
+  if (grant.organisationCode === null) return grant.role === 'learner' && organisationsWhere(principal, 'roles.manage').length > 0;
+  return can(principal, 'roles.manage', grant.organisationCode);
+}
+
+export function validateGrant(grant: RoleGrant): boolean {
+  const scoped = ORGANISATION_SCOPED_ROLES.has(grant.role);
+  return scoped ? grant.organisationCode !== null : grant.organisationCode === null;
+}

@@ -1,0 +1,5 @@
+export * from './age-band.js';
+export * from './csv.js';
+export * from './esr-extract.js';
+export * from './plan-import.js';
+export * from './reference-data.js';

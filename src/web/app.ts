@@ -1,0 +1,126 @@
+// The web application, built apart from listening so that tests can inject
+// requests. Shared infrastructure (language, sessions, form tokens, views,
+// errors) is installed once on the root; each capability's routes are an
+// encapsulated plugin.
+
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import type { Config } from '../config/env.js';
+import type { DatabaseHandle } from '../db/database.js';
+import { AuditStore } from '../db/stores/audit-store.js';
+import { SessionStore } from '../db/stores/session-store.js';
+import { SignInThrottle } from '../db/stores/sign-in-throttle.js';
+import { StaffStore } from '../db/stores/staff-store.js';
+import { UserStore } from '../db/stores/user-store.js';
+import { projectRoot } from './paths.js';
+import { installLanguage, rewriteLanguageUrl } from './plugins/language.js';
+import { installAuth } from './plugins/auth.js';
+import { installCsrf } from './plugins/csrf.js';
+import { createViewEnvironment, installViews } from './plugins/views.js';
+import { installErrorHandling } from './plugins/errors.js';
+import { publicRoutes } from './routes/public.js';
+import { signInRoutes } from './routes/sign-in.js';
+import { staffRoutes } from './routes/staff.js';
+import { adminRoutes } from './routes/admin.js';
+import { teamRoutes } from './routes/team.js';
+
+export interface Stores {
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly staff: StaffStore;
+  readonly audit: AuditStore;
+  readonly throttle: SignInThrottle;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    stores: Stores;
+    config: Config;
+    database: DatabaseHandle;
+  }
+}
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+  /** Pino logger options, or false for none (tests). */
+  readonly logger?: boolean | Record<string, unknown>;
+}
+
+export const REDACTED_PATHS = [
+  'req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]', '*.password', '*.passwordHash', '*.token',
+];
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database } = options;
+  const app = Fastify({
+    logger: options.logger === false ? false : {
+      level: config.LOG_LEVEL,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // Log the path without its query string: queries can hold search terms about people.
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
+      },
+      ...(typeof options.logger === 'object' ? options.logger : {}),
+    },
+    trustProxy: config.TRUST_PROXY,
+    rewriteUrl: rewriteLanguageUrl,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: config.NODE_ENV === 'test',
+    genReqId: () => crypto.randomUUID(),
+  });
+
+  const sessionLifetimeMs = config.SESSION_LIFETIME_HOURS * 3600 * 1000;
+  const stores: Stores = {
+    users: UserStore.create(database.db),
+    sessions: SessionStore.create(database.db, sessionLifetimeMs),
+    staff: StaffStore.create(database.db),
+    audit: AuditStore.create(database.db),
+    throttle: SignInThrottle.create(database.db, config.SIGN_IN_MAX_FAILURES, config.SIGN_IN_WINDOW_MINUTES * 60_000),
+  };
+  app.decorate('stores', stores);
+  app.decorate('config', config);
+  app.decorate('database', database);
+
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(multipart, { attachFieldsToBody: true, limits: { fileSize: config.IMPORT_MAX_MEGABYTES * 1024 * 1024, files: 1, fields: 20 } });
+
+  installLanguage(app);
+  installAuth(app, { sessions: stores.sessions, users: stores.users, sessionLifetimeMs });
+  installCsrf(app);
+  installViews(app, createViewEnvironment(config.NODE_ENV === 'production'));
+  installErrorHandling(app);
+
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header('Referrer-Policy', 'same-origin');
+    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "default-src 'self'; frame-ancestors 'none'");
+    done(null, payload);
+  });
+
+  await app.register(fastifyStatic, {
+    root: join(projectRoot, 'node_modules', 'nhsuk-frontend', 'dist', 'nhsuk'),
+    prefix: '/assets/nhsuk/',
+    maxAge: '1d',
+  });
+  await app.register(fastifyStatic, {
+    root: join(projectRoot, 'src', 'web', 'assets'),
+    prefix: '/assets/app/',
+    decorateReply: false,
+    maxAge: '1h',
+  });
+
+  await app.register(publicRoutes);
+  await app.register(signInRoutes);
+  await app.register(staffRoutes);
+  await app.register(adminRoutes);
+  await app.register(teamRoutes);
+  return app;
+}

@@ -1,0 +1,3 @@
+// Progressive enhancement only: every page works without this file.
+import { initAll } from '/assets/nhsuk/nhsuk-frontend.min.js';
+initAll();

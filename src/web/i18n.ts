@@ -1,0 +1,79 @@
+// Interface strings in English and Welsh, from locales/en.json and
+// locales/cy.json. A key is a dotted path; a value may hold {name} placeholders
+// and, for counts, an object of CLDR plural categories (Welsh uses all six).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Language } from '../domain/i18n.js';
+import { projectRoot } from './paths.js';
+
+export type Messages = { readonly [key: string]: string | Messages };
+export type Params = Readonly<Record<string, string | number>>;
+export type Translate = (key: string, params?: Params) => string;
+
+export function loadMessages(language: Language): Messages {
+  return JSON.parse(readFileSync(join(projectRoot, 'locales', `${language}.json`), 'utf8')) as Messages;
+}
+
+/** Every leaf key, dotted, with plural forms as key.category. */
+export function flattenMessages(messages: Messages, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(messages)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    if (typeof value === 'string') out.set(path, value);
+    else for (const [k, v] of flattenMessages(value, path)) out.set(k, v);
+  }
+  return out;
+}
+
+const PLURAL_CATEGORIES = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
+
+// Keys may themselves hold dots (audit actions such as "staff.added"), so the
+// longest key that matches at each level wins.
+function lookupParts(node: string | Messages | undefined, parts: readonly string[]): string | Messages | undefined {
+  if (parts.length === 0) return node;
+  if (node === undefined || typeof node === 'string') return undefined;
+  for (let i = parts.length; i >= 1; i -= 1) {
+    const key = parts.slice(0, i).join('.');
+    if (key in node) {
+      const found = lookupParts(node[key], parts.slice(i));
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+function lookup(messages: Messages, key: string): string | Messages | undefined {
+  return lookupParts(messages, key.split('.'));
+}
+
+export function isPluralNode(node: Messages): boolean {
+  const keys = Object.keys(node);
+  return keys.length > 0 && keys.every((k) => PLURAL_CATEGORIES.has(k));
+}
+
+const catalogues = new Map<Language, Messages>();
+const pluralRules: Record<Language, Intl.PluralRules> = { en: new Intl.PluralRules('en'), cy: new Intl.PluralRules('cy') };
+
+export function translator(language: Language): Translate {
+  let messages = catalogues.get(language);
+  if (messages === undefined) {
+    messages = loadMessages(language);
+    catalogues.set(language, messages);
+  }
+  const catalogue = messages;
+  return (key, params = {}) => {
+    let node = lookup(catalogue, key);
+    if (node !== undefined && typeof node !== 'string' && isPluralNode(node)) {
+      const count = Number(params['count'] ?? 0);
+      const category = pluralRules[language].select(count);
+      node = node[category] ?? node['other'];
+    }
+    // A missing key shows itself, so a test or a reviewer sees it at once.
+    if (typeof node !== 'string') return `[${key}]`;
+    return node.replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params[name];
+      return value === undefined ? whole : String(value);
+    });
+  };
+}

@@ -1,0 +1,173 @@
+// Real journeys in a real headless Chromium (Debian's package, driven by
+// playwright-core), with axe-core checking every page visited against WCAG 2.2
+// AA. The server is the real app listening on a real port, on SQLite.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config/env.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { buildApp } from '../../src/web/app.js';
+import { hashPassword } from '../../src/security/passwords.js';
+import { importStaffExtract } from '../../src/services/staff-import.js';
+import { buildStaffRow, staffCsv } from '../support/factories.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const PASSWORD = 'a long synthetic test password';
+
+describe('in a browser', () => {
+  let dir: string;
+  let database: DatabaseHandle;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+  const checked: string[] = [];
+
+  async function axe(page: Page): Promise<void> {
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    const violations = results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
+    expect({ url: page.url(), violations }).toEqual({ url: page.url(), violations: [] });
+    checked.push(new URL(page.url()).pathname);
+  }
+
+  async function signIn(page: Page, email: string): Promise<void> {
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.includes('sign-in'));
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'genomeg-browser-'));
+    database = openDatabase(`sqlite:${join(dir, 'test.sqlite')}`);
+    await migrateToLatest(database);
+    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), database, logger: false });
+    const manager = buildStaffRow({ organisationCode: '7A7', firstName: 'Gethin', lastName: 'Bowen' });
+    const report = buildStaffRow({ organisationCode: '7A7', firstName: 'Lowri', lastName: 'Pritchard', lineManagerAssignmentNumber: manager.assignmentNumber });
+    await importStaffExtract(app.stores.staff, { text: staffCsv([manager, report]), fileName: 'seed.csv', mode: 'full', permittedOrganisations: 'all', actorUserId: null });
+    const managerId = (await app.stores.staff.findByAssignment(manager.assignmentNumber))?.id ?? null;
+    const hash = await hashPassword(PASSWORD);
+    await app.stores.users.create({ email: 'admin@demo.genomeg.test', displayName: 'Demo Admin', passwordHash: hash, grants: [{ role: 'platform-admin', organisationCode: null }] }, null);
+    await app.stores.users.create({ email: 'powys@demo.genomeg.test', displayName: 'Powys Admin', passwordHash: hash, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null);
+    await app.stores.users.create({ email: 'manager@demo.genomeg.test', displayName: 'Gethin Bowen', passwordHash: hash, staffId: managerId, grants: [{ role: 'line-manager', organisationCode: '7A7' }] }, null);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser.close();
+    await app.close();
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs in, and every page a platform administrator sees passes axe in English and Welsh', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(base);
+    await axe(page);
+    await signIn(page, 'admin@demo.genomeg.test');
+    expect(await page.locator('h1').textContent()).toContain('Hello, Demo Admin');
+    for (const path of ['/', '/staff', '/staff/import', '/admin/users', '/admin/audit', '/accessibility', '/no-such-page']) {
+      for (const prefix of ['', '/cy']) {
+        await page.goto(`${base}${prefix}${path}`);
+        await axe(page);
+      }
+    }
+    await page.goto(`${base}/staff`);
+    await page.getByRole('link', { name: /Bowen, Gethin/ }).click();
+    expect(await page.locator('h1').textContent()).toContain('Gethin Bowen');
+    await axe(page);
+    await page.goto(`${base}/admin/users`);
+    await page.getByRole('link', { name: 'Powys Admin' }).click();
+    await axe(page);
+    await context.close();
+  });
+
+  it('switches language on the same page, and remembers the choice at the next sign-in', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, 'powys@demo.genomeg.test');
+    await page.goto(`${base}/staff`);
+    await page.getByRole('link', { name: 'Cymraeg' }).first().click();
+    await page.waitForURL(`${base}/cy/staff`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('cy');
+    expect(await page.locator('h1').textContent()).toBe('Cyfeiriadur staff');
+    await axe(page);
+    await page.getByRole('button', { name: 'Allgofnodi' }).click();
+    await page.waitForURL(/\/cy\/sign-in/);
+    await axe(page);
+    await page.getByLabel('Cyfeiriad e-bost').fill('powys@demo.genomeg.test');
+    await page.getByLabel('Cyfrinair').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Mewngofnodi' }).click();
+    await page.waitForURL(`${base}/cy`);
+    expect(await page.locator('h1').textContent()).toContain('Helo, Powys Admin');
+    await page.getByRole('link', { name: 'English' }).first().click();
+    await page.waitForURL(`${base}/`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await context.close();
+  });
+
+  it('imports a staff file through the page and shows each problem with its line and column', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, 'powys@demo.genomeg.test');
+    await page.goto(`${base}/staff/import`);
+    await axe(page);
+    const bad = staffCsv([buildStaffRow({ organisationCode: '7A7' }), buildStaffRow({ organisationCode: '7A7', band: '12', dateOfBirth: 'yesterday' })]);
+    await page.setInputFiles('input[type=file]', { name: 'bad-extract.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.getByRole('button', { name: 'Import file' }).click();
+    expect(await page.locator('h1').textContent()).toContain('The file was not imported');
+    const rows = await page.locator('#problems ~ .app-table-scroll tbody tr').allTextContents();
+    expect(rows.some((r) => r.includes('3') && r.includes('Band') && r.includes('This is not a pay band'))).toBe(true);
+    expect(rows.some((r) => r.includes('Date of Birth') && r.includes('This is not a real date'))).toBe(true);
+    await axe(page);
+
+    const good = staffCsv([buildStaffRow({ organisationCode: '7A7', lastName: 'Ifans' })]);
+    await page.setInputFiles('input[type=file]', { name: 'good-extract.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page.getByLabel('Only some people').check();
+    await page.getByRole('button', { name: 'Import file' }).click();
+    expect(await page.locator('h1').textContent()).toContain('Staff imported');
+    await axe(page);
+    await context.close();
+  });
+
+  it('works without JavaScript at 320 pixels wide: a line manager sees their team, an import shows its problems', async () => {
+    const noScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    const page = await noScript.newPage();
+    await signIn(page, 'manager@demo.genomeg.test');
+    await page.goto(`${base}/team`);
+    expect(await page.locator('main').textContent()).toContain('Lowri');
+    await page.goto(`${base}/staff`);
+    expect(await page.locator('h1').textContent()).toContain('You cannot see this page');
+    await noScript.close();
+
+    const adminNoScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    const admin = await adminNoScript.newPage();
+    await signIn(admin, 'powys@demo.genomeg.test');
+    await admin.goto(`${base}/staff/import`);
+    await admin.setInputFiles('input[type=file]', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(staffCsv([buildStaffRow({ organisationCode: '7A2' })])) });
+    await admin.getByRole('button', { name: 'Import file' }).click();
+    expect(await admin.locator('main').textContent()).toContain('You cannot import staff for this organisation');
+    await adminNoScript.close();
+
+    // axe needs script in the page, so the narrow team page is checked in a context that has it.
+    const narrow = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    const checkedPage = await narrow.newPage();
+    await signIn(checkedPage, 'manager@demo.genomeg.test');
+    await checkedPage.goto(`${base}/team`);
+    await axe(checkedPage);
+    await narrow.close();
+    expect(checked.length).toBeGreaterThan(20);
+  });
+});

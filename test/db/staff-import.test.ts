@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../../src/db/database.js';
+import { AuditStore } from '../../src/db/stores/audit-store.js';
+import { StaffStore } from '../../src/db/stores/staff-store.js';
+import { importStaffExtract } from '../../src/services/staff-import.js';
+import { engines } from '../support/engines.js';
+import { buildStaffRow, staffCsv } from '../support/factories.js';
+
+describe.each(engines)('staff import on $name', (engine) => {
+  let handle: DatabaseHandle;
+  let staff: StaffStore;
+  let audit: AuditStore;
+
+  beforeAll(async () => {
+    handle = await engine.open();
+    staff = StaffStore.create(handle.db);
+    audit = AuditStore.create(handle.db);
+  });
+  afterAll(async () => { await handle.close(); });
+
+  const run = (rows: Parameters<typeof staffCsv>[0], options: { mode?: 'full' | 'partial'; dryRun?: boolean; permitted?: 'all' | string[] } = {}) =>
+    importStaffExtract(staff, {
+      text: staffCsv(rows), fileName: 'extract.csv', mode: options.mode ?? 'full',
+      permittedOrganisations: options.permitted ?? 'all', actorUserId: null, dryRun: options.dryRun ?? false,
+    });
+
+  it('adds new people, updates changed ones, marks leavers inactive and keeps them', async () => {
+    const a = buildStaffRow({ organisationCode: '7A1' });
+    const b = buildStaffRow({ organisationCode: '7A1' });
+    const c = buildStaffRow({ organisationCode: '7A1' });
+    const first = await run([a, b, c]);
+    expect(first.status).toBe('applied');
+    if (first.status === 'rejected') return;
+    expect(first.summary).toMatchObject({ added: 3, updated: 0, leavers: 0, unchanged: 0 });
+
+    const second = await run([a, { ...b, band: '8a', lastName: 'Llewellyn' }]);
+    if (second.status === 'rejected') throw new Error('rejected');
+    expect(second.summary).toMatchObject({ added: 0, updated: 1, leavers: 1, unchanged: 1 });
+
+    const updated = await staff.findByAssignment(b.assignmentNumber);
+    expect(updated).toMatchObject({ bandCode: '8a', lastName: 'Llewellyn', active: true });
+    const leaver = await staff.findByAssignment(c.assignmentNumber);
+    expect(leaver?.active).toBe(false);
+    expect(leaver?.leftAt).toBeInstanceOf(Date);
+
+    // A leaver who comes back is active again.
+    const third = await run([a, { ...b, band: '8a', lastName: 'Llewellyn' }, c]);
+    if (third.status === 'rejected') throw new Error('rejected');
+    expect(third.summary).toMatchObject({ added: 0, updated: 1, leavers: 0, unchanged: 2 });
+    expect((await staff.findByAssignment(c.assignmentNumber))?.active).toBe(true);
+  });
+
+  it('writes nothing at all when one row is invalid', async () => {
+    const before = await staff.list({ organisationCodes: 'all', includeInactive: true, limit: 1 });
+    const auditBefore = await audit.count();
+    const good = buildStaffRow({ organisationCode: '7A2' });
+    const outcome = await run([good, buildStaffRow({ organisationCode: '7A2', wte: '0' })]);
+    expect(outcome.status).toBe('rejected');
+    expect(outcome.read.issues[0]).toMatchObject({ line: 3, column: 'WTE', code: 'invalid-wte' });
+    expect(await staff.findByAssignment(good.assignmentNumber)).toBeUndefined();
+    const after = await staff.list({ organisationCodes: 'all', includeInactive: true, limit: 1 });
+    expect(after.total).toBe(before.total);
+    // Only the rejection itself is audited.
+    const entries = await audit.list({ limit: 5 });
+    expect(await audit.count()).toBe(auditBefore + 1);
+    expect(entries[0]?.action).toBe('staff-import.rejected');
+  });
+
+  it('a partial extract marks no one as a leaver', async () => {
+    const a = buildStaffRow({ organisationCode: '7A3' });
+    const b = buildStaffRow({ organisationCode: '7A3' });
+    await run([a, b]);
+    const partial = await run([{ ...a, jobRole: 'Genetic Counsellor' }], { mode: 'partial' });
+    if (partial.status === 'rejected') throw new Error('rejected');
+    expect(partial.summary).toMatchObject({ updated: 1, leavers: 0 });
+    expect((await staff.findByAssignment(b.assignmentNumber))?.active).toBe(true);
+  });
+
+  it('a check-only run reports what would change and changes nothing', async () => {
+    const a = buildStaffRow({ organisationCode: '7A4' });
+    const checked = await run([a], { dryRun: true });
+    expect(checked.status).toBe('checked');
+    if (checked.status === 'rejected') return;
+    expect(checked.summary.added).toBe(1);
+    expect(await staff.findByAssignment(a.assignmentNumber)).toBeUndefined();
+  });
+
+  it('audits every person added, changed or leaving, with before and after', async () => {
+    const a = buildStaffRow({ organisationCode: '7A5' });
+    const b = buildStaffRow({ organisationCode: '7A5' });
+    await run([a, b]);
+    await run([{ ...a, band: '8b' }]);
+    const member = await staff.findByAssignment(a.assignmentNumber);
+    const history = await audit.list({ entityType: 'staff', entityId: member?.id ?? '' });
+    expect(history.map((e) => e.action)).toEqual(['staff.updated', 'staff.added']);
+    expect(history[0]?.before).toMatchObject({ bandCode: '7' });
+    expect(history[0]?.after).toMatchObject({ bandCode: '8b' });
+    const left = await staff.findByAssignment(b.assignmentNumber);
+    const leftHistory = await audit.list({ entityType: 'staff', entityId: left?.id ?? '' });
+    expect(leftHistory[0]).toMatchObject({ action: 'staff.left', before: { active: true }, after: { active: false } });
+  });
+
+  it('keeps the audit log append-only in the database itself', async () => {
+    await expect(sql`update audit_events set action = 'tampered'`.execute(handle.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_events`.execute(handle.db)).rejects.toThrow(/append-only/);
+  });
+
+  it('loses no write when two imports of the same organisation run at once', async () => {
+    const base = [buildStaffRow({ organisationCode: '7A6' }), buildStaffRow({ organisationCode: '7A6' })];
+    const extra1 = buildStaffRow({ organisationCode: '7A6' });
+    const extra2 = buildStaffRow({ organisationCode: '7A6' });
+    const [one, two] = await Promise.all([run([...base, extra1], { mode: 'partial' }), run([...base, extra2], { mode: 'partial' })]);
+    expect(one.status).toBe('applied');
+    expect(two.status).toBe('applied');
+    const { total } = await staff.list({ organisationCodes: ['7A6'], limit: 1 });
+    expect(total).toBe(4);
+    // Each person was added exactly once, by whichever import came first.
+    if (one.status === 'rejected' || two.status === 'rejected') return;
+    expect(one.summary.added + two.summary.added).toBe(4);
+  });
+});

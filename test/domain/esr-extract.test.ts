@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { readEsrExtract, parseEsrDate, ESR_COLUMNS } from '../../src/domain/staff/index.js';
+import { buildStaffRow, staffCsv } from '../support/factories.js';
+
+const asOf = new Date('2026-11-25T12:00:00Z');
+const all = { asOf, permittedOrganisations: 'all' as const };
+
+describe('reading an ESR staff extract', () => {
+  it('reads Welsh diacritics, a BOM, CRLF, and quoted fields with commas and newlines', () => {
+    const rows = [
+      buildStaffRow({ firstName: 'Gwenllïan', lastName: 'ap Iorwerth' }),
+      buildStaffRow({ firstName: 'Llŷr', jobRole: 'Consultant, Clinical Genetics\nCardiff' }),
+    ];
+    const result = readEsrExtract(staffCsv(rows, { bom: true, crlf: true }), all);
+    expect(result.errorCount).toBe(0);
+    expect(result.records.map((r) => r.firstName)).toEqual(['Gwenllïan', 'Llŷr']);
+    expect(result.records[1]?.jobRole).toBe('Consultant, Clinical Genetics\nCardiff');
+    expect(result.records[0]?.staffGroupCode).toBeTruthy();
+  });
+
+  it('stores an age band, never the date of birth', () => {
+    const result = readEsrExtract(staffCsv([buildStaffRow({ dateOfBirth: '1966-11-26' })]), all);
+    expect(result.records[0]?.ageBand).toBe('55-64');
+    expect(JSON.stringify(result.records)).not.toContain('1966');
+  });
+
+  it('ignores extra columns and matches headers whatever their case', () => {
+    const text = staffCsv([buildStaffRow()]).replace('Employee Number', 'EMPLOYEE number').replace(/\r\n/g, ',extra\r\n').replace(/,extra\r\n$/, ',extra\r\n');
+    const result = readEsrExtract(text, all);
+    expect(result.errorCount).toBe(0);
+    expect(result.records).toHaveLength(1);
+  });
+
+  it('names the line, column and reason of each bad value, and keeps no rows', () => {
+    const rows = [
+      buildStaffRow(),
+      buildStaffRow({ organisationCode: 'XYZ', band: '11', wte: 'full', assignmentStartDate: '31/02/2020' }),
+    ];
+    const result = readEsrExtract(staffCsv(rows), all);
+    expect(result.records).toEqual([]);
+    expect(result.issues).toEqual(expect.arrayContaining([
+      expect.objectContaining({ line: 3, column: 'Organisation Code', code: 'unknown-organisation', value: 'XYZ' }),
+      expect.objectContaining({ line: 3, column: 'Band', code: 'unknown-band', value: '11' }),
+      expect.objectContaining({ line: 3, column: 'WTE', code: 'invalid-wte', value: 'full' }),
+      expect.objectContaining({ line: 3, column: 'Assignment Start Date', code: 'invalid-date' }),
+    ]));
+    expect(result.errorCount).toBe(4);
+  });
+
+  it('reports a duplicate assignment number instead of merging the rows', () => {
+    const first = buildStaffRow();
+    const result = readEsrExtract(staffCsv([first, buildStaffRow({ assignmentNumber: first.assignmentNumber })]), all);
+    expect(result.issues).toEqual([expect.objectContaining({ line: 3, code: 'duplicate-assignment', value: `${first.assignmentNumber} (line 2)` })]);
+  });
+
+  it('counts lines correctly after a field with an embedded newline', () => {
+    const rows = [buildStaffRow({ jobRole: 'Two\nlines' }), buildStaffRow({ band: 'Z' })];
+    const result = readEsrExtract(staffCsv(rows), all);
+    expect(result.issues[0]).toMatchObject({ line: 4, code: 'unknown-band' });
+  });
+
+  it('refuses organisations the importer does not administer', () => {
+    const result = readEsrExtract(staffCsv([buildStaffRow({ organisationCode: '7A2' })]), { asOf, permittedOrganisations: ['7A7'] });
+    expect(result.issues[0]).toMatchObject({ code: 'organisation-not-permitted', column: 'Organisation Code' });
+  });
+
+  it('names every missing required column', () => {
+    const result = readEsrExtract('Employee Number,First Name\n1,Siân\n', all);
+    const missing = result.issues.filter((i) => i.code === 'missing-column').map((i) => i.column);
+    expect(missing).toContain('Assignment Number');
+    expect(missing).toContain('Date of Birth');
+    expect(missing).toHaveLength(ESR_COLUMNS.filter((c) => c.required).length - 2);
+  });
+
+  it('refuses an empty file and a header with no rows', () => {
+    expect(readEsrExtract('', all).issues[0]?.code).toBe('file-empty');
+    expect(readEsrExtract(`${ESR_COLUMNS.map((c) => c.header).join(',')}\n`, all).issues[0]?.code).toBe('file-empty');
+  });
+
+  it('never echoes a date of birth back in an error', () => {
+    const result = readEsrExtract(staffCsv([buildStaffRow({ dateOfBirth: '1985-13-45' })]), all);
+    expect(result.issues[0]).toMatchObject({ code: 'invalid-date', column: 'Date of Birth', value: null });
+  });
+
+  it('warns, without failing, about a line manager nobody has heard of', () => {
+    const result = readEsrExtract(staffCsv([buildStaffRow({ lineManagerAssignmentNumber: '99999999' })]), all);
+    expect(result.errorCount).toBe(0);
+    expect(result.warningCount).toBe(1);
+    expect(result.records).toHaveLength(1);
+  });
+
+  it('reads the date formats ESR exports', () => {
+    expect(parseEsrDate('2024-03-31')).toBe('2024-03-31');
+    expect(parseEsrDate('31/03/2024')).toBe('2024-03-31');
+    expect(parseEsrDate('31-MAR-2024')).toBe('2024-03-31');
+    expect(parseEsrDate('29/02/2023')).toBeNull();
+    expect(parseEsrDate('2024-3-1')).toBeNull();
+  });
+});
