@@ -135,7 +135,7 @@ async function staffImport(config: Config, args: string[]): Promise<number> {
     for (const issue of outcome.read.issues) {
       const where = `${file}:${issue.line}${issue.column === null ? '' : ` [${issue.column}]`}`;
       const found = issue.value === null ? '' : ` (${issue.value})`;
-      process.stderr.write(`${where}: ${issue.severity}: ${t(`staffImport.issues.${issue.code}`)}${found}\n`);
+      process.stderr.write(`${where}: ${t(`staffImport.severity.${issue.severity}`)}: ${t(`staffImport.issues.${issue.code}`)}${found}\n`);
     }
     if (outcome.status === 'rejected') {
       process.stderr.write(`${t('staffImport.rejectedTitle')}: ${t('staffImport.problemCounts', { errors: outcome.read.errorCount, warnings: outcome.read.warningCount })}\n`);

@@ -1,0 +1,62 @@
+// The `genomeg` command as a person runs it: a real process, a real SQLite file.
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildStaffRow, staffCsv } from './support/factories.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'genomeg-cli-'));
+const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite')}`, LOG_LEVEL: 'silent' };
+
+async function genomeg(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+describe('the genomeg command', () => {
+  it('imports an extract and reports what changed', async () => {
+    const file = join(dir, 'good.csv');
+    writeFileSync(file, staffCsv([buildStaffRow({ organisationCode: '7A4' }), buildStaffRow({ organisationCode: '7A4' })], { bom: true }));
+    const result = await genomeg('staff', 'import', file);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Staff imported: 2 added, 0 updated, 0 marked as leavers, 0 unchanged');
+  });
+
+  it('rejects a bad extract with each problem as file:line [column], in Welsh when asked, and exits 1', async () => {
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, staffCsv([buildStaffRow(), buildStaffRow({ organisationCode: 'ZZZ' })]));
+    const result = await genomeg('staff', 'import', file, '--lang', 'cy');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}:3 [Organisation Code]: gwall: Nid yw hwn yn god sefydliad GIG Cymru (ZZZ)`);
+  });
+
+  it('stops at start-up naming a wrong configuration variable', async () => {
+    const { code, stderr } = await (async () => {
+      try {
+        await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'migrate'], { env: { ...env, PORT: 'lots' } });
+        return { code: 0, stderr: '' };
+      } catch (error) {
+        return error as { code: number; stderr: string };
+      }
+    })();
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/PORT="lots"/);
+  });
+
+  it('refuses an unknown mode and a missing file with a clear message', async () => {
+    expect((await genomeg('staff', 'import', 'nope.csv')).stderr).toContain('no file at nope.csv');
+    const file = join(dir, 'good.csv');
+    expect((await genomeg('staff', 'import', file, '--mode', 'sometimes')).stderr).toContain('--mode must be full or partial');
+  });
+});
