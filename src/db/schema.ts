@@ -100,7 +100,11 @@ export interface AuditEventsTable {
   after_json: string | null;
 }
 
-export interface Database {
+import type { XapiTables } from './schema-xapi.js';
+import type { WorkforceTables } from './schema-workforce.js';
+
+/** Every table. Each capability keeps its row types in a file of its own. */
+export interface Database extends XapiTables, WorkforceTables {
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;

@@ -2,7 +2,7 @@
 // locales/cy.json. A key is a dotted path; a value may hold {name} placeholders
 // and, for counts, an object of CLDR plural categories (Welsh uses all six).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language } from '../domain/i18n.js';
 import { projectRoot } from './paths.js';
@@ -11,8 +11,24 @@ export type Messages = { readonly [key: string]: string | Messages };
 export type Params = Readonly<Record<string, string | number>>;
 export type Translate = (key: string, params?: Params) => string;
 
+/**
+ * locales/LANG.json holds the platform's strings; each capability may keep its
+ * own in locales/LANG/NAME.json, whose top-level keys must not clash with
+ * another file's.
+ */
 export function loadMessages(language: Language): Messages {
-  return JSON.parse(readFileSync(join(projectRoot, 'locales', `${language}.json`), 'utf8')) as Messages;
+  const merged: Record<string, string | Messages> = JSON.parse(readFileSync(join(projectRoot, 'locales', `${language}.json`), 'utf8')) as Messages;
+  const dir = join(projectRoot, 'locales', language);
+  if (existsSync(dir)) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+      const part = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Messages;
+      for (const [key, value] of Object.entries(part)) {
+        if (key in merged) throw new Error(`locales/${language}/${file}: top-level key "${key}" is already defined`);
+        merged[key] = value;
+      }
+    }
+  }
+  return merged;
 }
 
 /** Every leaf key, dotted, with plural forms as key.category. */

@@ -55,6 +55,8 @@ describe.each(engines)('route access on $name', (engine) => {
       { method: 'POST', url: '/admin/users/:id/roles', path: `/admin/users/${powysUserId}/roles`, allowed: ['org-admin', 'platform-admin'], body: { role: 'learner' } },
       { method: 'POST', url: '/admin/users/:id/roles/revoke', path: `/admin/users/${powysUserId}/roles/revoke`, allowed: ['org-admin', 'platform-admin'], body: { role: 'learner' } },
       { method: 'GET', url: '/admin/audit', path: '/admin/audit', allowed: ['platform-admin'] },
+      // learning record store routes (xAPI): add rows below this line
+      // workforce planning routes: add rows below this line
     ];
   });
   afterAll(async () => { await t.close(); });

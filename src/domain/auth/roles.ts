@@ -32,6 +32,8 @@ export const PERMISSIONS = [
   'roles.manage',
   'audit.read',
   'team.read',
+  'workforce.plan',
+  'xapi.clients.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -46,6 +48,8 @@ const MATRIX: Readonly<Record<Permission, Partial<Record<Role, 'scoped' | 'natio
   'roles.manage': { 'org-admin': 'scoped', 'platform-admin': 'national' },
   'audit.read': { 'platform-admin': 'national' },
   'team.read': { 'line-manager': 'scoped' },
+  'workforce.plan': { 'workforce-planner': 'national', 'platform-admin': 'national' },
+  'xapi.clients.manage': { 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
 };
 
 export interface Principal {
