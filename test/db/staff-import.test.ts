@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { AuditStore } from '../../src/db/stores/audit-store.js';
 import { StaffStore } from '../../src/db/stores/staff-store.js';
+import { UserStore } from '../../src/db/stores/user-store.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
 import { engines } from '../support/engines.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
@@ -99,6 +100,17 @@ describe.each(engines)('staff import on $name', (engine) => {
     const left = await staff.findByAssignment(b.assignmentNumber);
     const leftHistory = await audit.list({ entityType: 'staff', entityId: left?.id ?? '' });
     expect(leftHistory[0]).toMatchObject({ action: 'staff.left', before: { active: true }, after: { active: false } });
+  });
+
+  it('links an account to the staff record with the same email', async () => {
+    const users = UserStore.create(handle.db);
+    const user = await users.create({ email: 'Ffion.Rees@test.genomeg.test', displayName: 'Ffion Rees', passwordHash: null }, null);
+    const row = buildStaffRow({ organisationCode: '7A1', email: 'ffion.rees@test.genomeg.test' });
+    await run([row], { mode: 'partial' });
+    const member = await staff.findByAssignment(row.assignmentNumber);
+    expect((await users.findById(user.id))?.staffId).toBe(member?.id);
+    const history = await audit.list({ entityType: 'user', entityId: user.id });
+    expect(history[0]).toMatchObject({ action: 'user.linked-to-staff', after: { staffId: member?.id } });
   });
 
   it('keeps the audit log append-only in the database itself', async () => {

@@ -234,6 +234,18 @@ export class StaffStore {
       for (const l of plan.leavers) {
         audit.push({ actorUserId: request.actorUserId, action: 'staff.left', entityType: 'staff', entityId: l.id, organisationCode: l.organisationCode, before: auditView(l), after: { ...auditView(l), active: false } });
       }
+      // Accounts whose email matches an active staff record are linked to it, so a line
+      // manager's team and a learner's organisation follow from ESR.
+      const links = await trx.selectFrom('users').innerJoin('staff', 'staff.email', 'users.email')
+        .select(['users.id as userId', 'staff.id as staffId', 'staff.organisation_code as organisationCode'])
+        .where('users.staff_id', 'is', null).where('staff.active', '=', true).orderBy('staff.assignment_number').execute();
+      const linked = new Set<string>();
+      for (const link of links) {
+        if (linked.has(link.userId)) continue;
+        linked.add(link.userId);
+        await trx.updateTable('users').set({ staff_id: link.staffId, updated_at: now }).where('id', '=', link.userId).execute();
+        audit.push({ actorUserId: request.actorUserId, action: 'user.linked-to-staff', entityType: 'user', entityId: link.userId, organisationCode: link.organisationCode, before: { staffId: null }, after: { staffId: link.staffId } });
+      }
       await trx.insertInto('staff_imports').values({
         id: importId, organisation_codes: request.organisationCodes.join(','), mode: request.mode,
         file_name: request.fileName.slice(0, 200), status: 'applied', row_count: request.rowCount,
