@@ -1,7 +1,7 @@
 // The `genomeg` command as a person runs it: a real process, a real SQLite file.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -52,6 +52,17 @@ describe('the genomeg command', () => {
     })();
     expect(code).toBe(2);
     expect(stderr).toMatch(/PORT="lots"/);
+  });
+
+  it('checks learning content and names the file and line of each problem', async () => {
+    const ok = await genomeg('content', 'check', 'test/fixtures/content');
+    expect(ok.code).toBe(0);
+    const content = join(dir, 'content');
+    cpSync('test/fixtures/content', content, { recursive: true });
+    writeFileSync(join(content, 'sample-genomics', 'pages', '02-dna.cy.md'), '# DNA\n\nHonni.[^r7]\n');
+    const bad = await genomeg('content', 'check', content);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${join(content, 'sample-genomics/pages/02-dna.cy.md')}:3: broken-reference`);
   });
 
   it('refuses an unknown mode and a missing file with a clear message', async () => {

@@ -20,6 +20,7 @@ import { translator } from '../web/i18n.js';
 import { importStaffExtract } from '../services/staff-import.js';
 import { formatSignIns, seedDemo, type DemoSignIn } from '../seed/demo.js';
 import { hashPassword } from '../security/passwords.js';
+import { loadContentLibrary } from '../services/learning/content-library.js';
 
 const USAGE = `Usage: genomeg <command> [options]
 
@@ -31,6 +32,8 @@ Commands:
   seed --demo                   Fill an empty database with the synthetic demo data.
   staff import <file.csv> [--mode full|partial] [--dry-run] [--as-of YYYY-MM-DD] [--lang en|cy]
                                 Import an ESR staff extract; nothing is written if any row is invalid.
+  content check [DIR]           Check every learning module under DIR (default CONTENT_DIR): both languages,
+                                references, links, alt text, rationales, outcomes assessed.
   users create --email E --name N --role ROLE[:ORG] [--role ...]
                                 Create an account and print its one-time password.
 
@@ -173,6 +176,15 @@ async function usersCreate(config: Config, args: string[]): Promise<number> {
   }
 }
 
+function contentCheck(dir: string): number {
+  const library = loadContentLibrary(dir);
+  for (const p of library.problems) {
+    process.stderr.write(`${join(dir, p.file)}${p.line === null ? '' : `:${p.line}`}${p.path === null ? '' : ` (${p.path})`}: ${p.code}: ${p.message}\n`);
+  }
+  process.stdout.write(`${library.modules.length} module(s) passed, ${library.problems.length} problem(s) in ${dir}\n`);
+  return library.problems.length === 0 ? 0 : 1;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === 'help') {
@@ -207,6 +219,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'staff': {
       if (rest[0] !== 'import') fail('Usage: genomeg staff import <file.csv> [--mode full|partial] [--dry-run]');
       return staffImport(config, rest.slice(1));
+    }
+    case 'content': {
+      if (rest[0] !== 'check') fail('Usage: genomeg content check [DIR]');
+      return contentCheck(rest[1] ?? config.CONTENT_DIR);
     }
     case 'users': {
       if (rest[0] !== 'create') fail('Usage: genomeg users create --email E --name N --role ROLE[:ORG]');

@@ -17,6 +17,7 @@ const schema = z.object({
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().min(1).max(24 * 60).default(15),
   TRUST_PROXY: booleanFlag.default(false),
   IMPORT_MAX_MEGABYTES: z.coerce.number().min(1).max(500).default(50),
+  CONTENT_DIR: z.string().min(1).default('content'),
 });
 
 export type Config = z.infer<typeof schema>;

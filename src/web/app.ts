@@ -27,6 +27,7 @@ import { signInRoutes } from './routes/sign-in.js';
 import { staffRoutes } from './routes/staff.js';
 import { adminRoutes } from './routes/admin.js';
 import { teamRoutes } from './routes/team.js';
+import { learnRoutes } from './routes/learn.js';
 
 export interface Stores {
   readonly users: UserStore;
@@ -121,5 +122,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staffRoutes);
   await app.register(adminRoutes);
   await app.register(teamRoutes);
+  await app.register(learnRoutes);
   return app;
 }

@@ -82,7 +82,8 @@ export function translator(language: Language): Translate {
     let node = lookup(catalogue, key);
     if (node !== undefined && typeof node !== 'string' && isPluralNode(node)) {
       const count = Number(params['count'] ?? 0);
-      const category = pluralRules[language].select(count);
+      // An explicit "zero" form wins for 0 in any language (English has no zero category of its own).
+      const category = count === 0 && 'zero' in node ? 'zero' : pluralRules[language].select(count);
       node = node[category] ?? node['other'];
     }
     // A missing key shows itself, so a test or a reviewer sees it at once.

@@ -17,7 +17,7 @@ export interface TestApp {
 
 export async function buildTestApp(engine: Engine, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await engine.open();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content', ...env });
   const app = await buildApp({ config, database, logger: false });
   await app.ready();
   return { app, database, close: async () => { await app.close(); await database.close(); } };

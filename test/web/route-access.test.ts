@@ -55,6 +55,11 @@ describe.each(engines)('route access on $name', (engine) => {
       { method: 'POST', url: '/admin/users/:id/roles', path: `/admin/users/${powysUserId}/roles`, allowed: ['org-admin', 'platform-admin'], body: { role: 'learner' } },
       { method: 'POST', url: '/admin/users/:id/roles/revoke', path: `/admin/users/${powysUserId}/roles/revoke`, allowed: ['org-admin', 'platform-admin'], body: { role: 'learner' } },
       { method: 'GET', url: '/admin/audit', path: '/admin/audit', allowed: ['platform-admin'] },
+      { method: 'GET', url: '/learn', path: '/learn', allowed: SIGNED_IN },
+      { method: 'GET', url: '/learn/:slug', path: '/learn/sample-genomics', allowed: SIGNED_IN },
+      { method: 'GET', url: '/learn/:slug/glossary', path: '/learn/sample-genomics/glossary', allowed: SIGNED_IN },
+      { method: 'GET', url: '/learn/:slug/pages/:page', path: '/learn/sample-genomics/pages/1', allowed: SIGNED_IN },
+      { method: 'POST', url: '/learn/:slug/pages/:page/checks/:check', path: '/learn/sample-genomics/pages/1/checks/k1', allowed: SIGNED_IN, body: { answer: 'a' } },
       // learning record store routes (xAPI): add rows below this line
       // workforce planning routes: add rows below this line
     ];

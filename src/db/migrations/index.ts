@@ -3,9 +3,11 @@
 
 import type { Migration, MigrationProvider } from 'kysely';
 import { foundation } from './0001-foundation.js';
+import { learningProgress } from './0004-learning-progress.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
+  '0004-learning-progress': learningProgress,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

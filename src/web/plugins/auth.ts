@@ -38,6 +38,12 @@ export function principalOf(user: User): Principal {
   return { userId: user.id, grants: user.grants };
 }
 
+/** The signed-in person, for routes open to anyone signed in. */
+export function currentUser(request: FastifyRequest): User {
+  if (request.user === null) throw new DomainError('GNM_UNAUTHENTICATED');
+  return request.user;
+}
+
 /** Throws unless the signed-in person may do this, optionally in one organisation. */
 export function authorise(request: FastifyRequest, permission: Permission, organisationCode?: string): User {
   const user = request.user;

@@ -1,0 +1,76 @@
+// Reading learning modules from content/ on disk: YAML and Markdown in, checked
+// modules (or every problem) out. Loaded once at start-up; a module with a
+// problem is not offered to learners, and `genomeg content check` fails.
+
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse, YAMLParseError } from 'yaml';
+import { checkModule, type ContentProblem, type LearningModule, type ModuleSource } from '../../domain/learning/index.js';
+
+export interface ContentLibrary {
+  readonly modules: readonly LearningModule[];
+  readonly problems: readonly ContentProblem[];
+  bySlug(slug: string): LearningModule | undefined;
+}
+
+function walk(dir: string, root: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path, root) : [relative(root, path)];
+  });
+}
+
+function readYaml(path: string, file: string, problems: ContentProblem[]): unknown {
+  if (!existsSync(path)) {
+    problems.push({ file, path: null, line: null, code: 'schema', message: 'the file is missing' });
+    return undefined;
+  }
+  try {
+    return parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (error) {
+    const line = error instanceof YAMLParseError ? (error.linePos?.[0].line ?? null) : null;
+    problems.push({ file, path: null, line, code: 'schema', message: `not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)}` });
+    return undefined;
+  }
+}
+
+export function readModuleSource(contentDir: string, folder: string, problems: ContentProblem[]): ModuleSource {
+  const dir = join(contentDir, folder);
+  const files = new Set(walk(dir, dir));
+  const pages: Record<string, { en?: string; cy?: string }> = {};
+  for (const file of files) {
+    const match = /^pages\/(.+)\.(en|cy)\.md$/.exec(file);
+    if (match?.[1] === undefined || match[2] === undefined) continue;
+    const entry = pages[match[1]] ?? {};
+    entry[match[2] as 'en' | 'cy'] = readFileSync(join(dir, file), 'utf8');
+    pages[match[1]] = entry;
+  }
+  return {
+    folder,
+    manifest: readYaml(join(dir, 'module.yaml'), `${folder}/module.yaml`, problems),
+    glossary: existsSync(join(dir, 'glossary.yaml')) ? readYaml(join(dir, 'glossary.yaml'), `${folder}/glossary.yaml`, problems) : {},
+    checks: existsSync(join(dir, 'checks.yaml')) ? readYaml(join(dir, 'checks.yaml'), `${folder}/checks.yaml`, problems) : { checks: [] },
+    assessment: readYaml(join(dir, 'assessment.yaml'), `${folder}/assessment.yaml`, problems),
+    pages,
+    files,
+  };
+}
+
+export function loadContentLibrary(contentDir: string): ContentLibrary {
+  const modules: LearningModule[] = [];
+  const problems: ContentProblem[] = [];
+  const folders = existsSync(contentDir)
+    ? readdirSync(contentDir).filter((name) => statSync(join(contentDir, name)).isDirectory() && existsSync(join(contentDir, name, 'module.yaml'))).sort()
+    : [];
+  for (const folder of folders) {
+    const readProblems: ContentProblem[] = [];
+    const source = readModuleSource(contentDir, folder, readProblems);
+    problems.push(...readProblems);
+    if (readProblems.length > 0) continue;
+    const result = checkModule(source);
+    problems.push(...result.problems);
+    if (result.module !== null) modules.push(result.module);
+  }
+  const bySlugMap = new Map(modules.map((m) => [m.manifest.slug, m]));
+  return { modules, problems, bySlug: (slug) => bySlugMap.get(slug) };
+}

@@ -1,0 +1,107 @@
+// Learning: the catalogue, a module's overview, and the module player (one page
+// at a time, with a contents list, a progress bar, knowledge checks and
+// references). Every page works without JavaScript; a learner's place is kept
+// whichever language or device they use.
+
+import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { z } from 'zod';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../../domain/errors.js';
+import type { LearningModule } from '../../domain/learning/index.js';
+import { loadContentLibrary, type ContentLibrary } from '../../services/learning/content-library.js';
+import { ProgressStore } from '../../db/stores/progress-store.js';
+import { projectRoot } from '../paths.js';
+import { renderPage } from '../content-render.js';
+import { currentUser } from '../plugins/auth.js';
+import { localPath } from '../plugins/language.js';
+
+const CatalogueQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  level: z.string().trim().max(20).optional(),
+  topic: z.string().trim().max(60).optional(),
+});
+
+const CheckAnswer = z.object({ answer: z.union([z.string(), z.array(z.string())]).optional() });
+
+function moduleOr404(library: ContentLibrary, slug: string): LearningModule {
+  const module = library.bySlug(slug);
+  if (module === undefined) throw new DomainError('GNM_NOT_FOUND');
+  return module;
+}
+
+export async function learnRoutes(app: FastifyInstance): Promise<void> {
+  const contentDir = resolve(projectRoot, app.config.CONTENT_DIR);
+  const library = loadContentLibrary(contentDir);
+  if (library.problems.length > 0) app.log.warn({ problems: library.problems.length }, 'some learning modules have problems and are hidden; run `genomeg content check`');
+  const progress = ProgressStore.create(app.database.db);
+
+  app.get('/learn', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const parsed = CatalogueQuery.safeParse(request.query);
+    const query = parsed.success ? parsed.data : {};
+    const lang = request.lang;
+    const q = query.q?.toLowerCase() ?? '';
+    const modules = library.modules.filter((m) =>
+      (q === '' || `${m.manifest.title[lang]} ${m.manifest.summary[lang]} ${m.manifest.title.en}`.toLowerCase().includes(q))
+      && (query.level === undefined || query.level === '' || m.manifest.level === query.level)
+      && (query.topic === undefined || query.topic === '' || m.manifest.topics.includes(query.topic)));
+    const mine = new Map((await progress.listFor(user.id)).map((p) => [p.moduleId, p]));
+    const topics = [...new Set(library.modules.flatMap((m) => m.manifest.topics))].sort();
+    return reply.render('pages/learn/catalogue.njk', { modules, query, progress: Object.fromEntries(mine), topics, total: library.modules.length });
+  });
+
+  app.get('/learn/:slug', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const module = moduleOr404(library, (request.params as { slug: string }).slug);
+    const mine = await progress.get(user.id, module.manifest.id);
+    return reply.render('pages/learn/module.njk', { module, progress: mine ?? null });
+  });
+
+  app.get('/learn/:slug/glossary', { config: { access: 'signed-in' } }, (request, reply) => {
+    currentUser(request);
+    const module = moduleOr404(library, (request.params as { slug: string }).slug);
+    const terms = Object.entries(module.glossary).map(([id, t]) => ({ id, ...t[request.lang] }))
+      .sort((a, b) => a.term.localeCompare(b.term, request.lang === 'cy' ? 'cy' : 'en-GB'));
+    return reply.render('pages/learn/glossary.njk', { module, terms });
+  });
+
+  const showPage = async (request: FastifyRequest, reply: FastifyReply, feedback: { checkId: string; answers: string[] } | null) => {
+    const user = currentUser(request);
+    const { slug, page } = request.params as { slug: string; page: string };
+    const module = moduleOr404(library, slug);
+    const index = Number(page);
+    if (!Number.isInteger(index) || index < 1 || index > module.pages.length) throw new DomainError('GNM_NOT_FOUND');
+    const modulePage = module.pages[index - 1];
+    if (modulePage === undefined) throw new DomainError('GNM_NOT_FOUND');
+    const base = localPath(request.lang, `/learn/${slug}`);
+    const rendered = renderPage(module, modulePage, request.lang, `/assets/content/${slug}`, `${base}/glossary`);
+    const mine = await progress.viewPage(user.id, module.manifest.id, module.manifest.version, index);
+    const checks = module.checks.filter((c) => rendered.checkIds.includes(c.id));
+    const parts = rendered.html.split(/<!--check:([a-z0-9-]+)-->/);
+    return reply.render('pages/learn/page.njk', {
+      module, index, pageCount: module.pages.length, rendered, parts, checks, feedback,
+      references: module.manifest.references.filter((r) => rendered.citedReferences.includes(r.id)),
+      referenceNumber: Object.fromEntries(module.manifest.references.map((r, i) => [r.id, i + 1])),
+      titles: module.pages.map((p) => p[request.lang].title),
+      seen: mine.pagesSeen,
+    });
+  };
+
+  app.get('/learn/:slug/pages/:page', { config: { access: 'signed-in' } }, (request, reply) => showPage(request, reply, null));
+
+  // A knowledge check answered without JavaScript: the page again, with feedback.
+  app.post('/learn/:slug/pages/:page/checks/:check', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const { check } = request.params as { check: string };
+    const parsed = CheckAnswer.safeParse(request.body);
+    const raw = parsed.success ? parsed.data.answer : undefined;
+    const answers = raw === undefined ? [] : [raw].flat();
+    return showPage(request, reply, { checkId: check, answers });
+  });
+
+  // Figures in modules; only files under a module's images/ folder are served.
+  await app.register(fastifyStatic, {
+    root: contentDir, prefix: '/assets/content/', decorateReply: false,
+    allowedPath: (path) => /^\/[a-z0-9-]+\/images\/[a-z0-9-]+\.(svg|png|jpg)$/.test(path),
+  });
+}
