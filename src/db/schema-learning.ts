@@ -1,6 +1,6 @@
 // Row types for learning progress through modules.
 
-import type { Timestamp } from './schema.js';
+import type { NullableBool, NullableTimestamp, Timestamp } from './schema.js';
 
 export interface ModuleProgressTable {
   user_id: string;
@@ -14,6 +14,36 @@ export interface ModuleProgressTable {
   updated_at: Timestamp;
 }
 
+export interface AssessmentAttemptsTable {
+  id: string;
+  user_id: string;
+  module_id: string;
+  module_version: string;
+  seed: number;
+  /** JSON: the questions drawn and their option order. */
+  drawn: string;
+  /** JSON: question id → chosen option ids; null until submitted. */
+  answers: string | null;
+  score: number | null;
+  passed: NullableBool;
+  language: string;
+  started_at: Timestamp;
+  submitted_at: NullableTimestamp;
+}
+
+export interface ModuleCompletionsTable {
+  user_id: string;
+  module_id: string;
+  module_version: string;
+  attempt_id: string;
+  score: number;
+  cpd_hours: number;
+  language: string;
+  completed_at: Timestamp;
+}
+
 export interface LearningTables {
   module_progress: ModuleProgressTable;
+  assessment_attempts: AssessmentAttemptsTable;
+  module_completions: ModuleCompletionsTable;
 }

@@ -9,6 +9,7 @@ export type Timestamp = ColumnType<Date | string, Date, Date>;
 export type NullableTimestamp = ColumnType<Date | string | null, Date | null, Date | null>;
 /** boolean on PostgreSQL, 0/1 on SQLite. */
 export type Bool = ColumnType<boolean | number, boolean, boolean>;
+export type NullableBool = ColumnType<boolean | number | null, boolean | null, boolean | null>;
 
 export interface UsersTable {
   id: string;

@@ -3,7 +3,7 @@
 // errors) is installed once on the root; each capability's routes are an
 // encapsulated plugin.
 
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -17,6 +17,7 @@ import { SignInThrottle } from '../db/stores/sign-in-throttle.js';
 import { StaffStore } from '../db/stores/staff-store.js';
 import { UserStore } from '../db/stores/user-store.js';
 import { projectRoot } from './paths.js';
+import { loadContentLibrary, type ContentLibrary } from '../services/learning/content-library.js';
 import { installLanguage, rewriteLanguageUrl } from './plugins/language.js';
 import { installAuth } from './plugins/auth.js';
 import { installCsrf } from './plugins/csrf.js';
@@ -28,6 +29,7 @@ import { staffRoutes } from './routes/staff.js';
 import { adminRoutes } from './routes/admin.js';
 import { teamRoutes } from './routes/team.js';
 import { learnRoutes } from './routes/learn.js';
+import { assessmentRoutes } from './routes/assessment.js';
 
 export interface Stores {
   readonly users: UserStore;
@@ -40,6 +42,8 @@ export interface Stores {
 declare module 'fastify' {
   interface FastifyInstance {
     stores: Stores;
+    /** Learning modules from CONTENT_DIR, checked and loaded once at start-up. */
+    content: ContentLibrary;
     config: Config;
     database: DatabaseHandle;
   }
@@ -86,6 +90,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('stores', stores);
   app.decorate('config', config);
   app.decorate('database', database);
+  app.decorate('content', loadContentLibrary(resolve(projectRoot, config.CONTENT_DIR)));
+  if (app.content.problems.length > 0) app.log.warn({ problems: app.content.problems.length }, 'some learning modules have problems and are hidden; run `genomeg content check`');
 
   await app.register(cookie);
   await app.register(formbody);
@@ -123,5 +129,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminRoutes);
   await app.register(teamRoutes);
   await app.register(learnRoutes);
+  await app.register(assessmentRoutes);
   return app;
 }

@@ -46,7 +46,7 @@ describe('in a browser', () => {
     dir = mkdtempSync(join(tmpdir(), 'genomeg-browser-'));
     database = openDatabase(`sqlite:${join(dir, 'test.sqlite')}`);
     await migrateToLatest(database);
-    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), database, logger: false });
+    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content' }), database, logger: false });
     const manager = buildStaffRow({ organisationCode: '7A7', firstName: 'Gethin', lastName: 'Bowen' });
     const report = buildStaffRow({ organisationCode: '7A7', firstName: 'Lowri', lastName: 'Pritchard', lineManagerAssignmentNumber: manager.assignmentNumber });
     await importStaffExtract(app.stores.staff, { text: staffCsv([manager, report]), fileName: 'seed.csv', mode: 'full', permittedOrganisations: 'all', actorUserId: null });
@@ -54,6 +54,7 @@ describe('in a browser', () => {
     const hash = await hashPassword(PASSWORD);
     await app.stores.users.create({ email: 'admin@demo.genomeg.test', displayName: 'Demo Admin', passwordHash: hash, grants: [{ role: 'platform-admin', organisationCode: null }] }, null);
     await app.stores.users.create({ email: 'powys@demo.genomeg.test', displayName: 'Powys Admin', passwordHash: hash, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null);
+    await app.stores.users.create({ email: 'learner@demo.genomeg.test', displayName: 'Catrin Learner', passwordHash: hash, grants: [{ role: 'learner', organisationCode: null }] }, null);
     await app.stores.users.create({ email: 'manager@demo.genomeg.test', displayName: 'Gethin Bowen', passwordHash: hash, staffId: managerId, grants: [{ role: 'line-manager', organisationCode: '7A7' }] }, null);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
@@ -138,6 +139,47 @@ describe('in a browser', () => {
     await page.getByLabel('Only some people').check();
     await page.getByRole('button', { name: 'Import file' }).click();
     expect(await page.locator('h1').textContent()).toContain('Staff imported');
+    await axe(page);
+    await context.close();
+  });
+
+  it('takes a learner through a module, a knowledge check and the assessment, in Welsh part of the way, with axe on every page', { timeout: 90_000 }, async () => {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await signIn(page, 'learner@demo.genomeg.test');
+    await page.getByRole('link', { name: 'Learn', exact: true }).first().click();
+    await axe(page);
+    await page.getByRole('link', { name: 'Sample: genes and DNA' }).click();
+    await axe(page);
+    await page.getByRole('button', { name: 'Start this module' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Genes');
+    await axe(page);
+    await page.getByLabel('A stretch of DNA with instructions').check();
+    await page.getByRole('button', { name: 'Check my answer' }).click();
+    expect(await page.locator('.app-check').textContent()).toContain("That's right.");
+    await axe(page);
+    // Switching language keeps the place.
+    await page.getByRole('link', { name: 'Cymraeg' }).first().click();
+    expect(await page.locator('h1').textContent()).toBe('Genynnau');
+    await axe(page);
+    await page.getByRole('link', { name: /Nesaf/ }).click();
+    expect(page.url()).toContain('/cy/learn/sample-genomics/pages/2');
+    await page.getByRole('link', { name: 'English' }).first().click();
+    await page.getByRole('button', { name: 'Assessment' }).click();
+    await axe(page);
+    await page.getByRole('button', { name: 'Start the assessment' }).click();
+    await page.getByRole('button', { name: 'Submit answers' }).click();
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain('Answer question 1');
+    await axe(page);
+    await page.getByLabel('DNA', { exact: true }).check();
+    await page.getByLabel('A', { exact: true }).check();
+    await page.getByLabel('T', { exact: true }).check();
+    await page.getByRole('button', { name: 'Submit answers' }).click();
+    expect(await page.locator('h1').textContent()).toContain('You passed');
+    await axe(page);
+    await page.getByRole('link', { name: 'My learning' }).first().click();
+    expect(await page.locator('main').textContent()).toContain('Sample: genes and DNA');
     await axe(page);
     await context.close();
   });

@@ -60,6 +60,11 @@ describe.each(engines)('route access on $name', (engine) => {
       { method: 'GET', url: '/learn/:slug/glossary', path: '/learn/sample-genomics/glossary', allowed: SIGNED_IN },
       { method: 'GET', url: '/learn/:slug/pages/:page', path: '/learn/sample-genomics/pages/1', allowed: SIGNED_IN },
       { method: 'POST', url: '/learn/:slug/pages/:page/checks/:check', path: '/learn/sample-genomics/pages/1/checks/k1', allowed: SIGNED_IN, body: { answer: 'a' } },
+      { method: 'GET', url: '/learn/:slug/assessment', path: '/learn/sample-genomics/assessment', allowed: SIGNED_IN },
+      { method: 'POST', url: '/learn/:slug/assessment', path: '/learn/sample-genomics/assessment', allowed: SIGNED_IN },
+      { method: 'POST', url: '/learn/:slug/assessment/:attempt', path: '/learn/sample-genomics/assessment/00000000-0000-0000-0000-000000000000', allowed: SIGNED_IN },
+      { method: 'GET', url: '/my-learning', path: '/my-learning', allowed: SIGNED_IN },
+      { method: 'GET', url: '/my-learning.csv', path: '/my-learning.csv', allowed: SIGNED_IN },
       // learning record store routes (xAPI): add rows below this line
       // workforce planning routes: add rows below this line
     ];

@@ -1,4 +1,5 @@
-// Where each learner is in each module, so they can leave and resume on any device.
+// Learning progress: where each learner is in each module (so they can leave and
+// resume on any device), their assessment attempts, and their completions.
 
 import type { Kysely, Migration } from 'kysely';
 import { columnTypes } from '../dialect.js';
@@ -16,8 +17,37 @@ export const learningProgress: Migration = {
       .addColumn('updated_at', t.timestamp, (c) => c.notNull())
       .addPrimaryKeyConstraint('module_progress_pk', ['user_id', 'module_id'])
       .execute();
+
+    await db.schema.createTable('assessment_attempts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('module_id', 'text', (c) => c.notNull())
+      .addColumn('module_version', 'text', (c) => c.notNull())
+      .addColumn('seed', 'bigint', (c) => c.notNull())
+      .addColumn('drawn', 'text', (c) => c.notNull())
+      .addColumn('answers', 'text')
+      .addColumn('score', t.real)
+      .addColumn('passed', t.boolean)
+      .addColumn('language', 'text', (c) => c.notNull())
+      .addColumn('started_at', t.timestamp, (c) => c.notNull())
+      .addColumn('submitted_at', t.timestamp)
+      .execute();
+    await db.schema.createIndex('assessment_attempts_user_module').on('assessment_attempts').columns(['user_id', 'module_id', 'started_at']).execute();
+
+    // One completion per learner per module version, whichever language they used.
+    await db.schema.createTable('module_completions')
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('module_id', 'text', (c) => c.notNull())
+      .addColumn('module_version', 'text', (c) => c.notNull())
+      .addColumn('attempt_id', 'text', (c) => c.notNull())
+      .addColumn('score', t.real, (c) => c.notNull())
+      .addColumn('cpd_hours', t.real, (c) => c.notNull())
+      .addColumn('language', 'text', (c) => c.notNull())
+      .addColumn('completed_at', t.timestamp, (c) => c.notNull())
+      .addPrimaryKeyConstraint('module_completions_pk', ['user_id', 'module_id', 'module_version'])
+      .execute();
   },
   async down(db: Kysely<unknown>): Promise<void> {
-    await db.schema.dropTable('module_progress').ifExists().execute();
+    for (const table of ['module_completions', 'assessment_attempts', 'module_progress']) await db.schema.dropTable(table).ifExists().execute();
   },
 };

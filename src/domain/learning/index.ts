@@ -1,2 +1,3 @@
 export * from './content-schema.js';
 export * from './check-content.js';
+export * from './assessment.js';

@@ -53,7 +53,8 @@ export function installViews(app: FastifyInstance, env: nunjucks.Environment): v
       lang,
       otherLang: other,
       url: (path: string) => localPath(lang, path),
-      twinUrl: localPath(other, request.pagePath),
+      // A page shown in answer to a form names the page to switch to (its GET address).
+      twinUrl: localPath(other, typeof context['canonicalPath'] === 'string' ? context['canonicalPath'] : request.pagePath),
       currentPath: request.pagePath,
       user,
       can: permissions,

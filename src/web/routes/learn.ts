@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import type { LearningModule } from '../../domain/learning/index.js';
-import { loadContentLibrary, type ContentLibrary } from '../../services/learning/content-library.js';
+import type { ContentLibrary } from '../../services/learning/content-library.js';
 import { ProgressStore } from '../../db/stores/progress-store.js';
 import { projectRoot } from '../paths.js';
 import { renderPage } from '../content-render.js';
@@ -24,7 +24,7 @@ const CatalogueQuery = z.object({
 
 const CheckAnswer = z.object({ answer: z.union([z.string(), z.array(z.string())]).optional() });
 
-function moduleOr404(library: ContentLibrary, slug: string): LearningModule {
+export function moduleOr404(library: ContentLibrary, slug: string): LearningModule {
   const module = library.bySlug(slug);
   if (module === undefined) throw new DomainError('GNM_NOT_FOUND');
   return module;
@@ -32,8 +32,7 @@ function moduleOr404(library: ContentLibrary, slug: string): LearningModule {
 
 export async function learnRoutes(app: FastifyInstance): Promise<void> {
   const contentDir = resolve(projectRoot, app.config.CONTENT_DIR);
-  const library = loadContentLibrary(contentDir);
-  if (library.problems.length > 0) app.log.warn({ problems: library.problems.length }, 'some learning modules have problems and are hidden; run `genomeg content check`');
+  const library = app.content;
   const progress = ProgressStore.create(app.database.db);
 
   app.get('/learn', { config: { access: 'signed-in' } }, async (request, reply) => {
@@ -80,7 +79,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const checks = module.checks.filter((c) => rendered.checkIds.includes(c.id));
     const parts = rendered.html.split(/<!--check:([a-z0-9-]+)-->/);
     return reply.render('pages/learn/page.njk', {
-      module, index, pageCount: module.pages.length, rendered, parts, checks, feedback,
+      module, index, pageCount: module.pages.length, rendered, parts, checks, feedback, canonicalPath: `/learn/${slug}/pages/${index}`,
       references: module.manifest.references.filter((r) => rendered.citedReferences.includes(r.id)),
       referenceNumber: Object.fromEntries(module.manifest.references.map((r, i) => [r.id, i + 1])),
       titles: module.pages.map((p) => p[request.lang].title),

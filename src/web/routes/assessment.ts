@@ -1,0 +1,112 @@
+// A module's final assessment and the learner's record of learning. Questions
+// are drawn from the bank with a seed kept on the attempt; a retake after a
+// failed attempt draws again. A pass records one completion for the module
+// version, whichever language was used.
+
+import { randomInt } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { drawAttempt, scoreAttempt } from '../../domain/learning/index.js';
+import { DomainError } from '../../domain/errors.js';
+import { AssessmentStore } from '../../db/stores/assessment-store.js';
+import { ProgressStore } from '../../db/stores/progress-store.js';
+import { currentUser } from '../plugins/auth.js';
+import { localPath } from '../plugins/language.js';
+import { moduleOr404 } from './learn.js';
+
+function answersFrom(body: unknown, questionIds: readonly string[]): Record<string, string[]> {
+  const fields = (body ?? {}) as Record<string, unknown>;
+  const answers: Record<string, string[]> = {};
+  for (const id of questionIds) {
+    const value = fields[`q-${id}`];
+    const list = [value ?? []].flat().filter((v): v is string => typeof v === 'string' && v.length <= 40);
+    if (list.length > 0) answers[id] = list;
+  }
+  return answers;
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
+  const attempts = AssessmentStore.create(app.database.db);
+  const progress = ProgressStore.create(app.database.db);
+
+  app.get('/learn/:slug/assessment', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const module = moduleOr404(app.content, (request.params as { slug: string }).slug);
+    const latest = await attempts.latest(user.id, module.manifest.id);
+    const completed = (await attempts.completionsFor(user.id)).find((c) => c.moduleId === module.manifest.id && c.moduleVersion === module.manifest.version);
+    if (latest === undefined || latest.moduleVersion !== module.manifest.version) {
+      return reply.render('pages/learn/assessment-start.njk', { module, completed });
+    }
+    const byId = new Map(module.questions.map((q) => [q.id, q]));
+    const questions = latest.drawn.map((d) => {
+      const q = byId.get(d.id);
+      return q === undefined ? null : { ...q, options: d.optionOrder.map((o) => q.options.find((x) => x.id === o)).filter((o) => o !== undefined) };
+    }).filter((q) => q !== null);
+    if (latest.submittedAt === null) return reply.render('pages/learn/assessment.njk', { module, attempt: latest, questions, answers: {}, errors: [] });
+    const result = scoreAttempt(module.questions, latest.drawn, latest.answers ?? {}, module.manifest.passMark);
+    return reply.render('pages/learn/assessment-result.njk', { module, attempt: latest, questions, result, completed });
+  });
+
+  app.post('/learn/:slug/assessment', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const module = moduleOr404(app.content, (request.params as { slug: string }).slug);
+    const latest = await attempts.latest(user.id, module.manifest.id);
+    // An attempt already open is carried on, not replaced: a double click cannot lose answers.
+    if (latest?.submittedAt !== null || latest.moduleVersion !== module.manifest.version) {
+      const seed = randomInt(0, 2 ** 32 - 1);
+      await attempts.start(user.id, module.manifest.id, module.manifest.version, seed, drawAttempt(module.questions, module.manifest.questionsPerAttempt, seed), request.lang);
+    }
+    return reply.redirect(localPath(request.lang, `/learn/${module.manifest.slug}/assessment`), 303);
+  });
+
+  app.post('/learn/:slug/assessment/:attempt', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const { slug, attempt: attemptId } = request.params as { slug: string; attempt: string };
+    const module = moduleOr404(app.content, slug);
+    const attempt = await attempts.find(user.id, attemptId);
+    if (attempt?.moduleId !== module.manifest.id) throw new DomainError('GNM_NOT_FOUND');
+    if (attempt.submittedAt !== null) throw new DomainError('GNM_CONFLICT', { what: 'assessment attempt' });
+    const answers = answersFrom(request.body, attempt.drawn.map((d) => d.id));
+    const byId = new Map(module.questions.map((q) => [q.id, q]));
+    const questions = attempt.drawn.map((d) => {
+      const q = byId.get(d.id);
+      return q === undefined ? null : { ...q, options: d.optionOrder.map((o) => q.options.find((x) => x.id === o)).filter((o) => o !== undefined) };
+    }).filter((q) => q !== null);
+    const unanswered = questions.map((q, i) => ({ id: q.id, number: i + 1 })).filter((q) => answers[q.id] === undefined);
+    if (unanswered.length > 0) {
+      return reply.code(400).render('pages/learn/assessment.njk', { module, attempt, questions, answers, errors: unanswered, canonicalPath: `/learn/${slug}/assessment` });
+    }
+    const result = scoreAttempt(module.questions, attempt.drawn, answers, module.manifest.passMark);
+    await attempts.submit(user.id, attempt.id, answers, result, module.manifest.cpdHours, request.lang);
+    return reply.redirect(localPath(request.lang, `/learn/${slug}/assessment`), 303);
+  });
+
+  const record = async (userId: string) => {
+    const completions = await attempts.completionsFor(userId);
+    const started = await progress.listFor(userId);
+    const byId = new Map(app.content.modules.map((m) => [m.manifest.id, m]));
+    const completedIds = new Set(completions.map((c) => `${c.moduleId}@${c.moduleVersion}`));
+    const inProgress = started.filter((p) => !completedIds.has(`${p.moduleId}@${p.moduleVersion}`)).map((p) => ({ ...p, module: byId.get(p.moduleId) }));
+    const thisYear = new Date().getUTCFullYear();
+    const cpdThisYear = completions.filter((c) => c.completedAt.getUTCFullYear() === thisYear).reduce((sum, c) => sum + c.cpdHours, 0);
+    return { completions: completions.map((c) => ({ ...c, module: byId.get(c.moduleId) })), inProgress, cpdThisYear, thisYear };
+  };
+
+  app.get('/my-learning', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = currentUser(request);
+    return reply.render('pages/learn/my-learning.njk', await record(user.id));
+  });
+
+  app.get('/my-learning.csv', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const { completions } = await record(user.id);
+    const t = request.t;
+    const header = [t('learning.record.module'), t('learning.version'), t('learning.record.completed'), t('learning.record.score'), t('learning.cpd'), t('learning.record.language')];
+    const rows = completions.map((c) => [c.module?.manifest.title[request.lang] ?? c.moduleId, c.moduleVersion, c.completedAt.toISOString().slice(0, 10), String(Math.round(c.score * 100)), String(c.cpdHours), c.language]);
+    const csv = `\uFEFF${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${request.lang === 'cy' ? 'cofnod-dysgu' : 'learning-record'}.csv"`).send(csv);
+  });
+}
