@@ -18,6 +18,7 @@ const schema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   IMPORT_MAX_MEGABYTES: z.coerce.number().min(1).max(500).default(50),
   CONTENT_DIR: z.string().min(1).default('content'),
+  PUBLIC_URL: z.url().default('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')),
 });
 
 export type Config = z.infer<typeof schema>;

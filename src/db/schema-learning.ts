@@ -42,7 +42,29 @@ export interface ModuleCompletionsTable {
   completed_at: Timestamp;
 }
 
+export interface SigningKeysTable {
+  kid: string;
+  algorithm: string;
+  public_pem: string;
+  private_pem: string;
+  created_at: Timestamp;
+}
+
+export interface CredentialsTable {
+  id: string;
+  user_id: string;
+  module_id: string;
+  module_version: string;
+  kid: string;
+  jwt: string;
+  issued_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  revoked_reason: string | null;
+}
+
 export interface LearningTables {
+  signing_keys: SigningKeysTable;
+  credentials: CredentialsTable;
   module_progress: ModuleProgressTable;
   assessment_attempts: AssessmentAttemptsTable;
   module_completions: ModuleCompletionsTable;

@@ -30,6 +30,7 @@ import { adminRoutes } from './routes/admin.js';
 import { teamRoutes } from './routes/team.js';
 import { learnRoutes } from './routes/learn.js';
 import { assessmentRoutes } from './routes/assessment.js';
+import { credentialRoutes } from './routes/credentials.js';
 
 export interface Stores {
   readonly users: UserStore;
@@ -130,5 +131,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(teamRoutes);
   await app.register(learnRoutes);
   await app.register(assessmentRoutes);
+  await app.register(credentialRoutes);
   return app;
 }

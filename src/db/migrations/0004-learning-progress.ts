@@ -46,8 +46,31 @@ export const learningProgress: Migration = {
       .addColumn('completed_at', t.timestamp, (c) => c.notNull())
       .addPrimaryKeyConstraint('module_completions_pk', ['user_id', 'module_id', 'module_version'])
       .execute();
+
+    // Keys that sign credentials. The private key stays in the database (or comes
+    // from CREDENTIAL_SIGNING_KEY); the public key is published for verifiers.
+    await db.schema.createTable('signing_keys')
+      .addColumn('kid', 'text', (c) => c.primaryKey())
+      .addColumn('algorithm', 'text', (c) => c.notNull())
+      .addColumn('public_pem', 'text', (c) => c.notNull())
+      .addColumn('private_pem', 'text', (c) => c.notNull())
+      .addColumn('created_at', t.timestamp, (c) => c.notNull())
+      .execute();
+
+    await db.schema.createTable('credentials')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('module_id', 'text', (c) => c.notNull())
+      .addColumn('module_version', 'text', (c) => c.notNull())
+      .addColumn('kid', 'text', (c) => c.notNull())
+      .addColumn('jwt', 'text', (c) => c.notNull())
+      .addColumn('issued_at', t.timestamp, (c) => c.notNull())
+      .addColumn('revoked_at', t.timestamp)
+      .addColumn('revoked_reason', 'text')
+      .addUniqueConstraint('credentials_one_per_version', ['user_id', 'module_id', 'module_version'])
+      .execute();
   },
   async down(db: Kysely<unknown>): Promise<void> {
-    for (const table of ['module_completions', 'assessment_attempts', 'module_progress']) await db.schema.dropTable(table).ifExists().execute();
+    for (const table of ['credentials', 'signing_keys', 'module_completions', 'assessment_attempts', 'module_progress']) await db.schema.dropTable(table).ifExists().execute();
   },
 };

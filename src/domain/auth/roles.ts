@@ -34,6 +34,7 @@ export const PERMISSIONS = [
   'team.read',
   'workforce.plan',
   'xapi.clients.manage',
+  'credentials.revoke',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -49,6 +50,7 @@ const MATRIX: Readonly<Record<Permission, Partial<Record<Role, 'scoped' | 'natio
   'audit.read': { 'platform-admin': 'national' },
   'team.read': { 'line-manager': 'scoped' },
   'workforce.plan': { 'workforce-planner': 'national', 'platform-admin': 'national' },
+  'credentials.revoke': { 'education-lead': 'national', 'platform-admin': 'national' },
   'xapi.clients.manage': { 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
 };
 

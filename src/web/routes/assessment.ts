@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { drawAttempt, scoreAttempt } from '../../domain/learning/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
+import { CredentialStore } from '../../db/stores/credential-store.js';
+import { issueCredential } from '../../services/learning/credentials.js';
 import { ProgressStore } from '../../db/stores/progress-store.js';
 import { currentUser } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
@@ -30,6 +32,7 @@ function csvField(value: string): string {
 
 export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
   const attempts = AssessmentStore.create(app.database.db);
+  const credentials = CredentialStore.create(app.database.db);
   const progress = ProgressStore.create(app.database.db);
 
   app.get('/learn/:slug/assessment', { config: { access: 'signed-in' } }, async (request, reply) => {
@@ -47,7 +50,8 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     }).filter((q) => q !== null);
     if (latest.submittedAt === null) return reply.render('pages/learn/assessment.njk', { module, attempt: latest, questions, answers: {}, errors: [] });
     const result = scoreAttempt(module.questions, latest.drawn, latest.answers ?? {}, module.manifest.passMark);
-    return reply.render('pages/learn/assessment-result.njk', { module, attempt: latest, questions, result, completed });
+    const credential = await credentials.forVersion(user.id, module.manifest.id, module.manifest.version);
+    return reply.render('pages/learn/assessment-result.njk', { module, attempt: latest, questions, result, completed, credential });
   });
 
   app.post('/learn/:slug/assessment', { config: { access: 'signed-in' } }, async (request, reply) => {
@@ -80,7 +84,10 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
       return reply.code(400).render('pages/learn/assessment.njk', { module, attempt, questions, answers, errors: unanswered, canonicalPath: `/learn/${slug}/assessment` });
     }
     const result = scoreAttempt(module.questions, attempt.drawn, answers, module.manifest.passMark);
-    await attempts.submit(user.id, attempt.id, answers, result, module.manifest.cpdHours, request.lang);
+    const { completion } = await attempts.submit(user.id, attempt.id, answers, result, module.manifest.cpdHours, request.lang);
+    if (completion !== null) {
+      await issueCredential(credentials, { userId: user.id, learnerName: user.displayName, email: user.email, module, completion, baseUrl: app.config.PUBLIC_URL });
+    }
     return reply.redirect(localPath(request.lang, `/learn/${slug}/assessment`), 303);
   });
 
@@ -92,7 +99,8 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     const inProgress = started.filter((p) => !completedIds.has(`${p.moduleId}@${p.moduleVersion}`)).map((p) => ({ ...p, module: byId.get(p.moduleId) }));
     const thisYear = new Date().getUTCFullYear();
     const cpdThisYear = completions.filter((c) => c.completedAt.getUTCFullYear() === thisYear).reduce((sum, c) => sum + c.cpdHours, 0);
-    return { completions: completions.map((c) => ({ ...c, module: byId.get(c.moduleId) })), inProgress, cpdThisYear, thisYear };
+    const issued = new Map((await credentials.forUser(userId)).map((c) => [`${c.moduleId}@${c.moduleVersion}`, c]));
+    return { completions: completions.map((c) => ({ ...c, module: byId.get(c.moduleId), credential: issued.get(`${c.moduleId}@${c.moduleVersion}`) })), inProgress, cpdThisYear, thisYear };
   };
 
   app.get('/my-learning', { config: { access: 'signed-in' } }, async (request, reply) => {
