@@ -1,9 +1,11 @@
 // `npm run bench -- NAME`: runs one benchmark, or all of them with no name.
 
 import { run as staffImport } from './staff-import.js';
+import { run as learningPages } from './learning-pages.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
+  'learning-pages': learningPages,
 };
 
 const name = process.argv[2];

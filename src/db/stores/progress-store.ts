@@ -48,6 +48,10 @@ export class ProgressStore {
       const now = new Date();
       const row = await trx.selectFrom('module_progress').selectAll().where('user_id', '=', userId).where('module_id', '=', moduleId).executeTakeFirst();
       const seen = new Set(row === undefined ? [] : parsePages(row.pages_seen));
+      // Reading the same page again changes nothing: no write.
+      if (row !== undefined && row.last_page === page && seen.has(page) && row.module_version === moduleVersion) {
+        return { moduleId, moduleVersion, lastPage: page, pagesSeen: [...seen].sort((a, b) => a - b), startedAt: toDate(row.started_at), updatedAt: toDate(row.updated_at) };
+      }
       seen.add(page);
       const pagesSeen = [...seen].sort((a, b) => a - b);
       await trx.insertInto('module_progress').values({

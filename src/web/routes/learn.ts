@@ -12,7 +12,7 @@ import type { LearningModule } from '../../domain/learning/index.js';
 import type { ContentLibrary } from '../../services/learning/content-library.js';
 import { ProgressStore } from '../../db/stores/progress-store.js';
 import { projectRoot } from '../paths.js';
-import { renderPage } from '../content-render.js';
+import { renderPage, type RenderedPage } from '../content-render.js';
 import { currentUser } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
 
@@ -34,6 +34,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
   const contentDir = resolve(projectRoot, app.config.CONTENT_DIR);
   const library = app.content;
   const progress = ProgressStore.create(app.database.db);
+  const renderedPages = new Map<string, RenderedPage>();
 
   app.get('/learn', { config: { access: 'signed-in' } }, async (request, reply) => {
     const user = currentUser(request);
@@ -74,7 +75,13 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const modulePage = module.pages[index - 1];
     if (modulePage === undefined) throw new DomainError('GNM_NOT_FOUND');
     const base = localPath(request.lang, `/learn/${slug}`);
-    const rendered = renderPage(module, modulePage, request.lang, `/assets/content/${slug}`, `${base}/glossary`);
+    // Content only changes with a deploy, so each page is rendered once per language.
+    const cacheKey = `${slug}/${index}/${request.lang}`;
+    let rendered = renderedPages.get(cacheKey);
+    if (rendered === undefined) {
+      rendered = renderPage(module, modulePage, request.lang, `/assets/content/${slug}`, `${base}/glossary`);
+      renderedPages.set(cacheKey, rendered);
+    }
     const mine = await progress.viewPage(user.id, module.manifest.id, module.manifest.version, index);
     const checks = module.checks.filter((c) => rendered.checkIds.includes(c.id));
     const parts = rendered.html.split(/<!--check:([a-z0-9-]+)-->/);

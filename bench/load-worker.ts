@@ -1,0 +1,23 @@
+// The other half of load.ts: the process that generates the load.
+
+import autocannon from 'autocannon';
+import type { LoadRequest } from './load.js';
+
+process.once('message', (message) => {
+  const { url, seconds, connections, request } = message as { url: string; seconds: number; connections: number; request: LoadRequest };
+  let n = 0;
+  void autocannon({
+    url, connections, duration: seconds,
+    requests: [{
+      method: request.method,
+      setupRequest: (req) => {
+        n += 1;
+        const who = request.sessions[n % request.sessions.length] ?? { cookie: '', csrf: '' };
+        const path = request.paths[n % request.paths.length] ?? '/';
+        const headers: Record<string, string> = { cookie: who.cookie, accept: 'text/html' };
+        if (request.body === undefined) return { ...req, path, headers };
+        return { ...req, path, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: request.body.replace('{csrf}', who.csrf) };
+      },
+    }],
+  }).then((result) => { process.send?.(result); });
+});

@@ -1,0 +1,24 @@
+// Runs autocannon in a child process, so that the server under test keeps its
+// own event loop; options in, autocannon's result out.
+
+import { fork } from 'node:child_process';
+import type autocannon from 'autocannon';
+
+export interface LoadRequest {
+  readonly method: 'GET' | 'POST';
+  /** Paths to cycle through. */
+  readonly paths: readonly string[];
+  /** Cookie and CSRF token pairs to cycle through. */
+  readonly sessions: readonly { cookie: string; csrf: string }[];
+  /** Form body for POSTs; `{csrf}` is replaced by the session's token. */
+  readonly body?: string;
+}
+
+export function load(url: string, seconds: number, connections: number, request: LoadRequest): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL('./load-worker.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (result) => { resolve(result as autocannon.Result); child.kill(); });
+    child.once('error', reject);
+    child.send({ url, seconds, connections, request });
+  });
+}
