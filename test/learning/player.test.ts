@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signedIn, type SignedIn, type TestApp } from '../support/app.js';
 import { engines } from '../support/engines.js';
+import { buildStaffRow, staffCsv } from '../support/factories.js';
+import { importStaffExtract } from '../../src/services/staff-import.js';
 
 describe.each(engines)('the module player on $name', (engine) => {
   let t: TestApp;
@@ -18,6 +20,17 @@ describe.each(engines)('the module player on $name', (engine) => {
     expect((await get('/learn?q=genes')).body).toContain('1 module');
     expect((await get('/learn?level=specialist')).body).toContain('No modules found');
     expect((await get('/cy/learn')).body).toContain('Enghraifft: genynnau a DNA');
+  });
+
+  it('marks the modules a learner\'s staff group needs, from their ESR record', async () => {
+    const row = buildStaffRow({ organisationCode: '7A3', staffGroup: 'Nursing and Midwifery Registered', jobRole: 'Staff Nurse', band: '5' });
+    await importStaffExtract(t.app.stores.staff, { text: staffCsv([row]), fileName: 'x.csv', mode: 'partial', permittedOrganisations: 'all', actorUserId: null });
+    const staffId = (await t.app.stores.staff.findByAssignment(row.assignmentNumber))?.id;
+    const nurse = await signedIn(t.app, [{ role: 'learner', organisationCode: null }], { staffId });
+    const page = await get('/learn', nurse);
+    expect(page.body).toContain('you are expected to reach the Foundation level');
+    expect(page.body).toContain('Needed for your role');
+    expect((await get('/learn')).body).not.toContain('Needed for your role');
   });
 
   it('shows a page with its progress, contents, citations, glossary links and figure', async () => {

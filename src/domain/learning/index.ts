@@ -2,3 +2,4 @@ export * from './content-schema.js';
 export * from './check-content.js';
 export * from './assessment.js';
 export * from './credential.js';
+export * from './competency-framework.js';

@@ -8,7 +8,8 @@ import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import type { LearningModule } from '../../domain/learning/index.js';
+import { DEFAULT_REQUIRED_LEVEL, isRequiredFor, type LearningModule } from '../../domain/learning/index.js';
+import { STAFF_GROUPS } from '../../domain/staff/index.js';
 import type { ContentLibrary } from '../../services/learning/content-library.js';
 import { ProgressStore } from '../../db/stores/progress-store.js';
 import { projectRoot } from '../paths.js';
@@ -48,7 +49,13 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
       && (query.topic === undefined || query.topic === '' || m.manifest.topics.includes(query.topic)));
     const mine = new Map((await progress.listFor(user.id)).map((p) => [p.moduleId, p]));
     const topics = [...new Set(library.modules.flatMap((m) => m.manifest.topics))].sort();
-    return reply.render('pages/learn/catalogue.njk', { modules, query, progress: Object.fromEntries(mine), topics, total: library.modules.length });
+    // What the learner's staff group is expected to reach, from their ESR record.
+    const staff = user.staffId === null ? undefined : await app.stores.staff.findById(user.staffId);
+    const group = staff === undefined ? undefined : STAFF_GROUPS.find((g) => g.code === staff.staffGroupCode);
+    const requiredLevel = group === undefined ? null : DEFAULT_REQUIRED_LEVEL[group.name.en] ?? null;
+    const required = Object.fromEntries(modules.map((m) => [m.manifest.id, isRequiredFor(m.manifest.level, requiredLevel)]));
+    const ordered = [...modules].sort((a, b) => Number(required[b.manifest.id]) - Number(required[a.manifest.id]));
+    return reply.render('pages/learn/catalogue.njk', { modules: ordered, query, progress: Object.fromEntries(mine), topics, total: library.modules.length, required, requiredLevel, staffGroup: group ?? null });
   });
 
   app.get('/learn/:slug', { config: { access: 'signed-in' } }, async (request, reply) => {
