@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
-import type { AssessmentAttemptsTable } from '../schema-learning.js';
+import type { AssessmentAttemptsTable, ModuleCompletionsTable } from '../schema-learning.js';
 import { toBool, toDate, toDateOrNull } from '../dialect.js';
 import { DomainError } from '../../domain/errors.js';
 import type { AttemptResult, DrawnQuestion } from '../../domain/learning/index.js';
@@ -43,6 +43,13 @@ function toAttempt(row: Selectable<AssessmentAttemptsTable>): Attempt {
     answers: row.answers === null ? null : JSON.parse(row.answers) as Record<string, string[]>,
     score: row.score, passed: row.passed === null ? null : toBool(row.passed),
     language: row.language === 'cy' ? 'cy' : 'en', startedAt: toDate(row.started_at), submittedAt: toDateOrNull(row.submitted_at),
+  };
+}
+
+function toCompletion(row: Selectable<ModuleCompletionsTable>): Completion {
+  return {
+    moduleId: row.module_id, moduleVersion: row.module_version, attemptId: row.attempt_id, score: row.score,
+    cpdHours: row.cpd_hours, language: row.language === 'cy' ? 'cy' : 'en', completedAt: toDate(row.completed_at),
   };
 }
 
@@ -92,12 +99,12 @@ export class AssessmentStore {
       }).onConflict((oc) => oc.columns(['user_id', 'module_id', 'module_version']).doNothing()).execute();
       const row = await trx.selectFrom('module_completions').selectAll().where('user_id', '=', userId)
         .where('module_id', '=', attempt.module_id).where('module_version', '=', attempt.module_version).executeTakeFirstOrThrow();
-      return { completion: { moduleId: row.module_id, moduleVersion: row.module_version, attemptId: row.attempt_id, score: row.score, cpdHours: row.cpd_hours, language: row.language === 'cy' ? 'cy' : 'en', completedAt: toDate(row.completed_at) } };
+      return { completion: toCompletion(row) };
     });
   }
 
   async completionsFor(userId: string): Promise<Completion[]> {
     const rows = await this.db.selectFrom('module_completions').selectAll().where('user_id', '=', userId).orderBy('completed_at', 'desc').execute();
-    return rows.map((row) => ({ moduleId: row.module_id, moduleVersion: row.module_version, attemptId: row.attempt_id, score: row.score, cpdHours: row.cpd_hours, language: row.language === 'cy' ? 'cy' : 'en', completedAt: toDate(row.completed_at) }));
+    return rows.map(toCompletion);
   }
 }

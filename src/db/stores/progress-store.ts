@@ -1,8 +1,9 @@
 // Where each learner is in each module. Written on every page view; one row per
 // learner per module, whichever language they read it in.
 
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema.js';
+import type { ModuleProgressTable } from '../schema-learning.js';
 import { toDate } from '../dialect.js';
 
 export interface ModuleProgress {
@@ -12,6 +13,13 @@ export interface ModuleProgress {
   readonly pagesSeen: readonly number[];
   readonly startedAt: Date;
   readonly updatedAt: Date;
+}
+
+function toProgress(row: Selectable<ModuleProgressTable>): ModuleProgress {
+  return {
+    moduleId: row.module_id, moduleVersion: row.module_version, lastPage: row.last_page,
+    pagesSeen: parsePages(row.pages_seen), startedAt: toDate(row.started_at), updatedAt: toDate(row.updated_at),
+  };
 }
 
 function parsePages(json: string): number[] {
@@ -28,18 +36,12 @@ export class ProgressStore {
 
   async get(userId: string, moduleId: string): Promise<ModuleProgress | undefined> {
     const row = await this.db.selectFrom('module_progress').selectAll().where('user_id', '=', userId).where('module_id', '=', moduleId).executeTakeFirst();
-    return row === undefined ? undefined : {
-      moduleId: row.module_id, moduleVersion: row.module_version, lastPage: row.last_page,
-      pagesSeen: parsePages(row.pages_seen), startedAt: toDate(row.started_at), updatedAt: toDate(row.updated_at),
-    };
+    return row === undefined ? undefined : toProgress(row);
   }
 
   async listFor(userId: string): Promise<ModuleProgress[]> {
     const rows = await this.db.selectFrom('module_progress').selectAll().where('user_id', '=', userId).orderBy('updated_at', 'desc').execute();
-    return rows.map((row) => ({
-      moduleId: row.module_id, moduleVersion: row.module_version, lastPage: row.last_page,
-      pagesSeen: parsePages(row.pages_seen), startedAt: toDate(row.started_at), updatedAt: toDate(row.updated_at),
-    }));
+    return rows.map(toProgress);
   }
 
   /** Record that a page was viewed: it becomes the resume point and joins the pages seen. */
