@@ -44,42 +44,33 @@ export function flattenMessages(messages: Messages, prefix = ''): Map<string, st
 
 const PLURAL_CATEGORIES = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
 
-// Keys may themselves hold dots (audit actions such as "staff.added"), so the
-// longest key that matches at each level wins.
-function lookupParts(node: string | Messages | undefined, parts: readonly string[]): string | Messages | undefined {
-  if (parts.length === 0) return node;
-  if (node === undefined || typeof node === 'string') return undefined;
-  for (let i = parts.length; i >= 1; i -= 1) {
-    const key = parts.slice(0, i).join('.');
-    if (key in node) {
-      const found = lookupParts(node[key], parts.slice(i));
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
-}
-
-function lookup(messages: Messages, key: string): string | Messages | undefined {
-  return lookupParts(messages, key.split('.'));
-}
-
 export function isPluralNode(node: Messages): boolean {
   const keys = Object.keys(node);
   return keys.length > 0 && keys.every((k) => PLURAL_CATEGORIES.has(k));
 }
 
-const catalogues = new Map<Language, Messages>();
+/** Every key that resolves to a string or a set of plural forms, flattened once for O(1) lookups. */
+function indexMessages(messages: Messages, prefix = '', out = new Map<string, string | Messages>()): Map<string, string | Messages> {
+  for (const [key, value] of Object.entries(messages)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    if (typeof value === 'string' || isPluralNode(value)) out.set(path, value);
+    else indexMessages(value, path, out);
+  }
+  return out;
+}
+
+const catalogues = new Map<Language, Map<string, string | Messages>>();
 const pluralRules: Record<Language, Intl.PluralRules> = { en: new Intl.PluralRules('en'), cy: new Intl.PluralRules('cy') };
 
 export function translator(language: Language): Translate {
-  let messages = catalogues.get(language);
-  if (messages === undefined) {
-    messages = loadMessages(language);
-    catalogues.set(language, messages);
+  let index = catalogues.get(language);
+  if (index === undefined) {
+    index = indexMessages(loadMessages(language));
+    catalogues.set(language, index);
   }
-  const catalogue = messages;
+  const catalogue = index;
   return (key, params = {}) => {
-    let node = lookup(catalogue, key);
+    let node = catalogue.get(key);
     if (node !== undefined && typeof node !== 'string' && isPluralNode(node)) {
       const count = Number(params['count'] ?? 0);
       // An explicit "zero" form wins for 0 in any language (English has no zero category of its own).

@@ -25,10 +25,17 @@ export function createViewEnvironment(production: boolean): nunjucks.Environment
   );
   const numberFormats = { en: new Intl.NumberFormat('en-GB'), cy: new Intl.NumberFormat('cy-GB') };
   env.addFilter('number', (value: number, lang: 'en' | 'cy' = 'en') => numberFormats[lang].format(value));
-  env.addFilter('datetime', (value: Date | null, lang: 'en' | 'cy' = 'en') =>
-    value === null ? '' : new Intl.DateTimeFormat(lang === 'cy' ? 'cy-GB' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }).format(value));
+  const dateTimes = {
+    en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }),
+    cy: new Intl.DateTimeFormat('cy-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }),
+  };
+  const dates = {
+    en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }),
+    cy: new Intl.DateTimeFormat('cy-GB', { dateStyle: 'long', timeZone: 'Europe/London' }),
+  };
+  env.addFilter('datetime', (value: Date | null, lang: 'en' | 'cy' = 'en') => (value === null ? '' : dateTimes[lang].format(value)));
   env.addFilter('date', (value: string | Date | null, lang: 'en' | 'cy' = 'en') =>
-    value === null ? '' : new Intl.DateTimeFormat(lang === 'cy' ? 'cy-GB' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(typeof value === 'string' ? new Date(value) : value));
+    (value === null ? '' : dates[lang].format(typeof value === 'string' ? new Date(value) : value)));
   return env;
 }
 
