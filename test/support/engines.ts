@@ -37,24 +37,53 @@ const sqlite: Engine = {
   },
 };
 
+// Kysely's migrator looks for its own tables through PostgreSQL's catalogue,
+// and that query resolves every table of every schema by name
+// (pg_get_serial_sequence). A schema that another test file drops between
+// the catalogue scan and that lookup fails the query with "schema … does not
+// exist". So creating-and-migrating and dropping take turns, under one
+// advisory lock that every test process on this server shares.
+const SCHEMA_LOCK = 7_270_001;
+
+async function withSchemaLock<T>(work: () => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  try {
+    await admin.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
+    try {
+      return await work();
+    } finally {
+      await admin.query('select pg_advisory_unlock($1)', [SCHEMA_LOCK]);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
 const postgres: Engine = {
   name: 'postgres',
   async open() {
     const schema = `t_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
     const handle = openDatabase(POSTGRES_URL, { schema, poolSize: 4 });
-    await migrateToLatest(handle);
+    await withSchemaLock(async () => {
+      await adminQuery(`create schema ${schema}`);
+      await migrateToLatest(handle);
+    });
     return {
       ...handle,
       async close() {
         await handle.close();
-        const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
-        await cleanup.connect();
-        await cleanup.query(`drop schema ${schema} cascade`);
-        await cleanup.end();
+        await withSchemaLock(() => adminQuery(`drop schema ${schema} cascade`));
       },
     };
   },
