@@ -1,0 +1,68 @@
+// State, activity profile and agent profile documents, per organisation.
+// Bytes are kept as base64 text so that any content type round-trips on both
+// dialects; the ETag is the SHA-1 of the bytes.
+
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import { toDate } from '../dialect.js';
+import type { DocumentKind, StoredDocument } from '../../domain/xapi/documents.js';
+
+export interface DocumentAddress {
+  readonly organisationCode: string;
+  readonly kind: DocumentKind;
+  readonly scope: string;
+}
+
+export function etagOf(content: Uint8Array): string {
+  return createHash('sha1').update(content).digest('hex');
+}
+
+export class XapiDocumentStore {
+  private constructor(private readonly db: Kysely<Database>) {}
+
+  static create(db: Kysely<Database>): XapiDocumentStore {
+    return new XapiDocumentStore(db);
+  }
+
+  private where(address: DocumentAddress) {
+    return this.db.selectFrom('xapi_documents')
+      .where('organisation_code', '=', address.organisationCode).where('kind', '=', address.kind).where('scope', '=', address.scope);
+  }
+
+  async get(address: DocumentAddress, documentId: string): Promise<StoredDocument | null> {
+    const row = await this.where(address).select(['content_type', 'content', 'etag', 'updated']).where('document_id', '=', documentId).executeTakeFirst();
+    return row === undefined ? null : { contentType: row.content_type, content: Buffer.from(row.content, 'base64'), etag: row.etag, updated: toDate(row.updated) };
+  }
+
+  async ids(address: DocumentAddress, since?: Date): Promise<string[]> {
+    let q = this.where(address).select('document_id').orderBy('document_id');
+    if (since !== undefined) q = q.where('updated', '>', since);
+    return (await q.execute()).map((r) => r.document_id);
+  }
+
+  async put(address: DocumentAddress, documentId: string, contentType: string, content: Uint8Array): Promise<string> {
+    const etag = etagOf(content);
+    await this.db.insertInto('xapi_documents').values({
+      organisation_code: address.organisationCode, kind: address.kind, scope: address.scope, document_id: documentId,
+      content_type: contentType, content: Buffer.from(content).toString('base64'), etag, updated: new Date(),
+    }).onConflict((oc) => oc.columns(['organisation_code', 'kind', 'scope', 'document_id']).doUpdateSet((eb) => ({
+      content_type: eb.ref('excluded.content_type'), content: eb.ref('excluded.content'), etag: eb.ref('excluded.etag'), updated: eb.ref('excluded.updated'),
+    }))).execute();
+    return etag;
+  }
+
+  /** Delete one document, or every document at the address when documentId is null. */
+  async delete(address: DocumentAddress, documentId: string | null): Promise<void> {
+    let q = this.db.deleteFrom('xapi_documents')
+      .where('organisation_code', '=', address.organisationCode).where('kind', '=', address.kind).where('scope', '=', address.scope);
+    if (documentId !== null) q = q.where('document_id', '=', documentId);
+    await q.execute();
+  }
+
+  async attachments(sha2s: readonly string[]): Promise<{ sha2: string; contentType: string; content: Buffer }[]> {
+    if (sha2s.length === 0) return [];
+    const rows = await this.db.selectFrom('xapi_attachments').selectAll().where('sha2', 'in', sha2s.map((s) => s.toLowerCase())).execute();
+    return rows.map((r) => ({ sha2: r.sha2, contentType: r.content_type, content: Buffer.from(r.content, 'base64') }));
+  }
+}

@@ -1,0 +1,63 @@
+// The one code path that writes statements: validate every statement, then
+// store them all or none. The HTTP endpoint and the platform's own learning both
+// come through here (the platform never calls its own HTTP API).
+
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { XapiStatementStore, type AttachmentContent, type RecordOutcome } from '../../db/stores/xapi-statement-store.js';
+import { platformStatement, validateStatements, type Json, type LearningEvent, type Learner, type XapiVersion } from '../../domain/xapi/index.js';
+
+/** The organisation and client the platform's own statements are recorded under; it defines its own modules' activities. */
+export const PLATFORM_WRITER = {
+  organisationCode: 'PLATFORM',
+  clientId: 'platform',
+  define: true,
+} as const;
+
+export const PLATFORM_AUTHORITY: Json = {
+  objectType: 'Agent', name: 'Genomeg', account: { homePage: 'https://genomeg.nhs.wales', name: 'platform' },
+};
+
+export interface WriterOptions {
+  readonly organisationCode: string;
+  readonly clientId: string;
+  readonly version?: XapiVersion;
+  /** May these statements change canonical activity definitions (a client with scope define or all)? Default no. */
+  readonly define?: boolean;
+}
+
+export interface RecordOptions {
+  /** Attachment content sent with the statements (already checked against their SHA-2), stored in the same transaction. */
+  readonly attachments?: readonly AttachmentContent[];
+}
+
+/** Validate and store statements (one, or a batch, all-or-nothing). */
+export async function recordStatements(db: Kysely<Database>, statements: unknown, authority: Json = PLATFORM_AUTHORITY, writer: WriterOptions = PLATFORM_WRITER, options: RecordOptions = {}): Promise<RecordOutcome> {
+  const version = writer.version ?? '1.0.3';
+  const problems = validateStatements(statements, version);
+  if (problems.length > 0) return { status: 'invalid', problems };
+  const list = (Array.isArray(statements) ? statements : [statements]) as Json[];
+  if (list.length === 0) return { status: 'stored', ids: [] };
+  return XapiStatementStore.create(db).record(list, {
+    organisationCode: writer.organisationCode, clientId: writer.clientId, authority, version, define: writer.define === true,
+  }, options.attachments ?? []);
+}
+
+/** Record the platform's own learning events (module pages, answers, assessments, completions, webinars, MSc outcomes). */
+export async function recordLearning(db: Kysely<Database>, learner: Learner, events: readonly LearningEvent[], at: Date = new Date()): Promise<RecordOutcome> {
+  return recordStatements(db, events.map((e) => platformStatement(learner, e, at)));
+}
+
+/**
+ * Record the platform's own learning events inside the caller's transaction
+ * (a progress write, an attempt, a completion), so the learning and its
+ * statements are stored together or not at all. The statements are built by
+ * the platform, so a validation problem is a bug: it throws and rolls back.
+ */
+export async function recordLearningWithin(trx: Transaction<Database>, learner: Learner, events: readonly LearningEvent[], at: Date = new Date()): Promise<readonly string[]> {
+  if (events.length === 0) return [];
+  const statements = events.map((e) => platformStatement(learner, e, at));
+  const problems = validateStatements(statements, '1.0.3');
+  if (problems.length > 0) throw new Error(`platform statement invalid: ${problems.map((p) => `${p.path}: ${p.rule}`).join('; ')}`);
+  return XapiStatementStore.create(trx).recordInTransaction(trx, statements, { ...PLATFORM_WRITER, authority: PLATFORM_AUTHORITY, version: '1.0.3' });
+}

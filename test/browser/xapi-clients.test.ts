@@ -1,0 +1,124 @@
+// The learning record store's client page in a real headless Chromium (Debian's
+// package, driven by playwright-core): an administrator creates a client, the
+// key and secret shown once work against /xapi, and revoking it shuts it out,
+// in English and in Welsh, with axe-core checking every page against WCAG 2.2 AA.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config/env.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { buildApp } from '../../src/web/app.js';
+import { hashPassword } from '../../src/security/passwords.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const PASSWORD = 'a long synthetic test password';
+
+interface Wording {
+  readonly prefix: '' | '/cy';
+  readonly name: string;
+  readonly organisation: string;
+  readonly create: string;
+  readonly created: string;
+  readonly revoke: string;
+  readonly revoked: string;
+  readonly important: string;
+}
+
+const ENGLISH: Wording = { prefix: '', name: 'Name', organisation: 'Organisation', create: 'Create client', created: 'Copy the secret now', revoke: 'Revoke', revoked: 'Revoked', important: 'Important' };
+const WELSH: Wording = { prefix: '/cy', name: 'Enw', organisation: 'Sefydliad', create: 'Creu cleient', created: 'Copïwch y gyfrinach nawr', revoke: 'Dirymu', revoked: "Wedi'i ddirymu", important: 'Pwysig' };
+
+describe('learning record store clients in a browser', () => {
+  let dir: string;
+  let database: DatabaseHandle;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+
+  async function axe(page: Page): Promise<void> {
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    const violations = results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
+    expect({ url: page.url(), violations }).toEqual({ url: page.url(), violations: [] });
+  }
+
+  async function signIn(page: Page, email: string): Promise<void> {
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.includes('sign-in'));
+  }
+
+  const statement = { actor: { mbox: 'mailto:learner@example.org' }, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { id: 'https://genomeg.nhs.wales/modules/intro' } };
+  const postStatement = (key: string, secret: string) => fetch(`${base}/xapi/statements`, {
+    method: 'POST', body: JSON.stringify(statement),
+    headers: { authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`, 'x-experience-api-version': '1.0.3', 'content-type': 'application/json' },
+  });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'genomeg-browser-xapi-'));
+    database = openDatabase(`sqlite:${join(dir, 'test.sqlite')}`);
+    await migrateToLatest(database);
+    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content' }), database, logger: false });
+    const hash = await hashPassword(PASSWORD);
+    await app.stores.users.create({ email: 'powys@demo.genomeg.test', displayName: 'Powys Admin', passwordHash: hash, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser.close();
+    await app.close();
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const words of [ENGLISH, WELSH]) {
+    it(`creates a client whose key and secret work, then revokes it (${words.prefix === '' ? 'English' : 'Welsh'})`, { timeout: 60_000 }, async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await signIn(page, 'powys@demo.genomeg.test');
+      await page.goto(`${base}${words.prefix}/admin/xapi-clients`);
+      expect(await page.locator('html').getAttribute('lang')).toBe(words.prefix === '' ? 'en' : 'cy');
+      await axe(page);
+
+      // Nothing chosen: the form says what is missing and keeps the page accessible.
+      await page.getByRole('button', { name: words.create }).click();
+      expect(await page.locator('.nhsuk-error-summary').count()).toBe(1);
+      await axe(page);
+
+      const name = `Moodle ${words.prefix === '' ? 'Cardiff' : 'Bangor'}`;
+      await page.getByLabel(words.name, { exact: true }).fill(name);
+      await page.getByLabel(words.organisation).selectOption('7A7');
+      await page.getByLabel('statements/write').check();
+      await page.getByLabel('statements/read/mine').check();
+      await page.getByRole('button', { name: words.create }).click();
+      const callout = page.locator('.nhsuk-card--warning');
+      await callout.waitFor();
+      expect(await callout.textContent()).toContain(words.created);
+      expect(await callout.locator('.nhsuk-u-visually-hidden').first().textContent()).toContain(words.important);
+      await axe(page);
+      const codes = await callout.locator('code').allTextContents();
+      const key = codes.find((c) => /^[0-9a-f]{24}$/.test(c)) ?? '';
+      const secret = codes.find((c) => /^[A-Za-z0-9_-]{43}$/.test(c)) ?? '';
+      expect((await postStatement(key, secret)).status).toBe(200);
+
+      const row = page.locator('tr', { hasText: name });
+      await row.getByRole('button', { name: `${words.revoke} ${name}` }).click();
+      await page.waitForURL(`${base}${words.prefix}/admin/xapi-clients`);
+      expect(await page.locator('tr', { hasText: name }).textContent()).toContain(words.revoked);
+      await axe(page);
+      expect((await postStatement(key, secret)).status).toBe(401);
+      await context.close();
+    });
+  }
+});

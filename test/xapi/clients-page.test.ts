@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, signedIn, type TestApp } from '../support/app.js';
+import { engines } from '../support/engines.js';
+
+describe.each(engines)('xAPI client management page on $name', (engine) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await buildTestApp(engine); });
+  afterAll(async () => { await t.close(); });
+
+  it('lets an organisation administrator create a working client in their organisation only, and revoke it', async () => {
+    const admin = await signedIn(t.app, [{ role: 'org-admin', organisationCode: '7A7' }]);
+    const page = await t.app.inject({ method: 'GET', url: '/admin/xapi-clients', headers: { cookie: admin.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('value="7A7"');
+    expect(page.body).not.toContain('value="7A1"');
+
+    const created = await t.app.inject({
+      method: 'POST', url: '/admin/xapi-clients', headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${admin.csrf}&name=Moodle&organisationCode=7A7&scopes=statements%2Fwrite&scopes=statements%2Fread%2Fmine`,
+    });
+    expect(created.statusCode).toBe(201);
+    const key = /<code>([0-9a-f]{24})<\/code>/.exec(created.body)?.[1] ?? '';
+    const secret = /<code>([A-Za-z0-9_-]{43})<\/code>/.exec(created.body)?.[1] ?? '';
+    const auth = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
+    const post = await t.app.inject({ method: 'POST', url: '/xapi/statements', headers: { authorization: auth, 'x-experience-api-version': '2.0.0' },
+      payload: { actor: { mbox: 'mailto:a@example.org' }, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { id: 'http://example.org/a' } } });
+    expect(post.statusCode).toBe(200);
+
+    const elsewhere = await t.app.inject({ method: 'POST', url: '/admin/xapi-clients', headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${admin.csrf}&name=X&organisationCode=7A1&scopes=all` });
+    expect(elsewhere.statusCode).toBe(403);
+    const bad = await t.app.inject({ method: 'POST', url: '/admin/xapi-clients', headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${admin.csrf}&name=&organisationCode=7A7&scopes=everything` });
+    expect(bad.statusCode).toBe(400);
+
+    const id = (await t.database.db.selectFrom('xapi_clients').select('id').where('key', '=', key).executeTakeFirstOrThrow()).id;
+    const other = await signedIn(t.app, [{ role: 'org-admin', organisationCode: '7A1' }]);
+    expect((await t.app.inject({ method: 'POST', url: `/admin/xapi-clients/${id}/revoke`, headers: { cookie: other.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${other.csrf}` })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'POST', url: `/admin/xapi-clients/${id}/revoke`, headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${admin.csrf}` })).statusCode).toBe(303);
+    expect((await t.app.inject({ method: 'GET', url: '/xapi/statements', headers: { authorization: auth, 'x-experience-api-version': '2.0.0' } })).statusCode).toBe(401);
+    const audit = await t.database.db.selectFrom('audit_events').select('action').where('entity_id', '=', id).execute();
+    expect(audit.map((a) => a.action).sort()).toEqual(['xapi.client.create', 'xapi.client.revoke']);
+  });
+
+  it('renders in Welsh', async () => {
+    const lead = await signedIn(t.app, [{ role: 'education-lead', organisationCode: null }]);
+    const page = await t.app.inject({ method: 'GET', url: '/cy/admin/xapi-clients', headers: { cookie: lead.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Cleientiaid y storfa cofnodion dysgu');
+  });
+});

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../support/app.js';
+import { engines } from '../support/engines.js';
+import { XapiClientStore } from '../../src/db/stores/xapi-client-store.js';
+import { mergeDocuments, writeDecision } from '../../src/domain/xapi/index.js';
+
+describe('document rules', () => {
+  it('decides concurrency as the spec says', () => {
+    expect(writeDecision('agent-profile', 'PUT', { etag: 'a' }, {})).toBe('conflict');
+    expect(writeDecision('state', 'PUT', { etag: 'a' }, {})).toBe('ok');
+    expect(writeDecision('agent-profile', 'PUT', { etag: 'a' }, { ifMatch: '"a"' })).toBe('ok');
+    expect(writeDecision('agent-profile', 'PUT', { etag: 'a' }, { ifMatch: '"b"' })).toBe('precondition-failed');
+    expect(writeDecision('agent-profile', 'PUT', null, { ifMatch: '"b"' })).toBe('precondition-failed');
+    expect(writeDecision('agent-profile', 'PUT', { etag: 'a' }, { ifNoneMatch: '*' })).toBe('precondition-failed');
+    expect(writeDecision('agent-profile', 'PUT', null, { ifNoneMatch: '*' })).toBe('ok');
+  });
+
+  it('merges JSON objects on POST and refuses anything else', () => {
+    expect(mergeDocuments({ contentType: 'application/json', text: '{"a":1,"b":1}' }, { contentType: 'application/json; charset=utf-8', text: '{"b":2}' })).toEqual({ ok: true, content: '{"a":1,"b":2}' });
+    expect(mergeDocuments({ contentType: 'text/plain', text: 'x' }, { contentType: 'application/json', text: '{}' }).ok).toBe(false);
+    expect(mergeDocuments({ contentType: 'application/json', text: '{}' }, { contentType: 'application/json', text: '[1]' }).ok).toBe(false);
+  });
+});
+
+describe.each(engines)('xAPI document resources on $name', (engine) => {
+  let t: TestApp;
+  let auth: string;
+  let otherOrg: string;
+  const agent = encodeURIComponent(JSON.stringify({ mbox: 'mailto:learner@example.org' }));
+  const activity = encodeURIComponent('https://genomeg.nhs.wales/modules/intro');
+
+  const client = async (org: string) => {
+    const { client: c, secret } = await XapiClientStore.create(t.database.db).createClient({ organisationCode: org, name: 'docs', scopes: ['all'] }, null);
+    return `Basic ${Buffer.from(`${c.key}:${secret}`).toString('base64')}`;
+  };
+  const call = (method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, options: { body?: string; type?: string; headers?: Record<string, string>; who?: string } = {}) =>
+    t.app.inject({
+      method, url,
+      headers: { authorization: options.who ?? auth, 'x-experience-api-version': '1.0.3', ...(options.body === undefined ? {} : { 'content-type': options.type ?? 'application/json' }), ...options.headers },
+      ...(options.body === undefined ? {} : { payload: options.body }),
+    });
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine);
+    auth = await client('7A7');
+    otherOrg = await client('7A1');
+  });
+  afterAll(async () => { await t.close(); });
+
+  it('stores, merges, lists and deletes state, keeping content types', async () => {
+    const base = `/xapi/activities/state?activityId=${activity}&agent=${agent}`;
+    expect((await call('PUT', `${base}&stateId=bookmark`, { body: 'page-4', type: 'text/plain' })).statusCode).toBe(204);
+    const got = await call('GET', `${base}&stateId=bookmark`);
+    expect(got.body).toBe('page-4');
+    expect(got.headers['content-type']).toContain('text/plain');
+    expect(got.headers['etag']).toMatch(/^"[0-9a-f]{40}"$/);
+    expect((await call('POST', `${base}&stateId=progress`, { body: '{"a":1,"b":1}' })).statusCode).toBe(204);
+    expect((await call('POST', `${base}&stateId=progress`, { body: '{"b":2}' })).statusCode).toBe(204);
+    expect((await call('GET', `${base}&stateId=progress`)).json()).toEqual({ a: 1, b: 2 });
+    expect((await call('POST', `${base}&stateId=bookmark`, { body: '{"b":2}' })).statusCode).toBe(400);
+    expect((await call('GET', base)).json()).toEqual(['bookmark', 'progress']);
+    expect((await call('GET', `${base}&since=2999-01-01T00:00:00Z`)).json()).toEqual([]);
+    expect((await call('GET', `${base}&stateId=progress`, { who: otherOrg })).statusCode).toBe(404);
+    expect((await call('DELETE', base)).statusCode).toBe(204);
+    expect((await call('GET', base)).json()).toEqual([]);
+  });
+
+  it('guards profiles with ETags: 409 without a header, 412 on a stale one', async () => {
+    const url = `/xapi/agents/profile?agent=${agent}&profileId=prefs`;
+    expect((await call('PUT', url, { body: '{"lang":"cy"}', headers: { 'if-none-match': '*' } })).statusCode).toBe(204);
+    const etag = String((await call('GET', url)).headers['etag']);
+    expect((await call('PUT', url, { body: '{"lang":"en"}' })).statusCode).toBe(409);
+    expect((await call('PUT', url, { body: '{"lang":"en"}', headers: { 'if-none-match': '*' } })).statusCode).toBe(412);
+    expect((await call('PUT', url, { body: '{"lang":"en"}', headers: { 'if-match': '"stale"' } })).statusCode).toBe(412);
+    expect((await call('PUT', url, { body: '{"lang":"en"}', headers: { 'if-match': etag } })).statusCode).toBe(204);
+    expect((await call('GET', url)).json()).toEqual({ lang: 'en' });
+    expect((await call('DELETE', url, { headers: { 'if-match': etag } })).statusCode).toBe(412);
+    expect((await call('DELETE', url)).statusCode).toBe(204);
+    expect((await call('GET', url)).statusCode).toBe(404);
+  });
+
+  it('serves activity profiles, the activities and agents resources, and refuses bad parameters', async () => {
+    expect((await call('PUT', `/xapi/activities/profile?activityId=${activity}&profileId=p1`, { body: '{"x":1}' })).statusCode).toBe(204);
+    expect((await call('GET', `/xapi/activities/profile?activityId=${activity}`)).json()).toEqual(['p1']);
+    expect((await call('GET', '/xapi/activities/profile?activityId=nope')).statusCode).toBe(400);
+    expect((await call('GET', '/xapi/activities/state?activityId=http://x.org/a')).statusCode).toBe(400);
+    expect((await call('GET', `/xapi/activities/state?activityId=${activity}&agent=${agent}&registration=zz`)).statusCode).toBe(400);
+    expect((await call('GET', `/xapi/activities?activityId=${activity}`)).json()).toEqual({ objectType: 'Activity', id: 'https://genomeg.nhs.wales/modules/intro' });
+    expect((await call('GET', `/xapi/agents?agent=${encodeURIComponent(JSON.stringify({ name: 'Siân', mbox: 'mailto:s@example.org' }))}`)).json()).toEqual({ objectType: 'Person', name: ['Siân'], mbox: ['mailto:s@example.org'] });
+    expect((await call('GET', '/xapi/agents?agent={}')).statusCode).toBe(400);
+    expect((await call('PUT', `/xapi/activities/profile?activityId=${activity}&profileId=a%00b`, { body: '{}' })).statusCode).toBe(400);
+  });
+});
