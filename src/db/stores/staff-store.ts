@@ -159,6 +159,15 @@ export class StaffStore {
     return new Map(rows.map((r) => [r.organisation_code, r.n]));
   }
 
+  /** Active staff counted by organisation, job role and age band (read only; for the workforce baseline). */
+  async countByJobRole(): Promise<{ organisationCode: string; jobRole: string; ageBand: string; count: number }[]> {
+    const rows = await this.db.selectFrom('staff')
+      .select(['organisation_code', 'job_role', 'age_band', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('active', '=', true).groupBy(['organisation_code', 'job_role', 'age_band'])
+      .orderBy('organisation_code').orderBy('job_role').orderBy('age_band').execute();
+    return rows.map((r) => ({ organisationCode: r.organisation_code, jobRole: r.job_role, ageBand: r.age_band, count: Number(r.n) }));
+  }
+
   private async existingFor(trx: Transaction<Database>, request: ImportRequest): Promise<DirectoryEntry[]> {
     const codes = [...request.organisationCodes];
     const rows = codes.length === 0 ? [] : await trx.selectFrom('staff').selectAll().where('organisation_code', 'in', codes).execute();

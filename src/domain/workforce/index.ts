@@ -1,0 +1,5 @@
+export * from './random.js';
+export * from './scenario.js';
+export * from './engine.js';
+export * from './monte-carlo.js';
+export * from './staff-baseline.js';

@@ -1,0 +1,102 @@
+// Background Monte Carlo runs for the web workspace: an in-process job that
+// records its progress and, at the end, a compact result (percentiles of supply,
+// demand and gap per role and year) in the database, so the progress page can
+// show it without JavaScript and any process can show the result.
+//
+// A run records the process running it (PROCESS_ID) and a heartbeat every few
+// seconds. A queued or running run is interrupted when its process has stopped:
+// this process knows its own runs; another process's run is interrupted once
+// its heartbeat is older than STALE_AFTER_MS. Nothing here resumes a run: the
+// planner runs it again (same scenario, seed and number of runs).
+
+import { randomUUID } from 'node:crypto';
+import type { ScenarioStore, StoredRun } from '../../db/stores/scenario-store.js';
+import { FIELD, type CompiledModel } from '../../domain/workforce/engine.js';
+import { PERCENTILES, seriesIndex, type Summary } from '../../domain/workforce/monte-carlo.js';
+import type { Scenario } from '../../domain/workforce/scenario.js';
+import { runMonteCarlo } from './monte-carlo-runner.js';
+
+export interface StoredPercentiles {
+  readonly year: number;
+  readonly series: 'supply' | 'demand' | 'gap';
+  readonly p5: number;
+  readonly p25: number;
+  readonly p50: number;
+  readonly p75: number;
+  readonly p95: number;
+}
+
+export interface RoleResult {
+  readonly id: string;
+  readonly name: string;
+  readonly nameCy: string | null;
+  readonly rows: readonly StoredPercentiles[];
+}
+
+export interface RunResult {
+  readonly seconds: number;
+  readonly roles: readonly RoleResult[];
+}
+
+/** This process, as recorded on the runs it starts. */
+export const PROCESS_ID = randomUUID();
+export const HEARTBEAT_MS = 2_000;
+/** A run of another process whose heartbeat is older than this is taken to be interrupted. */
+export const STALE_AFTER_MS = 15_000;
+
+const active = new Set<string>();
+
+/** Whether a queued or running run has lost the process that was running it. */
+export function isRunInterrupted(run: StoredRun, now = Date.now()): boolean {
+  if (run.status !== 'queued' && run.status !== 'running') return false;
+  if (run.owner === PROCESS_ID) return !active.has(run.id);
+  return now - (run.heartbeatAt ?? run.createdAt).getTime() > STALE_AFTER_MS;
+}
+
+/** Percentiles of supply, demand and gap (all organisations), per role and year, rounded to 0.01. */
+export function roleResults(scenario: Scenario, model: CompiledModel, summary: Summary): RoleResult[] {
+  const q = PERCENTILES.length;
+  return scenario.roles.map((role, r) => ({
+    id: role.id, name: role.name, nameCy: role.nameCy ?? null,
+    rows: (['supply', 'demand', 'gap'] as const).flatMap((series) => summary.years.map((year, k): StoredPercentiles => {
+      const field = series === 'supply' ? FIELD.supplyWte : series === 'demand' ? FIELD.demandWte : FIELD.gapWte;
+      const s = seriesIndex(model, r, k + 1, field) * q;
+      const v = (i: number): number => Math.round((summary.quantiles[s + i] ?? 0) * 100) / 100;
+      return { year, series, p5: v(0), p25: v(1), p50: v(2), p75: v(3), p95: v(4) };
+    })),
+  }));
+}
+
+/**
+ * Start a run in this process (the run must have been created with owner
+ * PROCESS_ID); resolves when it has finished or failed, never rejects.
+ */
+export function startRun(store: ScenarioStore, runId: string, scenario: Scenario, runs: number, seed: number): Promise<void> {
+  active.add(runId);
+  return runInBackground(store, runId, scenario, runs, seed).finally(() => { active.delete(runId); });
+}
+
+async function runInBackground(store: ScenarioStore, runId: string, scenario: Scenario, runs: number, seed: number): Promise<void> {
+  let lastWritten = 0;
+  let writing = Promise.resolve();
+  const write = (job: () => Promise<void>): void => { writing = writing.then(job).catch(() => undefined); };
+  const heartbeat = setInterval(() => { write(() => store.heartbeat(runId)); }, HEARTBEAT_MS);
+  heartbeat.unref();
+  try {
+    const result = await runMonteCarlo(scenario, {
+      runs, seed,
+      onProgress: (done) => {
+        if (done - lastWritten < runs / 20 && done < runs) return;
+        lastWritten = done;
+        write(() => store.setRunProgress(runId, done));
+      },
+    });
+    clearInterval(heartbeat);
+    await writing;
+    await store.finishRun(runId, { seconds: result.seconds, roles: roleResults(scenario, result.model, result.summary) } satisfies RunResult);
+  } catch (error) {
+    clearInterval(heartbeat);
+    await writing;
+    await store.failRun(runId, error instanceof Error ? error.message : String(error)).catch(() => undefined);
+  }
+}

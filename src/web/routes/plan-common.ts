@@ -1,0 +1,85 @@
+// What the planner's workspace routes share: reading a stored scenario (with
+// `extends` naming another saved scenario by its id) and the run it made, and
+// the field of a form body whether it came url-encoded or as multipart.
+
+import { z } from 'zod';
+import type { MultipartValue } from '@fastify/multipart';
+import { DomainError, isDomainError } from '../../domain/errors.js';
+import { validateScenario, type Scenario, type ScenarioIssue } from '../../domain/workforce/scenario.js';
+import type { ScenarioFormat, ScenarioStore, StoredRun, StoredScenario } from '../../db/stores/scenario-store.js';
+import { parseScenarioText, resolveWithData } from '../../services/workforce/scenario-files.js';
+import type { RunResult } from '../../services/workforce/run-jobs.js';
+
+export const Id = z.uuid();
+
+export function text(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  if (typeof value === 'string') return value;
+  const part = value as MultipartValue | undefined;
+  return part !== undefined && typeof part.value === 'string' ? part.value : undefined;
+}
+
+export type Checked = { scenario: Scenario; data: Record<string, unknown>; format: ScenarioFormat } | { issues: readonly ScenarioIssue[] };
+
+/**
+ * Resolve and validate scenario text; `extends` names another stored scenario
+ * by its id (slug). Also gives the scenario's data with every base merged in.
+ */
+export async function check(store: ScenarioStore, source: string, fileName: string): Promise<Checked> {
+  const format: ScenarioFormat = fileName.toLowerCase().endsWith('.json') || source.trimStart().startsWith('{') ? 'json' : 'yaml';
+  const named = format === 'json' && !fileName.endsWith('.json') ? `${fileName}.json` : fileName;
+  const stored = await store.currentSources();
+  try {
+    const { scenario, data } = resolveWithData(parseScenarioText(source, named), (name) => {
+      const slug = name.replace(/\.(ya?ml|json)$/i, '');
+      const base = stored.get(slug);
+      if (base === undefined) throw new Error('no saved scenario has that id');
+      return parseScenarioText(base.source, `${slug}.${base.format}`);
+    });
+    return { scenario, data, format };
+  } catch (error) {
+    if (isDomainError(error) && error.code === 'GNM_SCENARIO_INVALID') return { issues: error.details as ScenarioIssue[] };
+    throw error;
+  }
+}
+
+export function checkStored(store: ScenarioStore, stored: StoredScenario): Promise<Checked> {
+  return check(store, stored.source, `${stored.slug}.${stored.format}`);
+}
+
+/** The current version of a saved scenario, or GNM_NOT_FOUND. */
+export async function scenarioOr404(store: ScenarioStore, id: string): Promise<StoredScenario> {
+  const parsed = Id.safeParse(id);
+  const scenario = parsed.success ? await store.getScenario(parsed.data) : null;
+  if (scenario === null) throw new DomainError('GNM_NOT_FOUND');
+  return scenario;
+}
+
+export async function runOr404(store: ScenarioStore, id: string): Promise<StoredRun> {
+  const parsed = Id.safeParse(id);
+  const run = parsed.success ? await store.getRun(parsed.data) : null;
+  if (run === null) throw new DomainError('GNM_NOT_FOUND');
+  return run;
+}
+
+/** A finished run and its result, or GNM_NOT_FOUND. */
+export async function doneRunOr404(store: ScenarioStore, id: string): Promise<StoredRun & { result: RunResult }> {
+  const run = await runOr404(store, id);
+  if (run.status !== 'done') throw new DomainError('GNM_NOT_FOUND');
+  return run as StoredRun & { result: RunResult };
+}
+
+/**
+ * The scenario a run ran: as stored with the run, or (runs stored before the
+ * scenario was kept with them) its version resolved against today's bases.
+ */
+export async function scenarioOfRun(store: ScenarioStore, run: StoredRun): Promise<{ scenario: Scenario; data: Record<string, unknown> } | undefined> {
+  if (run.scenarioJson !== null) {
+    const data = JSON.parse(run.scenarioJson) as Record<string, unknown>;
+    return { scenario: validateScenario({ file: 'scenario.json', data }), data };
+  }
+  const stored = await store.getScenario(run.scenarioId, run.scenarioVersion);
+  if (stored === null) return undefined;
+  const checked = await checkStored(store, stored);
+  return 'issues' in checked ? undefined : checked;
+}

@@ -1,0 +1,214 @@
+// The workforce planner's workspace in a real headless Chromium (Debian's
+// package, driven by playwright-core): every plan page checked with axe-core
+// against WCAG 2.2 AA in English and Welsh, a planner's journey through the
+// forms, a run followed by its progress bar with JavaScript, and a run
+// followed without JavaScript. The server is the real app on SQLite.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config/env.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { ScenarioStore } from '../../src/db/stores/scenario-store.js';
+import { seedDemoScenarios } from '../../src/seed/demo-scenarios.js';
+import { buildApp } from '../../src/web/app.js';
+import { hashPassword } from '../../src/security/passwords.js';
+import { importStaffExtract } from '../../src/services/staff-import.js';
+import { buildStaffRow, staffCsv } from '../support/factories.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const PASSWORD = 'a long synthetic test password';
+const PLANNER = 'planner@demo.genomeg.test';
+
+describe('the workforce planner workspace in a browser', () => {
+  let dir: string;
+  let database: DatabaseHandle;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+  let store: ScenarioStore;
+  let baselineId = '';
+  const checked: string[] = [];
+
+  async function axe(page: Page): Promise<void> {
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    const violations = results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
+    expect({ url: page.url(), violations }).toEqual({ url: page.url(), violations: [] });
+    checked.push(new URL(page.url()).pathname);
+  }
+
+  async function signIn(context: BrowserContext): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email address').fill(PLANNER);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.includes('sign-in'));
+    return page;
+  }
+
+  /** Start a run from a scenario's page and wait for its results (the page shows them itself, or after Check progress). */
+  async function runFromPage(page: Page, scenarioId: string, runs: string, seed: string, script: boolean): Promise<string> {
+    await page.goto(`${base}/plan/scenarios/${scenarioId}`);
+    await page.getByLabel('Number of Monte Carlo runs').fill(runs);
+    await page.getByLabel('Seed').fill(seed);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.waitForURL(/\/plan\/runs\//);
+    if (script) {
+      await page.locator('#tornado, .nhsuk-warning-callout').first().waitFor({ timeout: 60_000 });
+    } else {
+      for (let i = 0; i < 120 && await page.locator('#progress').count() > 0; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        await page.getByRole('button', { name: 'Check progress' }).click();
+      }
+    }
+    // A failed run says why on its page.
+    expect({ results: await page.locator('#tornado').count(), failure: await page.locator('.nhsuk-warning-callout').allTextContents() }).toEqual({ results: 1, failure: [] });
+    return new URL(page.url()).pathname.split('/').pop() ?? '';
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'genomeg-browser-plan-'));
+    database = openDatabase(`sqlite:${join(dir, 'test.sqlite')}`);
+    await migrateToLatest(database);
+    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content' }), database, logger: false });
+    store = ScenarioStore.create(database.db);
+    await seedDemoScenarios(store, resolve('scenarios'));
+    baselineId = (await store.listScenarios()).find((s) => s.slug === 'welsh-genomics-baseline')?.id ?? '';
+    const staff = [
+      buildStaffRow({ organisationCode: '7A4', jobRole: 'Clinical Scientist (Genomics)', dateOfBirth: '1990-03-01' }),
+      buildStaffRow({ organisationCode: '7A4', jobRole: 'Genetic Counsellor', dateOfBirth: '1980-03-01' }),
+      buildStaffRow({ organisationCode: '7A7', jobRole: 'Genomic Practitioner', dateOfBirth: '1992-03-01' }),
+    ];
+    await importStaffExtract(app.stores.staff, { text: staffCsv(staff), fileName: 'seed.csv', mode: 'full', permittedOrganisations: 'all', actorUserId: null });
+    await app.stores.users.create({ email: PLANNER, displayName: 'Demo Planner', passwordHash: await hashPassword(PASSWORD), grants: [{ role: 'workforce-planner', organisationCode: null }] }, null);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser.close();
+    await app.close();
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes a planner through editing, copying and filling the baseline, with every problem linked to its field', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(15_000);
+    const page = await signIn(context);
+    await page.goto(`${base}/plan`);
+    await page.getByRole('link', { name: 'Welsh genomics workforce, baseline' }).click();
+    await page.getByRole('link', { name: 'Edit the main figures' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Edit Welsh genomics workforce, baseline');
+    await page.getByLabel('Horizon (years)').fill('0');
+    await page.locator('#pipeline-stp-genomics-intake').fill('many');
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain('Horizon (years) must be between 1 and 50');
+    await axe(page);
+    await page.getByRole('link', { name: 'Enter Intake (stp-genomics) as a number' }).click();
+    expect(await page.locator(':focus').getAttribute('id')).toBe('pipeline-stp-genomics-intake');
+    await page.getByLabel('Horizon (years)').fill('25');
+    await page.locator('#pipeline-stp-genomics-intake').fill('6');
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+    expect(await page.locator('.nhsuk-inset-text').textContent()).toContain('Version 2 saved.');
+    expect(await page.locator('#scenario-source').textContent()).toContain('horizon: 25');
+
+    await page.getByRole('button', { name: 'Copy this scenario' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Copy of Welsh genomics workforce, baseline');
+
+    await page.goto(`${base}/plan/scenarios/${baselineId}/baseline`);
+    await axe(page);
+    await page.getByLabel(/Clinical scientist \(genomics\), Cardiff and Vale University Health Board/).uncheck();
+    await page.getByRole('button', { name: 'Fill from the staff directory' }).click();
+    expect(await page.locator('.nhsuk-inset-text').textContent()).toContain('Version 3 saved.');
+    await context.close();
+  });
+
+  it('follows a run\'s progress with JavaScript and then shows its results; compares two runs; every plan page passes axe in English and Welsh', { timeout: 300_000 }, async () => {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(20_000);
+    const page = await signIn(context);
+    const first = await runFromPage(page, baselineId, '200', '1', true);
+    const childId = (await store.listScenarios()).find((s) => s.slug === 'more-training-places')?.id ?? '';
+    const second = await runFromPage(page, childId, '200', '1', true);
+
+    // A running run (another process's, still beating) and an interrupted one.
+    const running = await store.createRun({ scenarioId: baselineId, scenarioVersion: 1, seed: 9, runs: 1000, owner: 'another-process' }, null);
+    await store.setRunProgress(running.id, 400);
+    const stopped = await store.createRun({ scenarioId: baselineId, scenarioVersion: 1, seed: 9, runs: 1000, owner: 'stopped-process' }, null);
+    await database.db.updateTable('workforce_runs').set({ status: 'running', heartbeat_at: new Date(Date.now() - 60_000) }).where('id', '=', stopped.id).execute();
+
+    const pages = [
+      '/plan', `/plan/scenarios/${baselineId}`, `/plan/scenarios/${baselineId}/edit`, `/plan/scenarios/${baselineId}/baseline`,
+      '/plan/compare', `/plan/compare?run=${first}&run=${second}`, `/plan/compare?run=${first}`,
+      `/plan/runs/${first}`, `/plan/runs/${first}?role=clinical-scientist&year=2040`, `/plan/runs/${first}?role=x&year=1`,
+      `/plan/runs/${running.id}`, `/plan/runs/${stopped.id}`,
+    ];
+    for (const path of pages) {
+      for (const prefix of ['', '/cy']) {
+        // The running run's process says it is still working (it would be interrupted after 15 s of silence).
+        if (path.endsWith(running.id)) await store.setRunProgress(running.id, 400);
+        await page.goto(`${base}${prefix}${path}`);
+        expect(await page.locator('html').getAttribute('lang')).toBe(prefix === '' ? 'en' : 'cy');
+        await axe(page);
+      }
+    }
+    expect(await page.locator('h1').textContent()).toContain('Rhagamcan');
+    await store.setRunProgress(running.id, 400);
+    await page.goto(`${base}/plan/runs/${running.id}`);
+    expect(await page.locator('#progress').getAttribute('value')).toBe('40');
+    expect(await page.locator('#progress-text').textContent()).toBe('400 of 1,000 runs done (40%).');
+    await store.setRunProgress(running.id, 700);
+    await page.locator('#progress-text', { hasText: '700 of 1,000 runs done (70%).' }).waitFor();
+    expect(await page.locator('#progress').getAttribute('value')).toBe('70');
+    // When the run finishes, the page shows its results by itself.
+    await store.finishRun(running.id, (await store.getRun(first))?.result);
+    await page.locator('#tornado').waitFor();
+    await page.goto(`${base}/plan/runs/${stopped.id}`);
+    expect(await page.locator('main').textContent()).toContain('This run was interrupted');
+
+    // The tornado form, and the comparison picked with checkboxes.
+    await page.goto(`${base}/plan/runs/${first}`);
+    await page.getByLabel('Role').selectOption('genetic-counsellor');
+    await page.getByLabel('Year', { exact: true }).selectOption('2030');
+    await page.getByRole('button', { name: 'Show' }).click();
+    expect(await page.locator('#tornado ~ figure svg').first().getAttribute('aria-label')).toBe('What moves the 2030 gap for Genetic counsellor most');
+    await page.goto(`${base}/plan/compare`);
+    await page.locator(`input[value="${first}"]`).check();
+    await page.locator(`input[value="${second}"]`).check();
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    expect(await page.locator('svg[aria-label="Genetic counsellor: median supply and demand by run"]').count()).toBe(1);
+    expect(checked.length).toBeGreaterThanOrEqual(24);
+    await context.close();
+  });
+
+  it('works without JavaScript: a run followed with Check progress, its results, the tornado form and a form error', { timeout: 180_000 }, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    context.setDefaultTimeout(20_000);
+    const page = await signIn(context);
+    const runId = await runFromPage(page, baselineId, '3000', '2', false);
+    expect(await page.locator('svg[aria-label="Clinical scientist (genomics): gap between demand and supply"]').count()).toBe(1);
+    expect(await page.locator('main').textContent()).toContain(`--runs 3000 --seed 2`);
+    await page.getByLabel('Year', { exact: true }).selectOption('2032');
+    await page.getByRole('button', { name: 'Show' }).click();
+    expect(page.url()).toContain(`/plan/runs/${runId}?role=clinical-geneticist&year=2032`);
+    expect(await page.locator('svg[aria-label="What moves the 2032 gap for Clinical geneticist most"]').count()).toBe(1);
+
+    await page.goto(`${base}/cy/plan/scenarios/${baselineId}/edit`);
+    await page.locator('#horizon').fill('');
+    await page.getByRole('button', { name: 'Cadw fel fersiwn newydd' }).click();
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain('Rhowch Gorwel (blynyddoedd) fel rhif');
+    expect(await page.locator('#horizon-error').textContent()).toContain('Rhowch Gorwel (blynyddoedd) fel rhif');
+    await context.close();
+  });
+});
