@@ -2,10 +2,16 @@
 
 import { run as staffImport } from './staff-import.js';
 import { run as learningPages } from './learning-pages.js';
+import { run as learningRequirements } from './learning-requirements.js';
+import { run as workforce } from './workforce.js';
+import { run as xapi } from './xapi.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
   'learning-pages': learningPages,
+  'learning-requirements': learningRequirements,
+  workforce,
+  xapi,
 };
 
 const name = process.argv[2];

@@ -4,7 +4,7 @@
 // value stops here with a message naming the variable.
 
 import { existsSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { NO_MIGRATIONS } from 'kysely';
@@ -16,11 +16,17 @@ import { isPostgresUrl, migrateToLatest, migratorFor, openDatabase, sqlitePath, 
 import { StaffStore } from '../db/stores/staff-store.js';
 import { UserStore } from '../db/stores/user-store.js';
 import { buildApp } from '../web/app.js';
+import { projectRoot } from '../web/paths.js';
 import { translator } from '../web/i18n.js';
 import { importStaffExtract } from '../services/staff-import.js';
 import { formatSignIns, seedDemo, type DemoSignIn } from '../seed/demo.js';
+import { seedDemoScenarios } from '../seed/demo-scenarios.js';
+import { ScenarioStore } from '../db/stores/scenario-store.js';
+import { RequirementStore } from '../db/stores/requirement-store.js';
 import { hashPassword } from '../security/passwords.js';
 import { loadContentLibrary } from '../services/learning/content-library.js';
+import { xapiCommand } from './xapi.js';
+import { planCommand } from './plan.js';
 
 const USAGE = `Usage: genomeg <command> [options]
 
@@ -36,6 +42,8 @@ Commands:
                                 references, links, alt text, rationales, outcomes assessed.
   users create --email E --name N --role ROLE[:ORG] [--role ...]
                                 Create an account and print its one-time password.
+  xapi client create|list|revoke, xapi grant|grants, xapi rebuild-progress   Learning record store clients and read grants; rebuild the progress projection.
+  plan SCENARIO.yaml [--runs N] [--seed S] [--out DIR] [--compare B.yaml ...]   Project a workforce scenario (results.json/csv, SVG, report.html).
 
 Environment: DATABASE_URL (default sqlite:data/genomeg.sqlite), HOST, PORT, LOG_LEVEL, ... (see README).`;
 
@@ -67,8 +75,10 @@ async function seedIfEmpty(handle: DatabaseHandle, config: Config): Promise<Demo
   const users = UserStore.create(handle.db);
   if ((await users.count()) > 0) return null;
   process.stdout.write('Empty database: loading the synthetic demo data set…\n');
-  const result = await seedDemo({ users, staff: StaffStore.create(handle.db) });
+  const result = await seedDemo({ users, staff: StaffStore.create(handle.db), requirements: RequirementStore.create(handle.db) });
   process.stdout.write(`Loaded ${result.staff} synthetic staff across NHS Wales organisations.\n`);
+  const scenarios = await seedDemoScenarios(ScenarioStore.create(handle.db), resolve(projectRoot, 'scenarios'));
+  process.stdout.write(`Saved ${scenarios} example workforce scenarios for the planner.\n`);
   const file = signInsFile(config);
   if (file !== null) {
     writeFileSync(file, JSON.stringify(result.signIns, null, 2));
@@ -228,6 +238,10 @@ export async function main(argv: string[]): Promise<number> {
       if (rest[0] !== 'create') fail('Usage: genomeg users create --email E --name N --role ROLE[:ORG]');
       return usersCreate(config, rest.slice(1));
     }
+    case 'xapi':
+      return xapiCommand(config, rest);
+    case 'plan':
+      return planCommand(rest);
     default:
       fail(`Unknown command "${command}".\n\n${USAGE}`);
   }

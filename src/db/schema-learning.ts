@@ -62,7 +62,40 @@ export interface CredentialsTable {
   revoked_reason: string | null;
 }
 
+/** A module an organisation requires of its staff (0007). */
+export interface LearningRequirementsTable {
+  id: string;
+  organisation_code: string;
+  /** The module's IRI: a requirement holds across versions. */
+  module_id: string;
+  /** JSON array of ESR staff group codes; [] means everyone in the organisation. */
+  staff_group_codes: string;
+  /** YYYY-MM-DD, or null when due_days is set (never both). */
+  due_date: string | null;
+  due_days: number | null;
+  revision: number;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+/** A module version an education lead published, with its files as they were (0007). */
+export interface ModulePublicationsTable {
+  id: string;
+  module_id: string;
+  slug: string;
+  version: string;
+  /** JSON of the module's source files (manifest, pages, glossary, checks, assessment). */
+  source: string;
+  source_sha256: string;
+  published_by: string | null;
+  published_at: Timestamp;
+}
+
 export interface LearningTables {
+  learning_requirements: LearningRequirementsTable;
+  module_publications: ModulePublicationsTable;
   signing_keys: SigningKeysTable;
   credentials: CredentialsTable;
   module_progress: ModuleProgressTable;

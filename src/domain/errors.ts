@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   GNM_CONFIG_INVALID: 'An environment variable has a value that is not allowed.',
   GNM_CONFLICT: 'Someone else changed this at the same time; reload and try again.',
   GNM_INTERNAL: 'Something went wrong on our side; the request id helps us find it.',
+  GNM_SCENARIO_INVALID: 'A workforce scenario is invalid; each problem names the file, the field and what was expected.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { RoleGrant } from '../domain/auth/index.js';
 import type { StaffStore } from '../db/stores/staff-store.js';
 import type { UserStore } from '../db/stores/user-store.js';
+import type { RequirementStore } from '../db/stores/requirement-store.js';
+import { addDays, calendarDateIn } from '../domain/learning/index.js';
 import { hashPassword } from '../security/passwords.js';
 import { importStaffExtract } from '../services/staff-import.js';
 import { syntheticStaff, toEsrCsv } from './synthetic-staff.js';
@@ -35,8 +37,8 @@ interface DemoAccount {
 const ACCOUNTS: readonly DemoAccount[] = [
   { key: 'platform-admin', displayName: 'Demo Platform Administrator', grants: [{ role: 'platform-admin', organisationCode: null }], note: 'everything, everywhere' },
   { key: 'org-admin', displayName: 'Demo Powys Administrator', grants: [{ role: 'org-admin', organisationCode: '7A7' }], note: 'staff and roles in Powys Teaching Health Board only' },
-  { key: 'education-lead', displayName: 'Demo Education Lead', grants: [{ role: 'education-lead', organisationCode: null }], note: 'learning content and reports (coming)' },
-  { key: 'workforce-planner', displayName: 'Demo Workforce Planner', grants: [{ role: 'workforce-planner', organisationCode: null }], note: 'workforce scenarios (coming)' },
+  { key: 'education-lead', displayName: 'Demo Education Lead', grants: [{ role: 'education-lead', organisationCode: null }], note: 'module versions, organisation requirements, credentials, xAPI clients' },
+  { key: 'workforce-planner', displayName: 'Demo Workforce Planner', grants: [{ role: 'workforce-planner', organisationCode: null }], note: 'workforce scenarios and projections at /plan' },
   { key: 'line-manager', displayName: 'Demo Line Manager', grants: [{ role: 'line-manager', organisationCode: '7A7' }, { role: 'learner', organisationCode: null }], note: 'their team in Powys', staff: 'manager' },
   { key: 'learner', displayName: 'Demo Learner', grants: [{ role: 'learner', organisationCode: null }], note: 'their own learning', staff: 'member' },
 ];
@@ -44,7 +46,27 @@ const ACCOUNTS: readonly DemoAccount[] = [
 export const DEMO_EMAIL_DOMAIN = 'demo.genomeg.test';
 export const DEMO_STAFF_ROWS = 3000;
 
-export async function seedDemo(stores: { users: UserStore; staff: StaffStore }, options: { staffRows?: number; seed?: number } = {}): Promise<DemoResult> {
+/** The content/ modules the demo requirements name (module.yaml `id`). */
+const MODULE_IRI = 'https://genomeg.wales/xapi/activities/module/';
+
+/**
+ * Powys requires "What is genomics?" of everyone by a date already past (so the
+ * demo shows overdue learning), and "Pharmacogenomics in practice" of
+ * prescribing and dispensing staff groups within 90 days of starting.
+ */
+async function seedDemoRequirements(requirements: RequirementStore, actorUserId: string | null, now: Date): Promise<number> {
+  await requirements.add({
+    organisationCode: '7A7', moduleId: `${MODULE_IRI}what-is-genomics`, staffGroupCodes: [],
+    due: { kind: 'date', date: addDays(calendarDateIn(now), -14) },
+  }, actorUserId);
+  await requirements.add({
+    organisationCode: '7A7', moduleId: `${MODULE_IRI}pharmacogenomics-in-practice`,
+    staffGroupCodes: ['medical-dental', 'nursing-midwifery', 'add-prof-sci-tech'], due: { kind: 'days', days: 90 },
+  }, actorUserId);
+  return 2;
+}
+
+export async function seedDemo(stores: { users: UserStore; staff: StaffStore; requirements?: RequirementStore }, options: { staffRows?: number; seed?: number } = {}): Promise<DemoResult> {
   const rows = syntheticStaff({ rows: options.staffRows ?? DEMO_STAFF_ROWS, seed: options.seed ?? 2026, emailDomain: DEMO_EMAIL_DOMAIN });
   const outcome = await importStaffExtract(stores.staff, {
     text: toEsrCsv(rows), fileName: 'demo-esr-extract.csv', mode: 'full', permittedOrganisations: 'all', actorUserId: null,
@@ -68,6 +90,7 @@ export async function seedDemo(stores: { users: UserStore; staff: StaffStore }, 
     }, null);
     signIns.push({ role: account.key, email, password, note: account.note });
   }
+  if (stores.requirements !== undefined) await seedDemoRequirements(stores.requirements, null, new Date());
   return { staff: rows.length, signIns };
 }
 

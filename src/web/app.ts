@@ -18,6 +18,7 @@ import { StaffStore } from '../db/stores/staff-store.js';
 import { UserStore } from '../db/stores/user-store.js';
 import { projectRoot } from './paths.js';
 import { loadContentLibrary, type ContentLibrary } from '../services/learning/content-library.js';
+import { PublishedLibrary } from '../services/learning/published-library.js';
 import { installLanguage, rewriteLanguageUrl } from './plugins/language.js';
 import { installAuth } from './plugins/auth.js';
 import { installCsrf } from './plugins/csrf.js';
@@ -29,8 +30,12 @@ import { staffRoutes } from './routes/staff.js';
 import { adminRoutes } from './routes/admin.js';
 import { teamRoutes } from './routes/team.js';
 import { learnRoutes } from './routes/learn.js';
+import { learningAdminRoutes } from './routes/learning-admin.js';
 import { assessmentRoutes } from './routes/assessment.js';
 import { credentialRoutes } from './routes/credentials.js';
+import { xapiRoutes } from './routes/xapi.js';
+import { xapiClientRoutes } from './routes/xapi-clients.js';
+import { planRoutes } from './routes/plan.js';
 
 export interface Stores {
   readonly users: UserStore;
@@ -91,7 +96,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('stores', stores);
   app.decorate('config', config);
   app.decorate('database', database);
-  app.decorate('content', loadContentLibrary(resolve(projectRoot, config.CONTENT_DIR)));
+  // Learners get each module's published version (services/learning/published-library.ts).
+  app.decorate('content', PublishedLibrary.over(loadContentLibrary(resolve(projectRoot, config.CONTENT_DIR)), resolve(projectRoot, config.CONTENT_DIR)));
   if (app.content.problems.length > 0) app.log.warn({ problems: app.content.problems.length }, 'some learning modules have problems and are hidden; run `genomeg content check`');
 
   await app.register(cookie);
@@ -129,8 +135,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staffRoutes);
   await app.register(adminRoutes);
   await app.register(teamRoutes);
+  await app.register(learningAdminRoutes);
   await app.register(learnRoutes);
   await app.register(assessmentRoutes);
   await app.register(credentialRoutes);
+  await app.register(xapiRoutes);
+  await app.register(xapiClientRoutes);
+  await app.register(planRoutes);
   return app;
 }

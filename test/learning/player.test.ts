@@ -29,8 +29,8 @@ describe.each(engines)('the module player on $name', (engine) => {
     const nurse = await signedIn(t.app, [{ role: 'learner', organisationCode: null }], { staffId });
     const page = await get('/learn', nurse);
     expect(page.body).toContain('you are expected to reach the Foundation level');
-    expect(page.body).toContain('Needed for your role');
-    expect((await get('/learn')).body).not.toContain('Needed for your role');
+    expect(page.body).toContain('Recommended for your role');
+    expect((await get('/learn')).body).not.toContain('Recommended for your role');
   });
 
   it('shows a page with its progress, contents, citations, glossary links and figure', async () => {

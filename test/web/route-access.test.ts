@@ -22,7 +22,7 @@ const GRANTS: Record<Exclude<Who, 'anonymous'>, RoleGrant[]> = {
   'platform-admin': [{ role: 'platform-admin', organisationCode: null }],
 };
 
-interface Case { method: 'GET' | 'POST'; url: string; path: string; allowed: Who[]; body?: Record<string, string> }
+interface Case { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; path: string; allowed: Who[]; body?: Record<string, string> }
 
 describe.each(engines)('route access on $name', (engine) => {
   let t: TestApp;
@@ -71,8 +71,58 @@ describe.each(engines)('route access on $name', (engine) => {
       { method: 'GET', url: '/credentials/verify', path: '/credentials/verify', allowed: EVERYONE },
       { method: 'POST', url: '/credentials/verify', path: '/credentials/verify', allowed: EVERYONE, body: { credential: 'x.y.z' } },
       { method: 'POST', url: '/credentials/:id/revoke', path: '/credentials/00000000-0000-0000-0000-000000000000/revoke', allowed: ['education-lead', 'platform-admin'], body: { reason: 'test' } },
+      { method: 'GET', url: '/my-learning/required', path: '/my-learning/required', allowed: SIGNED_IN },
+      { method: 'GET', url: '/admin/learning/requirements', path: '/admin/learning/requirements', allowed: ['education-lead', 'org-admin', 'platform-admin'] },
+      { method: 'GET', url: '/admin/learning/requirements/new', path: '/admin/learning/requirements/new', allowed: ['education-lead', 'org-admin', 'platform-admin'] },
+      { method: 'POST', url: '/admin/learning/requirements', path: '/admin/learning/requirements', allowed: ['education-lead', 'org-admin', 'platform-admin'], body: { module: '' } },
+      { method: 'GET', url: '/admin/learning/requirements/:id', path: '/admin/learning/requirements/00000000-0000-0000-0000-000000000000', allowed: ['education-lead', 'org-admin', 'platform-admin'] },
+      { method: 'POST', url: '/admin/learning/requirements/:id', path: '/admin/learning/requirements/00000000-0000-0000-0000-000000000000', allowed: ['education-lead', 'org-admin', 'platform-admin'], body: { module: '' } },
+      { method: 'GET', url: '/admin/learning/requirements/:id/remove', path: '/admin/learning/requirements/00000000-0000-0000-0000-000000000000/remove', allowed: ['education-lead', 'org-admin', 'platform-admin'] },
+      { method: 'POST', url: '/admin/learning/requirements/:id/remove', path: '/admin/learning/requirements/00000000-0000-0000-0000-000000000000/remove', allowed: ['education-lead', 'org-admin', 'platform-admin'], body: { revision: '1' } },
+      { method: 'GET', url: '/admin/learning/modules', path: '/admin/learning/modules', allowed: ['education-lead', 'platform-admin'] },
+      { method: 'POST', url: '/admin/learning/modules/:slug/publish', path: '/admin/learning/modules/sample-genomics/publish', allowed: ['education-lead', 'platform-admin'], body: { version: '9.9.9' } },
       // learning record store routes (xAPI): add rows below this line
+      { method: 'GET', url: '/xapi/about', path: '/xapi/about', allowed: EVERYONE },
+      { method: 'GET', url: '/xapi/statements', path: '/xapi/statements', allowed: EVERYONE },
+      { method: 'POST', url: '/xapi/statements', path: '/xapi/statements', allowed: EVERYONE },
+      { method: 'PUT', url: '/xapi/statements', path: '/xapi/statements', allowed: EVERYONE },
+      { method: 'GET', url: '/xapi/activities/state', path: '/xapi/activities/state', allowed: EVERYONE },
+      { method: 'PUT', url: '/xapi/activities/state', path: '/xapi/activities/state', allowed: EVERYONE },
+      { method: 'POST', url: '/xapi/activities/state', path: '/xapi/activities/state', allowed: EVERYONE },
+      { method: 'DELETE', url: '/xapi/activities/state', path: '/xapi/activities/state', allowed: EVERYONE },
+      { method: 'GET', url: '/xapi/activities/profile', path: '/xapi/activities/profile', allowed: EVERYONE },
+      { method: 'PUT', url: '/xapi/activities/profile', path: '/xapi/activities/profile', allowed: EVERYONE },
+      { method: 'POST', url: '/xapi/activities/profile', path: '/xapi/activities/profile', allowed: EVERYONE },
+      { method: 'DELETE', url: '/xapi/activities/profile', path: '/xapi/activities/profile', allowed: EVERYONE },
+      { method: 'GET', url: '/xapi/agents/profile', path: '/xapi/agents/profile', allowed: EVERYONE },
+      { method: 'PUT', url: '/xapi/agents/profile', path: '/xapi/agents/profile', allowed: EVERYONE },
+      { method: 'POST', url: '/xapi/agents/profile', path: '/xapi/agents/profile', allowed: EVERYONE },
+      { method: 'DELETE', url: '/xapi/agents/profile', path: '/xapi/agents/profile', allowed: EVERYONE },
+      { method: 'GET', url: '/xapi/activities', path: '/xapi/activities', allowed: EVERYONE },
+      { method: 'GET', url: '/xapi/agents', path: '/xapi/agents', allowed: EVERYONE },
+      { method: 'GET', url: '/admin/xapi-clients', path: '/admin/xapi-clients', allowed: ['education-lead', 'org-admin', 'platform-admin'] },
+      { method: 'POST', url: '/admin/xapi-clients', path: '/admin/xapi-clients', allowed: ['education-lead', 'org-admin', 'platform-admin'], body: { name: 'x' } },
+      { method: 'POST', url: '/admin/xapi-clients/:id/revoke', path: '/admin/xapi-clients/00000000-0000-0000-0000-000000000000/revoke', allowed: ['education-lead', 'org-admin', 'platform-admin'] },
       // workforce planning routes: add rows below this line
+      { method: 'GET', url: '/plan', path: '/plan', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'POST', url: '/plan/scenarios', path: '/plan/scenarios', allowed: ['workforce-planner', 'platform-admin'], body: { source: '' } },
+      { method: 'GET', url: '/plan/scenarios/:id', path: '/plan/scenarios/00000000-0000-0000-0000-000000000000', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'POST', url: '/plan/scenarios/:id/delete', path: '/plan/scenarios/00000000-0000-0000-0000-000000000000/delete', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'POST', url: '/plan/scenarios/:id/runs', path: '/plan/scenarios/00000000-0000-0000-0000-000000000000/runs', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'GET', url: '/plan/runs/:id', path: '/plan/runs/00000000-0000-0000-0000-000000000000', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'GET', url: '/plan/runs/:id/results.csv', path: '/plan/runs/00000000-0000-0000-0000-000000000000/results.csv', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'POST', url: '/plan/scenarios/:id/copy', path: '/plan/scenarios/00000000-0000-0000-0000-000000000000/copy', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'GET', url: '/plan/scenarios/:id/edit', path: '/plan/scenarios/00000000-0000-0000-0000-000000000000/edit', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'POST', url: '/plan/scenarios/:id/edit', path: '/plan/scenarios/00000000-0000-0000-0000-000000000000/edit', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'GET', url: '/plan/scenarios/:id/baseline', path: '/plan/scenarios/00000000-0000-0000-0000-000000000000/baseline', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'POST', url: '/plan/scenarios/:id/baseline', path: '/plan/scenarios/00000000-0000-0000-0000-000000000000/baseline', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'POST', url: '/plan/runs/:id/rerun', path: '/plan/runs/00000000-0000-0000-0000-000000000000/rerun', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'GET', url: '/plan/runs/:id/progress.json', path: '/plan/runs/00000000-0000-0000-0000-000000000000/progress.json', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'GET', url: '/plan/runs/:id/results.json', path: '/plan/runs/00000000-0000-0000-0000-000000000000/results.json', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'GET', url: '/plan/runs/:id/scenario.json', path: '/plan/runs/00000000-0000-0000-0000-000000000000/scenario.json', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'GET', url: '/plan/runs/:id/report.html', path: '/plan/runs/00000000-0000-0000-0000-000000000000/report.html', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'GET', url: '/plan/runs/:id/charts/:file', path: '/plan/runs/00000000-0000-0000-0000-000000000000/charts/tornado.svg', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'GET', url: '/plan/compare', path: '/plan/compare', allowed: ['workforce-planner', 'platform-admin'] },
     ];
   });
   afterAll(async () => { await t.close(); });

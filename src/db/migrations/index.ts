@@ -1,13 +1,22 @@
 // Migrations in order. Each is written once and runs on both dialects; a
 // migration that has shipped is never edited, only followed by another.
+// 0002 and 0003 were never shipped; the numbers are left unused.
 
 import type { Migration, MigrationProvider } from 'kysely';
 import { foundation } from './0001-foundation.js';
 import { learningProgress } from './0004-learning-progress.js';
+import { learningRecordStore } from './0005-learning-record-store.js';
+import { workforcePlanning } from './0006-workforce-planning.js';
+import { learningRequirements } from './0007-learning-requirements.js';
+import { workforceWorkspace } from './0008-workforce-workspace.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
   '0004-learning-progress': learningProgress,
+  '0005-learning-record-store': learningRecordStore,
+  '0006-workforce-planning': workforcePlanning,
+  '0007-learning-requirements': learningRequirements,
+  '0008-workforce-workspace': workforceWorkspace,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

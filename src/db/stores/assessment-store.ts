@@ -4,7 +4,7 @@
 // module version, whichever language they took it in.
 
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import type { AssessmentAttemptsTable, ModuleCompletionsTable } from '../schema-learning.js';
 import { toBool, toDate, toDateOrNull } from '../dialect.js';
@@ -60,15 +60,18 @@ export class AssessmentStore {
     return new AssessmentStore(db);
   }
 
-  async start(userId: string, moduleId: string, moduleVersion: string, seed: number, drawn: readonly DrawnQuestion[], language: Language): Promise<Attempt> {
+  /** Open an attempt; `alongside` writes in the same transaction (the learning record's statement). */
+  async start(userId: string, moduleId: string, moduleVersion: string, seed: number, drawn: readonly DrawnQuestion[], language: Language, alongside?: (trx: Transaction<Database>, attemptId: string) => Promise<unknown>): Promise<Attempt> {
     const id = randomUUID();
-    await this.db.insertInto('assessment_attempts').values({
-      id, user_id: userId, module_id: moduleId, module_version: moduleVersion, seed, drawn: JSON.stringify(drawn),
-      answers: null, score: null, passed: null, language, started_at: new Date(), submitted_at: null,
-    }).execute();
-    const attempt = await this.find(userId, id);
-    if (attempt === undefined) throw new DomainError('GNM_NOT_FOUND');
-    return attempt;
+    const startedAt = new Date();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('assessment_attempts').values({
+        id, user_id: userId, module_id: moduleId, module_version: moduleVersion, seed, drawn: JSON.stringify(drawn),
+        answers: null, score: null, passed: null, language, started_at: startedAt, submitted_at: null,
+      }).execute();
+      if (alongside !== undefined) await alongside(trx, id);
+    });
+    return { id, moduleId, moduleVersion, seed, drawn, answers: null, score: null, passed: null, language, startedAt, submittedAt: null };
   }
 
   async find(userId: string, attemptId: string): Promise<Attempt | undefined> {
@@ -82,8 +85,12 @@ export class AssessmentStore {
     return row === undefined ? undefined : toAttempt(row);
   }
 
-  /** Store the answers and result; on a pass, record the completion (once per version). */
-  async submit(userId: string, attemptId: string, answers: Readonly<Record<string, readonly string[]>>, result: AttemptResult, cpdHours: number, language: Language): Promise<{ completion: Completion | null }> {
+  /**
+   * Store the answers and result; on a pass, record the completion (once per
+   * version). `alongside` writes in the same transaction and is told whether
+   * this attempt made a new completion.
+   */
+  async submit(userId: string, attemptId: string, answers: Readonly<Record<string, readonly string[]>>, result: AttemptResult, cpdHours: number, language: Language, alongside?: (trx: Transaction<Database>, newCompletion: boolean) => Promise<unknown>): Promise<{ completion: Completion | null }> {
     return this.db.transaction().execute(async (trx) => {
       const now = new Date();
       const updated = await trx.updateTable('assessment_attempts')
@@ -91,7 +98,10 @@ export class AssessmentStore {
         .where('id', '=', attemptId).where('user_id', '=', userId).where('submitted_at', 'is', null)
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) throw new DomainError('GNM_CONFLICT', { what: 'assessment attempt' });
-      if (!result.passed) return { completion: null };
+      if (!result.passed) {
+        if (alongside !== undefined) await alongside(trx, false);
+        return { completion: null };
+      }
       const attempt = await trx.selectFrom('assessment_attempts').select(['module_id', 'module_version']).where('id', '=', attemptId).executeTakeFirstOrThrow();
       await trx.insertInto('module_completions').values({
         user_id: userId, module_id: attempt.module_id, module_version: attempt.module_version, attempt_id: attemptId,
@@ -99,6 +109,7 @@ export class AssessmentStore {
       }).onConflict((oc) => oc.columns(['user_id', 'module_id', 'module_version']).doNothing()).execute();
       const row = await trx.selectFrom('module_completions').selectAll().where('user_id', '=', userId)
         .where('module_id', '=', attempt.module_id).where('module_version', '=', attempt.module_version).executeTakeFirstOrThrow();
+      if (alongside !== undefined) await alongside(trx, row.attempt_id === attemptId);
       return { completion: toCompletion(row) };
     });
   }

@@ -1,7 +1,7 @@
 // Where each learner is in each module. Written on every page view; one row per
 // learner per module, whichever language they read it in.
 
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ModuleProgressTable } from '../schema-learning.js';
 import { toDate } from '../dialect.js';
@@ -44,8 +44,12 @@ export class ProgressStore {
     return rows.map(toProgress);
   }
 
-  /** Record that a page was viewed: it becomes the resume point and joins the pages seen. */
-  async viewPage(userId: string, moduleId: string, moduleVersion: string, page: number): Promise<ModuleProgress> {
+  /**
+   * Record that a page was viewed: it becomes the resume point and joins the
+   * pages seen. `alongside` runs in the same transaction when the view changed
+   * anything (not when the same page is read again).
+   */
+  async viewPage(userId: string, moduleId: string, moduleVersion: string, page: number, alongside?: (trx: Transaction<Database>) => Promise<unknown>): Promise<ModuleProgress> {
     return this.db.transaction().execute(async (trx) => {
       const now = new Date();
       const row = await trx.selectFrom('module_progress').selectAll().where('user_id', '=', userId).where('module_id', '=', moduleId).executeTakeFirst();
@@ -62,6 +66,7 @@ export class ProgressStore {
       }).onConflict((oc) => oc.columns(['user_id', 'module_id']).doUpdateSet({
         last_page: page, pages_seen: JSON.stringify(pagesSeen), module_version: moduleVersion, updated_at: now,
       })).execute();
+      if (alongside !== undefined) await alongside(trx);
       return { moduleId, moduleVersion, lastPage: page, pagesSeen, startedAt: row === undefined ? now : toDate(row.started_at), updatedAt: now };
     });
   }

@@ -35,6 +35,8 @@ export const PERMISSIONS = [
   'workforce.plan',
   'xapi.clients.manage',
   'credentials.revoke',
+  'learning.require',
+  'learning.publish',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -52,6 +54,9 @@ const MATRIX: Readonly<Record<Permission, Partial<Record<Role, 'scoped' | 'natio
   'workforce.plan': { 'workforce-planner': 'national', 'platform-admin': 'national' },
   'credentials.revoke': { 'education-lead': 'national', 'platform-admin': 'national' },
   'xapi.clients.manage': { 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
+  // Which modules an organisation's staff must complete, and by when.
+  'learning.require': { 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
+  'learning.publish': { 'education-lead': 'national', 'platform-admin': 'national' },
 };
 
 export interface Principal {

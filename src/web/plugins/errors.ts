@@ -22,6 +22,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   GNM_CONFIG_INVALID: 500,
   GNM_CONFLICT: 409,
   GNM_INTERNAL: 500,
+  GNM_SCENARIO_INVALID: 422,
 };
 
 function wantsHtml(request: FastifyRequest): boolean {

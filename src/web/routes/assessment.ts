@@ -13,7 +13,11 @@ import { issueCredential } from '../../services/learning/credentials.js';
 import { ProgressStore } from '../../db/stores/progress-store.js';
 import { currentUser } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
-import { moduleOr404 } from './learn.js';
+import { recordLearningWithin } from '../../services/xapi/record.js';
+import type { LearningEvent } from '../../domain/xapi/index.js';
+import { RequirementStore } from '../../db/stores/requirement-store.js';
+import { requiredLearningOf } from '../../services/learning/required-learning.js';
+import { learnerOf, moduleOr404 } from './learn.js';
 
 function answersFrom(body: unknown, questionIds: readonly string[]): Record<string, string[]> {
   const fields = (body ?? {}) as Record<string, unknown>;
@@ -34,6 +38,7 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
   const attempts = AssessmentStore.create(app.database.db);
   const credentials = CredentialStore.create(app.database.db);
   const progress = ProgressStore.create(app.database.db);
+  const requirements = RequirementStore.create(app.database.db);
 
   app.get('/learn/:slug/assessment', { config: { access: 'signed-in' } }, async (request, reply) => {
     const user = currentUser(request);
@@ -61,7 +66,8 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     // An attempt already open is carried on, not replaced: a double click cannot lose answers.
     if (latest?.submittedAt !== null || latest.moduleVersion !== module.manifest.version) {
       const seed = randomInt(0, 2 ** 32 - 1);
-      await attempts.start(user.id, module.manifest.id, module.manifest.version, seed, drawAttempt(module.questions, module.manifest.questionsPerAttempt, seed), request.lang);
+      await attempts.start(user.id, module.manifest.id, module.manifest.version, seed, drawAttempt(module.questions, module.manifest.questionsPerAttempt, seed), request.lang,
+        (trx, attemptId) => recordLearningWithin(trx, learnerOf(request), [{ kind: 'assessment-started', moduleId: module.manifest.id, registration: attemptId }]));
     }
     return reply.redirect(localPath(request.lang, `/learn/${module.manifest.slug}/assessment`), 303);
   });
@@ -84,7 +90,21 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
       return reply.code(400).render('pages/learn/assessment.njk', { module, attempt, questions, answers, errors: unanswered, canonicalPath: `/learn/${slug}/assessment` });
     }
     const result = scoreAttempt(module.questions, attempt.drawn, answers, module.manifest.passMark);
-    const { completion } = await attempts.submit(user.id, attempt.id, answers, result, module.manifest.cpdHours, request.lang);
+    // The answers, the pass or fail and any new completion go into the learning
+    // record in the same transaction as the attempt (the attempt id is the registration).
+    const moduleId = module.manifest.id;
+    const statements = (newCompletion: boolean): LearningEvent[] => [
+      ...questions.map((q): LearningEvent => {
+        const given = answers[q.id] ?? [];
+        const correct = new Set(q.options.filter((o) => o.correct).map((o) => o.id));
+        const right = given.length === correct.size && given.every((a) => correct.has(a));
+        return { kind: 'question-answered', moduleId, questionId: q.id, response: given.join('[,]'), correct: right, registration: attempt.id };
+      }),
+      { kind: 'assessment-submitted', moduleId, scaled: result.score, passed: result.passed, registration: attempt.id, durationSeconds: (Date.now() - attempt.startedAt.getTime()) / 1000 },
+      ...(newCompletion ? [{ kind: 'module-completed', moduleId } as const] : []),
+    ];
+    const { completion } = await attempts.submit(user.id, attempt.id, answers, result, module.manifest.cpdHours, request.lang,
+      (trx, newCompletion) => recordLearningWithin(trx, learnerOf(request), statements(newCompletion)));
     if (completion !== null) {
       await issueCredential(credentials, { userId: user.id, learnerName: user.displayName, email: user.email, module, completion, baseUrl: app.config.PUBLIC_URL });
     }
@@ -105,7 +125,10 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/my-learning', { config: { access: 'signed-in' } }, async (request, reply) => {
     const user = currentUser(request);
-    return reply.render('pages/learn/my-learning.njk', await record(user.id));
+    // What the learner's organisation requires of them, with due dates and what is overdue.
+    const staff = user.staffId === null ? undefined : await app.stores.staff.findById(user.staffId);
+    const required = await requiredLearningOf({ requirements, library: app.content }, staff, await attempts.completionsFor(user.id));
+    return reply.render('pages/learn/my-learning.njk', { ...await record(user.id), required });
   });
 
   app.get('/my-learning.csv', { config: { access: 'signed-in' } }, async (request, reply) => {

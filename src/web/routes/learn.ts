@@ -12,6 +12,11 @@ import { DEFAULT_REQUIRED_LEVEL, isRequiredFor, type LearningModule } from '../.
 import { STAFF_GROUPS } from '../../domain/staff/index.js';
 import type { ContentLibrary } from '../../services/learning/content-library.js';
 import { ProgressStore } from '../../db/stores/progress-store.js';
+import { AssessmentStore } from '../../db/stores/assessment-store.js';
+import { RequirementStore } from '../../db/stores/requirement-store.js';
+import { requiredLearningOf } from '../../services/learning/required-learning.js';
+import { recordLearning, recordLearningWithin } from '../../services/xapi/record.js';
+import type { Learner } from '../../domain/xapi/index.js';
 import { projectRoot } from '../paths.js';
 import { renderPage, type RenderedPage } from '../content-render.js';
 import { currentUser } from '../plugins/auth.js';
@@ -21,9 +26,22 @@ const CatalogueQuery = z.object({
   q: z.string().trim().max(100).optional(),
   level: z.string().trim().max(20).optional(),
   topic: z.string().trim().max(60).optional(),
+  /** Longest module wanted, in minutes ('' for any). */
+  duration: z.string().trim().max(4).optional(),
+  /** 'cy': the Welsh is there; 'cy-reviewed': a Welsh-language reviewer has reviewed it. */
+  language: z.string().trim().max(12).optional(),
 });
 
+/** The catalogue's "how long" choices, in minutes. */
+export const DURATION_LIMITS = [15, 30, 60] as const;
+
 const CheckAnswer = z.object({ answer: z.union([z.string(), z.array(z.string())]).optional() });
+
+/** The learner as the learning record store names them: by account id, never by email. */
+export function learnerOf(request: FastifyRequest): Learner {
+  const user = currentUser(request);
+  return { userId: user.id, displayName: user.displayName, language: request.lang };
+}
 
 export function moduleOr404(library: ContentLibrary, slug: string): LearningModule {
   const module = library.bySlug(slug);
@@ -35,6 +53,8 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
   const contentDir = resolve(projectRoot, app.config.CONTENT_DIR);
   const library = app.content;
   const progress = ProgressStore.create(app.database.db);
+  const attempts = AssessmentStore.create(app.database.db);
+  const requirements = RequirementStore.create(app.database.db);
   const renderedPages = new Map<string, RenderedPage>();
 
   app.get('/learn', { config: { access: 'signed-in' } }, async (request, reply) => {
@@ -43,19 +63,41 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const query = parsed.success ? parsed.data : {};
     const lang = request.lang;
     const q = query.q?.toLowerCase() ?? '';
+    const maxMinutes = DURATION_LIMITS.find((d) => String(d) === query.duration);
     const modules = library.modules.filter((m) =>
       (q === '' || `${m.manifest.title[lang]} ${m.manifest.summary[lang]} ${m.manifest.title.en}`.toLowerCase().includes(q))
       && (query.level === undefined || query.level === '' || m.manifest.level === query.level)
-      && (query.topic === undefined || query.topic === '' || m.manifest.topics.includes(query.topic)));
+      && (query.topic === undefined || query.topic === '' || m.manifest.topics.includes(query.topic))
+      && (maxMinutes === undefined || m.manifest.durationMinutes <= maxMinutes)
+      // Every module that passes the content check has its Welsh; "reviewed" asks for more.
+      && (query.language !== 'cy-reviewed' || m.manifest.welsh.status === 'reviewed'));
     const mine = new Map((await progress.listFor(user.id)).map((p) => [p.moduleId, p]));
     const topics = [...new Set(library.modules.flatMap((m) => m.manifest.topics))].sort();
     // What the learner's staff group is expected to reach, from their ESR record.
     const staff = user.staffId === null ? undefined : await app.stores.staff.findById(user.staffId);
     const group = staff === undefined ? undefined : STAFF_GROUPS.find((g) => g.code === staff.staffGroupCode);
     const requiredLevel = group === undefined ? null : DEFAULT_REQUIRED_LEVEL[group.name.en] ?? null;
-    const required = Object.fromEntries(modules.map((m) => [m.manifest.id, isRequiredFor(m.manifest.level, requiredLevel)]));
-    const ordered = [...modules].sort((a, b) => Number(required[b.manifest.id]) - Number(required[a.manifest.id]));
-    return reply.render('pages/learn/catalogue.njk', { modules: ordered, query, progress: Object.fromEntries(mine), topics, total: library.modules.length, required, requiredLevel, staffGroup: group ?? null });
+    const recommended = Object.fromEntries(modules.map((m) => [m.manifest.id, isRequiredFor(m.manifest.level, requiredLevel)]));
+    // What their organisation requires of them, with due dates; any version's completion meets it.
+    const byOrganisation = new Map((await requiredLearningOf({ requirements, library }, staff, await attempts.completionsFor(user.id))).map((r) => [r.moduleId, r]));
+    const orgRequired = Object.fromEntries(modules.flatMap((m) => {
+      const r = byOrganisation.get(m.manifest.id);
+      return r === undefined ? [] : [[m.manifest.id, { dueDate: r.dueDate, status: r.status }]];
+    }));
+    const rank = (m: LearningModule) => (orgRequired[m.manifest.id] !== undefined && orgRequired[m.manifest.id]?.status !== 'completed' ? 2 : 0) + (recommended[m.manifest.id] === true ? 1 : 0);
+    const ordered = [...modules].sort((a, b) => rank(b) - rank(a));
+    return reply.render('pages/learn/catalogue.njk', {
+      modules: ordered, query, progress: Object.fromEntries(mine), topics, total: library.modules.length,
+      required: recommended, orgRequired, requiredLevel, staffGroup: group ?? null, durations: DURATION_LIMITS,
+    });
+  });
+
+  // The learner's required learning: what their organisation requires, due dates, and what is overdue.
+  app.get('/my-learning/required', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const staff = user.staffId === null ? undefined : await app.stores.staff.findById(user.staffId);
+    const required = await requiredLearningOf({ requirements, library }, staff, await attempts.completionsFor(user.id));
+    return reply.render('pages/learn/required.njk', { required, linked: staff?.active === true, overdue: required.filter((r) => r.status === 'overdue').length });
   });
 
   app.get('/learn/:slug', { config: { access: 'signed-in' } }, async (request, reply) => {
@@ -82,14 +124,16 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const modulePage = module.pages[index - 1];
     if (modulePage === undefined) throw new DomainError('GNM_NOT_FOUND');
     const base = localPath(request.lang, `/learn/${slug}`);
-    // Content only changes with a deploy, so each page is rendered once per language.
-    const cacheKey = `${slug}/${index}/${request.lang}`;
+    // A module version's content never changes, so each page is rendered once per version and language.
+    const cacheKey = `${slug}@${module.manifest.version}/${index}/${request.lang}`;
     let rendered = renderedPages.get(cacheKey);
     if (rendered === undefined) {
       rendered = renderPage(module, modulePage, request.lang, `/assets/content/${slug}`, `${base}/glossary`);
       renderedPages.set(cacheKey, rendered);
     }
-    const mine = await progress.viewPage(user.id, module.manifest.id, module.manifest.version, index);
+    // A page newly reached is "experienced", stored with the progress in one transaction.
+    const mine = await progress.viewPage(user.id, module.manifest.id, module.manifest.version, index,
+      (trx) => recordLearningWithin(trx, learnerOf(request), [{ kind: 'page-viewed', moduleId: module.manifest.id, page: index }]));
     const checks = module.checks.filter((c) => rendered.checkIds.includes(c.id));
     const parts = rendered.html.split(/<!--check:([a-z0-9-]+)-->/);
     return reply.render('pages/learn/page.njk', {
@@ -109,6 +153,15 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const parsed = CheckAnswer.safeParse(request.body);
     const raw = parsed.success ? parsed.data.answer : undefined;
     const answers = raw === undefined ? [] : [raw].flat();
+    const module = moduleOr404(library, (request.params as { slug: string }).slug);
+    const knowledgeCheck = module.checks.find((c) => c.id === check);
+    // Only the check's own option ids are recorded: whatever else was posted is ignored.
+    const optionIds = new Set(knowledgeCheck?.options.map((o) => o.id) ?? []);
+    if (knowledgeCheck !== undefined && answers.length > 0 && answers.every((a) => optionIds.has(a))) {
+      const correct = new Set(knowledgeCheck.options.filter((o) => o.correct).map((o) => o.id));
+      const right = answers.length === correct.size && answers.every((a) => correct.has(a));
+      await recordLearning(app.database.db, learnerOf(request), [{ kind: 'question-answered', moduleId: module.manifest.id, questionId: `check-${check}`, response: answers.join('[,]'), correct: right }]);
+    }
     return showPage(request, reply, { checkId: check, answers });
   });
 

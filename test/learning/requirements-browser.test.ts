@@ -1,0 +1,141 @@
+// Organisation requirements and module versions in a real headless Chromium,
+// with axe-core checking every page against WCAG 2.2 AA, in English and Welsh,
+// and the requirement form used with JavaScript turned off.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config/env.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { buildApp } from '../../src/web/app.js';
+import { hashPassword } from '../../src/security/passwords.js';
+import { importStaffExtract } from '../../src/services/staff-import.js';
+import { buildStaffRow, staffCsv } from '../support/factories.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const PASSWORD = 'a long synthetic test password';
+
+describe('requirements and module versions in a browser', () => {
+  let dir: string;
+  let database: DatabaseHandle;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+
+  async function axe(page: Page): Promise<void> {
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    const violations = results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
+    expect({ url: page.url(), violations }).toEqual({ url: page.url(), violations: [] });
+  }
+
+  async function signIn(page: Page, email: string): Promise<void> {
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.includes('sign-in'));
+  }
+
+  /** The page and its Welsh twin, both through axe. */
+  async function bothLanguages(page: Page, path: string): Promise<void> {
+    await page.goto(`${base}${path}`);
+    await axe(page);
+    await page.goto(`${base}/cy${path}`);
+    await axe(page);
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'genomeg-browser-req-'));
+    database = openDatabase(`sqlite:${join(dir, 'test.sqlite')}`);
+    await migrateToLatest(database);
+    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content' }), database, logger: false });
+    const manager = buildStaffRow({ organisationCode: '7A7', firstName: 'Gethin', lastName: 'Bowen', staffGroup: 'Nursing and Midwifery Registered', jobRole: 'Ward Manager' });
+    const report = buildStaffRow({ organisationCode: '7A7', firstName: 'Lowri', lastName: 'Pritchard', staffGroup: 'Nursing and Midwifery Registered', jobRole: 'Staff Nurse', lineManagerAssignmentNumber: manager.assignmentNumber });
+    await importStaffExtract(app.stores.staff, { text: staffCsv([manager, report]), fileName: 'seed.csv', mode: 'full', permittedOrganisations: 'all', actorUserId: null });
+    const staffId = async (row: { assignmentNumber: string }) => (await app.stores.staff.findByAssignment(row.assignmentNumber))?.id ?? null;
+    const hash = await hashPassword(PASSWORD);
+    await app.stores.users.create({ email: 'powys@demo.genomeg.test', displayName: 'Powys Admin', passwordHash: hash, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null);
+    await app.stores.users.create({ email: 'lead@demo.genomeg.test', displayName: 'Education Lead', passwordHash: hash, grants: [{ role: 'education-lead', organisationCode: null }] }, null);
+    await app.stores.users.create({ email: 'lowri@demo.genomeg.test', displayName: 'Lowri Pritchard', passwordHash: hash, staffId: await staffId(report), grants: [{ role: 'learner', organisationCode: null }] }, null);
+    await app.stores.users.create({ email: 'gethin@demo.genomeg.test', displayName: 'Gethin Bowen', passwordHash: hash, staffId: await staffId(manager), grants: [{ role: 'line-manager', organisationCode: '7A7' }] }, null);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser.close();
+    await app.close();
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets an organisation administrator add a requirement without JavaScript, with errors named first', { timeout: 120_000 }, async () => {
+    // axe runs in the page, so it checks pages in a context with JavaScript; the form is used in one without.
+    const checking = await (await browser.newContext()).newPage();
+    checking.setDefaultTimeout(10_000);
+    await signIn(checking, 'powys@demo.genomeg.test');
+    await bothLanguages(checking, '/admin/learning/requirements');
+    await bothLanguages(checking, '/admin/learning/requirements/new');
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await signIn(page, 'powys@demo.genomeg.test');
+    await page.goto(`${base}/admin/learning/requirements/new`);
+    await page.getByRole('button', { name: 'Save requirement' }).click();
+    expect(await page.locator('.nhsuk-error-summary').innerText()).toContain('Choose a module');
+
+    await page.getByLabel('Module').selectOption({ label: 'Sample: genes and DNA' });
+    await page.getByLabel('By a date', { exact: true }).check();
+    await page.getByLabel('Day', { exact: true }).fill('1');
+    await page.getByLabel('Month', { exact: true }).fill('2');
+    await page.getByLabel('Year', { exact: true }).fill('2024');
+    await page.getByRole('button', { name: 'Save requirement' }).click();
+    await page.waitForURL((url) => url.pathname === '/admin/learning/requirements');
+    expect(await page.locator('main').innerText()).toContain('By 1 February 2024');
+    const change = await page.getByRole('link', { name: /^Change/ }).getAttribute('href');
+    await context.close();
+
+    await checking.goto(`${base}/admin/learning/requirements/new`);
+    await checking.getByRole('button', { name: 'Save requirement' }).click();
+    await checking.locator('.nhsuk-error-summary').waitFor();
+    await axe(checking);
+    await bothLanguages(checking, '/admin/learning/requirements?done=added');
+    await bothLanguages(checking, change ?? '');
+    await bothLanguages(checking, `${change ?? ''}/remove`);
+  });
+
+  it('shows the learner and their manager what is overdue, and the lead the module versions, all passing axe', { timeout: 120_000 }, async () => {
+    const learner = await (await browser.newContext()).newPage();
+    await signIn(learner, 'lowri@demo.genomeg.test');
+    await bothLanguages(learner, '/learn');
+    expect(await learner.locator('main').innerText()).toContain('Yn ofynnol gan eich sefydliad');
+    await bothLanguages(learner, '/learn?duration=15&language=cy-reviewed');
+    await bothLanguages(learner, '/my-learning/required');
+    expect(await learner.locator('main').innerText()).toContain('Mae 1 modiwl yn hwyr.');
+    await bothLanguages(learner, '/my-learning');
+
+    const manager = await (await browser.newContext()).newPage();
+    await signIn(manager, 'gethin@demo.genomeg.test');
+    await bothLanguages(manager, '/team');
+    expect(await manager.locator('main').innerText()).toContain('1 yn hwyr');
+
+    const lead = await (await browser.newContext()).newPage();
+    await signIn(lead, 'lead@demo.genomeg.test');
+    await bothLanguages(lead, '/admin/learning/modules');
+    await lead.goto(`${base}/admin/learning/modules`);
+    await lead.getByRole('button', { name: /Publish version 1\.0\.0/ }).click();
+    await lead.waitForURL((url) => url.searchParams.get('published') === 'sample-genomics');
+    expect(await lead.locator('main').innerText()).toContain('Learners now get Sample: genes and DNA, version 1.0.0.');
+    await axe(lead);
+  });
+});
