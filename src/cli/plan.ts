@@ -9,8 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isDomainError } from '../domain/errors.js';
-import { OUTPUT_FIELDS, FIELD } from '../domain/workforce/engine.js';
-import { goalSeek, PERCENTILES, seriesIndex, tornado, type GoalSeekResult, type TornadoBar } from '../domain/workforce/monte-carlo.js';
+import { OUTPUT_FIELDS, FIELD, ORG_FIELDS } from '../domain/workforce/engine.js';
+import { goalSeek, organisationSeriesIndex, PERCENTILES, seriesIndex, tornado, type GoalSeekResult, type TornadoBar } from '../domain/workforce/monte-carlo.js';
 import { formatIssue, type Scenario, type ScenarioIssue } from '../domain/workforce/scenario.js';
 import { runMonteCarlo, type MonteCarloResult } from '../services/workforce/monte-carlo-runner.js';
 import { buildReport } from '../services/workforce/report.js';
@@ -57,10 +57,17 @@ interface Planned {
 function csvRows(p: Planned): string[] {
   const { model, summary } = p.result;
   const rows: string[] = [];
-  for (let r = 0; r < model.R; r++) for (let t = 1; t <= model.H; t++) for (const field of OUTPUT_FIELDS) {
-    const s = seriesIndex(model, r, t, FIELD[field]);
+  const line = (role: string, organisation: string, t: number, field: string, s: number): void => {
     const q = PERCENTILES.map((_, i) => summary.quantiles[s * PERCENTILES.length + i] ?? Number.NaN);
-    rows.push([p.scenario.id, model.roleIds[r] ?? '', model.startYear + t, field, ...q.map((x) => x.toFixed(4)), (summary.mean[s] ?? Number.NaN).toFixed(4)].join(','));
+    rows.push([p.scenario.id, role, organisation, model.startYear + t, field, ...q.map((x) => x.toFixed(4)), (summary.mean[s] ?? Number.NaN).toFixed(4)].join(','));
+  };
+  for (let r = 0; r < model.R; r++) for (let t = 1; t <= model.H; t++) for (const field of OUTPUT_FIELDS) {
+    line(model.roleIds[r] ?? '', 'all', t, field, seriesIndex(model, r, t, FIELD[field]));
+  }
+  if (model.byOrganisation === true) {
+    for (let r = 0; r < model.R; r++) for (let o = 0; o < model.O; o++) for (let t = 1; t <= model.H; t++) {
+      ORG_FIELDS.forEach((field, k) => { line(model.roleIds[r] ?? '', model.orgIds[o] ?? '', t, field, organisationSeriesIndex(model, r, o, t, k)); });
+    }
   }
   return rows;
 }
@@ -76,6 +83,15 @@ function jsonResult(p: Planned): unknown {
         const s = seriesIndex(model, r, k + 1, FIELD[field]);
         return { year, mean: summary.mean[s], p: PERCENTILES.map((_, i) => summary.quantiles[s * PERCENTILES.length + i]) };
       })])),
+      ...(model.byOrganisation === true ? {
+        organisations: model.orgIds.map((organisation, o) => ({
+          organisation,
+          fields: Object.fromEntries(ORG_FIELDS.map((field, k) => [field, summary.years.map((year, y) => {
+            const s = organisationSeriesIndex(model, r, o, y + 1, k);
+            return { year, mean: summary.mean[s], p: PERCENTILES.map((_, i) => summary.quantiles[s * PERCENTILES.length + i]) };
+          })])),
+        })),
+      } : {}),
     })),
     tornado: p.tornado,
     goal: p.goal,
@@ -101,7 +117,7 @@ async function plan(path: string, runs: number, seed: number, threads: number | 
 
 async function writeOutputs(planned: readonly Planned[], dir: string, lang: 'en' | 'cy', io: Io): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  const header = 'scenario,role,year,field,p5,p25,p50,p75,p95,mean';
+  const header = 'scenario,role,organisation,year,field,p5,p25,p50,p75,p95,mean';
   writeFileSync(join(dir, 'results.csv'), [header, ...planned.flatMap(csvRows)].join('\n') + '\n');
   writeFileSync(join(dir, 'results.json'), JSON.stringify(planned.length === 1 ? jsonResult(planned[0] as Planned) : planned.map(jsonResult), null, 1));
   const { html, charts } = await buildReport(planned.map((p) => ({

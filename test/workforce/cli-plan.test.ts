@@ -23,8 +23,12 @@ describe('genomeg plan', () => {
     expect(json.tornado.role).toBe('clinical-scientist');
     expect(['closed', 'capped', 'already-closed', 'over-budget']).toContain(json.goal.status);
     const csv = readFileSync(join(dir, 'results.csv'), 'utf8').split('\n');
-    expect(csv[0]).toBe('scenario,role,year,field,p5,p25,p50,p75,p95,mean');
-    expect(csv.length).toBe(1 + 7 * 20 * 15 + 1);
+    expect(csv[0]).toBe('scenario,role,organisation,year,field,p5,p25,p50,p75,p95,mean');
+    // 7 roles × 20 years × 15 outputs for all boards, then supply, demand and gap for each of the 7 boards.
+    expect(csv.length).toBe(1 + 7 * 20 * 15 + 7 * 7 * 20 * 3 + 1);
+    expect(csv.some((l) => l.startsWith('welsh-genomics-baseline,clinical-scientist,7a4,2035,gapWte,'))).toBe(true);
+    const organisations = (json as { roles: { organisations: { organisation: string }[] }[] }).roles[0]?.organisations ?? [];
+    expect(organisations.map((o) => o.organisation)).toEqual(['7a6', '7a1', '7a4', '7a5', '7a2', '7a7', '7a3']);
     const svg = readFileSync(join(dir, 'welsh-genomics-baseline-clinical-scientist.svg'), 'utf8');
     expect(svg).toMatch(/^<svg role="img" aria-label="Clinical scientist \(genomics\): supply against demand/);
     expect(existsSync(join(dir, 'welsh-genomics-baseline-tornado.svg'))).toBe(true);

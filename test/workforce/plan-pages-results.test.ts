@@ -134,8 +134,8 @@ describe.each(engines)('run results, downloads and comparison on $name', (engine
     writeFileSync(file, download.body);
     const out = join(dir, 'cli');
     expect(await planCommand([file, '--runs', '40', '--seed', '7', '--threads', '1', '--out', out], { out: () => undefined, err: () => undefined, isTty: false })).toBe(0);
-    const csv = readFileSync(join(out, 'results.csv'), 'utf8').split('\n').filter((l) => l.startsWith('welsh-genomics-baseline,clinical-scientist,2035,supplyWte,'));
-    const cliP50 = Number(csv[0]?.split(',')[6]);
+    const csv = readFileSync(join(out, 'results.csv'), 'utf8').split('\n').filter((l) => l.startsWith('welsh-genomics-baseline,clinical-scientist,all,2035,supplyWte,'));
+    const cliP50 = Number(csv[0]?.split(',')[7]);
     const web = (JSON.parse((await get(`${runUrl}/results.json`)).body) as Results).roles.find((r) => r.id === 'clinical-scientist')?.rows.find((r) => r.year === 2035 && r.series === 'supply')?.p50;
     expect(web).toBe(Math.round(cliP50 * 100) / 100);
     // The Welsh report from the CLI too.

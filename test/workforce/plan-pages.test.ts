@@ -56,10 +56,15 @@ describe.each(engines)('the workforce planner workspace on $name', (engine) => {
 
     const csv = await t.app.inject({ method: 'GET', url: `${runUrl}/results.csv`, headers: { cookie: planner.cookie } });
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.body.split('\n')[0]).toBe('role,year,series,p5,p25,p50,p75,p95');
-    expect(csv.body).toContain('clinical-scientist,2035,gap,');
+    expect(csv.body.split('\n')[0]).toBe('role,organisation,year,series,p5,p25,p50,p75,p95');
+    expect(csv.body).toContain('\nclinical-scientist,all,2035,gap,');
+    expect(csv.body).toContain('\nclinical-scientist,7a4,2035,gap,');
+    // Supply, demand and gap per health board in the chosen year (ten years on by default).
+    expect(body).toMatch(/<caption[^>]*>Clinical scientist \(genomics\): supply, demand and gap in whole-time equivalents by organisation in 2035/);
+    expect(body).toContain('<th scope="row" class="nhsuk-table__header">Cardiff and Vale University Health Board</th>');
 
     const welsh = html(await t.app.inject({ method: 'GET', url: `/cy${runUrl}`, headers: { cookie: planner.cookie } }));
     expect(welsh).toContain('Gwyddonydd clinigol (genomeg): cyflenwad yn erbyn galw');
+    expect(welsh).toContain('Bwrdd Iechyd Prifysgol Caerdydd a’r Fro</th>');
   });
 });

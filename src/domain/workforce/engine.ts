@@ -42,7 +42,18 @@ export const OUTPUT_FIELDS = [
 ] as const;
 export type OutputField = (typeof OUTPUT_FIELDS)[number];
 export const F = OUTPUT_FIELDS.length;
+
+/**
+ * The outputs Monte Carlo keeps per organisation when a model asks for them
+ * (withOrganisations): supply, demand and gap in WTE. Every output is kept
+ * summed over organisations; keeping all 15 per organisation would take
+ * 10,000 runs × 12 roles × 12 organisations × 20 years × 15 × 4 bytes = 1.7 GB.
+ */
+export const ORG_FIELDS = ['supplyWte', 'demandWte', 'gapWte'] as const satisfies readonly OutputField[];
+export type OrgField = (typeof ORG_FIELDS)[number];
+export const K = ORG_FIELDS.length;
 export const FIELD: Readonly<Record<OutputField, number>> = Object.fromEntries(OUTPUT_FIELDS.map((f, i) => [f, i])) as Record<OutputField, number>;
+const ORG_AT = [FIELD.supplyWte, FIELD.demandWte, FIELD.gapWte] as const;
 
 interface CompiledPipeline {
   readonly id: string;
@@ -66,6 +77,8 @@ export interface CompiledModel {
   readonly B: number;
   readonly H: number;
   readonly startYear: number;
+  /** Monte Carlo runs also keep ORG_FIELDS per organisation (see withOrganisations). */
+  readonly byOrganisation?: boolean;
   readonly roleIds: readonly string[];
   readonly orgIds: readonly string[];
   /** Every numeric parameter, in a fixed order; a run is a vector of their values. */
@@ -299,8 +312,26 @@ export function workspace(model: CompiledModel): Workspace {
     intakes: model.pipelines.map(() => new Float64Array(model.H + 1)),
     attrition: new Float64Array(model.R), retire: new Float64Array(model.R * model.B), progRate: new Float64Array(model.progression.length),
     year: new Float64Array(model.R * model.O * F), moved: new Float64Array(model.progression.length * model.O * model.B),
-    wph: new Float64Array(model.R), totals: new Float64Array(model.R * model.H * F),
+    wph: new Float64Array(model.R), totals: new Float64Array(totalsLength(model)),
   };
+}
+
+/** The same model, its Monte Carlo runs also keeping ORG_FIELDS per organisation. */
+export function withOrganisations(model: CompiledModel): CompiledModel {
+  return { ...model, byOrganisation: true };
+}
+
+/**
+ * Length of one run's totals: every field per role and year summed over
+ * organisations, then (byOrganisation) ORG_FIELDS per role, organisation and year.
+ */
+export function totalsLength(model: CompiledModel): number {
+  return model.R * model.H * F + (model.byOrganisation === true ? model.R * model.O * model.H * K : 0);
+}
+
+/** Where ORG_FIELDS[k] of role r, organisation o, year t sits in a run's totals. */
+export function organisationTotalsIndex(model: CompiledModel, r: number, o: number, t: number, k: number): number {
+  return model.R * model.H * F + ((r * model.O + o) * model.H + (t - 1)) * K + k;
 }
 
 export function outputSize(model: CompiledModel): number {
@@ -748,6 +779,15 @@ function projectYears(model: CompiledModel, v: Float64Array, ws: Workspace, out:
         for (let f = 0; f < nf; f++) out[dst + f] = year[src + f] ?? 0;
       }
     }
+    if (totals !== undefined && model.byOrganisation === true) {
+      const first = R * H * nf;
+      for (let ro = 0; ro < R * O; ro++) {
+        const src = ro * nf, dst = first + (ro * H + (t - 1)) * K;
+        totals[dst] = year[src + ORG_AT[0]] ?? 0;
+        totals[dst + 1] = year[src + ORG_AT[1]] ?? 0;
+        totals[dst + 2] = year[src + ORG_AT[2]] ?? 0;
+      }
+    }
   }
 }
 
@@ -764,7 +804,8 @@ export function project(model: CompiledModel, v: Float64Array, out: Float64Array
 /**
  * One projection keeping only the national totals: `totals[(r × H + t − 1) × F + f]`
  * is the sum over organisations (in organisation order) of what `project`
- * writes at `at(model, r, o, t, f)`. What Monte Carlo runs use.
+ * writes at `at(model, r, o, t, f)`; with byOrganisation, ORG_FIELDS per
+ * organisation follow (organisationTotalsIndex). What Monte Carlo runs use.
  */
 export function projectTotals(model: CompiledModel, v: Float64Array, ws: Workspace = workspace(model), totals: Float64Array = ws.totals): Float64Array {
   projectYears(model, v, ws, undefined, totals, undefined);

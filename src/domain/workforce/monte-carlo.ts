@@ -3,14 +3,23 @@
 // src/services/workforce. Run i draws its parameters from runRandom(seed, i),
 // so results do not depend on how runs are split between threads.
 
-import { at, centralValues, F, FIELD, outputSize, project, projectTotals, workspace, type CompiledModel, type OutputField } from './engine.js';
+import { at, centralValues, F, FIELD, organisationTotalsIndex, outputSize, project, projectTotals, totalsLength, workspace, type CompiledModel, type OutputField } from './engine.js';
 import { bounds, runRandom, sample } from './random.js';
 
 export const PERCENTILES = [5, 25, 50, 75, 95] as const;
 
-/** Series kept per run: every output field, summed over organisations, per role and year. */
+/**
+ * Series kept per run: every output field, summed over organisations, per role
+ * and year; then, for a model made withOrganisations, supply, demand and gap
+ * per role, organisation and year (organisationSeriesIndex).
+ */
 export function seriesCount(model: CompiledModel): number {
-  return model.R * model.H * F;
+  return totalsLength(model);
+}
+
+/** The series of ORG_FIELDS[k] for role r, organisation o, year t (models made withOrganisations). */
+export function organisationSeriesIndex(model: CompiledModel, r: number, o: number, t: number, k: number): number {
+  return organisationTotalsIndex(model, r, o, t, k);
 }
 
 export function seriesIndex(model: CompiledModel, r: number, t: number, f: number): number {

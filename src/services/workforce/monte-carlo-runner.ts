@@ -4,7 +4,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { compile, type CompiledModel } from '../../domain/workforce/engine.js';
+import { compile, K, withOrganisations, type CompiledModel } from '../../domain/workforce/engine.js';
 import { PERCENTILES, seriesCount, simulateRangeBySeries, summariseBySeries, summaryOf, type Summary } from '../../domain/workforce/monte-carlo.js';
 import type { WorkerDone, WorkerJob } from './monte-carlo-worker.js';
 import type { Scenario } from '../../domain/workforce/scenario.js';
@@ -15,6 +15,24 @@ export interface MonteCarloOptions {
   /** Worker threads; 0 runs in this thread. Default: the number of cores. */
   readonly threads?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Also keep supply, demand and gap per organisation. Default 'auto': when
+   * those series take no more than ORGANISATION_SERIES_BUDGET bytes.
+   */
+  readonly byOrganisation?: boolean | 'auto';
+}
+
+/**
+ * Memory allowed for per-organisation series (float32, every run): 256 MiB.
+ * The Welsh baseline at 10,000 runs needs 112 MiB; the issue's benchmark size
+ * (12 roles × 12 organisations × 20 years) at 10,000 runs would need 330 MiB,
+ * so there only the national percentiles are kept unless asked for.
+ */
+export const ORGANISATION_SERIES_BUDGET = 256 * 2 ** 20;
+
+export function keepsOrganisations(model: CompiledModel, runs: number, choice: boolean | 'auto' = 'auto'): boolean {
+  if (choice !== 'auto') return choice;
+  return runs * model.R * model.O * model.H * K * Float32Array.BYTES_PER_ELEMENT <= ORGANISATION_SERIES_BUDGET;
 }
 
 export interface MonteCarloResult {
@@ -69,8 +87,10 @@ export async function runMonteCarlo(scenario: Scenario, options: MonteCarloOptio
   const started = performance.now();
   const since = (ms: number): number => (ms - performance.timeOrigin - started) / 1000;
   let phases = { workersLoaded: 0, projected: 0, summarised: 0 };
-  const model = compile(scenario);
   const runs = Math.max(1, Math.floor(options.runs));
+  const compiled = compile(scenario);
+  const byOrganisation = keepsOrganisations(compiled, runs, options.byOrganisation);
+  const model = byOrganisation ? withOrganisations(compiled) : compiled;
   const threads = Math.max(0, Math.min(options.threads ?? availableParallelism(), runs));
   const S = seriesCount(model);
   let summary: Summary;
@@ -95,7 +115,7 @@ export async function runMonteCarlo(scenario: Scenario, options: MonteCarloOptio
     // If one worker fails, the others would wait at the barrier for ever: stop them all.
     const reports = await Promise.all(Array.from({ length: threads }, (_, index) => {
       const from = Math.floor((index * runs) / threads), to = Math.floor(((index + 1) * runs) / threads);
-      return runInWorker({ scenario, seed: options.seed, runs, from, to, index, threads, ...shared }, (d) => {
+      return runInWorker({ scenario, seed: options.seed, runs, byOrganisation, from, to, index, threads, ...shared }, (d) => {
         done[index] = d;
         options.onProgress?.(done.reduce((a, b) => a + b, 0), runs);
       }, workers);

@@ -7,7 +7,7 @@
 // same whichever worker took it.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { compile } from '../../domain/workforce/engine.js';
+import { compile, withOrganisations } from '../../domain/workforce/engine.js';
 import { seriesCount, seriesSimulator, summariseBySeries } from '../../domain/workforce/monte-carlo.js';
 import type { Scenario } from '../../domain/workforce/scenario.js';
 
@@ -15,6 +15,8 @@ export interface WorkerJob {
   readonly scenario: Scenario;
   readonly seed: number;
   readonly runs: number;
+  /** Keep supply, demand and gap per organisation too (see withOrganisations). */
+  readonly byOrganisation: boolean;
   /** No longer used: runs are shared out in chunks (see `next`). */
   readonly from: number;
   /** No longer used: runs are shared out in chunks (see `next`). */
@@ -48,7 +50,7 @@ const loaded = now();
 const job = workerData as WorkerJob;
 const port = parentPort;
 if (port !== null) {
-  const model = compile(job.scenario);
+  const model = job.byOrganisation ? withOrganisations(compile(job.scenario)) : compile(job.scenario);
   const S = seriesCount(model);
   const sink = new Float32Array(job.sink);
   const next = new Int32Array(job.next);

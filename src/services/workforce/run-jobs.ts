@@ -12,7 +12,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ScenarioStore, StoredRun } from '../../db/stores/scenario-store.js';
 import { FIELD, type CompiledModel } from '../../domain/workforce/engine.js';
-import { PERCENTILES, seriesIndex, type Summary } from '../../domain/workforce/monte-carlo.js';
+import { organisationSeriesIndex, PERCENTILES, seriesIndex, type Summary } from '../../domain/workforce/monte-carlo.js';
+import { organisationByCode } from '../../domain/staff/reference-data.js';
 import type { Scenario } from '../../domain/workforce/scenario.js';
 import { runMonteCarlo } from './monte-carlo-runner.js';
 
@@ -26,11 +27,20 @@ export interface StoredPercentiles {
   readonly p95: number;
 }
 
+export interface OrganisationResult {
+  readonly id: string;
+  readonly name: string;
+  readonly nameCy: string | null;
+  readonly rows: readonly StoredPercentiles[];
+}
+
 export interface RoleResult {
   readonly id: string;
   readonly name: string;
   readonly nameCy: string | null;
   readonly rows: readonly StoredPercentiles[];
+  /** The same percentiles per organisation, when the run kept them (see keepsOrganisations). */
+  readonly organisations?: readonly OrganisationResult[];
 }
 
 export interface RunResult {
@@ -53,17 +63,33 @@ export function isRunInterrupted(run: StoredRun, now = Date.now()): boolean {
   return now - (run.heartbeatAt ?? run.createdAt).getTime() > STALE_AFTER_MS;
 }
 
-/** Percentiles of supply, demand and gap (all organisations), per role and year, rounded to 0.01. */
+const SERIES = ['supply', 'demand', 'gap'] as const;
+const SERIES_FIELD = { supply: FIELD.supplyWte, demand: FIELD.demandWte, gap: FIELD.gapWte } as const;
+/** Position of each series in ORG_FIELDS. */
+const SERIES_K = { supply: 0, demand: 1, gap: 2 } as const;
+
+function percentileRow(summary: Summary, year: number, series: StoredPercentiles['series'], s: number): StoredPercentiles {
+  const at = s * PERCENTILES.length;
+  const v = (i: number): number => Math.round((summary.quantiles[at + i] ?? 0) * 100) / 100;
+  return { year, series, p5: v(0), p25: v(1), p50: v(2), p75: v(3), p95: v(4) };
+}
+
+/**
+ * Percentiles of supply, demand and gap per role and year, rounded to 0.01:
+ * all organisations, and each organisation when the run kept them. An
+ * organisation whose id is an ODS code takes its Welsh name from the
+ * reference data.
+ */
 export function roleResults(scenario: Scenario, model: CompiledModel, summary: Summary): RoleResult[] {
-  const q = PERCENTILES.length;
   return scenario.roles.map((role, r) => ({
     id: role.id, name: role.name, nameCy: role.nameCy ?? null,
-    rows: (['supply', 'demand', 'gap'] as const).flatMap((series) => summary.years.map((year, k): StoredPercentiles => {
-      const field = series === 'supply' ? FIELD.supplyWte : series === 'demand' ? FIELD.demandWte : FIELD.gapWte;
-      const s = seriesIndex(model, r, k + 1, field) * q;
-      const v = (i: number): number => Math.round((summary.quantiles[s + i] ?? 0) * 100) / 100;
-      return { year, series, p5: v(0), p25: v(1), p50: v(2), p75: v(3), p95: v(4) };
-    })),
+    rows: SERIES.flatMap((series) => summary.years.map((year, k) => percentileRow(summary, year, series, seriesIndex(model, r, k + 1, SERIES_FIELD[series])))),
+    ...(model.byOrganisation === true ? {
+      organisations: scenario.organisations.map((org, o): OrganisationResult => ({
+        id: org.id, name: org.name, nameCy: organisationByCode(org.id.toUpperCase())?.name.cy ?? null,
+        rows: SERIES.flatMap((series) => summary.years.map((year, k) => percentileRow(summary, year, series, organisationSeriesIndex(model, r, o, k + 1, SERIES_K[series])))),
+      })),
+    } : {}),
   }));
 }
 

@@ -15,7 +15,7 @@ import { PERCENTILES, tornado } from '../../domain/workforce/monte-carlo.js';
 import type { ScenarioStore, StoredRun } from '../../db/stores/scenario-store.js';
 import { compareChartSvg, scalableSvg, type CompareRow } from '../../services/workforce/charts.js';
 import { buildReport, fanChart, gapChart, labelledBars, numberFormat, roleName, tornadoChart, type Chart, type TornadoInput } from '../../services/workforce/report.js';
-import { isRunInterrupted, type RunResult } from '../../services/workforce/run-jobs.js';
+import { isRunInterrupted, type RoleResult, type RunResult } from '../../services/workforce/run-jobs.js';
 import { authorise } from '../plugins/auth.js';
 import { doneRunOr404, Id, runOr404, scenarioOfRun } from './plan-common.js';
 
@@ -71,6 +71,23 @@ function scenarioSlug(run: StoredRun, fallback: string): string {
   if (run.scenarioJson === null) return fallback;
   const data = JSON.parse(run.scenarioJson) as { id?: unknown };
   return typeof data.id === 'string' ? data.id : fallback;
+}
+
+
+/**
+ * One role's supply, demand and gap in `year`, organisation by organisation
+ * (null when the run did not keep them: see keepsOrganisations).
+ */
+function organisationRows(role: RoleResult, year: number, lang: 'en' | 'cy'): { name: string; supply: number; demand: number; gap5: number; gap50: number; gap95: number }[] | null {
+  if (role.organisations === undefined) return null;
+  return role.organisations.map((org) => {
+    const at = (series: 'supply' | 'demand' | 'gap') => org.rows.find((r) => r.year === year && r.series === series);
+    const gap = at('gap');
+    return {
+      name: roleName(org, lang), supply: at('supply')?.p50 ?? Number.NaN, demand: at('demand')?.p50 ?? Number.NaN,
+      gap5: gap?.p5 ?? Number.NaN, gap50: gap?.p50 ?? Number.NaN, gap95: gap?.p95 ?? Number.NaN,
+    };
+  });
 }
 
 export async function planResultRoutes(app: FastifyInstance, store: ScenarioStore): Promise<void> {
@@ -133,8 +150,11 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
       tornadoView = { chart, svg: scalableSvg(chart.svg), bars: labelledBars(input, done.result.roles, request.t, request.lang).map((b) => ({ ...b, atLow: f.format(b.outputAtLow), atHigh: f.format(b.outputAtHigh) })) };
     }
     const years = done.result.roles[0]?.rows.filter((r) => r.series === 'gap').map((r) => r.year) ?? [];
+    const orgYear = years.includes(choice.year) ? choice.year : years[Math.min(9, years.length - 1)] ?? 0;
+    const byOrganisation = new Map(done.result.roles.map((role) => [role.id, organisationRows(role, orgYear, request.lang)]));
     return reply.code(choice.errors.length > 0 ? 400 : 200).render('pages/plan/run.njk', {
-      ...base, charts: charts.map((c) => ({ ...c, fanSvg: scalableSvg(c.fan.svg), gapSvg: scalableSvg(c.gap.svg) })),
+      ...base, orgYear,
+      charts: charts.map((c) => ({ ...c, fanSvg: scalableSvg(c.fan.svg), gapSvg: scalableSvg(c.gap.svg), organisations: byOrganisation.get(c.id) ?? null })),
       roleItems: done.result.roles.map((r) => ({ value: r.id, text: roleName(r, request.lang), selected: r.id === choice.role })),
       yearItems: years.map((y) => ({ value: String(y), text: String(y), selected: y === choice.year })),
       tornado: tornadoView, choice, errors: choice.errors, stem: fileStem(run, slug),
@@ -151,8 +171,13 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
   app.get('/plan/runs/:id/results.csv', { config: { access: 'workforce.plan' } }, async (request: Params, reply) => {
     authorise(request, 'workforce.plan');
     const run = await doneRunOr404(store, request.params.id);
-    const lines = ['role,year,series,p5,p25,p50,p75,p95'];
-    for (const role of run.result.roles) for (const r of role.rows) lines.push([role.id, r.year, r.series, r.p5, r.p25, r.p50, r.p75, r.p95].join(','));
+    const lines = ['role,organisation,year,series,p5,p25,p50,p75,p95'];
+    for (const role of run.result.roles) {
+      for (const r of role.rows) lines.push([role.id, 'all', r.year, r.series, r.p5, r.p25, r.p50, r.p75, r.p95].join(','));
+      for (const org of role.organisations ?? []) {
+        for (const r of org.rows) lines.push([role.id, org.id, r.year, r.series, r.p5, r.p25, r.p50, r.p75, r.p95].join(','));
+      }
+    }
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="run-${run.id}-seed-${run.seed}.csv"`)
