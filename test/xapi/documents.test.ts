@@ -47,6 +47,18 @@ describe.each(engines)('xAPI document resources on $name', (engine) => {
   });
   afterAll(async () => { await t.close(); });
 
+  it('loses no write when many clients merge into one document at once, and lets only one of two conditional writers win', async () => {
+    const base = `/xapi/activities/state?activityId=${encodeURIComponent('https://genomeg.nhs.wales/modules/concurrent')}&agent=${agent}&stateId=concurrent`;
+    const posts = await Promise.all(Array.from({ length: 12 }, (_, i) => call('POST', base, { body: JSON.stringify({ [`k${i}`]: i }) })));
+    expect(posts.map((r) => r.statusCode)).toEqual(Array.from({ length: 12 }, () => 204));
+    const merged = (await call('GET', base)).json<Record<string, number>>();
+    expect(Object.keys(merged).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `k${i}`).sort());
+    // Two writers holding the same ETag: one wins, the other is told the document changed.
+    const etag = (await call('GET', base)).headers['etag'] as string;
+    const both = await Promise.all(['{"x":1}', '{"x":2}'].map((body) => call('PUT', base, { body, headers: { 'if-match': etag } })));
+    expect(both.map((r) => r.statusCode).sort()).toEqual([204, 412]);
+  });
+
   it('stores, merges, lists and deletes state, keeping content types', async () => {
     const base = `/xapi/activities/state?activityId=${activity}&agent=${agent}`;
     expect((await call('PUT', `${base}&stateId=bookmark`, { body: 'page-4', type: 'text/plain' })).statusCode).toBe(204);

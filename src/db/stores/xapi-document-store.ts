@@ -41,6 +41,27 @@ export class XapiDocumentStore {
     return (await q.execute()).map((r) => r.document_id);
   }
 
+  /**
+   * Write a document only if it is still as the caller read it: `expected` is
+   * the ETag read (null: there was no document). Returns the new ETag, or null
+   * when another writer got there first (the caller reads again and decides
+   * again), so two writers can never both win, nor a merge lose a write.
+   */
+  async putIf(address: DocumentAddress, documentId: string, expected: string | null, contentType: string, content: Uint8Array): Promise<string | null> {
+    const etag = etagOf(content);
+    const values = { content_type: contentType, content: Buffer.from(content).toString('base64'), etag, updated: new Date() };
+    if (expected === null) {
+      const result = await this.db.insertInto('xapi_documents').values({
+        organisation_code: address.organisationCode, kind: address.kind, scope: address.scope, document_id: documentId, ...values,
+      }).onConflict((oc) => oc.columns(['organisation_code', 'kind', 'scope', 'document_id']).doNothing()).executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1 ? etag : null;
+    }
+    const result = await this.db.updateTable('xapi_documents').set(values)
+      .where('organisation_code', '=', address.organisationCode).where('kind', '=', address.kind).where('scope', '=', address.scope)
+      .where('document_id', '=', documentId).where('etag', '=', expected).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1 ? etag : null;
+  }
+
   async put(address: DocumentAddress, documentId: string, contentType: string, content: Uint8Array): Promise<string> {
     const etag = etagOf(content);
     await this.db.insertInto('xapi_documents').values({
@@ -50,6 +71,14 @@ export class XapiDocumentStore {
       content_type: eb.ref('excluded.content_type'), content: eb.ref('excluded.content'), etag: eb.ref('excluded.etag'), updated: eb.ref('excluded.updated'),
     }))).execute();
     return etag;
+  }
+
+  /** Delete one document only if its ETag is still `expected`; false when it changed meanwhile. */
+  async deleteIf(address: DocumentAddress, documentId: string, expected: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('xapi_documents')
+      .where('organisation_code', '=', address.organisationCode).where('kind', '=', address.kind).where('scope', '=', address.scope)
+      .where('document_id', '=', documentId).where('etag', '=', expected).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
   }
 
   /** Delete one document, or every document at the address when documentId is null. */

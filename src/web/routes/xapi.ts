@@ -18,6 +18,9 @@ import { authorityOf, XapiClientStore, type XapiClient } from '../../db/stores/x
 import { XapiStatementStore, type Cursor, type StatementQuery } from '../../db/stores/xapi-statement-store.js';
 import { recordStatements, type WriterOptions } from '../../services/xapi/record.js';
 
+/** Reads and conditional writes of one document before giving up with a 409. */
+const WRITE_ATTEMPTS = 20;
+
 export const XAPI_VERSIONS: readonly XapiVersion[] = ['1.0.3', '2.0.0'];
 
 declare module 'fastify' {
@@ -457,20 +460,24 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
       if (id === undefined) throw bad('required', route.idParam, `${route.idParam} is required`);
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const contentType = header(request, 'content-type') ?? 'application/octet-stream';
-      const current = await documents.get(at, id);
-      const decision = writeDecision(route.kind, method, current, { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') });
-      if (decision === 'precondition-failed') throw new XapiError(412, 'GNM_CONFLICT', 'the document has changed (If-Match / If-None-Match)');
-      if (decision === 'conflict') throw new XapiError(409, 'GNM_CONFLICT', 'the document exists: send If-Match with its ETag, or If-None-Match: *');
-      let content: Buffer = body;
-      let type = contentType;
-      if (method === 'POST') {
-        const merged = mergeDocuments(current === null ? null : { contentType: current.contentType, text: Buffer.from(current.content).toString('utf8') }, { contentType, text: body.toString('utf8') });
-        if (!merged.ok) throw bad('document.merge', '$', merged.reason);
-        content = Buffer.from(merged.content);
-        if (current !== null) type = 'application/json';
+      // Read, decide, then write only if nobody wrote in between (else read again).
+      for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+        const current = await documents.get(at, id);
+        const decision = writeDecision(route.kind, method, current, { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') });
+        if (decision === 'precondition-failed') throw new XapiError(412, 'GNM_CONFLICT', 'the document has changed (If-Match / If-None-Match)');
+        if (decision === 'conflict') throw new XapiError(409, 'GNM_CONFLICT', 'the document exists: send If-Match with its ETag, or If-None-Match: *');
+        let content: Buffer = body;
+        let type = contentType;
+        if (method === 'POST') {
+          const merged = mergeDocuments(current === null ? null : { contentType: current.contentType, text: Buffer.from(current.content).toString('utf8') }, { contentType, text: body.toString('utf8') });
+          if (!merged.ok) throw bad('document.merge', '$', merged.reason);
+          content = Buffer.from(merged.content);
+          if (current !== null) type = 'application/json';
+        }
+        const etag = await documents.putIf(at, id, current?.etag ?? null, type, content);
+        if (etag !== null) return reply.header('ETag', `"${etag}"`).code(204).send();
       }
-      const etag = await documents.put(at, id, type, content);
-      return reply.header('ETag', `"${etag}"`).code(204).send();
+      throw new XapiError(409, 'GNM_CONFLICT', 'the document kept changing while this request was written: send it again');
     };
     app.put(route.url, { config, bodyLimit: 16 * 1024 * 1024 }, write('PUT'));
     app.post(route.url, { config, bodyLimit: 16 * 1024 * 1024 }, write('POST'));
@@ -478,13 +485,17 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
     app.delete(route.url, { config }, async (request, reply) => {
       const { address: at, id } = address(request);
       if (id === undefined && route.kind !== 'state') throw bad('required', route.idParam, `${route.idParam} is required`);
-      if (id !== undefined) {
+      if (id === undefined) {
+        await documents.delete(at, null);
+        return reply.code(204).send();
+      }
+      for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
         const current = await documents.get(at, id);
         const decision = writeDecision(route.kind, 'DELETE', current, { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') });
         if (decision !== 'ok') throw new XapiError(412, 'GNM_CONFLICT', 'the document has changed (If-Match)');
+        if (current === null || await documents.deleteIf(at, id, current.etag)) return reply.code(204).send();
       }
-      await documents.delete(at, id ?? null);
-      return reply.code(204).send();
+      throw new XapiError(409, 'GNM_CONFLICT', 'the document kept changing while this request was written: send it again');
     });
   }
 
