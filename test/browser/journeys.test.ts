@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { PASSWORD, expectAxeClean, launchChromium, signInWith } from '../support/browser.js';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/env.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
@@ -16,8 +16,6 @@ import { hashPassword } from '../../src/security/passwords.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const PASSWORD = 'a long synthetic test password';
 
 describe('in a browser', () => {
   let dir: string;
@@ -28,18 +26,12 @@ describe('in a browser', () => {
   const checked: string[] = [];
 
   async function axe(page: Page): Promise<void> {
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-    const violations = results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
-    expect({ url: page.url(), violations }).toEqual({ url: page.url(), violations: [] });
+    await expectAxeClean(page);
     checked.push(new URL(page.url()).pathname);
   }
 
   async function signIn(page: Page, email: string): Promise<void> {
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.includes('sign-in'));
+    await signInWith(page, base, email);
   }
 
   beforeAll(async () => {
@@ -59,10 +51,7 @@ describe('in a browser', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,0 +1,222 @@
+// The two real learning modules in content/, taken end to end by a new learner
+// in a real headless Chromium (Debian's package, driven by playwright-core):
+// found in the catalogue, read page by page, assessed, passed, certified and
+// shown in the learner's record. "What is genomics?" is taken in English and
+// "Pharmacogenomics in practice" entirely in Welsh. axe-core checks every page
+// visited against WCAG 2.2 AA. The answers come from each module's own
+// assessment.yaml, so a wrong correct-answer flag or a missing Welsh string
+// makes the test fail.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { PASSWORD, expectAxeClean, launchChromium, signInWith } from '../support/browser.js';
+import type { FastifyInstance } from 'fastify';
+import { parse } from 'yaml';
+import { loadConfig } from '../../src/config/env.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { buildApp } from '../../src/web/app.js';
+import { hashPassword } from '../../src/security/passwords.js';
+
+const CONTENT = 'content';
+
+type Lang = 'en' | 'cy';
+type Text = Readonly<Record<Lang, string>>;
+
+interface Manifest {
+  readonly slug: string;
+  readonly title: Text;
+  readonly pages: readonly string[];
+  readonly questionsPerAttempt: number;
+}
+
+interface Question {
+  readonly id: string;
+  readonly type: 'single' | 'multiple';
+  readonly stem: Text;
+  readonly options: readonly { readonly id: string; readonly correct: boolean; readonly text: Text }[];
+}
+
+function readModule(folder: string): { manifest: Manifest; questions: readonly Question[] } {
+  const manifest = parse(readFileSync(join(CONTENT, folder, 'module.yaml'), 'utf8')) as Manifest;
+  const assessment = parse(readFileSync(join(CONTENT, folder, 'assessment.yaml'), 'utf8')) as { questions: readonly Question[] };
+  return { manifest, questions: assessment.questions };
+}
+
+/** The words of the journey, from the interface text in locales/. */
+const WORDS = {
+  en: {
+    learn: 'Learn', start: 'Start this module', next: 'Next', assessment: 'Assessment', startAssessment: 'Start the assessment',
+    question: (n: number, total: number) => `Question ${String(n)} of ${String(total)}.`, submit: 'Submit answers', passed: 'You passed',
+    pdf: 'Download your certificate (PDF)', badge: 'Download your digital badge (Open Badges 3.0)', verify: 'See how others can check your credential',
+    genuine: 'This credential is genuine', myLearning: 'My learning', completed: 'Completed',
+  },
+  cy: {
+    learn: 'Dysgu', start: "Dechrau'r modiwl hwn", next: 'Nesaf', assessment: 'Asesiad', startAssessment: "Dechrau'r asesiad",
+    question: (n: number, total: number) => `Cwestiwn ${String(n)} o ${String(total)}.`, submit: "Cyflwyno'r atebion", passed: 'Rydych wedi pasio',
+    pdf: 'Lawrlwytho eich tystysgrif (PDF)', badge: 'Lawrlwytho eich bathodyn digidol (Open Badges 3.0)', verify: 'Gweld sut y gall eraill wirio eich cymhwyster',
+    genuine: "Mae'r cymhwyster hwn yn ddilys", myLearning: 'Fy nysgu', completed: "Wedi'u cwblhau",
+  },
+} as const;
+
+describe('the real modules in content/, in a browser', () => {
+  let dir: string;
+  let database: DatabaseHandle;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+
+  async function axe(page: Page): Promise<void> {
+    await expectAxeClean(page);
+  }
+
+  async function signIn(page: Page, email: string): Promise<void> {
+    await signInWith(page, base, email);
+  }
+
+  async function h1(page: Page): Promise<string> {
+    return ((await page.locator('h1').first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  }
+
+  /** Find, read, pass and get a certificate for one module, in one language, as a learner who has just signed in. */
+  async function takeModule(page: Page, folder: string, lang: Lang): Promise<void> {
+    const words = WORDS[lang];
+    const { manifest, questions } = readModule(folder);
+    const title = manifest.title[lang];
+    const prefix = lang === 'cy' ? '/cy' : '';
+
+    // Find it in the catalogue.
+    await page.getByRole('link', { name: words.learn, exact: true }).first().click();
+    await page.waitForURL(`${base}${prefix}/learn`);
+    expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+    await axe(page);
+    await page.getByRole('link', { name: title, exact: true }).click();
+    await page.waitForURL(`${base}${prefix}/learn/${manifest.slug}`);
+    expect(await h1(page)).toBe(title);
+    await axe(page);
+
+    // Read every page, following Next. Every page is checked by axe (about a second each).
+    await page.getByRole('button', { name: words.start, exact: true }).click();
+    for (let index = 1; index <= manifest.pages.length; index++) {
+      await page.waitForURL(`${base}${prefix}/learn/${manifest.slug}/pages/${String(index)}`);
+      expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+      expect(await h1(page)).not.toBe('');
+      await axe(page);
+      const next = page.locator('.nhsuk-pagination__link--next');
+      if (index < manifest.pages.length) {
+        await expect.poll(() => next.textContent()).toContain(words.next);
+        await next.click();
+      } else {
+        expect(await next.count()).toBe(0);
+      }
+    }
+
+    // Take the assessment, answering every question drawn from assessment.yaml correctly.
+    await page.getByRole('button', { name: words.assessment, exact: true }).click();
+    await page.waitForURL(`${base}${prefix}/learn/${manifest.slug}/assessment`);
+    await axe(page);
+    await page.getByRole('button', { name: words.startAssessment, exact: true }).click();
+    // Starting posts and comes back to the same address, now showing the questions.
+    const fieldsets = page.locator('form fieldset');
+    await fieldsets.first().waitFor();
+    expect(await h1(page)).toBe(words.assessment);
+    await axe(page);
+    const shown = await fieldsets.count();
+    expect(shown).toBe(manifest.questionsPerAttempt);
+    for (let i = 0; i < shown; i++) {
+      const fieldset = fieldsets.nth(i);
+      const legend = ((await fieldset.locator('legend').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+      const questionPrefix = words.question(i + 1, shown);
+      expect(legend.startsWith(questionPrefix), legend).toBe(true);
+      const stem = legend.slice(questionPrefix.length).trim();
+      const question = questions.find((q) => q.stem[lang].replace(/\s+/g, ' ').trim() === stem);
+      if (question === undefined) throw new Error(`No question in ${folder}/assessment.yaml has the ${lang} stem "${stem}"`);
+      expect(await fieldset.locator(`input[type=${question.type === 'single' ? 'radio' : 'checkbox'}]`).count()).toBe(question.options.length);
+      const correct = question.options.filter((o) => o.correct);
+      expect(correct.length, `${question.id} has a correct answer`).toBeGreaterThan(0);
+      for (const option of correct) {
+        await fieldset.getByLabel(option.text[lang], { exact: true }).check();
+      }
+    }
+    await page.getByRole('button', { name: words.submit, exact: true }).click();
+    await page.locator('h1', { hasText: words.passed }).waitFor();
+    expect(page.url()).toBe(`${base}${prefix}/learn/${manifest.slug}/assessment`);
+    expect(await page.locator('main').textContent()).toContain('(100%)');
+    await axe(page);
+
+    // The certificate, the badge and the public check.
+    const pdfHref = await page.getByRole('link', { name: words.pdf, exact: true }).getAttribute('href');
+    expect(pdfHref).toMatch(/\.pdf$/);
+    const pdf = await page.request.get(new URL(pdfHref ?? '', page.url()).href);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toContain('application/pdf');
+    expect((await pdf.body()).subarray(0, 4).toString('latin1')).toBe('%PDF');
+    const badgeHref = await page.getByRole('link', { name: words.badge, exact: true }).getAttribute('href');
+    expect(badgeHref).toMatch(/\.jwt$/);
+    const badge = await page.request.get(new URL(badgeHref ?? '', page.url()).href);
+    expect(badge.status()).toBe(200);
+    expect((await badge.text()).trim()).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    const resultUrl = page.url();
+    await page.getByRole('link', { name: words.verify, exact: true }).click();
+    await page.waitForURL(/\/credentials\/[^/]+$/);
+    expect(await page.locator('main').textContent()).toContain(words.genuine);
+    expect(await page.locator('main').textContent()).toContain(title);
+    await axe(page);
+    await page.goto(resultUrl);
+
+    // The learner's record shows it as completed.
+    await page.getByRole('link', { name: words.myLearning, exact: true }).first().click();
+    await page.waitForURL(`${base}${prefix}/my-learning`);
+    expect(await h1(page)).toBe(words.myLearning);
+    expect(await page.getByRole('heading', { name: words.completed, exact: true }).count()).toBe(1);
+    const row = page.locator('table tbody tr', { hasText: title });
+    expect(await row.count()).toBe(1);
+    expect(await row.locator('td').nth(2).textContent()).toBe('100%');
+    await axe(page);
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'genomeg-modules-'));
+    database = openDatabase(`sqlite:${join(dir, 'test.sqlite')}`);
+    await migrateToLatest(database);
+    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: CONTENT }), database, logger: false });
+    const hash = await hashPassword(PASSWORD);
+    await app.stores.users.create({ email: 'sian@demo.genomeg.test', displayName: 'Siân Learner', passwordHash: hash, grants: [{ role: 'learner', organisationCode: null }] }, null);
+    await app.stores.users.create({ email: 'dafydd@demo.genomeg.test', displayName: 'Dafydd Dysgwr', passwordHash: hash, grants: [{ role: 'learner', organisationCode: null }] }, null);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? String(address.port) : '0'}`;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser.close();
+    await app.close();
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a new learner finds, takes, passes and gets a certificate for "What is genomics?" in English, with axe on every page', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await signIn(page, 'sian@demo.genomeg.test');
+    await takeModule(page, 'what-is-genomics', 'en');
+    await context.close();
+  });
+
+  it('a new learner finds, takes, passes and gets a certificate for "Pharmacogenomics in practice" entirely in Welsh, with axe on every page', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await signIn(page, 'dafydd@demo.genomeg.test');
+    await page.getByRole('link', { name: 'Cymraeg' }).first().click();
+    await page.waitForURL(/\/cy\/?$/);
+    expect(await page.locator('html').getAttribute('lang')).toBe('cy');
+    await axe(page);
+    await takeModule(page, 'pharmacogenomics-in-practice', 'cy');
+    await context.close();
+  });
+});
