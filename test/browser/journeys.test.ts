@@ -2,24 +2,17 @@
 // playwright-core), with axe-core checking every page visited against WCAG 2.2
 // AA. The server is the real app listening on a real port, on SQLite.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { PASSWORD, expectAxeClean, launchChromium, signInWith } from '../support/browser.js';
+import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../src/config/env.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
-import { buildApp } from '../../src/web/app.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 
 
 describe('in a browser', () => {
-  let dir: string;
-  let database: DatabaseHandle;
+  let server: BrowserServer;
   let app: FastifyInstance;
   let browser: Browser;
   let base: string;
@@ -35,10 +28,8 @@ describe('in a browser', () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'genomeg-browser-'));
-    database = openDatabase(`sqlite:${join(dir, 'test.sqlite')}`);
-    await migrateToLatest(database);
-    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content' }), database, logger: false });
+    server = await openServer('test/fixtures/content');
+    ({ app } = server);
     const manager = buildStaffRow({ organisationCode: '7A7', firstName: 'Gethin', lastName: 'Bowen' });
     const report = buildStaffRow({ organisationCode: '7A7', firstName: 'Lowri', lastName: 'Pritchard', lineManagerAssignmentNumber: manager.assignmentNumber });
     await importStaffExtract(app.stores.staff, { text: staffCsv([manager, report]), fileName: 'seed.csv', mode: 'full', permittedOrganisations: 'all', actorUserId: null });
@@ -48,17 +39,11 @@ describe('in a browser', () => {
     await app.stores.users.create({ email: 'powys@demo.genomeg.test', displayName: 'Powys Admin', passwordHash: hash, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null);
     await app.stores.users.create({ email: 'learner@demo.genomeg.test', displayName: 'Catrin Learner', passwordHash: hash, grants: [{ role: 'learner', organisationCode: null }] }, null);
     await app.stores.users.create({ email: 'manager@demo.genomeg.test', displayName: 'Gethin Bowen', passwordHash: hash, staffId: managerId, grants: [{ role: 'line-manager', organisationCode: '7A7' }] }, null);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-    browser = await launchChromium();
+    ({ base, browser } = await listenWithBrowser(app));
   });
 
   afterAll(async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
+    await closeServer(server, browser);
   });
 
   it('signs in, and every page a platform administrator sees passes axe in English and Welsh', async () => {

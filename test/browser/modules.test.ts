@@ -7,17 +7,13 @@
 // assessment.yaml, so a wrong correct-answer flag or a missing Welsh string
 // makes the test fail.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { PASSWORD, expectAxeClean, launchChromium, signInWith } from '../support/browser.js';
+import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'yaml';
-import { loadConfig } from '../../src/config/env.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
-import { buildApp } from '../../src/web/app.js';
 import { hashPassword } from '../../src/security/passwords.js';
 
 const CONTENT = 'content';
@@ -62,8 +58,7 @@ const WORDS = {
 } as const;
 
 describe('the real modules in content/, in a browser', () => {
-  let dir: string;
-  let database: DatabaseHandle;
+  let server: BrowserServer;
   let app: FastifyInstance;
   let browser: Browser;
   let base: string;
@@ -178,24 +173,16 @@ describe('the real modules in content/, in a browser', () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'genomeg-modules-'));
-    database = openDatabase(`sqlite:${join(dir, 'test.sqlite')}`);
-    await migrateToLatest(database);
-    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: CONTENT }), database, logger: false });
+    server = await openServer(CONTENT);
+    ({ app } = server);
     const hash = await hashPassword(PASSWORD);
     await app.stores.users.create({ email: 'sian@demo.genomeg.test', displayName: 'Siân Learner', passwordHash: hash, grants: [{ role: 'learner', organisationCode: null }] }, null);
     await app.stores.users.create({ email: 'dafydd@demo.genomeg.test', displayName: 'Dafydd Dysgwr', passwordHash: hash, grants: [{ role: 'learner', organisationCode: null }] }, null);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? String(address.port) : '0'}`;
-    browser = await launchChromium();
+    ({ base, browser } = await listenWithBrowser(app));
   });
 
   afterAll(async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
+    await closeServer(server, browser);
   });
 
   it('a new learner finds, takes, passes and gets a certificate for "What is genomics?" in English, with axe on every page', { timeout: 120_000 }, async () => {

@@ -4,18 +4,14 @@
 // forms, a run followed by its progress bar with JavaScript, and a run
 // followed without JavaScript. The server is the real app on SQLite.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PASSWORD, expectAxeClean, launchChromium } from '../support/browser.js';
+import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, type BrowserServer } from '../support/browser.js';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../src/config/env.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import type { DatabaseHandle } from '../../src/db/database.js';
 import { ScenarioStore } from '../../src/db/stores/scenario-store.js';
 import { seedDemoScenarios } from '../../src/seed/demo-scenarios.js';
-import { buildApp } from '../../src/web/app.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
@@ -23,7 +19,7 @@ import { buildStaffRow, staffCsv } from '../support/factories.js';
 const PLANNER = 'planner@demo.genomeg.test';
 
 describe('the workforce planner workspace in a browser', () => {
-  let dir: string;
+  let server: BrowserServer;
   let database: DatabaseHandle;
   let app: FastifyInstance;
   let browser: Browser;
@@ -68,10 +64,8 @@ describe('the workforce planner workspace in a browser', () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'genomeg-browser-plan-'));
-    database = openDatabase(`sqlite:${join(dir, 'test.sqlite')}`);
-    await migrateToLatest(database);
-    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content' }), database, logger: false });
+    server = await openServer('test/fixtures/content');
+    ({ app, database } = server);
     store = ScenarioStore.create(database.db);
     await seedDemoScenarios(store, resolve('scenarios'));
     baselineId = (await store.listScenarios()).find((s) => s.slug === 'welsh-genomics-baseline')?.id ?? '';
@@ -82,17 +76,11 @@ describe('the workforce planner workspace in a browser', () => {
     ];
     await importStaffExtract(app.stores.staff, { text: staffCsv(staff), fileName: 'seed.csv', mode: 'full', permittedOrganisations: 'all', actorUserId: null });
     await app.stores.users.create({ email: PLANNER, displayName: 'Demo Planner', passwordHash: await hashPassword(PASSWORD), grants: [{ role: 'workforce-planner', organisationCode: null }] }, null);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-    browser = await launchChromium();
+    ({ base, browser } = await listenWithBrowser(app));
   });
 
   afterAll(async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
+    await closeServer(server, browser);
   });
 
   it('takes a planner through editing, copying and filling the baseline, with every problem linked to its field', { timeout: 120_000 }, async () => {

@@ -3,16 +3,10 @@
 // key and secret shown once work against /xapi, and revoking it shuts it out,
 // in English and in Welsh, with axe-core checking every page against WCAG 2.2 AA.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { PASSWORD, expectAxeClean, launchChromium, signInWith } from '../support/browser.js';
+import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../src/config/env.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
-import { buildApp } from '../../src/web/app.js';
 import { hashPassword } from '../../src/security/passwords.js';
 
 
@@ -31,8 +25,7 @@ const ENGLISH: Wording = { prefix: '', name: 'Name', organisation: 'Organisation
 const WELSH: Wording = { prefix: '/cy', name: 'Enw', organisation: 'Sefydliad', create: 'Creu cleient', created: 'Copïwch y gyfrinach nawr', revoke: 'Dirymu', revoked: "Wedi'i ddirymu", important: 'Pwysig' };
 
 describe('learning record store clients in a browser', () => {
-  let dir: string;
-  let database: DatabaseHandle;
+  let server: BrowserServer;
   let app: FastifyInstance;
   let browser: Browser;
   let base: string;
@@ -52,23 +45,15 @@ describe('learning record store clients in a browser', () => {
   });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'genomeg-browser-xapi-'));
-    database = openDatabase(`sqlite:${join(dir, 'test.sqlite')}`);
-    await migrateToLatest(database);
-    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content' }), database, logger: false });
+    server = await openServer('test/fixtures/content');
+    ({ app } = server);
     const hash = await hashPassword(PASSWORD);
     await app.stores.users.create({ email: 'powys@demo.genomeg.test', displayName: 'Powys Admin', passwordHash: hash, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-    browser = await launchChromium();
+    ({ base, browser } = await listenWithBrowser(app));
   });
 
   afterAll(async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
+    await closeServer(server, browser);
   });
 
   for (const words of [ENGLISH, WELSH]) {

@@ -2,24 +2,17 @@
 // with axe-core checking every page against WCAG 2.2 AA, in English and Welsh,
 // and the requirement form used with JavaScript turned off.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { PASSWORD, expectAxeClean, launchChromium, signInWith } from '../support/browser.js';
+import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../src/config/env.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
-import { buildApp } from '../../src/web/app.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 
 
 describe('requirements and module versions in a browser', () => {
-  let dir: string;
-  let database: DatabaseHandle;
+  let server: BrowserServer;
   let app: FastifyInstance;
   let browser: Browser;
   let base: string;
@@ -41,10 +34,8 @@ describe('requirements and module versions in a browser', () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'genomeg-browser-req-'));
-    database = openDatabase(`sqlite:${join(dir, 'test.sqlite')}`);
-    await migrateToLatest(database);
-    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content' }), database, logger: false });
+    server = await openServer('test/fixtures/content');
+    ({ app } = server);
     const manager = buildStaffRow({ organisationCode: '7A7', firstName: 'Gethin', lastName: 'Bowen', staffGroup: 'Nursing and Midwifery Registered', jobRole: 'Ward Manager' });
     const report = buildStaffRow({ organisationCode: '7A7', firstName: 'Lowri', lastName: 'Pritchard', staffGroup: 'Nursing and Midwifery Registered', jobRole: 'Staff Nurse', lineManagerAssignmentNumber: manager.assignmentNumber });
     await importStaffExtract(app.stores.staff, { text: staffCsv([manager, report]), fileName: 'seed.csv', mode: 'full', permittedOrganisations: 'all', actorUserId: null });
@@ -54,17 +45,11 @@ describe('requirements and module versions in a browser', () => {
     await app.stores.users.create({ email: 'lead@demo.genomeg.test', displayName: 'Education Lead', passwordHash: hash, grants: [{ role: 'education-lead', organisationCode: null }] }, null);
     await app.stores.users.create({ email: 'lowri@demo.genomeg.test', displayName: 'Lowri Pritchard', passwordHash: hash, staffId: await staffId(report), grants: [{ role: 'learner', organisationCode: null }] }, null);
     await app.stores.users.create({ email: 'gethin@demo.genomeg.test', displayName: 'Gethin Bowen', passwordHash: hash, staffId: await staffId(manager), grants: [{ role: 'line-manager', organisationCode: '7A7' }] }, null);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-    browser = await launchChromium();
+    ({ base, browser } = await listenWithBrowser(app));
   });
 
   afterAll(async () => {
-    await browser.close();
-    await app.close();
-    await database.close();
-    rmSync(dir, { recursive: true, force: true });
+    await closeServer(server, browser);
   });
 
   it('lets an organisation administrator add a requirement without JavaScript, with errors named first', { timeout: 120_000 }, async () => {

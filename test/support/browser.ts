@@ -1,9 +1,17 @@
-// What every browser test shares: Debian's Chromium driven by playwright-core,
-// axe-core with the WCAG 2.2 AA tags, and signing in through the real form.
+// What every browser test shares: the real app on a SQLite file listening on a
+// free port, Debian's Chromium driven by playwright-core, axe-core with the
+// WCAG 2.2 AA tags, and signing in through the real form.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config/env.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { buildApp } from '../../src/web/app.js';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const PASSWORD = 'a long synthetic test password';
@@ -30,4 +38,34 @@ export async function signInWith(page: Page, base: string, email: string, passwo
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.includes('sign-in'));
+}
+
+export interface BrowserServer {
+  readonly dir: string;
+  readonly database: DatabaseHandle;
+  readonly app: FastifyInstance;
+}
+
+/** The real app on a fresh SQLite file in a temporary folder, not yet listening (add accounts first). */
+export async function openServer(contentDir: string): Promise<BrowserServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'genomeg-browser-'));
+  const database = openDatabase(`sqlite:${join(dir, 'test.sqlite')}`);
+  await migrateToLatest(database);
+  const app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: contentDir }), database, logger: false });
+  return { dir, database, app };
+}
+
+/** Listen on a free port and start Chromium. */
+export async function listenWithBrowser(app: FastifyInstance): Promise<{ base: string; browser: Browser }> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? String(address.port) : '0'}`;
+  return { base, browser: await launchChromium() };
+}
+
+export async function closeServer(server: BrowserServer, browser: Browser): Promise<void> {
+  await browser.close();
+  await server.app.close();
+  await server.database.close();
+  rmSync(server.dir, { recursive: true, force: true });
 }
