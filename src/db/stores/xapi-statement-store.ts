@@ -301,19 +301,28 @@ export class XapiStatementStore {
         throw new Rejected({ status: 'invalid', problems: [{ rule: 'voiding.target', path: '$.object.id', message: `statement ${target} is itself a voiding statement and cannot be voided` }] });
       }
     }
-    const resolving = new Set<number>();
-    const linksOf = (f: Fresh): Link[] => {
-      const done = out.get(f.seq);
-      if (done !== undefined) return mergeLinks(f.links, done);
-      if (f.objectStatementRef === null || resolving.has(f.seq)) return [...f.links];
-      resolving.add(f.seq);
-      const batchTarget = inBatch.get(f.objectStatementRef);
-      const storedTarget = stored.get(f.objectStatementRef);
-      const taken = batchTarget !== undefined ? linksOf(batchTarget) : storedTarget !== undefined ? mergeLinks(indexStatement(storedTarget.statement).links, storedTarget.inherited) : [];
+    // Each statement targets one other, so follow the chain from each: every
+    // statement of the batch on it gives its own entries, a stored statement
+    // its own and what it inherits, and the walk ends where the chain leaves
+    // the batch or comes back on itself (a cycle gives each of its statements
+    // the entries of all the others).
+    for (const f of referring) {
+      let taken: Link[] = [];
+      const visited = new Set<number>([f.seq]);
+      for (let target = f.objectStatementRef; target !== null;) {
+        const batchTarget = inBatch.get(target);
+        if (batchTarget === undefined) {
+          const storedTarget = stored.get(target);
+          if (storedTarget !== undefined) taken = mergeLinks(taken, mergeLinks(indexStatement(storedTarget.statement).links, storedTarget.inherited));
+          break;
+        }
+        if (visited.has(batchTarget.seq)) break;
+        visited.add(batchTarget.seq);
+        taken = mergeLinks(taken, batchTarget.links);
+        target = batchTarget.objectStatementRef;
+      }
       out.set(f.seq, taken);
-      return mergeLinks(f.links, taken);
-    };
-    for (const f of referring) linksOf(f);
+    }
     for (const f of referring) {
       const taken = out.get(f.seq) ?? [];
       if (taken.length > 0) await trx.updateTable('xapi_statements').set({ inherited: JSON.stringify(taken) }).where('seq', '=', f.seq).execute();
