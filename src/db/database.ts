@@ -45,6 +45,8 @@ export function redactUrl(url: string): string {
 }
 
 const STATEMENT_CACHE_SIZE = 500;
+/** SQLite page cache per connection, in KiB. */
+const SQLITE_CACHE_KIB = 128 * 1024;
 
 /**
  * Kysely prepares every query afresh; preparing costs as much as running a
@@ -86,6 +88,10 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // SQLite's default page cache is 2 MiB; a learning record store of millions
+  // of statements writes to indexes far larger than that. 128 MiB keeps their
+  // upper levels in memory (measured in bench/xapi.ts; see docs/xapi.md).
+  sqlite.pragma(`cache_size = -${String(SQLITE_CACHE_KIB)}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new SqliteValuesPlugin()] });
   return { db, engine: 'sqlite', description: `sqlite:${path}`, close: () => db.destroy() };
 }
