@@ -23,10 +23,6 @@ describe('in a browser', () => {
     checked.push(new URL(page.url()).pathname);
   }
 
-  async function signIn(page: Page, email: string): Promise<void> {
-    await signInWith(page, base, email);
-  }
-
   beforeAll(async () => {
     server = await openServer('test/fixtures/content');
     ({ app } = server);
@@ -51,7 +47,7 @@ describe('in a browser', () => {
     const page = await context.newPage();
     await page.goto(base);
     await axe(page);
-    await signIn(page, 'admin@demo.genomeg.test');
+    await signInWith(page, base, 'admin@demo.genomeg.test');
     expect(await page.locator('h1').textContent()).toContain('Hello, Demo Admin');
     for (const path of ['/', '/staff', '/staff/import', '/admin/users', '/admin/audit', '/accessibility', '/no-such-page']) {
       for (const prefix of ['', '/cy']) {
@@ -72,7 +68,7 @@ describe('in a browser', () => {
   it('switches language on the same page, and remembers the choice at the next sign-in', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signIn(page, 'powys@demo.genomeg.test');
+    await signInWith(page, base, 'powys@demo.genomeg.test');
     await page.goto(`${base}/staff`);
     await page.getByRole('link', { name: 'Cymraeg' }).first().click();
     await page.waitForURL(`${base}/cy/staff`);
@@ -96,7 +92,7 @@ describe('in a browser', () => {
   it('imports a staff file through the page and shows each problem with its line and column', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signIn(page, 'powys@demo.genomeg.test');
+    await signInWith(page, base, 'powys@demo.genomeg.test');
     await page.goto(`${base}/staff/import`);
     await axe(page);
     const bad = staffCsv([buildStaffRow({ organisationCode: '7A7' }), buildStaffRow({ organisationCode: '7A7', band: '12', dateOfBirth: 'yesterday' })]);
@@ -121,7 +117,7 @@ describe('in a browser', () => {
     const context = await browser.newContext();
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await signIn(page, 'learner@demo.genomeg.test');
+    await signInWith(page, base, 'learner@demo.genomeg.test');
     await page.getByRole('link', { name: 'Learn', exact: true }).first().click();
     await axe(page);
     await page.getByRole('link', { name: 'Sample: genes and DNA' }).click();
@@ -161,7 +157,7 @@ describe('in a browser', () => {
   it('works without JavaScript at 320 pixels wide: a line manager sees their team, an import shows its problems', async () => {
     const noScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
     const page = await noScript.newPage();
-    await signIn(page, 'manager@demo.genomeg.test');
+    await signInWith(page, base, 'manager@demo.genomeg.test');
     await page.goto(`${base}/team`);
     expect(await page.locator('main').textContent()).toContain('Lowri');
     await page.goto(`${base}/staff`);
@@ -170,7 +166,7 @@ describe('in a browser', () => {
 
     const adminNoScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
     const admin = await adminNoScript.newPage();
-    await signIn(admin, 'powys@demo.genomeg.test');
+    await signInWith(admin, base, 'powys@demo.genomeg.test');
     await admin.goto(`${base}/staff/import`);
     await admin.setInputFiles('input[type=file]', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(staffCsv([buildStaffRow({ organisationCode: '7A2' })])) });
     await admin.getByRole('button', { name: 'Import file' }).click();
@@ -180,7 +176,7 @@ describe('in a browser', () => {
     // axe needs script in the page, so the narrow team page is checked in a context that has it.
     const narrow = await browser.newContext({ viewport: { width: 320, height: 640 } });
     const checkedPage = await narrow.newPage();
-    await signIn(checkedPage, 'manager@demo.genomeg.test');
+    await signInWith(checkedPage, base, 'manager@demo.genomeg.test');
     await checkedPage.goto(`${base}/team`);
     await axe(checkedPage);
     await narrow.close();

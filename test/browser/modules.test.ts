@@ -63,14 +63,6 @@ describe('the real modules in content/, in a browser', () => {
   let browser: Browser;
   let base: string;
 
-  async function axe(page: Page): Promise<void> {
-    await expectAxeClean(page);
-  }
-
-  async function signIn(page: Page, email: string): Promise<void> {
-    await signInWith(page, base, email);
-  }
-
   async function h1(page: Page): Promise<string> {
     return ((await page.locator('h1').first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
   }
@@ -86,11 +78,11 @@ describe('the real modules in content/, in a browser', () => {
     await page.getByRole('link', { name: words.learn, exact: true }).first().click();
     await page.waitForURL(`${base}${prefix}/learn`);
     expect(await page.locator('html').getAttribute('lang')).toBe(lang);
-    await axe(page);
+    await expectAxeClean(page);
     await page.getByRole('link', { name: title, exact: true }).click();
     await page.waitForURL(`${base}${prefix}/learn/${manifest.slug}`);
     expect(await h1(page)).toBe(title);
-    await axe(page);
+    await expectAxeClean(page);
 
     // Read every page, following Next. Every page is checked by axe (about a second each).
     await page.getByRole('button', { name: words.start, exact: true }).click();
@@ -98,7 +90,7 @@ describe('the real modules in content/, in a browser', () => {
       await page.waitForURL(`${base}${prefix}/learn/${manifest.slug}/pages/${String(index)}`);
       expect(await page.locator('html').getAttribute('lang')).toBe(lang);
       expect(await h1(page)).not.toBe('');
-      await axe(page);
+      await expectAxeClean(page);
       const next = page.locator('.nhsuk-pagination__link--next');
       if (index < manifest.pages.length) {
         await expect.poll(() => next.textContent()).toContain(words.next);
@@ -111,13 +103,13 @@ describe('the real modules in content/, in a browser', () => {
     // Take the assessment, answering every question drawn from assessment.yaml correctly.
     await page.getByRole('button', { name: words.assessment, exact: true }).click();
     await page.waitForURL(`${base}${prefix}/learn/${manifest.slug}/assessment`);
-    await axe(page);
+    await expectAxeClean(page);
     await page.getByRole('button', { name: words.startAssessment, exact: true }).click();
     // Starting posts and comes back to the same address, now showing the questions.
     const fieldsets = page.locator('form fieldset');
     await fieldsets.first().waitFor();
     expect(await h1(page)).toBe(words.assessment);
-    await axe(page);
+    await expectAxeClean(page);
     const shown = await fieldsets.count();
     expect(shown).toBe(manifest.questionsPerAttempt);
     for (let i = 0; i < shown; i++) {
@@ -139,7 +131,7 @@ describe('the real modules in content/, in a browser', () => {
     await page.locator('h1', { hasText: words.passed }).waitFor();
     expect(page.url()).toBe(`${base}${prefix}/learn/${manifest.slug}/assessment`);
     expect(await page.locator('main').textContent()).toContain('(100%)');
-    await axe(page);
+    await expectAxeClean(page);
 
     // The certificate, the badge and the public check.
     const pdfHref = await page.getByRole('link', { name: words.pdf, exact: true }).getAttribute('href');
@@ -158,7 +150,7 @@ describe('the real modules in content/, in a browser', () => {
     await page.waitForURL(/\/credentials\/[^/]+$/);
     expect(await page.locator('main').textContent()).toContain(words.genuine);
     expect(await page.locator('main').textContent()).toContain(title);
-    await axe(page);
+    await expectAxeClean(page);
     await page.goto(resultUrl);
 
     // The learner's record shows it as completed.
@@ -169,7 +161,7 @@ describe('the real modules in content/, in a browser', () => {
     const row = page.locator('table tbody tr', { hasText: title });
     expect(await row.count()).toBe(1);
     expect(await row.locator('td').nth(2).textContent()).toBe('100%');
-    await axe(page);
+    await expectAxeClean(page);
   }
 
   beforeAll(async () => {
@@ -189,7 +181,7 @@ describe('the real modules in content/, in a browser', () => {
     const context = await browser.newContext();
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await signIn(page, 'sian@demo.genomeg.test');
+    await signInWith(page, base, 'sian@demo.genomeg.test');
     await takeModule(page, 'what-is-genomics', 'en');
     await context.close();
   });
@@ -198,11 +190,11 @@ describe('the real modules in content/, in a browser', () => {
     const context = await browser.newContext();
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
-    await signIn(page, 'dafydd@demo.genomeg.test');
+    await signInWith(page, base, 'dafydd@demo.genomeg.test');
     await page.getByRole('link', { name: 'Cymraeg' }).first().click();
     await page.waitForURL(/\/cy\/?$/);
     expect(await page.locator('html').getAttribute('lang')).toBe('cy');
-    await axe(page);
+    await expectAxeClean(page);
     await takeModule(page, 'pharmacogenomics-in-practice', 'cy');
     await context.close();
   });

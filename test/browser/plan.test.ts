@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, type BrowserServer } from '../support/browser.js';
+import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { ScenarioStore } from '../../src/db/stores/scenario-store.js';
@@ -35,11 +35,7 @@ describe('the workforce planner workspace in a browser', () => {
 
   async function signIn(context: BrowserContext): Promise<Page> {
     const page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email address').fill(PLANNER);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => !url.pathname.includes('sign-in'));
+    await signInWith(page, base, PLANNER);
     return page;
   }
 

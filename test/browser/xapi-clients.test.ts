@@ -4,7 +4,7 @@
 // in English and in Welsh, with axe-core checking every page against WCAG 2.2 AA.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
 import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../../src/security/passwords.js';
@@ -30,14 +30,6 @@ describe('learning record store clients in a browser', () => {
   let browser: Browser;
   let base: string;
 
-  async function axe(page: Page): Promise<void> {
-    await expectAxeClean(page);
-  }
-
-  async function signIn(page: Page, email: string): Promise<void> {
-    await signInWith(page, base, email);
-  }
-
   const statement = { actor: { mbox: 'mailto:learner@example.org' }, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { id: 'https://genomeg.nhs.wales/modules/intro' } };
   const postStatement = (key: string, secret: string) => fetch(`${base}/xapi/statements`, {
     method: 'POST', body: JSON.stringify(statement),
@@ -60,15 +52,15 @@ describe('learning record store clients in a browser', () => {
     it(`creates a client whose key and secret work, then revokes it (${words.prefix === '' ? 'English' : 'Welsh'})`, { timeout: 60_000 }, async () => {
       const context = await browser.newContext();
       const page = await context.newPage();
-      await signIn(page, 'powys@demo.genomeg.test');
+      await signInWith(page, base, 'powys@demo.genomeg.test');
       await page.goto(`${base}${words.prefix}/admin/xapi-clients`);
       expect(await page.locator('html').getAttribute('lang')).toBe(words.prefix === '' ? 'en' : 'cy');
-      await axe(page);
+      await expectAxeClean(page);
 
       // Nothing chosen: the form says what is missing and keeps the page accessible.
       await page.getByRole('button', { name: words.create }).click();
       expect(await page.locator('.nhsuk-error-summary').count()).toBe(1);
-      await axe(page);
+      await expectAxeClean(page);
 
       const name = `Moodle ${words.prefix === '' ? 'Cardiff' : 'Bangor'}`;
       await page.getByLabel(words.name, { exact: true }).fill(name);
@@ -80,7 +72,7 @@ describe('learning record store clients in a browser', () => {
       await callout.waitFor();
       expect(await callout.textContent()).toContain(words.created);
       expect(await callout.locator('.nhsuk-u-visually-hidden').first().textContent()).toContain(words.important);
-      await axe(page);
+      await expectAxeClean(page);
       const codes = await callout.locator('code').allTextContents();
       const key = codes.find((c) => /^[0-9a-f]{24}$/.test(c)) ?? '';
       const secret = codes.find((c) => /^[A-Za-z0-9_-]{43}$/.test(c)) ?? '';
@@ -90,7 +82,7 @@ describe('learning record store clients in a browser', () => {
       await row.getByRole('button', { name: `${words.revoke} ${name}` }).click();
       await page.waitForURL(`${base}${words.prefix}/admin/xapi-clients`);
       expect(await page.locator('tr', { hasText: name }).textContent()).toContain(words.revoked);
-      await axe(page);
+      await expectAxeClean(page);
       expect((await postStatement(key, secret)).status).toBe(401);
       await context.close();
     });

@@ -17,20 +17,12 @@ describe('requirements and module versions in a browser', () => {
   let browser: Browser;
   let base: string;
 
-  async function axe(page: Page): Promise<void> {
-    await expectAxeClean(page);
-  }
-
-  async function signIn(page: Page, email: string): Promise<void> {
-    await signInWith(page, base, email);
-  }
-
   /** The page and its Welsh twin, both through axe. */
   async function bothLanguages(page: Page, path: string): Promise<void> {
     await page.goto(`${base}${path}`);
-    await axe(page);
+    await expectAxeClean(page);
     await page.goto(`${base}/cy${path}`);
-    await axe(page);
+    await expectAxeClean(page);
   }
 
   beforeAll(async () => {
@@ -56,14 +48,14 @@ describe('requirements and module versions in a browser', () => {
     // axe runs in the page, so it checks pages in a context with JavaScript; the form is used in one without.
     const checking = await (await browser.newContext()).newPage();
     checking.setDefaultTimeout(10_000);
-    await signIn(checking, 'powys@demo.genomeg.test');
+    await signInWith(checking, base, 'powys@demo.genomeg.test');
     await bothLanguages(checking, '/admin/learning/requirements');
     await bothLanguages(checking, '/admin/learning/requirements/new');
 
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    await signIn(page, 'powys@demo.genomeg.test');
+    await signInWith(page, base, 'powys@demo.genomeg.test');
     await page.goto(`${base}/admin/learning/requirements/new`);
     await page.getByRole('button', { name: 'Save requirement' }).click();
     expect(await page.locator('.nhsuk-error-summary').innerText()).toContain('Choose a module');
@@ -82,7 +74,7 @@ describe('requirements and module versions in a browser', () => {
     await checking.goto(`${base}/admin/learning/requirements/new`);
     await checking.getByRole('button', { name: 'Save requirement' }).click();
     await checking.locator('.nhsuk-error-summary').waitFor();
-    await axe(checking);
+    await expectAxeClean(checking);
     await bothLanguages(checking, '/admin/learning/requirements?done=added');
     await bothLanguages(checking, change ?? '');
     await bothLanguages(checking, `${change ?? ''}/remove`);
@@ -90,7 +82,7 @@ describe('requirements and module versions in a browser', () => {
 
   it('shows the learner and their manager what is overdue, and the lead the module versions, all passing axe', { timeout: 120_000 }, async () => {
     const learner = await (await browser.newContext()).newPage();
-    await signIn(learner, 'lowri@demo.genomeg.test');
+    await signInWith(learner, base, 'lowri@demo.genomeg.test');
     await bothLanguages(learner, '/learn');
     expect(await learner.locator('main').innerText()).toContain('Yn ofynnol gan eich sefydliad');
     await bothLanguages(learner, '/learn?duration=15&language=cy-reviewed');
@@ -99,17 +91,17 @@ describe('requirements and module versions in a browser', () => {
     await bothLanguages(learner, '/my-learning');
 
     const manager = await (await browser.newContext()).newPage();
-    await signIn(manager, 'gethin@demo.genomeg.test');
+    await signInWith(manager, base, 'gethin@demo.genomeg.test');
     await bothLanguages(manager, '/team');
     expect(await manager.locator('main').innerText()).toContain('1 yn hwyr');
 
     const lead = await (await browser.newContext()).newPage();
-    await signIn(lead, 'lead@demo.genomeg.test');
+    await signInWith(lead, base, 'lead@demo.genomeg.test');
     await bothLanguages(lead, '/admin/learning/modules');
     await lead.goto(`${base}/admin/learning/modules`);
     await lead.getByRole('button', { name: /Publish version 1\.0\.0/ }).click();
     await lead.waitForURL((url) => url.searchParams.get('published') === 'sample-genomics');
     expect(await lead.locator('main').innerText()).toContain('Learners now get Sample: genes and DNA, version 1.0.0.');
-    await axe(lead);
+    await expectAxeClean(lead);
   });
 });

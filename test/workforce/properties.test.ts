@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { at, compile, F, FIELD, outputSize, project, projectTotals } from '../../src/domain/workforce/engine.js';
+import { at, compile, F, FIELD, outputSize, project, projectTotals, type CompiledModel } from '../../src/domain/workforce/engine.js';
 import { percentilesOf, PERCENTILES, sampleParameters, seriesCount, seriesIndex, simulateRange, simulateRangeBySeries, summarise, summariseBySeries } from '../../src/domain/workforce/monte-carlo.js';
 import { scenario } from './helpers.js';
 
@@ -38,21 +38,30 @@ const scenarioData = fc.record({ R: fc.integer({ min: 1, max: 3 }), O: fc.intege
     demand: { ratios: [{ role: 'r0', per100k: 10 }] },
   })));
 
+/**
+ * For every role, organisation and year: start + joiners − leavers = end (to
+ * rounding), no output but the gap below zero, and each year starting where the
+ * last ended.
+ */
+function expectConservedAndNonNegative(model: CompiledModel, out: Float64Array): void {
+  for (let r = 0; r < model.R; r++) for (let o = 0; o < model.O; o++) for (let t = 1; t <= model.H; t++) {
+    const c = at(model, r, o, t, 0);
+    const v = (f: keyof typeof FIELD): number => out[c + FIELD[f]]!;
+    const inflow = v('joinersRecruitment') + v('joinersInternational') + v('joinersTraining') + v('joinersProgression');
+    const outflow = v('leaversAttrition') + v('leaversRetirement') + v('leaversProgression');
+    const scale = Math.max(1, v('headcountStart') + inflow);
+    expect(Math.abs(v('headcountStart') + inflow - outflow - v('headcountEnd'))).toBeLessThanOrEqual(1e-9 * scale);
+    for (let f = 0; f < F; f++) if (f !== FIELD.gapWte) expect(out[c + f]!).toBeGreaterThanOrEqual(-1e-9 * scale);
+    if (t > 1) expect(v('headcountStart')).toBe(out[at(model, r, o, t - 1, FIELD.headcountEnd)]);
+  }
+}
+
 describe('engine properties', () => {
   it('conserves stock and never goes negative, for any sampled run', () => {
     fc.assert(fc.property(scenarioData, fc.integer({ min: 0, max: 1000 }), (data, seed) => {
       const model = compile(scenario(data));
       const out = project(model, sampleParameters(model, seed, 0), new Float64Array(outputSize(model)));
-      for (let r = 0; r < model.R; r++) for (let o = 0; o < model.O; o++) for (let t = 1; t <= model.H; t++) {
-        const c = at(model, r, o, t, 0);
-        const v = (f: keyof typeof FIELD): number => out[c + FIELD[f]]!;
-        const inflow = v('joinersRecruitment') + v('joinersInternational') + v('joinersTraining') + v('joinersProgression');
-        const outflow = v('leaversAttrition') + v('leaversRetirement') + v('leaversProgression');
-        const scale = Math.max(1, v('headcountStart') + inflow);
-        expect(Math.abs(v('headcountStart') + inflow - outflow - v('headcountEnd'))).toBeLessThanOrEqual(1e-9 * scale);
-        for (let f = 0; f < F; f++) if (f !== FIELD.gapWte) expect(out[c + f]!).toBeGreaterThanOrEqual(-1e-9 * scale);
-        if (t > 1) expect(v('headcountStart')).toBe(out[at(model, r, o, t - 1, FIELD.headcountEnd)]);
-      }
+      expectConservedAndNonNegative(model, out);
     }), { numRuns: 150 });
   });
 
@@ -132,16 +141,7 @@ describe('engine properties with progression cycles and several pipelines', () =
     fc.assert(fc.property(richData, fc.integer({ min: 0, max: 1000 }), (data, seed) => {
       const model = compile(scenario(data));
       const out = project(model, sampleParameters(model, seed, 0), new Float64Array(outputSize(model)));
-      for (let r = 0; r < model.R; r++) for (let o = 0; o < model.O; o++) for (let t = 1; t <= model.H; t++) {
-        const c = at(model, r, o, t, 0);
-        const v = (f: keyof typeof FIELD): number => out[c + FIELD[f]]!;
-        const inflow = v('joinersRecruitment') + v('joinersInternational') + v('joinersTraining') + v('joinersProgression');
-        const outflow = v('leaversAttrition') + v('leaversRetirement') + v('leaversProgression');
-        const scale = Math.max(1, v('headcountStart') + inflow);
-        expect(Math.abs(v('headcountStart') + inflow - outflow - v('headcountEnd'))).toBeLessThanOrEqual(1e-9 * scale);
-        for (let f = 0; f < F; f++) if (f !== FIELD.gapWte) expect(out[c + f]!).toBeGreaterThanOrEqual(-1e-9 * scale);
-        if (t > 1) expect(v('headcountStart')).toBe(out[at(model, r, o, t - 1, FIELD.headcountEnd)]);
-      }
+      expectConservedAndNonNegative(model, out);
       // People progressing out of one role arrive in another: nationally, in equals out.
       for (let t = 1; t <= model.H; t++) {
         let moved = 0, arrived = 0;

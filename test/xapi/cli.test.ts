@@ -6,16 +6,21 @@ import { XapiStatementStore } from '../../src/db/stores/xapi-statement-store.js'
 import { recordStatements } from '../../src/services/xapi/record.js';
 import { engines } from '../support/engines.js';
 
+/** `genomeg xapi ARGS` against a suite's database: exit code and what it printed. */
+function cli(handle: () => DatabaseHandle) {
+  return async (...args: string[]) => {
+    let text = '';
+    const code = await runXapi(handle(), args, (t) => { text += t; });
+    return { code, text };
+  };
+}
+
 describe.each(engines)('genomeg xapi on $name', (engine) => {
   let handle: DatabaseHandle;
   beforeAll(async () => { handle = await engine.open(); });
   afterAll(async () => { await handle.close(); });
 
-  const run = async (...args: string[]) => {
-    let text = '';
-    const code = await runXapi(handle, args, (t) => { text += t; });
-    return { code, text };
-  };
+  const run = cli(() => handle);
 
   it('creates, lists and revokes clients; a revoked client no longer authenticates', async () => {
     const created = await run('client', 'create', '--org', '7a7', '--name', 'Moodle', '--scope', 'statements/write', '--scope', 'state');
@@ -51,11 +56,7 @@ describe.each(engines)('subject access and erasure on $name', (engine) => {
   beforeAll(async () => { handle = await engine.open(); });
   afterAll(async () => { await handle.close(); });
 
-  const run = async (...args: string[]) => {
-    let text = '';
-    const code = await runXapi(handle, args, (t) => { text += t; });
-    return { code, text };
-  };
+  const run = cli(() => handle);
 
   it('exports a person\'s statements, then erases them and only them, with an audit entry', async () => {
     const person = { mbox: 'mailto:erase.me@example.org' };

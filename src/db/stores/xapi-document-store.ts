@@ -62,17 +62,6 @@ export class XapiDocumentStore {
     return Number(result.numUpdatedRows) === 1 ? etag : null;
   }
 
-  async put(address: DocumentAddress, documentId: string, contentType: string, content: Uint8Array): Promise<string> {
-    const etag = etagOf(content);
-    await this.db.insertInto('xapi_documents').values({
-      organisation_code: address.organisationCode, kind: address.kind, scope: address.scope, document_id: documentId,
-      content_type: contentType, content: Buffer.from(content).toString('base64'), etag, updated: new Date(),
-    }).onConflict((oc) => oc.columns(['organisation_code', 'kind', 'scope', 'document_id']).doUpdateSet((eb) => ({
-      content_type: eb.ref('excluded.content_type'), content: eb.ref('excluded.content'), etag: eb.ref('excluded.etag'), updated: eb.ref('excluded.updated'),
-    }))).execute();
-    return etag;
-  }
-
   /** Delete one document only if its ETag is still `expected`; false when it changed meanwhile. */
   async deleteIf(address: DocumentAddress, documentId: string, expected: string): Promise<boolean> {
     const result = await this.db.deleteFrom('xapi_documents')
