@@ -70,3 +70,56 @@ describe.each(sqlite)('the kept header and footer on $name', (engine) => {
     expect(welsh).not.toContain('href="/accessibility" hreflang');
   });
 });
+
+describe.each(sqlite)('a kept module page on $name', (engine) => {
+  let t: TestApp;
+  const learner = async (displayName: string) => {
+    const user = await t.app.stores.users.create({ email: `${String(Math.random()).slice(2)}@test.genomeg.test`, displayName, passwordHash: null, grants: [{ role: 'learner', organisationCode: null }], staffId: null }, null);
+    const { token, session } = await t.app.stores.sessions.start(user.id);
+    return { cookie: `${SESSION_COOKIE}=${token}`, csrf: session.csrfToken };
+  };
+  const get = async (url: string, cookie: string) =>
+    (await t.app.inject({ method: 'GET', url, headers: { accept: 'text/html', cookie } })).body;
+
+  beforeAll(async () => { t = await buildTestApp(engine); });
+  afterAll(async () => { await t.close(); });
+
+  it('shows each learner their own pages seen, name and form token, in either language', async () => {
+    const first = await learner('Gwenllian Hughes');
+    const second = await learner('Dewi <i>Jones</i>');
+    await get('/learn/sample-genomics/pages/2', first.cookie);
+    const a = await get('/learn/sample-genomics/pages/1', first.cookie);
+    const b = await get('/learn/sample-genomics/pages/1', second.cookie);
+
+    // The first learner has seen page 2; the second has seen only the page shown.
+    expect(a).toContain('(read)</span><span aria-hidden="true">✓</span>');
+    expect(b).not.toContain('(read)');
+    expect(a).toContain('Gwenllian Hughes');
+    expect(a).toContain(`name="_csrf" value="${first.csrf}"`);
+    expect(b).toContain('Dewi &lt;i&gt;Jones&lt;/i&gt;');
+    expect(b).toContain(`name="_csrf" value="${second.csrf}"`);
+    expect(b).not.toContain(first.csrf);
+    expect(b).not.toContain('Gwenllian');
+    // Each page has its own nonce, in the header and on the inline script.
+    const nonce = (html: string) => /<script nonce="([^"]+)">/.exec(html)?.[1];
+    expect(nonce(a)).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(nonce(a)).not.toBe(nonce(b));
+    expect(a + b).not.toContain('\u0001');
+
+    const welsh = await get('/cy/learn/sample-genomics/pages/1', first.cookie);
+    expect(welsh).toContain('<html lang="cy"');
+    expect(welsh).toContain('href="/learn/sample-genomics/pages/1" hreflang="en"');
+    expect(welsh).toContain('(wedi&#39;i darllen)</span><span aria-hidden="true">✓</span>');
+    expect(welsh).not.toContain('(read)');
+    expect(welsh).not.toContain('\u0001');
+  });
+
+  it('shows a check\'s feedback only to the learner who answered it', async () => {
+    const first = await learner('Elin Morgan');
+    const second = await learner('Owain Price');
+    const answered = await t.app.inject({ method: 'POST', url: '/learn/sample-genomics/pages/1/checks/k1', headers: { cookie: first.cookie }, payload: { _csrf: first.csrf, answer: 'b' } });
+    expect(answered.body).toContain('role="status"');
+    expect(answered.body).not.toContain('\u0001');
+    expect(await get('/learn/sample-genomics/pages/1', second.cookie)).not.toContain('role="status"');
+  });
+});

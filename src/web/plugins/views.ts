@@ -15,6 +15,14 @@ import { principalOf } from './auth.js';
 declare module 'fastify' {
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>): FastifyReply;
+    /**
+     * Renders a page that is the same for everyone with the same key, language
+     * and menu once, keeps it, and fills in each person's own parts: their name,
+     * form token, the nonce, the twin address, and \`own\` (HTML by stand-in
+     * name, for the template's \`standIn(...)\` calls). A null key renders
+     * without keeping.
+     */
+    renderKept(key: string | null, template: string, context: Record<string, unknown>, own: Readonly<Record<string, string>>): FastifyReply;
   }
 }
 
@@ -30,6 +38,7 @@ export function createViewEnvironment(production: boolean): nunjucks.Environment
     return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed;
   });
   const numberFormats = { en: new Intl.NumberFormat('en-GB'), cy: new Intl.NumberFormat('cy-GB') };
+  env.addGlobal('standIn', (name: string) => new nunjucks.runtime.SafeString(standIn(name)));
   env.addFilter('number', (value: number, lang: 'en' | 'cy' = 'en') => numberFormats[lang].format(value));
   const dateTimes = {
     en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }),
@@ -58,76 +67,153 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
-// Stand-ins for the per-person parts of the cached header and footer: control
-// characters that no escaping changes and no real value contains.
-const NAME = '\u0001name\u0001';
-const TOKEN = '\u0001csrf\u0001';
-const TWIN = '\u0001twin\u0001';
+/**
+ * A stand-in for a per-person part of a page that is rendered once and kept for
+ * many people: control characters that no escaping changes and no real value
+ * contains, replaced on every request by fillStandIns.
+ */
+export function standIn(name: string): string {
+  return `\u0001${name}\u0001`;
+}
+
+// eslint-disable-next-line no-control-regex -- the stand-ins are control characters on purpose
+const STAND_INS = /\u0001([a-z0-9-]+)\u0001/g;
+
+/**
+ * Puts each person's own values (HTML, escaped already) in place of the
+ * stand-ins, in one pass: a value put in is never read again as a stand-in.
+ * A stand-in without a value is left out.
+ */
+export function fillStandIns(html: string, values: Readonly<Record<string, string>>): string {
+  return html.replace(STAND_INS, (_, name: string) => values[name] ?? '');
+}
+
+const PERSON = { name: standIn('name'), csrf: standIn('csrf'), twin: standIn('twin'), nonce: standIn('nonce') } as const;
+
+interface ChromeContext { lang: 'en' | 'cy'; signedIn: boolean; can: Partial<Record<Permission, boolean>>; activeNav: string; t: unknown; url: (path: string) => string; otherLang: string }
+
+/** The menu a person sees, as a key: the permissions they hold, in a fixed order. */
+function menuKey(can: Partial<Record<Permission, boolean>>): string {
+  return PERMISSIONS.filter((p) => can[p] === true).join(',');
+}
 
 /**
  * The header and footer are the costliest part of every page to render
  * (nhsuk-frontend's macros), yet they vary only by language, the menu items a
  * person may see and the active one. Each variant is rendered once with
  * stand-ins for the person's name, form token and the page's twin address,
- * then the stand-ins are replaced, escaped, on every page.
+ * which are filled in on every page.
  */
 export class PageChrome {
   private readonly cache = new Map<string, { header: string; footer: string }>();
 
   constructor(private readonly env: nunjucks.Environment) {}
 
-  render(context: { lang: 'en' | 'cy'; signedIn: boolean; can: Partial<Record<Permission, boolean>>; activeNav: string; t: unknown; url: (path: string) => string; otherLang: string }, person: { name: string; csrfToken: string; twinUrl: string }): { header: string; footer: string } {
-    const menu = PERMISSIONS.filter((p) => context.can[p] === true).join(',');
-    const key = `${context.lang}|${String(context.signedIn)}|${menu}|${context.activeNav}`;
+  /** The variant with its stand-ins still in place. */
+  variant(context: ChromeContext): { header: string; footer: string } {
+    const key = `${context.lang}|${String(context.signedIn)}|${menuKey(context.can)}|${context.activeNav}`;
     let variant = this.cache.get(key);
     if (variant === undefined) {
-      const shared = { ...context, user: context.signedIn ? { displayName: NAME } : null, csrfToken: TOKEN, twinUrl: TWIN };
+      const shared = { ...context, user: context.signedIn ? { displayName: PERSON.name } : null, csrfToken: PERSON.csrf, twinUrl: PERSON.twin };
       variant = { header: this.env.render('partials/header.njk', shared), footer: this.env.render('partials/footer.njk', shared) };
       this.cache.set(key, variant);
     }
-    const fill = (html: string) => html.replaceAll(NAME, escapeHtml(person.name)).replaceAll(TOKEN, escapeHtml(person.csrfToken)).replaceAll(TWIN, escapeHtml(person.twinUrl));
-    return { header: fill(variant.header), footer: fill(variant.footer) };
+    return variant;
+  }
+
+  render(context: ChromeContext, person: { name: string; csrfToken: string; twinUrl: string }): { header: string; footer: string } {
+    const variant = this.variant(context);
+    const values = { name: escapeHtml(person.name), csrf: escapeHtml(person.csrfToken), twin: escapeHtml(person.twinUrl) };
+    return { header: fillStandIns(variant.header, values), footer: fillStandIns(variant.footer, values) };
   }
 }
 
+/** Pages kept whole, by key: a module version's page is the same for everyone who sees the same menu. */
+const KEPT_PAGES_MAX = 2_000;
+
 export function installViews(app: FastifyInstance, env: nunjucks.Environment): void {
   const chrome = new PageChrome(env);
+  const kept = new Map<string, string>();
   const organisationNames = new Map(ORGANISATIONS.map((o) => [o.code, o.name]));
   const staffGroupNames = new Map(STAFF_GROUPS.map((g) => [g.code, g.name]));
   const bandNames = new Map(PAY_BANDS.map((b) => [b.code, b.name]));
-  app.decorateReply('render', function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
-    const request = this.request;
+  const nonces = new NoncePool();
+  const helpers = {
+    orgName: (lang: 'en' | 'cy') => (code: string) => organisationNames.get(code)?.[lang] ?? code,
+    staffGroupName: (lang: 'en' | 'cy') => (code: string) => staffGroupNames.get(code)?.[lang] ?? code,
+    bandName: (lang: 'en' | 'cy') => (code: string) => bandNames.get(code)?.[lang] ?? code,
+  };
+
+  /** What every page is rendered with, and the person's own values for the stand-ins. */
+  const prepare = (reply: FastifyReply, context: Record<string, unknown>) => {
+    const request = reply.request;
     const lang = request.lang;
     const other = lang === 'en' ? 'cy' : 'en';
     const user = request.user;
     const permissions: Partial<Record<Permission, boolean>> = {};
     if (user !== null) for (const p of PERMISSIONS) permissions[p] = can(principalOf(user), p);
     // The page template's one inline script runs under this nonce; no other inline script can.
-    const cspNonce = randomBytes(16).toString('base64');
-    this.header('Content-Security-Policy', `default-src 'self'; script-src 'self' 'nonce-${cspNonce}'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`);
+    const cspNonce = nonces.next();
+    reply.header('Content-Security-Policy', `default-src 'self'; script-src 'self' 'nonce-${cspNonce}'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`);
     const url = (path: string) => localPath(lang, path);
     // A page shown in answer to a form names the page to switch to (its GET address).
     const twinUrl = localPath(other, typeof context['canonicalPath'] === 'string' ? context['canonicalPath'] : request.pagePath);
+    const activeNav = activeNavSection(request.pagePath);
+    const chromeContext: ChromeContext = { lang, signedIn: user !== null, can: permissions, activeNav, t: request.t, url, otherLang: other };
+    const shared = {
+      ...context, t: request.t, lang, otherLang: other, url, currentPath: request.pagePath, can: permissions,
+      orgName: helpers.orgName(lang), staffGroupName: helpers.staffGroupName(lang), bandName: helpers.bandName(lang),
+    };
+    const values = { name: escapeHtml(user?.displayName ?? ''), csrf: escapeHtml(request.csrfToken), twin: escapeHtml(twinUrl), nonce: cspNonce };
+    return { shared, chromeContext, values, user, twinUrl, key: `${lang}|${String(user !== null)}|${menuKey(permissions)}|${activeNav}` };
+  };
+
+  app.decorateReply('render', function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    const { shared, chromeContext, values, user, twinUrl } = prepare(this, context);
+    const csrfToken = this.request.csrfToken;
     const html = env.render(template, {
-      cspNonce,
-      ...context,
-      t: request.t,
-      lang,
-      otherLang: other,
-      url,
-      twinUrl,
-      currentPath: request.pagePath,
-      user,
-      can: permissions,
-      csrfToken: request.csrfToken,
-      chrome: chrome.render(
-        { lang, signedIn: user !== null, can: permissions, activeNav: activeNavSection(request.pagePath), t: request.t, url, otherLang: other },
-        { name: user?.displayName ?? '', csrfToken: request.csrfToken, twinUrl },
-      ),
-      orgName: (code: string) => organisationNames.get(code)?.[lang] ?? code,
-      staffGroupName: (code: string) => staffGroupNames.get(code)?.[lang] ?? code,
-      bandName: (code: string) => bandNames.get(code)?.[lang] ?? code,
+      cspNonce: values.nonce, ...shared, twinUrl, user, csrfToken,
+      chrome: chrome.render(chromeContext, { name: user?.displayName ?? '', csrfToken, twinUrl }),
     });
     return this.type('text/html; charset=utf-8').send(html);
   });
+
+  app.decorateReply('renderKept', function renderKept(this: FastifyReply, key: string | null, template: string, context: Record<string, unknown>, own: Readonly<Record<string, string>>) {
+    const { shared, chromeContext, values, key: variant } = prepare(this, context);
+    const fullKey = key === null ? null : `${key}|${variant}`;
+    let html = fullKey === null ? undefined : kept.get(fullKey);
+    if (html === undefined) {
+      // Rendered with stand-ins for everything personal: the template sees the
+      // person's name only as a stand-in, and must take anything else of theirs
+      // through \`standIn\`.
+      html = env.render(template, {
+        ...shared, cspNonce: PERSON.nonce, twinUrl: PERSON.twin, csrfToken: PERSON.csrf,
+        user: chromeContext.signedIn ? { displayName: PERSON.name } : null, chrome: chrome.variant(chromeContext),
+      });
+      if (fullKey !== null) {
+        if (kept.size >= KEPT_PAGES_MAX) kept.clear();
+        kept.set(fullKey, html);
+      }
+    }
+    return this.type('text/html; charset=utf-8').send(fillStandIns(html, { ...own, ...values }));
+  });
+}
+
+/**
+ * CSP nonces, 128 random bits each, drawn from a buffer filled 256 at a time:
+ * one system call for many pages rather than one a page.
+ */
+class NoncePool {
+  private buffer = Buffer.alloc(0);
+  private offset = 0;
+
+  next(): string {
+    if (this.offset >= this.buffer.length) {
+      this.buffer = randomBytes(16 * 256);
+      this.offset = 0;
+    }
+    const nonce = this.buffer.toString('base64', this.offset, this.offset + 16);
+    this.offset += 16;
+    return nonce;
+  }
 }

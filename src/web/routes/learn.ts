@@ -21,6 +21,7 @@ import { projectRoot } from '../paths.js';
 import { renderPage, type RenderedPage } from '../content-render.js';
 import { currentUser } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
+import { escapeHtml } from '../plugins/views.js';
 
 const CatalogueQuery = z.object({
   q: z.string().trim().max(100).optional(),
@@ -134,15 +135,19 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     // A page newly reached is "experienced", stored with the progress in one transaction.
     const mine = await progress.viewPage(user.id, module.manifest.id, module.manifest.version, index,
       (trx) => recordLearningWithin(trx, learnerOf(request), [{ kind: 'page-viewed', moduleId: module.manifest.id, page: index }]));
-    const checks = module.checks.filter((c) => rendered.checkIds.includes(c.id));
-    const parts = rendered.html.split(/<!--check:([a-z0-9-]+)-->/);
-    return reply.render('pages/learn/page.njk', {
-      module, index, pageCount: module.pages.length, rendered, parts, checks, feedback, canonicalPath: `/learn/${slug}/pages/${index}`,
-      references: module.manifest.references.filter((r) => rendered.citedReferences.includes(r.id)),
+    // The page is the same for every learner but for which pages they have
+    // seen, their form token and, after answering a check, its feedback: kept
+    // whole, with the pages seen filled in, unless it shows feedback.
+    const seenMark = ` <span class="nhsuk-u-visually-hidden">(${escapeHtml(request.t('learning.seen'))})</span><span aria-hidden="true">✓</span>`;
+    const own = Object.fromEntries(mine.pagesSeen.map((k) => [`seen-${k}`, seenMark]));
+    const shown = rendered;
+    return reply.renderKept(feedback === null ? `learn-page|${cacheKey}` : null, 'pages/learn/page.njk', {
+      module, index, pageCount: module.pages.length, rendered: shown, parts: shown.html.split(/<!--check:([a-z0-9-]+)-->/),
+      checks: module.checks.filter((c) => shown.checkIds.includes(c.id)), feedback, canonicalPath: `/learn/${slug}/pages/${index}`,
+      references: module.manifest.references.filter((r) => shown.citedReferences.includes(r.id)),
       referenceNumber: Object.fromEntries(module.manifest.references.map((r, i) => [r.id, i + 1])),
       titles: module.pages.map((p) => p[request.lang].title),
-      seen: mine.pagesSeen,
-    });
+    }, own);
   };
 
   app.get('/learn/:slug/pages/:page', { config: { access: 'signed-in' } }, (request, reply) => showPage(request, reply, null));
