@@ -121,5 +121,22 @@ describe.each(sqlite)('a kept module page on $name', (engine) => {
     expect(answered.body).toContain('role="status"');
     expect(answered.body).not.toContain('\u0001');
     expect(await get('/learn/sample-genomics/pages/1', second.cookie)).not.toContain('role="status"');
+    // The same answer from another learner: the same feedback, with that learner's own token.
+    const post = (who: { cookie: string; csrf: string }, answer?: string) => t.app.inject({
+      method: 'POST', url: '/learn/sample-genomics/pages/1/checks/k1', headers: { cookie: who.cookie }, payload: answer === undefined ? { _csrf: who.csrf } : { _csrf: who.csrf, answer },
+    });
+    const same = await post(second, 'b');
+    expect(same.body).toContain('Not quite.');
+    expect(same.body).toContain(`name="_csrf" value="${second.csrf}"`);
+    expect(same.body).not.toContain(first.csrf);
+    // Another answer, or none, gets its own feedback.
+    expect((await post(second, 'a')).body).not.toContain('Not quite.');
+    expect((await post(first)).body).toContain('Select an answer first');
+    // An option the check does not have is answered too (not right), and filled in like any other.
+    const unknown = await post(first, 'zz');
+    expect(unknown.statusCode).toBe(200);
+    expect(unknown.body).toContain('Not quite.');
+    expect(unknown.body).toContain(`name="_csrf" value="${first.csrf}"`);
+    expect(unknown.body).not.toContain('\u0001');
   });
 });

@@ -50,24 +50,27 @@ export class ProgressStore {
    * anything (not when the same page is read again).
    */
   async viewPage(userId: string, moduleId: string, moduleVersion: string, page: number, alongside?: (trx: Transaction<Database>) => Promise<unknown>): Promise<ModuleProgress> {
-    return this.db.transaction().execute(async (trx) => {
-      const now = new Date();
-      const row = await trx.selectFrom('module_progress').selectAll().where('user_id', '=', userId).where('module_id', '=', moduleId).executeTakeFirst();
-      const seen = new Set(row === undefined ? [] : parsePages(row.pages_seen));
-      // Reading the same page again changes nothing: no write.
-      if (row !== undefined && row.last_page === page && seen.has(page) && row.module_version === moduleVersion) {
-        return { moduleId, moduleVersion, lastPage: page, pagesSeen: [...seen].sort((a, b) => a - b), startedAt: toDate(row.started_at), updatedAt: toDate(row.updated_at) };
-      }
-      seen.add(page);
-      const pagesSeen = [...seen].sort((a, b) => a - b);
-      await trx.insertInto('module_progress').values({
-        user_id: userId, module_id: moduleId, module_version: moduleVersion, last_page: page,
-        pages_seen: JSON.stringify(pagesSeen), started_at: now, updated_at: now,
-      }).onConflict((oc) => oc.columns(['user_id', 'module_id']).doUpdateSet({
-        last_page: page, pages_seen: JSON.stringify(pagesSeen), module_version: moduleVersion, updated_at: now,
-      })).execute();
-      if (alongside !== undefined) await alongside(trx);
-      return { moduleId, moduleVersion, lastPage: page, pagesSeen, startedAt: row === undefined ? now : toDate(row.started_at), updatedAt: now };
-    });
+    return this.db.transaction().execute((trx) => ProgressStore.viewPageIn(trx, userId, moduleId, moduleVersion, page, alongside));
+  }
+
+  /** viewPage within the caller's transaction (a group commit's, say). */
+  static async viewPageIn(trx: Transaction<Database>, userId: string, moduleId: string, moduleVersion: string, page: number, alongside?: (trx: Transaction<Database>) => Promise<unknown>): Promise<ModuleProgress> {
+    const now = new Date();
+    const row = await trx.selectFrom('module_progress').selectAll().where('user_id', '=', userId).where('module_id', '=', moduleId).executeTakeFirst();
+    const seen = new Set(row === undefined ? [] : parsePages(row.pages_seen));
+    // Reading the same page again changes nothing: no write.
+    if (row !== undefined && row.last_page === page && seen.has(page) && row.module_version === moduleVersion) {
+      return { moduleId, moduleVersion, lastPage: page, pagesSeen: [...seen].sort((a, b) => a - b), startedAt: toDate(row.started_at), updatedAt: toDate(row.updated_at) };
+    }
+    seen.add(page);
+    const pagesSeen = [...seen].sort((a, b) => a - b);
+    await trx.insertInto('module_progress').values({
+      user_id: userId, module_id: moduleId, module_version: moduleVersion, last_page: page,
+      pages_seen: JSON.stringify(pagesSeen), started_at: now, updated_at: now,
+    }).onConflict((oc) => oc.columns(['user_id', 'module_id']).doUpdateSet({
+      last_page: page, pages_seen: JSON.stringify(pagesSeen), module_version: moduleVersion, updated_at: now,
+    })).execute();
+    if (alongside !== undefined) await alongside(trx);
+    return { moduleId, moduleVersion, lastPage: page, pagesSeen, startedAt: row === undefined ? now : toDate(row.started_at), updatedAt: now };
   }
 }

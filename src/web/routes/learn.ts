@@ -15,7 +15,8 @@ import { ProgressStore } from '../../db/stores/progress-store.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
-import { recordLearning, recordLearningWithin } from '../../services/xapi/record.js';
+import { recordLearningWithin } from '../../services/xapi/record.js';
+import { WriteGroup } from '../../db/write-group.js';
 import type { Learner } from '../../domain/xapi/index.js';
 import { projectRoot } from '../paths.js';
 import { renderPage, type RenderedPage } from '../content-render.js';
@@ -57,6 +58,8 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
   const attempts = AssessmentStore.create(app.database.db);
   const requirements = RequirementStore.create(app.database.db);
   const renderedPages = new Map<string, RenderedPage>();
+  // Page views and answers from many learners at once share transactions.
+  const writes = new WriteGroup(app.database.db);
 
   app.get('/learn', { config: { access: 'signed-in' } }, async (request, reply) => {
     const user = currentUser(request);
@@ -133,15 +136,19 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
       renderedPages.set(cacheKey, rendered);
     }
     // A page newly reached is "experienced", stored with the progress in one transaction.
-    const mine = await progress.viewPage(user.id, module.manifest.id, module.manifest.version, index,
-      (trx) => recordLearningWithin(trx, learnerOf(request), [{ kind: 'page-viewed', moduleId: module.manifest.id, page: index }]));
+    const learner = learnerOf(request);
+    const mine = await writes.run((trx) => ProgressStore.viewPageIn(trx, user.id, module.manifest.id, module.manifest.version, index,
+      (inner) => recordLearningWithin(inner, learner, [{ kind: 'page-viewed', moduleId: module.manifest.id, page: index }])));
     // The page is the same for every learner but for which pages they have
-    // seen, their form token and, after answering a check, its feedback: kept
-    // whole, with the pages seen filled in, unless it shows feedback.
+    // seen and their form token: kept whole, with those filled in. With a
+    // check's feedback, it is kept for each check and set of the check's own
+    // options (anything else posted is not kept).
     const seenMark = ` <span class="nhsuk-u-visually-hidden">(${escapeHtml(request.t('learning.seen'))})</span><span aria-hidden="true">✓</span>`;
     const own = Object.fromEntries(mine.pagesSeen.map((k) => [`seen-${k}`, seenMark]));
     const shown = rendered;
-    return reply.renderKept(feedback === null ? `learn-page|${cacheKey}` : null, 'pages/learn/page.njk', {
+    const answered = feedback === null ? '' : `|${feedback.checkId}:${[...feedback.answers].sort().join(',')}`;
+    const keepable = feedback === null || (module.checks.find((c) => c.id === feedback.checkId)?.options.map((o) => o.id) ?? []).filter((id) => feedback.answers.includes(id)).length === feedback.answers.length;
+    return reply.renderKept(keepable ? `learn-page|${cacheKey}${answered}` : null, 'pages/learn/page.njk', {
       module, index, pageCount: module.pages.length, rendered: shown, parts: shown.html.split(/<!--check:([a-z0-9-]+)-->/),
       checks: module.checks.filter((c) => shown.checkIds.includes(c.id)), feedback, canonicalPath: `/learn/${slug}/pages/${index}`,
       references: module.manifest.references.filter((r) => shown.citedReferences.includes(r.id)),
@@ -165,7 +172,8 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     if (knowledgeCheck !== undefined && answers.length > 0 && answers.every((a) => optionIds.has(a))) {
       const correct = new Set(knowledgeCheck.options.filter((o) => o.correct).map((o) => o.id));
       const right = answers.length === correct.size && answers.every((a) => correct.has(a));
-      await recordLearning(app.database.db, learnerOf(request), [{ kind: 'question-answered', moduleId: module.manifest.id, questionId: `check-${check}`, response: answers.join('[,]'), correct: right }]);
+      const learner = learnerOf(request);
+      await writes.run((trx) => recordLearningWithin(trx, learner, [{ kind: 'question-answered', moduleId: module.manifest.id, questionId: `check-${check}`, response: answers.join('[,]'), correct: right }]));
     }
     return showPage(request, reply, { checkId: check, answers });
   });
