@@ -6,6 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { toDate } from '../dialect.js';
+import type { RoleGrant } from '../../domain/auth/index.js';
+import { grantOf, toUser, type User } from './user-store.js';
 
 export interface Session {
   readonly userId: string;
@@ -41,15 +43,35 @@ export class SessionStore {
     return { token, session };
   }
 
-  async find(token: string): Promise<Session | undefined> {
-    const row = await this.db.selectFrom('sessions').selectAll().where('id_hash', '=', hashToken(token)).executeTakeFirst();
-    if (row === undefined) return undefined;
-    const expiresAt = toDate(row.expires_at);
+  /**
+   * The session and the person it belongs to, with their roles, in one query:
+   * every signed-in request asks this first.
+   */
+  async findWithUser(token: string): Promise<{ session: Session; user: User } | undefined> {
+    const rows = await this.db.selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .leftJoin('role_grants', 'role_grants.user_id', 'sessions.user_id')
+      .selectAll('users')
+      .select(['sessions.csrf_token', 'sessions.expires_at', 'sessions.last_seen_at', 'role_grants.role', 'role_grants.organisation_code'])
+      .where('sessions.id_hash', '=', hashToken(token))
+      .orderBy('role_grants.role').orderBy('role_grants.organisation_code')
+      .execute();
+    const first = rows[0];
+    if (first === undefined) return undefined;
+    const expiresAt = toDate(first.expires_at);
     if (expiresAt.getTime() <= Date.now()) {
       await this.end(token);
       return undefined;
     }
-    return { userId: row.user_id, csrfToken: row.csrf_token, expiresAt, lastSeenAt: toDate(row.last_seen_at) };
+    const grants: RoleGrant[] = [];
+    for (const row of rows) {
+      const grant = row.role === null || row.organisation_code === null ? undefined : grantOf(row.role, row.organisation_code);
+      if (grant !== undefined) grants.push(grant);
+    }
+    return {
+      session: { userId: first.id, csrfToken: first.csrf_token, expiresAt, lastSeenAt: toDate(first.last_seen_at) },
+      user: toUser(first, grants),
+    };
   }
 
   /** Slide the expiry forward, at most once a minute per session. */

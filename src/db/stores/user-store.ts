@@ -37,7 +37,7 @@ export interface NewUser {
   readonly grants?: readonly RoleGrant[];
 }
 
-function toUser(row: Selectable<UsersTable>, grants: readonly RoleGrant[]): User {
+export function toUser(row: Selectable<UsersTable>, grants: readonly RoleGrant[]): User {
   return {
     id: row.id,
     email: row.email,
@@ -49,6 +49,11 @@ function toUser(row: Selectable<UsersTable>, grants: readonly RoleGrant[]): User
     failedSignIns: row.failed_sign_ins,
     grants,
   };
+}
+
+/** A role_grants row as a grant (the whole-Wales grant is stored as ''); undefined for a role no longer known. */
+export function grantOf(role: string, organisationCode: string): RoleGrant | undefined {
+  return isRole(role) ? { role, organisationCode: organisationCode === '' ? null : organisationCode } : undefined;
 }
 
 function grantKey(organisationCode: string | null): string {
@@ -68,9 +73,10 @@ export class UserStore {
     const rows = await this.db.selectFrom('role_grants').select(['user_id', 'role', 'organisation_code'])
       .where('user_id', 'in', userIds).orderBy('role').orderBy('organisation_code').execute();
     for (const row of rows) {
-      if (!isRole(row.role)) continue;
+      const grant = grantOf(row.role, row.organisation_code);
+      if (grant === undefined) continue;
       const list = map.get(row.user_id) ?? [];
-      list.push({ role: row.role, organisationCode: row.organisation_code === '' ? null : row.organisation_code });
+      list.push(grant);
       map.set(row.user_id, list);
     }
     return map;

@@ -97,10 +97,10 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token === undefined || token === '') return;
-    const session = await deps.sessions.find(token);
-    if (session === undefined) return;
-    const user = await deps.users.findById(session.userId);
-    if (user === undefined || !user.active) {
+    const found = await deps.sessions.findWithUser(token);
+    if (found === undefined) return;
+    const { session, user } = found;
+    if (!user.active) {
       await deps.sessions.end(token);
       return;
     }

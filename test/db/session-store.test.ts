@@ -1,0 +1,51 @@
+// A signed-in request's first question, answered in one query: whose session
+// is this, and what may they do?
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../src/db/database.js';
+import { hashToken, SessionStore } from '../../src/db/stores/session-store.js';
+import { UserStore } from '../../src/db/stores/user-store.js';
+import { engines } from '../support/engines.js';
+
+describe.each(engines)('sessions on $name', (engine) => {
+  let handle: DatabaseHandle;
+  let sessions: SessionStore;
+  let users: UserStore;
+
+  beforeAll(async () => {
+    handle = await engine.open();
+    sessions = SessionStore.create(handle.db, 60 * 60 * 1000);
+    users = UserStore.create(handle.db);
+  });
+  afterAll(async () => { await handle.close(); });
+
+  it('finds the person with every role they hold, and the session\'s form token', async () => {
+    const user = await users.create({
+      email: 'seren@test.genomeg.test', displayName: 'Seren Davies', passwordHash: null,
+      grants: [{ role: 'org-admin', organisationCode: '7A1' }, { role: 'learner', organisationCode: null }, { role: 'line-manager', organisationCode: '7A1' }],
+    }, null);
+    const { token, session } = await sessions.start(user.id);
+    const found = await sessions.findWithUser(token);
+    expect(found?.user).toMatchObject({ id: user.id, displayName: 'Seren Davies', active: true });
+    expect(found?.user.grants).toEqual([
+      { role: 'learner', organisationCode: null }, { role: 'line-manager', organisationCode: '7A1' }, { role: 'org-admin', organisationCode: '7A1' },
+    ]);
+    expect(found?.session.csrfToken).toBe(session.csrfToken);
+    expect(found?.session.userId).toBe(user.id);
+  });
+
+  it('finds a person who holds no role', async () => {
+    const user = await users.create({ email: 'rhys@test.genomeg.test', displayName: 'Rhys Bowen', passwordHash: null, grants: [] }, null);
+    const { token } = await sessions.start(user.id);
+    expect((await sessions.findWithUser(token))?.user.grants).toEqual([]);
+  });
+
+  it('knows no unknown token, and ends an expired session', async () => {
+    expect(await sessions.findWithUser('no-such-token')).toBeUndefined();
+    const user = await users.create({ email: 'mali@test.genomeg.test', displayName: 'Mali Rees', passwordHash: null, grants: [] }, null);
+    const { token } = await sessions.start(user.id);
+    await handle.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('id_hash', '=', hashToken(token)).execute();
+    expect(await sessions.findWithUser(token)).toBeUndefined();
+    expect(await handle.db.selectFrom('sessions').select('id_hash').where('id_hash', '=', hashToken(token)).executeTakeFirst()).toBeUndefined();
+  });
+});
