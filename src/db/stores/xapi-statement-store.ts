@@ -266,8 +266,11 @@ export class XapiStatementStore {
       for (const v of voided) if (v.actor_key !== null && v.object_activity_id !== null) touched.push({ actorKey: v.actor_key, activityId: v.object_activity_id });
       for (const f of fresh) if (targets.includes(f.id) && !isVoiding(f.statement)) f.voided = true;
     }
-    // Statements already stored that target these new ones (a StatementRef may arrive before its target).
-    await this.resolveLateTargets(trx, org, fresh, inherited);
+    // Statements already stored that target these new ones (a StatementRef may
+    // arrive before its target). Only an id the writer chose can have been
+    // referred to before: an id this store has just generated is known to no one.
+    const chosen = new Set(inputs.flatMap((input, i) => (typeof input['id'] === 'string' ? [ids[i]] : [])));
+    await this.resolveLateTargets(trx, org, fresh, inherited, chosen);
 
     await this.updateProgress(trx, org, fresh.filter((f) => !f.voided && !isVoiding(f.statement)).map((f) => f.statement), touched);
     if (writer.define === true) await this.defineActivities(trx, org, fresh.map((f) => f.statement), stored);
@@ -351,9 +354,11 @@ export class XapiStatementStore {
    * entries now (and pass them on to whatever targets them); an earlier voiding
    * statement voids its newly arrived target.
    */
-  private async resolveLateTargets(trx: Transaction<Database>, org: string, fresh: Fresh[], inherited: ReadonlyMap<number, readonly Link[]>): Promise<void> {
+  private async resolveLateTargets(trx: Transaction<Database>, org: string, fresh: Fresh[], inherited: ReadonlyMap<number, readonly Link[]>, chosen: ReadonlySet<string | undefined>): Promise<void> {
     const freshSeqs = new Set(fresh.map((f) => f.seq));
-    let referrers = (await this.refsWhere(trx, org, 'object_statement_ref', fresh.map((f) => f.id))).filter((r) => !freshSeqs.has(r.seq));
+    const referable = fresh.filter((f) => chosen.has(f.id)).map((f) => f.id);
+    if (referable.length === 0) return;
+    let referrers = (await this.refsWhere(trx, org, 'object_statement_ref', referable)).filter((r) => !freshSeqs.has(r.seq));
     if (referrers.length === 0) return;
     const linksById = new Map<string, Link[]>(fresh.map((f) => [f.id, mergeLinks(f.links, inherited.get(f.seq) ?? [])]));
     const freshById = new Map(fresh.map((f) => [f.id, f]));
