@@ -57,7 +57,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
   const progress = ProgressStore.create(app.database.db);
   const attempts = AssessmentStore.create(app.database.db);
   const requirements = RequirementStore.create(app.database.db);
-  const renderedPages = new Map<string, RenderedPage>();
+  const renderedPages = new Map<string, RenderedPage & { parts: readonly string[] }>();
   // Page views and answers from many learners at once share transactions.
   const writes = new WriteGroup(app.database.db);
 
@@ -132,7 +132,8 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const cacheKey = `${slug}@${module.manifest.version}/${index}/${request.lang}`;
     let rendered = renderedPages.get(cacheKey);
     if (rendered === undefined) {
-      rendered = renderPage(module, modulePage, request.lang, `/assets/content/${slug}`, `${base}/glossary`);
+      const page = renderPage(module, modulePage, request.lang, `/assets/content/${slug}`, `${base}/glossary`);
+      rendered = { ...page, parts: page.html.split(/<!--check:([a-z0-9-]+)-->/) };
       renderedPages.set(cacheKey, rendered);
     }
     // A page newly reached is "experienced", stored with the progress in one transaction.
@@ -149,7 +150,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const answered = feedback === null ? '' : `|${feedback.checkId}:${[...feedback.answers].sort().join(',')}`;
     const keepable = feedback === null || (module.checks.find((c) => c.id === feedback.checkId)?.options.map((o) => o.id) ?? []).filter((id) => feedback.answers.includes(id)).length === feedback.answers.length;
     return reply.renderKept(keepable ? `learn-page|${cacheKey}${answered}` : null, 'pages/learn/page.njk', {
-      module, index, pageCount: module.pages.length, rendered: shown, parts: shown.html.split(/<!--check:([a-z0-9-]+)-->/),
+      module, index, pageCount: module.pages.length, rendered: shown, parts: shown.parts,
       checks: module.checks.filter((c) => shown.checkIds.includes(c.id)), feedback, canonicalPath: `/learn/${slug}/pages/${index}`,
       references: module.manifest.references.filter((r) => shown.citedReferences.includes(r.id)),
       referenceNumber: Object.fromEntries(module.manifest.references.map((r, i) => [r.id, i + 1])),
