@@ -34,17 +34,18 @@ describe('the module player for everyone', () => {
   async function tabTo(page: Page, described: (element: { tag: string; text: string; type: string; value: string }) => boolean): Promise<void> {
     for (let presses = 0; presses < 80; presses += 1) {
       await page.keyboard.press('Tab');
-      const focused = await page.evaluate(() => {
+      // A string, run in the page: this project's TypeScript has no DOM types.
+      const focused = await page.evaluate<{ tag: string; text: string; type: string; value: string } | null>(`(() => {
         const e = document.activeElement;
-        return e === null ? null : { tag: e.tagName.toLowerCase(), text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(), type: e.getAttribute('type') ?? '', value: e.getAttribute('value') ?? '' };
-      });
+        return e === null ? null : { tag: e.tagName.toLowerCase(), text: (e.textContent ?? '').replace(/\\s+/g, ' ').trim(), type: e.getAttribute('type') ?? '', value: e.getAttribute('value') ?? '' };
+      })()`);
       if (focused !== null && described(focused)) return;
     }
     throw new Error('never reached the element by Tab');
   }
 
   /** Does the page fit its viewport without scrolling sideways? */
-  const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
 
   beforeAll(async () => {
     server = await openServer('test/fixtures/content');
