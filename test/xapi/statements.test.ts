@@ -77,6 +77,20 @@ describe.each(engines)('xAPI statements resource on $name', (engine) => {
     expect(await count()).toBe(before);
   });
 
+  it('refuses a malformed authority (400 naming rule and path) before setting its own', async () => {
+    const member = [{ mbox: 'mailto:a@example.org' }, { mbox: 'mailto:b@example.org' }];
+    const before = await count();
+    const r = await call('POST', '/xapi/statements', writer, validStatement({ authority: { objectType: 'Group', mbox: 'mailto:team@example.org', member } }));
+    expect(r.statusCode).toBe(400);
+    expect(r.json<Json>()['problems']).toEqual([expect.objectContaining({ rule: 'authority.group', path: '$.authority' })]);
+    expect(await count()).toBe(before);
+    const ok = await call('POST', '/xapi/statements', writer, validStatement({ authority: { objectType: 'Group', member } }));
+    expect(ok.statusCode).toBe(200);
+    const [id] = ok.json<string[]>();
+    const stored = (await call('GET', `/xapi/statements?statementId=${id}`, writer)).json<Json>();
+    expect((stored['authority'] as Json)['account']).toBeDefined();
+  });
+
   it('accepts the same statement again, refuses a different one with the same id (409), all-or-nothing', async () => {
     const id = randomUUID();
     const statement = validStatement({ timestamp: '2026-01-01T00:00:00Z' });

@@ -52,6 +52,42 @@ describe('xAPI statement validation', () => {
     expect(rules(validStatement({ verb: { id: 'http://x.org/v', display: 'completed' } }))).toEqual(['type.object $.verb.display']);
   });
 
+  it('takes only valid RFC 5646 tags as language map keys: no reserved or unregistered primary subtag', () => {
+    const choices = (description: Json) => validStatement({ object: { id: 'http://x.org/q1', definition: { interactionType: 'choice', choices: [{ id: 'golf', description }] } } });
+    expect(rules(choices({ 'en-US': 'Golf Example', test: 'value' }))).toEqual(['language-map.tag $.object.definition.choices[0].description.test']);
+    const scale = validStatement({ object: { id: 'http://x.org/q2', definition: { interactionType: 'likert', scale: [{ id: 'agree', description: { abcdefgh: 'x' } }] } } });
+    expect(rules(scale)).toEqual(['language-map.tag $.object.definition.scale[0].description.abcdefgh']);
+    expect(rules(validStatement({ verb: { id: 'http://x.org/v', display: { abcde: 'x' } } }))).toEqual(['language-map.tag $.verb.display.abcde']);
+    expect(rules(validStatement({ context: { language: 'test' } }))).toEqual(['context.language $.context.language']);
+    for (const ok of ['en', 'cy', 'en-GB', 'zh-Hant-TW', 'es-419', 'zh-yue-HK', 'x-private', 'i-klingon', 'de-CH-1996']) {
+      expect(rules(validStatement({ verb: { id: 'http://x.org/v', display: { [ok]: 'x' } } })), ok).toEqual([]);
+    }
+  });
+
+  it('refuses an empty activity definition and empty contextActivities, in statements and sub-statements', () => {
+    expect(rules(validStatement({ object: { objectType: 'Activity', id: 'http://x.org/a', definition: {} } }))).toEqual(['definition.empty $.object.definition']);
+    expect(rules(validStatement({ context: { contextActivities: {} } }))).toEqual(['context.activities-empty $.context.contextActivities']);
+    const sub = { objectType: 'SubStatement', actor: { mbox: 'mailto:a@b.org' }, verb: { id: 'http://x.org/v' }, object: { id: 'http://x.org/a', definition: {} }, context: { contextActivities: {} } };
+    expect(rules(validStatement({ object: sub }))).toEqual(['definition.empty $.object.object.definition', 'context.activities-empty $.object.context.contextActivities']);
+    expect(rules(validStatement({ object: { id: 'http://x.org/a', definition: { moreInfo: 'http://x.org/more' } } }))).toEqual([]);
+  });
+
+  it('takes as authority an agent or an anonymous group of exactly two agents, in both versions', () => {
+    const a = { mbox: 'mailto:a@b.org' };
+    const b = { account: { homePage: 'https://x.org', name: 'app' } };
+    for (const version of ['1.0.3', '2.0.0'] as const) {
+      expect(rules(validStatement({ authority: { objectType: 'Agent', ...a } }), version)).toEqual([]);
+      expect(rules(validStatement({ authority: { objectType: 'Group', member: [a, b] } }), version)).toEqual([]);
+      expect(rules(validStatement({ authority: { objectType: 'Group', member: [a] } }), version)).toEqual(['authority.group $.authority.member']);
+      expect(rules(validStatement({ authority: { objectType: 'Group', member: [a, b, { mbox: 'mailto:c@b.org' }] } }), version)).toEqual(['authority.group $.authority.member']);
+      for (const ifi of [{ mbox: 'mailto:g@b.org' }, { mbox_sha1sum: 'ebd31e95054c018b10727ccffd2ef2ec3a016ee9' }, { openid: 'http://openid.example.org/g' }, { account: { homePage: 'https://x.org', name: 'g' } }]) {
+        expect(rules(validStatement({ authority: { objectType: 'Group', ...ifi, member: [a, b] } }), version)).toEqual(['authority.group $.authority']);
+      }
+      expect(rules(validStatement({ authority: { objectType: 'Group', openid: 'http://openid.example.org/g', member: [a] } }), version)).toEqual(['authority.group $.authority', 'authority.group $.authority.member']);
+      expect(rules(validStatement({ authority: { name: 'no ifi' } }), version)).toEqual(['agent.ifi $.authority']);
+    }
+  });
+
   it('checks score ranges', () => {
     expect(rules(validStatement({ result: { score: { scaled: 1.5 } } }))).toEqual(['score.scaled $.result.score.scaled']);
     expect(rules(validStatement({ result: { score: { raw: 11, min: 0, max: 10 } } }))).toEqual(['score.raw $.result.score.raw']);

@@ -17,8 +17,12 @@ type Json = Record<string, unknown>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-// RFC 5646 language tag, loosely: primary subtag then subtags of 1–8 alphanumerics.
-const LANG_TAG = /^(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8}|x(?:-[a-z0-9]{1,8})+|i-[a-z]{1,8})(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*(?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*(?:-x(?:-[a-z0-9]{1,8})+)?$/i;
+// RFC 5646 language tag, valid and not merely well formed: the primary language
+// subtag is 2–3 letters (with up to three extended subtags), private use (x-…) or
+// grandfathered (i-…). A primary subtag of 4 letters is reserved for future use
+// and one of 5–8 letters would have to be registered, and the IANA registry holds
+// none, so "test" or "abcde" is no language.
+const LANG_TAG = /^(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|x(?:-[a-z0-9]{1,8})+|i-[a-z]{1,8})(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*(?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*(?:-x(?:-[a-z0-9]{1,8})+)?$/i;
 const SHA1_HEX = /^[0-9a-f]{40}$/i;
 const MBOX = /^mailto:[^@\s:/]+@[^@\s/]+\.[^@\s/]+$/i;
 // ISO 8601 date-time, as RFC 3339 allows (timezone optional in 1.0.3; -00:00 never).
@@ -198,6 +202,21 @@ class Checker {
     else this.agent(value, path);
   }
 
+  /**
+   * A statement's authority: an agent, or (the OAuth consumer and user pairing)
+   * an anonymous group of exactly two agents. Checked although the LRS then sets
+   * its own authority: a malformed one is refused, not silently replaced.
+   */
+  authority(value: unknown, path: string): void {
+    this.actor(value, path);
+    if (!isObject(value) || value['objectType'] !== 'Group') return;
+    if (['mbox', 'mbox_sha1sum', 'openid', 'account'].some((k) => value[k] !== undefined)) {
+      this.add('authority.group', path, 'an authority that is a group must be an anonymous group (no mbox, mbox_sha1sum, openid or account)');
+    }
+    const member = value['member'];
+    if (!Array.isArray(member) || member.length !== 2) this.add('authority.group', `${path}.member`, 'an authority that is a group must have exactly two agents as members');
+  }
+
   verb(value: unknown, path: string): void {
     if (!this.object(value, path, 'a verb')) return;
     this.only(value, path, ['id', 'display']);
@@ -227,6 +246,7 @@ class Checker {
 
   definition(value: unknown, path: string): void {
     if (!this.object(value, path, 'an activity definition')) return;
+    if (Object.keys(value).length === 0) this.add('definition.empty', path, 'an activity definition must have at least one of name, description, type, moreInfo, interactionType or extensions');
     this.only(value, path, ['name', 'description', 'type', 'moreInfo', 'extensions', 'interactionType', 'correctResponsesPattern', ...COMPONENT_LISTS]);
     if (value['name'] !== undefined) this.languageMap(value['name'], `${path}.name`);
     if (value['description'] !== undefined) this.languageMap(value['description'], `${path}.description`);
@@ -352,6 +372,7 @@ class Checker {
     const ca = value['contextActivities'];
     if (ca !== undefined && this.object(ca, `${path}.contextActivities`, 'contextActivities')) {
       this.only(ca, `${path}.contextActivities`, ['parent', 'grouping', 'category', 'other']);
+      if (Object.keys(ca).length === 0) this.add('context.activities-empty', `${path}.contextActivities`, 'contextActivities must have at least one of parent, grouping, category, other');
       for (const [k, v] of Object.entries(ca)) {
         if (['parent', 'grouping', 'category', 'other'].includes(k)) this.activityOrList(v, `${path}.contextActivities.${k}`);
       }
@@ -437,7 +458,7 @@ class Checker {
     this.body(value, path, false);
     if (value['id'] !== undefined) this.uuid(value['id'], `${path}.id`);
     if (value['stored'] !== undefined && !isTimestamp(value['stored'])) this.add('timestamp', `${path}.stored`, 'stored must be an ISO 8601 date-time');
-    if (value['authority'] !== undefined) this.actor(value['authority'], `${path}.authority`);
+    if (value['authority'] !== undefined) this.authority(value['authority'], `${path}.authority`);
     if (value['version'] !== undefined && (typeof value['version'] !== 'string' || !VERSION.test(value['version']))) {
       this.add('version', `${path}.version`, 'version must be 1.0.x or 2.0.x');
     }
