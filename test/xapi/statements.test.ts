@@ -154,6 +154,33 @@ describe.each(engines)('xAPI statements resource on $name', (engine) => {
     expect((canonical?.['verb'] as Json)['display']).toEqual({ cy: 'cwblhau' });
   });
 
+  it('returns a single ContextActivity inside an array, in every format, for statements and sub-statements, and takes the same statement again', async () => {
+    const parent = { objectType: 'Activity', id: `https://genomeg.nhs.wales/courses/${randomUUID()}`, definition: { name: { 'en-GB': 'Course', cy: 'Cwrs' } } };
+    const category = { id: 'https://w3id.org/xapi/cmi5/context/categories/moveon' };
+    const sub = { objectType: 'SubStatement', actor: { mbox: 'mailto:a@example.org' }, verb: { id: 'http://adlnet.gov/expapi/verbs/attempted' }, object: { objectType: 'Activity', id: 'https://genomeg.nhs.wales/modules/sub' }, context: { contextActivities: { grouping: category } } };
+    const id = randomUUID();
+    const statement = validStatement({ id, object: sub, context: { contextActivities: { parent, category: [category] } } });
+    expect((await call('POST', '/xapi/statements', writer, statement)).statusCode).toBe(200);
+    const lists = (s: Json) => ({
+      parent: ((s['context'] as Json)['contextActivities'] as Json)['parent'],
+      category: ((s['context'] as Json)['contextActivities'] as Json)['category'],
+      subGrouping: (((s['object'] as Json)['context'] as Json)['contextActivities'] as Json)['grouping'],
+    });
+    const byId = (await call('GET', `/xapi/statements?statementId=${id}`, writer)).json<Json>();
+    expect(lists(byId)).toEqual({ parent: [parent], category: [category], subGrouping: [category] });
+    const activity = encodeURIComponent(parent.id);
+    const exact = (await call('GET', `/xapi/statements?activity=${activity}&related_activities=true`, writer)).json<{ statements: Json[] }>().statements;
+    expect(exact.map(lists)).toEqual([{ parent: [parent], category: [category], subGrouping: [category] }]);
+    const canonical = (await call('GET', `/xapi/statements?statementId=${id}&format=canonical`, writer, undefined, { 'accept-language': 'cy' })).json<Json>();
+    expect(lists(canonical)).toEqual({ parent: [{ ...parent, definition: { name: { cy: 'Cwrs' } } }], category: [category], subGrouping: [category] });
+    // format=ids: an activity is its id alone, wherever it is.
+    const ids = (await call('GET', `/xapi/statements?statementId=${id}&format=ids`, writer)).json<Json>();
+    expect(lists(ids)).toEqual({ parent: [{ id: parent.id }], category: [category], subGrouping: [category] });
+    expect((ids['object'] as Json)['object']).toEqual({ id: 'https://genomeg.nhs.wales/modules/sub' });
+    // Sent again as it was first sent (single objects): the same statement, not a conflict.
+    expect((await call('PUT', `/xapi/statements?statementId=${id}`, writer, statement)).statusCode).toBe(204);
+  });
+
   it('refuses bad query parameters with 400', async () => {
     for (const q of ['agent=notjson', 'agent=%7B%7D', 'verb=nope', 'since=yesterday', 'limit=-1', 'format=full', 'related_agents=yes', 'unknown=1', 'cursor=99999999999999999999.1', 'limit=1.5', `statementId=${randomUUID()}&verb=http://x.org/v`]) {
       const r = await call('GET', `/xapi/statements?${q}`, writer);

@@ -40,20 +40,48 @@ export interface Prepared {
   readonly statement: Json;
 }
 
+/** A context whose contextActivities values are all arrays (a single activity becomes a list of one). */
+function contextWithActivityLists(context: unknown): unknown {
+  if (!isObject(context) || !isObject(context['contextActivities'])) return context;
+  const ca = context['contextActivities'];
+  if (Object.values(ca).every(Array.isArray)) return context;
+  return { ...context, contextActivities: Object.fromEntries(Object.entries(ca).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])) };
+}
+
+/**
+ * A statement (or sub-statement) with every contextActivities value an array,
+ * as the LRS must return it (1.0.3 Data 2.4.6.2, 2.0.0 §4.2.4.2): its own
+ * context and a sub-statement object's context. Other values are left as they are.
+ */
+export function withActivityLists(statement: Json): Json {
+  let out = statement;
+  if (statement['context'] !== undefined) {
+    const context = contextWithActivityLists(statement['context']);
+    if (context !== statement['context']) out = { ...out, context };
+  }
+  const obj = statement['object'];
+  if (isObject(obj) && obj['objectType'] === 'SubStatement') {
+    const sub = withActivityLists(obj);
+    if (sub !== obj) out = { ...out, object: sub };
+  }
+  return out;
+}
+
 /**
  * The statement as the LRS stores it: id generated when absent, stored and
  * authority set by the LRS, version set when absent, timestamp normalised to UTC
- * and defaulted to stored.
+ * and defaulted to stored, every contextActivities value an array.
  */
 export function prepareStatement(input: Json, options: { id: string; stored: Date; authority: Json; version: XapiVersion }): Prepared {
-  const statement: Json = { ...input, id: options.id };
+  const statement: Json = { ...withActivityLists(input), id: options.id };
   const stored = options.stored.toISOString();
   statement['timestamp'] = typeof input['timestamp'] === 'string' ? normaliseTimestamp(input['timestamp']) : stored;
   statement['stored'] = stored;
   statement['authority'] = options.authority;
   statement['version'] = typeof input['version'] === 'string' ? input['version'] : (options.version === '2.0.0' ? '2.0.0' : '1.0.0');
-  if (isObject(input['object']) && input['object']['objectType'] === 'SubStatement' && typeof input['object']['timestamp'] === 'string') {
-    statement['object'] = { ...input['object'], timestamp: normaliseTimestamp(input['object']['timestamp']) };
+  const obj = statement['object'];
+  if (isObject(obj) && obj['objectType'] === 'SubStatement' && typeof obj['timestamp'] === 'string') {
+    statement['object'] = { ...obj, timestamp: normaliseTimestamp(obj['timestamp']) };
   }
   return { id: options.id, statement };
 }
@@ -220,8 +248,9 @@ function idsOnlyAgent(agent: unknown): unknown {
   return out;
 }
 
+/** An activity reduced to its id: objectType is not needed to identify it (the position says it is an activity). */
 function idsOnlyActivity(a: unknown): unknown {
-  return isObject(a) ? { ...(a['objectType'] === undefined ? {} : { objectType: a['objectType'] }), id: a['id'] } : a;
+  return isObject(a) ? { id: a['id'] } : a;
 }
 
 /** format=ids: agents, activities and verbs reduced to their identifiers. */
@@ -243,7 +272,7 @@ export function formatIds(statement: Json): Json {
     if (context['instructor'] !== undefined) c['instructor'] = idsOnlyAgent(context['instructor']);
     if (context['team'] !== undefined) c['team'] = idsOnlyAgent(context['team']);
     if (isObject(context['contextActivities'])) {
-      c['contextActivities'] = Object.fromEntries(Object.entries(context['contextActivities']).map(([k, v]) => [k, Array.isArray(v) ? v.map(idsOnlyActivity) : idsOnlyActivity(v)]));
+      c['contextActivities'] = Object.fromEntries(Object.entries(context['contextActivities']).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(idsOnlyActivity)]));
     }
     out['context'] = c;
   }
@@ -282,7 +311,7 @@ export function formatCanonical(value: unknown, preferred: readonly string[]): u
 export function sameStatement(a: Json, b: Json): boolean {
   const withTime = typeof a['timestamp'] === 'string';
   const strip = (s: Json): Json => {
-    const rest: Json = { ...s };
+    const rest: Json = { ...withActivityLists(s) };
     for (const key of ['stored', 'authority', 'version', 'id', 'timestamp']) Reflect.deleteProperty(rest, key);
     const timestamp = s['timestamp'];
     return withTime && typeof timestamp === 'string' ? { ...rest, timestamp: normaliseTimestamp(timestamp) } : rest;

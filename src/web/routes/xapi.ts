@@ -10,7 +10,7 @@ import { DomainError } from '../../domain/errors.js';
 import { HTTP_STATUS } from '../plugins/errors.js';
 import {
   agentKey, canDo, formatCanonical, formatIds, isIri, isTimestamp, isUuid, matchAttachments, mergeDocuments, multipartBoundary, parseMultipart,
-  signatureProblem, signatureSha2, statementReadAccess, validateStatement, writeDecision, type Verifier,
+  signatureProblem, signatureSha2, statementReadAccess, validateStatement, withActivityLists, writeDecision, type Verifier,
   type DocumentKind, type Json, type Problem, type XapiAction, type XapiVersion,
 } from '../../domain/xapi/index.js';
 import { XapiDocumentStore, type DocumentAddress } from '../../db/stores/xapi-document-store.js';
@@ -136,7 +136,9 @@ function preferredLanguages(header: string | undefined): string[] {
   }).filter((x) => x.tag !== '' && x.tag !== '*').sort((a, b) => b.q - a.q).map((x) => x.tag);
 }
 
-function present(statement: Json, format: string, request: FastifyRequest): unknown {
+function present(stored: Json, format: string, request: FastifyRequest): unknown {
+  // Statements stored before contextActivities were kept as arrays are given them here.
+  const statement = withActivityLists(stored);
   if (format === 'ids') return formatIds(statement);
   if (format === 'canonical') return formatCanonical(statement, preferredLanguages(request.headers['accept-language']));
   return statement;
