@@ -8,7 +8,6 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
-import { SqliteValuesPlugin } from './sqlite-values-plugin.js';
 import { StaticMigrationProvider } from './migrations/index.js';
 import type { Engine } from './dialect.js';
 
@@ -49,21 +48,50 @@ const STATEMENT_CACHE_SIZE = 500;
 const SQLITE_CACHE_KIB = 128 * 1024;
 
 /**
+ * better-sqlite3 binds only numbers, strings, bigints, buffers and null:
+ * booleans become 1/0 and Dates ISO-8601 strings on the way in, so stores
+ * write `active: true` and `new Date()` on both dialects alike. Done here, on
+ * the parameters of each query, rather than by a Kysely plugin that would
+ * rebuild every query's tree to find them.
+ */
+function toSqliteParameters(parameters: readonly unknown[]): unknown[] {
+  return parameters.map((value) => {
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    if (value instanceof Date) return value.toISOString();
+    return value;
+  });
+}
+
+/** What Kysely's SQLite driver asks of a prepared statement. */
+interface KyselySqliteStatement {
+  readonly reader: boolean;
+  all(parameters: readonly unknown[]): unknown[];
+  run(parameters: readonly unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  iterate(parameters: readonly unknown[]): IterableIterator<unknown>;
+}
+
+/**
  * Kysely prepares every query afresh; preparing costs as much as running a
  * small query. better-sqlite3 runs one statement at a time on one connection,
  * so a prepared statement can be kept and reused by its SQL text (SQLite
  * re-prepares it itself if the schema changes). Nothing here streams, which
  * is the one use that would keep a statement busy.
  */
-function withStatementCache(sqlite: SQLite.Database): { close(): void; prepare(sql: string): SQLite.Statement } {
-  const cache = new Map<string, SQLite.Statement>();
+function withStatementCache(sqlite: SQLite.Database): { close(): void; prepare(sql: string): KyselySqliteStatement } {
+  const cache = new Map<string, KyselySqliteStatement>();
   return {
     close: () => { cache.clear(); sqlite.close(); },
     prepare(sql: string) {
       let statement = cache.get(sql);
       if (statement === undefined) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
-        statement = sqlite.prepare(sql);
+        const prepared = sqlite.prepare(sql);
+        statement = {
+          reader: prepared.reader,
+          all: (parameters) => prepared.all(toSqliteParameters(parameters)),
+          run: (parameters) => prepared.run(toSqliteParameters(parameters)),
+          iterate: (parameters) => prepared.iterate(toSqliteParameters(parameters)),
+        };
         cache.set(sql, statement);
       }
       return statement;
@@ -92,7 +120,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   // of statements writes to indexes far larger than that. 128 MiB keeps their
   // upper levels in memory (measured in bench/xapi.ts; see docs/xapi.md).
   sqlite.pragma(`cache_size = -${String(SQLITE_CACHE_KIB)}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), plugins: [new SqliteValuesPlugin()] });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, engine: 'sqlite', description: `sqlite:${path}`, close: () => db.destroy() };
 }
 
