@@ -13,7 +13,8 @@ process.once('message', (message) => {
       setupRequest: (req) => {
         n += 1;
         const who = request.sessions[n % request.sessions.length] ?? { cookie: '', csrf: '' };
-        const path = request.paths[n % request.paths.length] ?? '/';
+        const step = request.order === 'walk' ? Math.floor(n / request.sessions.length) : n;
+        const path = request.paths[step % request.paths.length] ?? '/';
         const headers: Record<string, string> = { cookie: who.cookie, accept: 'text/html' };
         if (request.body === undefined) return { ...req, path, headers };
         return { ...req, path, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: request.body.replace('{csrf}', who.csrf) };

@@ -10,6 +10,11 @@ export interface LoadRequest {
   readonly paths: readonly string[];
   /** Cookie and CSRF token pairs to cycle through. */
   readonly sessions: readonly { cookie: string; csrf: string }[];
+  /**
+   * 'walk': each session reads the paths in order, one step per request (every
+   * request moves a learner on); 'cycle' (the default): request n asks path n.
+   */
+  readonly order?: 'walk' | 'cycle';
   /** Form body for POSTs; `{csrf}` is replaced by the session's token. */
   readonly body?: string;
 }

@@ -1,6 +1,6 @@
 // What a benchmark ran on, printed with its figures so they can be compared.
 
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export function machine(): string {
   const cpu = cpus();
@@ -15,4 +15,9 @@ export function watchMemory(): () => number {
     clearInterval(timer);
     return Math.max(peak, process.memoryUsage().rss) / 2 ** 20;
   };
+}
+
+/** The machine's 1, 5 and 15-minute load averages, to print with a figure: other work on shared cores lowers it. */
+export function loadAverage(): string {
+  return `load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`;
 }

@@ -18,7 +18,7 @@
 
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -28,7 +28,7 @@ import { loadConfig } from '../src/config/env.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { XapiClientStore, authorityOf } from '../src/db/stores/xapi-client-store.js';
 import { buildApp } from '../src/web/app.js';
-import { machine, watchMemory } from './machine.js';
+import { loadAverage, machine, watchMemory } from './machine.js';
 import { LEARNER, MODULE_ID, MODULES, VERB_ID, random, uuidFrom } from './xapi-generator.js';
 import { prepareStaging, type LoadMessage, type LoadOptions, type LoadReport } from './xapi-bulk-load.js';
 
@@ -41,7 +41,7 @@ const LEARNERS = 20_000;
 const BATCH = 50;
 const POSTGRES_URL = process.env['DATABASE_URL_TEST'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-const load = (): string => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+const load = loadAverage;
 const n = (x: number): string => Math.round(x).toLocaleString('en-GB');
 
 function ingest(url: string, authorization: string, seed: number): Promise<autocannon.Result> {
