@@ -286,9 +286,12 @@ export class XapiStatementStore {
   }
 
   /**
-   * For new statements whose object is a StatementRef: refuse voiding a voiding
-   * statement, and work out the entries each inherits from its target (the
-   * target's own and what it inherits in turn), stored or in the same batch.
+   * For new statements whose object is a StatementRef: work out the entries
+   * each inherits from its target (the target's own and what it inherits in
+   * turn), stored or in the same batch. A voiding statement whose target is
+   * itself a voiding statement is stored like any other but voids nothing
+   * (xAPI: a statement is voided only if it is not itself a voiding statement;
+   * the LRS should not reject a voiding statement because of its target).
    */
   private async resolveTargets(trx: Transaction<Database>, org: string, fresh: readonly Fresh[]): Promise<Map<number, Link[]>> {
     const out = new Map<number, Link[]>();
@@ -298,12 +301,6 @@ export class XapiStatementStore {
     const wanted = [...new Set(referring.map((f) => f.objectStatementRef as string))].filter((id) => !inBatch.has(id));
     const stored = new Map<string, StoredRef>();
     if (wanted.length > 0) for (const row of await this.refsWhere(trx, org, 'id', wanted)) stored.set(row.id, row);
-    for (const f of referring) {
-      const target = f.objectStatementRef as string;
-      if (isVoiding(f.statement) && (inBatch.get(target) !== undefined ? isVoiding((inBatch.get(target) as Fresh).statement) : stored.get(target)?.isVoiding === true)) {
-        throw new Rejected({ status: 'invalid', problems: [{ rule: 'voiding.target', path: '$.object.id', message: `statement ${target} is itself a voiding statement and cannot be voided` }] });
-      }
-    }
     // Each statement targets one other, so follow the chain from each: every
     // statement of the batch on it gives its own entries, a stored statement
     // its own and what it inherits, and the walk ends where the chain leaves
