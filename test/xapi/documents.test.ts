@@ -6,13 +6,22 @@ import { mergeDocuments, writeDecision } from '../../src/domain/xapi/index.js';
 
 describe('document rules', () => {
   it('decides concurrency as the spec says', () => {
-    expect(writeDecision('agent-profile', 'PUT', { etag: 'a' }, {})).toBe('conflict');
-    expect(writeDecision('state', 'PUT', { etag: 'a' }, {})).toBe('ok');
-    expect(writeDecision('agent-profile', 'PUT', { etag: 'a' }, { ifMatch: '"a"' })).toBe('ok');
-    expect(writeDecision('agent-profile', 'PUT', { etag: 'a' }, { ifMatch: '"b"' })).toBe('precondition-failed');
-    expect(writeDecision('agent-profile', 'PUT', null, { ifMatch: '"b"' })).toBe('precondition-failed');
-    expect(writeDecision('agent-profile', 'PUT', { etag: 'a' }, { ifNoneMatch: '*' })).toBe('precondition-failed');
-    expect(writeDecision('agent-profile', 'PUT', null, { ifNoneMatch: '*' })).toBe('ok');
+    expect(writeDecision('agent-profile', 'PUT', { etag: 'a' }, {}, '1.0.3')).toBe('conflict');
+    expect(writeDecision('state', 'PUT', { etag: 'a' }, {}, '1.0.3')).toBe('ok');
+    expect(writeDecision('agent-profile', 'PUT', { etag: 'a' }, { ifMatch: '"a"' }, '1.0.3')).toBe('ok');
+    expect(writeDecision('agent-profile', 'PUT', { etag: 'a' }, { ifMatch: '"b"' }, '1.0.3')).toBe('precondition-failed');
+    expect(writeDecision('agent-profile', 'PUT', null, { ifMatch: '"b"' }, '1.0.3')).toBe('precondition-failed');
+    expect(writeDecision('agent-profile', 'PUT', { etag: 'a' }, { ifNoneMatch: '*' }, '1.0.3')).toBe('precondition-failed');
+    expect(writeDecision('agent-profile', 'PUT', null, { ifNoneMatch: '*' }, '1.0.3')).toBe('ok');
+    // A profile PUT with neither header: 409 if it exists (both versions); if not, 400 in 1.0.3, written in 2.0.0.
+    for (const kind of ['agent-profile', 'activity-profile'] as const) {
+      expect(writeDecision(kind, 'PUT', null, {}, '1.0.3')).toBe('precondition-required');
+      expect(writeDecision(kind, 'PUT', null, {}, '2.0.0')).toBe('ok');
+      expect(writeDecision(kind, 'PUT', { etag: 'a' }, {}, '2.0.0')).toBe('conflict');
+      expect(writeDecision(kind, 'POST', null, {}, '1.0.3')).toBe('ok');
+    }
+    expect(writeDecision('state', 'PUT', null, {}, '1.0.3')).toBe('ok');
+    expect(writeDecision('state', 'PUT', { etag: 'a' }, {}, '2.0.0')).toBe('ok');
   });
 
   it('merges JSON objects on POST and refuses anything else', () => {
@@ -91,8 +100,23 @@ describe.each(engines)('xAPI document resources on $name', (engine) => {
     expect((await call('GET', url)).statusCode).toBe(404);
   });
 
+  it('refuses a 1.0.3 PUT of a new profile without If-Match or If-None-Match (400), writes it in 2.0.0; state needs neither', async () => {
+    for (const base of [`/xapi/agents/profile?agent=${agent}`, `/xapi/activities/profile?activityId=${activity}`]) {
+      const url = `${base}&profileId=unguarded`;
+      const r = await call('PUT', url, { body: '{"a":1}' });
+      expect(r.statusCode).toBe(400);
+      expect(r.json<Record<string, unknown>>()['problems']).toEqual([expect.objectContaining({ rule: 'concurrency.header' })]);
+      expect((await call('GET', url)).statusCode).toBe(404);
+      expect((await call('PUT', url, { body: '{"a":1}', headers: { 'x-experience-api-version': '2.0.0' } })).statusCode).toBe(204);
+      expect((await call('PUT', url, { body: '{"a":2}', headers: { 'x-experience-api-version': '2.0.0' } })).statusCode).toBe(409);
+      expect((await call('PUT', url, { body: '{"a":2}' })).statusCode).toBe(409);
+      expect((await call('DELETE', url)).statusCode).toBe(204);
+    }
+    expect((await call('PUT', `/xapi/activities/state?activityId=${activity}&agent=${agent}&stateId=unguarded`, { body: '{"a":1}' })).statusCode).toBe(204);
+  });
+
   it('serves activity profiles, the activities and agents resources, and refuses bad parameters', async () => {
-    expect((await call('PUT', `/xapi/activities/profile?activityId=${activity}&profileId=p1`, { body: '{"x":1}' })).statusCode).toBe(204);
+    expect((await call('PUT', `/xapi/activities/profile?activityId=${activity}&profileId=p1`, { body: '{"x":1}', headers: { 'if-none-match': '*' } })).statusCode).toBe(204);
     expect((await call('GET', `/xapi/activities/profile?activityId=${activity}`)).json()).toEqual(['p1']);
     expect((await call('GET', '/xapi/activities/profile?activityId=nope')).statusCode).toBe(400);
     expect((await call('GET', '/xapi/activities/state?activityId=http://x.org/a')).statusCode).toBe(400);

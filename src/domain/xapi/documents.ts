@@ -2,6 +2,8 @@
 // document hangs off, concurrency (ETag with If-Match / If-None-Match) and the
 // JSON merge a POST does. Pure.
 
+import type { XapiVersion } from './validate.js';
+
 export type DocumentKind = 'state' | 'activity-profile' | 'agent-profile';
 
 export interface StoredDocument {
@@ -16,7 +18,7 @@ export interface Preconditions {
   readonly ifNoneMatch?: string | undefined;
 }
 
-export type WriteDecision = 'ok' | 'precondition-failed' | 'conflict';
+export type WriteDecision = 'ok' | 'precondition-failed' | 'conflict' | 'precondition-required';
 
 function etags(header: string): string[] {
   return header.split(',').map((t) => t.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'));
@@ -24,10 +26,15 @@ function etags(header: string): string[] {
 
 /**
  * Whether a write may go ahead: If-Match must name the current ETag, If-None-Match: *
- * refuses when a document exists (412 either way). A PUT of a profile that exists,
- * sent with neither header, is a conflict (409), as the spec requires.
+ * refuses when a document exists (412 either way). A PUT of a profile sent with
+ * neither header is a conflict (409) when the profile exists, in both versions.
+ * When it does not exist, 1.0.3 (Communication 3.1.s3.b1: a client MUST send one
+ * of the two on a profile PUT) has it refused as a bad request (400), as ADL's
+ * conformance suite checks; 2.0.0 (IEEE 9274.1.1 §4.1.4) states only the 409 and
+ * no requirement for a new document, so there it is written. State documents
+ * need neither header (1.0.3 says so; 2.0.0 adds no rule for a new one).
  */
-export function writeDecision(kind: DocumentKind, method: 'PUT' | 'POST' | 'DELETE', current: { etag: string } | null, pre: Preconditions): WriteDecision {
+export function writeDecision(kind: DocumentKind, method: 'PUT' | 'POST' | 'DELETE', current: { etag: string } | null, pre: Preconditions, version: XapiVersion): WriteDecision {
   if (pre.ifMatch !== undefined) {
     if (current === null) return 'precondition-failed';
     const tags = etags(pre.ifMatch);
@@ -37,7 +44,10 @@ export function writeDecision(kind: DocumentKind, method: 'PUT' | 'POST' | 'DELE
     const tags = etags(pre.ifNoneMatch);
     if (current !== null && (tags.includes('*') || tags.includes(current.etag))) return 'precondition-failed';
   }
-  if (method === 'PUT' && kind !== 'state' && current !== null && pre.ifMatch === undefined && pre.ifNoneMatch === undefined) return 'conflict';
+  if (method === 'PUT' && kind !== 'state' && pre.ifMatch === undefined && pre.ifNoneMatch === undefined) {
+    if (current !== null) return 'conflict';
+    if (version === '1.0.3') return 'precondition-required';
+  }
   return 'ok';
 }
 

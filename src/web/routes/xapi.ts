@@ -465,8 +465,9 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
       // Read, decide, then write only if nobody wrote in between (else read again).
       for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
         const current = await documents.get(at, id);
-        const decision = writeDecision(route.kind, method, current, { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') });
+        const decision = writeDecision(route.kind, method, current, { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') }, request.xapiVersion);
         if (decision === 'precondition-failed') throw new XapiError(412, 'GNM_CONFLICT', 'the document has changed (If-Match / If-None-Match)');
+        if (decision === 'precondition-required') throw bad('concurrency.header', 'If-Match', 'a PUT to a profile needs If-Match with the current ETag, or If-None-Match: * for a new profile');
         if (decision === 'conflict') throw new XapiError(409, 'GNM_CONFLICT', 'the document exists: send If-Match with its ETag, or If-None-Match: *');
         let content: Buffer = body;
         let type = contentType;
@@ -493,7 +494,7 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
       }
       for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
         const current = await documents.get(at, id);
-        const decision = writeDecision(route.kind, 'DELETE', current, { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') });
+        const decision = writeDecision(route.kind, 'DELETE', current, { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') }, request.xapiVersion);
         if (decision !== 'ok') throw new XapiError(412, 'GNM_CONFLICT', 'the document has changed (If-Match)');
         if (current === null || await documents.deleteIf(at, id, current.etag)) return reply.code(204).send();
       }
