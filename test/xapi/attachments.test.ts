@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../support/app.js';
 import { engines } from '../support/engines.js';
@@ -10,10 +10,13 @@ const text = 'Certificate of attendance: pharmacogenomics webinar';
 const sha2 = createHash('sha256').update(text).digest('hex');
 const attachment = { usageType: 'http://id.tincanapi.com/attachment/certificate-of-completion', display: { 'en-GB': 'Certificate' }, contentType: 'text/plain', length: Buffer.byteLength(text), sha2 };
 
-function multipartBody(statements: unknown, parts: { content: string; hash: string }[]): { payload: Buffer; type: string } {
+function multipartBody(statements: unknown, parts: { content: string; hash: string; encoding?: string | null }[]): { payload: Buffer; type: string } {
   const boundary = 'abcABC0123';
   let body = `--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(statements)}\r\n`;
-  for (const p of parts) body += `--${boundary}\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: ${p.hash}\r\n\r\n${p.content}\r\n`;
+  for (const p of parts) {
+    const encoding = p.encoding === undefined ? 'binary' : p.encoding;
+    body += `--${boundary}\r\nContent-Type: text/plain\r\n${encoding === null ? '' : `Content-Transfer-Encoding: ${encoding}\r\n`}X-Experience-API-Hash: ${p.hash}\r\n\r\n${p.content}\r\n`;
+  }
   body += `--${boundary}--\r\n`;
   return { payload: Buffer.from(body), type: `multipart/mixed; boundary=${boundary}` };
 }
@@ -80,5 +83,30 @@ describe.each(engines)('xAPI attachments on $name', (engine) => {
     expect((await post(JSON.stringify(validStatement({ attachments: [attachment] })), 'application/json')).statusCode).toBe(400);
     expect((await post(JSON.stringify(validStatement({ attachments: [{ ...attachment, fileUrl: 'https://files.example.org/c.txt' }] })), 'application/json')).statusCode).toBe(200);
     expect((await post('--x\r\nbroken', 'multipart/mixed; boundary=x')).statusCode).toBe(400);
+  });
+
+  it('refuses an attachment part not sent as binary, whatever its hash says, in both versions', async () => {
+    for (const version of ['1.0.3', '2.0.0']) {
+      for (const encoding of ['base64', null]) {
+        const body = multipartBody(validStatement({ attachments: [attachment] }), [{ content: text, hash: sha2, encoding }]);
+        const r = await t.app.inject({ method: 'POST', url: '/xapi/statements', headers: { authorization: auth, 'x-experience-api-version': version, 'content-type': body.type }, payload: body.payload });
+        expect({ version, encoding, status: r.statusCode }).toEqual({ version, encoding, status: 400 });
+        expect(r.json<Json>()['problems']).toEqual([expect.objectContaining({ rule: 'multipart' })]);
+      }
+    }
+    const binary = multipartBody(validStatement({ attachments: [attachment] }), [{ content: text, hash: sha2, encoding: 'Binary' }]);
+    expect((await post(binary.payload, binary.type)).statusCode).toBe(200);
+  });
+
+  it('reads statements only from application/json or multipart/mixed bodies (POST and PUT)', async () => {
+    const json = JSON.stringify(validStatement({ attachments: [{ ...attachment, fileUrl: 'https://files.example.org/c.txt' }] }));
+    for (const type of ['multipart/form-data; boundary=abcABC0123', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/mixed']) {
+      const r = await post(json, type);
+      expect({ type, status: r.statusCode }).toEqual({ type, status: 400 });
+      expect(r.json<Json>()['problems']).toEqual([expect.objectContaining({ rule: 'content-type', path: 'Content-Type' })]);
+      const put = await t.app.inject({ method: 'PUT', url: `/xapi/statements?statementId=${randomUUID()}`, headers: { authorization: auth, 'x-experience-api-version': '1.0.3', 'content-type': type }, payload: json });
+      expect({ type, status: put.statusCode }).toEqual({ type, status: 400 });
+    }
+    expect((await post(json, 'application/json; charset=utf-8')).statusCode).toBe(200);
   });
 });

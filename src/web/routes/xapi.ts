@@ -9,7 +9,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DomainError } from '../../domain/errors.js';
 import { HTTP_STATUS } from '../plugins/errors.js';
 import {
-  agentKey, canDo, formatCanonical, formatIds, isIri, isTimestamp, isUuid, matchAttachments, mergeDocuments, multipartBoundary, parseMultipart,
+  agentKey, canDo, formatCanonical, formatIds, isIri, isJsonType, isTimestamp, isUuid, matchAttachments, mergeDocuments, multipartBoundary, parseMultipart,
   signatureProblem, signatureSha2, statementReadAccess, validateStatement, withActivityLists, writeDecision, type Verifier,
   type DocumentKind, type Json, type Problem, type XapiAction, type XapiVersion,
 } from '../../domain/xapi/index.js';
@@ -184,7 +184,14 @@ const verifyRsa: Verifier = (algorithm, certificateDer, signingInput, signature)
 
 /** Statements from a JSON body, or from a multipart/mixed body with their attachments checked against the SHA-2s declared. */
 function statementsUpload(request: FastifyRequest): Upload {
-  const boundary = multipartBoundary(header(request, 'content-type') ?? '');
+  const contentType = header(request, 'content-type') ?? '';
+  const boundary = multipartBoundary(contentType);
+  // Statements come as application/json, or as multipart/mixed with their attachments; nothing else is read as JSON.
+  if (boundary === null && !isJsonType(contentType)) {
+    throw bad('content-type', 'Content-Type', /^multipart\/mixed\s*(;|$)/i.test(contentType)
+      ? 'a multipart/mixed body needs a boundary parameter'
+      : 'statements must be sent as application/json, or as multipart/mixed with attachments');
+  }
   if (boundary === null) {
     const statements = jsonBody(request);
     const missing = declaredAttachments(statements).find((a) => a.fileUrl === undefined);
@@ -203,6 +210,8 @@ function statementsUpload(request: FastifyRequest): Upload {
     throw bad('json', '$', 'the statements part is not valid JSON');
   }
   const rest = parts.slice(1);
+  const encoded = rest.findIndex((p) => p.headers['content-transfer-encoding']?.toLowerCase() !== 'binary');
+  if (encoded >= 0) throw bad('multipart', '$', `attachment part ${encoded + 1} must have Content-Transfer-Encoding: binary`);
   const problem = matchAttachments(declaredAttachments(statements), rest.map((p) => ({
     hashHeader: p.headers['x-experience-api-hash'],
     actual: (length: number) => { const algorithm = SHA2_BY_LENGTH[length]; return algorithm === undefined ? '' : createHash(algorithm).update(p.body).digest('hex'); },
