@@ -105,6 +105,9 @@ describe.each(sqlite)('a kept module page on $name', (engine) => {
     expect(nonce(a)).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(nonce(a)).not.toBe(nonce(b));
     expect(a + b).not.toContain('\u0001');
+    // Kept without the templates' indentation and blank lines.
+    expect(a).not.toMatch(/\n[ \t]+</);
+    expect(a).not.toMatch(/\n\n/);
 
     const welsh = await get('/cy/learn/sample-genomics/pages/1', first.cookie);
     expect(welsh).toContain('<html lang="cy"');

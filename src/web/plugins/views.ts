@@ -91,8 +91,14 @@ export function fillStandIns(html: string, values: Readonly<Record<string, strin
 /** A page with stand-ins, split once: text, stand-in name, text, … */
 type SplitPage = readonly string[];
 
+/**
+ * Split once, and with the templates' indentation and blank lines taken out
+ * (a quarter of a module page): runs of white space between tags show as one
+ * space, so nothing changes on screen. A page with preformatted text keeps it all.
+ */
 function splitStandIns(html: string): SplitPage {
-  return html.split(STAND_INS);
+  const compact = /<(pre|textarea)\b/i.test(html) ? html : html.replace(/\n[ \t\n]+/g, '\n');
+  return compact.split(STAND_INS);
 }
 
 /** fillStandIns for a page split once and filled many times, without searching it again. */
