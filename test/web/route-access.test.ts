@@ -22,7 +22,7 @@ const GRANTS: Record<Exclude<Who, 'anonymous'>, RoleGrant[]> = {
   'platform-admin': [{ role: 'platform-admin', organisationCode: null }],
 };
 
-interface Case { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; path: string; allowed: Who[]; body?: Record<string, string> }
+interface Case { method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'; url: string; path: string; allowed: Who[]; body?: Record<string, string> }
 
 describe.each(engines)('route access on $name', (engine) => {
   let t: TestApp;
@@ -100,6 +100,10 @@ describe.each(engines)('route access on $name', (engine) => {
       { method: 'DELETE', url: '/xapi/agents/profile', path: '/xapi/agents/profile', allowed: EVERYONE },
       { method: 'GET', url: '/xapi/activities', path: '/xapi/activities', allowed: EVERYONE },
       { method: 'GET', url: '/xapi/agents', path: '/xapi/agents', allowed: EVERYONE },
+      // methods an xAPI resource does not have: 405 from the LRS itself
+      ...([['/xapi/statements', ['DELETE', 'PATCH']], ['/xapi/activities', ['DELETE', 'PATCH', 'POST', 'PUT']], ['/xapi/agents', ['DELETE', 'PATCH', 'POST', 'PUT']],
+        ['/xapi/about', ['DELETE', 'PATCH', 'POST', 'PUT']], ['/xapi/activities/state', ['PATCH']], ['/xapi/activities/profile', ['PATCH']], ['/xapi/agents/profile', ['PATCH']]] as const)
+        .flatMap(([url, methods]) => methods.map((method): Case => ({ method, url, path: url, allowed: EVERYONE }))),
       { method: 'GET', url: '/admin/xapi-clients', path: '/admin/xapi-clients', allowed: ['education-lead', 'org-admin', 'platform-admin'] },
       { method: 'POST', url: '/admin/xapi-clients', path: '/admin/xapi-clients', allowed: ['education-lead', 'org-admin', 'platform-admin'], body: { name: 'x' } },
       { method: 'POST', url: '/admin/xapi-clients/:id/revoke', path: '/admin/xapi-clients/00000000-0000-0000-0000-000000000000/revoke', allowed: ['education-lead', 'org-admin', 'platform-admin'] },

@@ -32,13 +32,60 @@ describe.each(engines)('xAPI statements resource on $name', (engine) => {
   });
   afterAll(async () => { await t.close(); });
 
-  it('answers about without credentials, with the version headers', async () => {
+  it('answers about without credentials, with the version headers: 1.0.3 alone to a 1.0.x request or none, both to a 2.0.0 request', async () => {
     const r = await t.app.inject({ method: 'GET', url: '/xapi/about' });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual({ version: ['1.0.3', '2.0.0'], extensions: {} });
-    expect(r.headers['x-experience-api-version']).toBeDefined();
+    expect(r.json()).toEqual({ version: ['1.0.3'], extensions: {} });
+    expect(r.headers['x-experience-api-version']).toBe('1.0.3');
     expect(r.headers['x-experience-api-consistent-through']).toBeDefined();
     expect(r.headers['date']).toBeDefined();
+    for (const [asked, listed] of [['1.0.3', ['1.0.3']], ['1.0', ['1.0.3']], ['1.0.1', ['1.0.3']], ['2.0.0', ['1.0.3', '2.0.0']], ['0.95', ['1.0.3']]] as const) {
+      const about = await t.app.inject({ method: 'GET', url: '/xapi/about', headers: { 'x-experience-api-version': asked } });
+      expect({ asked, body: about.json<Json>() }).toEqual({ asked, body: { version: listed, extensions: {} } });
+    }
+  });
+
+  it('refuses a request without a version on every resource (400), saying 1.0.3 in the answer\'s version header', async () => {
+    const agent = encodeURIComponent(JSON.stringify({ mbox: 'mailto:a@example.org' }));
+    const activity = encodeURIComponent('http://x.org/a');
+    for (const url of ['/xapi/statements', `/xapi/activities?activityId=${activity}`, `/xapi/activities/profile?activityId=${activity}`,
+      `/xapi/activities/state?activityId=${activity}&agent=${agent}`, `/xapi/agents?agent=${agent}`, `/xapi/agents/profile?agent=${agent}`]) {
+      const r = await t.app.inject({ method: 'GET', url, headers: { authorization: writer } });
+      expect({ url, status: r.statusCode, version: r.headers['x-experience-api-version'] }).toEqual({ url, status: 400, version: '1.0.3' });
+    }
+    const v2 = await call('GET', '/xapi/statements?limit=1', writer, undefined, { 'x-experience-api-version': '2.0.0' });
+    expect(v2.headers['x-experience-api-version']).toBe('2.0.0');
+  });
+
+  it('answers 405 with Allow to a method a resource does not have (not the site\'s form-token 403)', async () => {
+    const cases: [string, string, string][] = [
+      ['DELETE', '/xapi/statements', 'GET, HEAD, PUT, POST'], ['PATCH', '/xapi/statements', 'GET, HEAD, PUT, POST'],
+      ['DELETE', '/xapi/activities', 'GET, HEAD'], ['POST', '/xapi/activities', 'GET, HEAD'], ['PUT', '/xapi/activities', 'GET, HEAD'],
+      ['DELETE', '/xapi/agents', 'GET, HEAD'], ['POST', '/xapi/agents', 'GET, HEAD'], ['PUT', '/xapi/agents', 'GET, HEAD'],
+      ['POST', '/xapi/about', 'GET, HEAD'], ['PATCH', '/xapi/agents/profile', 'GET, HEAD, PUT, POST, DELETE'],
+    ];
+    for (const version of ['1.0.3', '2.0.0']) {
+      for (const [method, url, allow] of cases) {
+        const r = await t.app.inject({ method: method as 'DELETE', url, headers: { authorization: writer, 'x-experience-api-version': version } });
+        expect({ method, url, version, status: r.statusCode, allow: r.headers['allow'], answered: r.headers['x-experience-api-version'] }).toEqual({ method, url, version, status: 405, allow, answered: version });
+      }
+    }
+    // The version and credential checks come first, as for every other xAPI request.
+    expect((await t.app.inject({ method: 'DELETE', url: '/xapi/statements', headers: { authorization: writer } })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'DELETE', url: '/xapi/statements', headers: { 'x-experience-api-version': '1.0.3' } })).statusCode).toBe(401);
+  });
+
+  it('answers statement reads as exactly application/json (multipart/mixed with attachments), in 1.0.3 and 2.0.0', async () => {
+    const [id] = (await call('POST', '/xapi/statements', writer, validStatement())).json<string[]>();
+    for (const version of ['1.0.3', '2.0.0']) {
+      for (const q of [`statementId=${id}`, 'limit=1', 'limit=1&attachments=false', 'limit=1&format=ids', `statementId=${id}&format=canonical`]) {
+        const r = await call('GET', `/xapi/statements?${q}`, writer, undefined, { 'x-experience-api-version': version });
+        expect({ q, version, status: r.statusCode, type: r.headers['content-type'] }).toEqual({ q, version, status: 200, type: 'application/json' });
+        expect(() => r.json<unknown>()).not.toThrow();
+      }
+      const multipart = await call('GET', `/xapi/statements?statementId=${id}&attachments=true`, writer, undefined, { 'x-experience-api-version': version });
+      expect(multipart.headers['content-type']).toMatch(/^multipart\/mixed; boundary=/);
+    }
   });
 
   it('refuses a missing or unsupported version and missing or wrong credentials', async () => {

@@ -269,7 +269,9 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
 
   app.addHook('onRequest', async (request, reply) => {
     const version = negotiateVersion(request.headers['x-experience-api-version']);
-    reply.header('X-Experience-API-Version', version ?? '2.0.0');
+    // A request without a version (or with one this LRS does not serve) is answered as 1.0.3: the version whose
+    // rule it breaks (1.0.3 Communication 3.3 asks for the header on every response, at the latest patch version).
+    reply.header('X-Experience-API-Version', version ?? '1.0.3');
     reply.header('X-Experience-API-Consistent-Through', new Date().toISOString());
     reply.header('Cache-Control', 'no-store');
     const path = request.url.split('?')[0] ?? '';
@@ -338,7 +340,13 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
     return sendError(reply, new XapiError(500, 'GNM_INTERNAL', 'something went wrong on our side'));
   });
 
-  app.get('/xapi/about', { config }, async () => ({ version: XAPI_VERSIONS, extensions: {} }));
+  // About lists, per major version, the latest version this LRS conforms to (both specs). 1.0.3 allows only
+  // 0.9, 0.95 and 1.0.x in that list, so a request for 1.0.x, or one without a version, is told 1.0.3 alone;
+  // a request for 2.0.0 is told both (2.0.0 lists one per major version).
+  app.get('/xapi/about', { config }, async (request) => ({
+    version: negotiateVersion(request.headers['x-experience-api-version']) === '2.0.0' ? XAPI_VERSIONS : XAPI_VERSIONS.filter((v) => v.startsWith('1.')),
+    extensions: {},
+  }));
 
   app.post('/xapi/statements', { config, bodyLimit: 16 * 1024 * 1024 }, async (request, reply) => {
     const client = requireScope(request, 'statements/write');
@@ -385,9 +393,12 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
     const format = query['format'] ?? 'exact';
     if (!['exact', 'ids', 'canonical'].includes(format)) throw bad('query.format', 'format', 'format must be ids, exact or canonical');
     const withAttachments = flag(query, 'attachments') === true;
-    const answer = async (json: unknown, statementsShown: readonly Json[]) => {
-      if (!withAttachments) return reply.type('application/json; charset=utf-8').send(json);
-      return multipartAnswer(reply, json, await documents.attachments([...new Set(declaredAttachments(statementsShown).map((a) => a.sha2))]));
+    // Exactly application/json (JSON is UTF-8 by definition; ADL's 1.0.3 suite compares the header as a whole).
+    // Sent as bytes, because Fastify adds "; charset=utf-8" to a JSON type sent as a string.
+    const json = (text: string) => reply.type('application/json').send(Buffer.from(text, 'utf8'));
+    const answer = async (value: unknown, statementsShown: readonly Json[]) => {
+      if (!withAttachments) return json(JSON.stringify(value));
+      return multipartAnswer(reply, value, await documents.attachments([...new Set(declaredAttachments(statementsShown).map((a) => a.sha2))]));
     };
     // A client reads its own organisation's statements, and those of organisations that granted it (read/mine: only its own).
     const orgs = access.mineOnly ? [client.organisationCode] : [client.organisationCode, ...client.grantedOrganisations];
@@ -413,7 +424,7 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
     if (page.lastStored !== null) reply.header('Last-Modified', page.lastStored.toUTCString());
     // The usual case (exact, no attachments) sends the stored JSON as it is, without parsing it.
     if (format === 'exact' && !withAttachments) {
-      return reply.type('application/json; charset=utf-8').send(`{"statements":[${page.statements.join(',')}],"more":${JSON.stringify(more)}}`);
+      return json(`{"statements":[${page.statements.join(',')}],"more":${JSON.stringify(more)}}`);
     }
     const shown = page.statements.map((text) => JSON.parse(text) as Json);
     return answer({ statements: shown.map((s) => present(s, format, request)), more }, shown);
@@ -508,6 +519,28 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
         if (current === null || await documents.deleteIf(at, id, current.etag)) return reply.code(204).send();
       }
       throw new XapiError(409, 'GNM_CONFLICT', 'the document kept changing while this request was written: send it again');
+    });
+  }
+
+  // Methods the spec does not define for a resource: 405 with the methods it does (1.0.3 Communication 3.2.s3.b1).
+  // Declared as routes, so that they are xAPI answers (csrf off, the version and credential checks above) and not the
+  // site's not-found path, whose form-token check would answer 403.
+  const served: { url: string; allow: readonly string[] }[] = [
+    { url: '/xapi/statements', allow: ['GET', 'HEAD', 'PUT', 'POST'] },
+    { url: '/xapi/activities', allow: ['GET', 'HEAD'] },
+    { url: '/xapi/agents', allow: ['GET', 'HEAD'] },
+    { url: '/xapi/about', allow: ['GET', 'HEAD'] },
+    ...documentRoutes.map((r) => ({ url: r.url, allow: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'] })),
+  ];
+  for (const { url, allow } of served) {
+    const others = (['DELETE', 'PATCH', 'POST', 'PUT'] as const).filter((m) => !allow.includes(m));
+    app.route({
+      method: others, url, config,
+      handler: async (request, reply) => {
+        reply.header('Allow', allow.join(', '));
+        const message = `${request.method} is not a method of ${url}; it takes ${allow.join(', ')}`;
+        throw new XapiError(405, 'GNM_VALIDATION', message, [{ rule: 'method', path: 'method', message }]);
+      },
     });
   }
 
