@@ -331,6 +331,25 @@ describe.each(engines)('xAPI alternate request syntax on $name', (engine) => {
     expect(got.headers['x-experience-api-version']).toBe('1.0.3');
   });
 
+  it('honours the request\'s own headers (version, credentials), with form fields of the same name overriding them', async () => {
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization: auth, 'x-experience-api-version': '1.0.3' };
+    const id = randomUUID();
+    const put = await t.app.inject({ method: 'POST', url: '/xapi/statements?method=PUT', headers, payload: form({ statementId: id, content: JSON.stringify(validStatement()) }) });
+    expect(put.statusCode).toBe(204);
+    const got = await t.app.inject({ method: 'POST', url: '/xapi/statements?method=GET', headers, payload: form({ limit: '1' }) });
+    expect(got.statusCode).toBe(200);
+    expect(got.headers['x-experience-api-version']).toBe('1.0.3');
+    expect(got.json<{ statements: Json[] }>().statements.map((s) => s['id'])).toEqual([id]);
+    // A form field overrides the header of the same name.
+    const wrong = `Basic ${Buffer.from('nokey:nosecret').toString('base64')}`;
+    expect((await t.app.inject({ method: 'POST', url: '/xapi/statements?method=GET', headers, payload: form({ limit: '1', Authorization: wrong }) })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'POST', url: '/xapi/statements?method=GET', headers: { ...headers, authorization: wrong }, payload: form({ limit: '1', Authorization: auth }) })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: '/xapi/statements?method=GET', headers: { ...headers, 'x-experience-api-version': '2.0.0' }, payload: form({ limit: '1' }) })).statusCode).toBe(400);
+    const missing = await t.app.inject({ method: 'POST', url: '/xapi/statements?method=GET', headers: { 'content-type': headers['content-type'], authorization: auth }, payload: form({ limit: '1' }) });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.headers['x-experience-api-version']).toBe('1.0.3');
+  });
+
   it('refuses it without credentials, with extra query parameters, or in 2.0.0', async () => {
     expect((await post('GET', { 'X-Experience-API-Version': '1.0.3' })).statusCode).toBe(401);
     expect((await post('GET', { Authorization: auth, 'X-Experience-API-Version': '1.0.3' }, '&limit=1')).statusCode).toBe(400);

@@ -306,7 +306,13 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
     }
     const form = new URLSearchParams(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '');
     const HEADERS = ['authorization', 'x-experience-api-version', 'content-type', 'content-length', 'if-match', 'if-none-match'];
+    // The request's own headers count (a client may send these as real headers), and form fields of the same name override them.
+    // (Its own Content-Type is the form's, so the content's type comes from the form, or is JSON.)
     const headers: Record<string, string> = {};
+    for (const name of ['authorization', 'x-experience-api-version', 'if-match', 'if-none-match']) {
+      const value = header(request, name);
+      if (value !== undefined) headers[name] = value;
+    }
     const params = new URLSearchParams();
     let content: string | undefined;
     for (const [name, value] of form) {
