@@ -57,7 +57,7 @@ describe.each(engines)('xAPI statements resource on $name', (engine) => {
     expect(v2.headers['x-experience-api-version']).toBe('2.0.0');
   });
 
-  it('answers 405 with Allow to a method a resource does not have (not the site\'s form-token 403)', async () => {
+  it('answers 405 with Allow to a method a resource does not have, before version and credential checks (not the site\'s form-token 403)', async () => {
     const cases: [string, string, string][] = [
       ['DELETE', '/xapi/statements', 'GET, HEAD, PUT, POST'], ['PATCH', '/xapi/statements', 'GET, HEAD, PUT, POST'],
       ['DELETE', '/xapi/activities', 'GET, HEAD'], ['POST', '/xapi/activities', 'GET, HEAD'], ['PUT', '/xapi/activities', 'GET, HEAD'],
@@ -70,9 +70,13 @@ describe.each(engines)('xAPI statements resource on $name', (engine) => {
         expect({ method, url, version, status: r.statusCode, allow: r.headers['allow'], answered: r.headers['x-experience-api-version'] }).toEqual({ method, url, version, status: 405, allow, answered: version });
       }
     }
-    // The version and credential checks come first, as for every other xAPI request.
-    expect((await t.app.inject({ method: 'DELETE', url: '/xapi/statements', headers: { authorization: writer } })).statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'DELETE', url: '/xapi/statements', headers: { 'x-experience-api-version': '1.0.3' } })).statusCode).toBe(401);
+    // Whoever asks, in whatever version: the method is wrong before anything else is.
+    const anonymous = await t.app.inject({ method: 'DELETE', url: '/xapi/activities?activityId=http://x.org/a', headers: { 'x-experience-api-version': '1.0.1' } });
+    expect({ status: anonymous.statusCode, allow: anonymous.headers['allow'] }).toEqual({ status: 405, allow: 'GET, HEAD' });
+    const unversioned = await t.app.inject({ method: 'DELETE', url: '/xapi/statements', headers: { authorization: writer } });
+    expect({ status: unversioned.statusCode, version: unversioned.headers['x-experience-api-version'] }).toEqual({ status: 405, version: '1.0.3' });
+    // A method the resource has is still checked as before.
+    expect((await t.app.inject({ method: 'DELETE', url: '/xapi/activities/state?activityId=http://x.org/a', headers: { 'x-experience-api-version': '1.0.3' } })).statusCode).toBe(401);
   });
 
   it('answers statement reads as exactly application/json (multipart/mixed with attachments), in 1.0.3 and 2.0.0', async () => {

@@ -264,6 +264,9 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 16 * 1024 * 1024 }, (_request, body, done) => { done(null, body); });
 
+  /** 'METHOD /xapi/…' of the routes that answer 405 (filled in below). */
+  const notAllowed = new Set<string>();
+
   app.decorateRequest('xapiVersion', '1.0.3');
   app.decorateRequest('xapiClient', null);
 
@@ -276,6 +279,8 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
     reply.header('Cache-Control', 'no-store');
     const path = request.url.split('?')[0] ?? '';
     if (path === '/xapi/about') return;
+    // A method the resource does not have is 405 whoever asks, in whatever version (the routes below).
+    if (notAllowed.has(`${request.method} ${request.routeOptions.url ?? ''}`)) return;
     // The 1.0.3 alternate request syntax carries headers in the form body: checked once it is re-sent (below).
     if (request.method === 'POST' && 'method' in (request.query as Record<string, unknown>)) return;
     if (version === null) {
@@ -528,9 +533,10 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  // Methods the spec does not define for a resource: 405 with the methods it does (1.0.3 Communication 3.2.s3.b1).
-  // Declared as routes, so that they are xAPI answers (csrf off, the version and credential checks above) and not the
-  // site's not-found path, whose form-token check would answer 403.
+  // Methods the spec does not define for a resource: 405 with the methods it does (1.0.3 Communication 3.2.s3.b1),
+  // before any version or credential check (the method is wrong whoever asks; Allow is no secret). Declared as
+  // routes, so that they are xAPI answers (csrf off, the xAPI headers) and not the site's not-found path, whose
+  // form-token check would answer 403.
   const served: { url: string; allow: readonly string[] }[] = [
     { url: '/xapi/statements', allow: ['GET', 'HEAD', 'PUT', 'POST'] },
     { url: '/xapi/activities', allow: ['GET', 'HEAD'] },
@@ -540,6 +546,7 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
   ];
   for (const { url, allow } of served) {
     const others = (['DELETE', 'PATCH', 'POST', 'PUT'] as const).filter((m) => !allow.includes(m));
+    for (const m of others) notAllowed.add(`${m} ${url}`);
     app.route({
       method: others, url, config,
       handler: async (request, reply) => {
