@@ -85,7 +85,11 @@ function withStatementCache(sqlite: SQLite.Database): { close(): void; prepare(s
       let statement = cache.get(sql);
       if (statement === undefined) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
-        const prepared = sqlite.prepare(sql);
+        // Every transaction takes the write lock as it begins, waiting its turn
+        // (busy_timeout) behind another connection's: a transaction that read
+        // first and wrote later could otherwise fail at once with SQLITE_BUSY
+        // when another connection had written in between.
+        const prepared = sqlite.prepare(sql === 'begin' ? 'begin immediate' : sql);
         statement = {
           reader: prepared.reader,
           all: (parameters) => prepared.all(toSqliteParameters(parameters)),
