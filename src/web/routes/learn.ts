@@ -15,8 +15,7 @@ import { ProgressStore } from '../../db/stores/progress-store.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
-import { recordLearningWithin } from '../../services/xapi/record.js';
-import { WriteGroup } from '../../db/write-group.js';
+import { progressWriterFor } from '../../services/learning/progress-writer.js';
 import type { Learner } from '../../domain/xapi/index.js';
 import { projectRoot } from '../paths.js';
 import { renderPage, type RenderedPage } from '../content-render.js';
@@ -58,8 +57,9 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
   const attempts = AssessmentStore.create(app.database.db);
   const requirements = RequirementStore.create(app.database.db);
   const renderedPages = new Map<string, RenderedPage & { parts: readonly string[] }>();
-  // Page views and answers from many learners at once share transactions.
-  const writes = new WriteGroup(app.database.db);
+  // Page views and answers: in transactions shared between learners, on a worker thread for a SQLite file.
+  const writer = progressWriterFor(app.database);
+  app.addHook('onClose', async () => { await writer.close(); });
 
   app.get('/learn', { config: { access: 'signed-in' } }, async (request, reply) => {
     const user = currentUser(request);
@@ -120,7 +120,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
   });
 
   const showPage = async (request: FastifyRequest, reply: FastifyReply, feedback: { checkId: string; answers: string[] } | null) => {
-    const user = currentUser(request);
+    currentUser(request);
     const { slug, page } = request.params as { slug: string; page: string };
     const module = moduleOr404(library, slug);
     const index = Number(page);
@@ -137,9 +137,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
       renderedPages.set(cacheKey, rendered);
     }
     // A page newly reached is "experienced", stored with the progress in one transaction.
-    const learner = learnerOf(request);
-    const mine = await writes.run((trx) => ProgressStore.viewPageIn(trx, user.id, module.manifest.id, module.manifest.version, index,
-      (inner) => recordLearningWithin(inner, learner, [{ kind: 'page-viewed', moduleId: module.manifest.id, page: index }])));
+    const mine = await writer.viewPage({ learner: learnerOf(request), moduleId: module.manifest.id, moduleVersion: module.manifest.version, page: index });
     // The page is the same for every learner but for which pages they have
     // seen and their form token: kept whole, with those filled in. With a
     // check's feedback, it is kept for each check and set of the check's own
@@ -173,8 +171,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     if (knowledgeCheck !== undefined && answers.length > 0 && answers.every((a) => optionIds.has(a))) {
       const correct = new Set(knowledgeCheck.options.filter((o) => o.correct).map((o) => o.id));
       const right = answers.length === correct.size && answers.every((a) => correct.has(a));
-      const learner = learnerOf(request);
-      await writes.run((trx) => recordLearningWithin(trx, learner, [{ kind: 'question-answered', moduleId: module.manifest.id, questionId: `check-${check}`, response: answers.join('[,]'), correct: right }]));
+      await writer.record(learnerOf(request), [{ kind: 'question-answered', moduleId: module.manifest.id, questionId: `check-${check}`, response: answers.join('[,]'), correct: right }]);
     }
     return showPage(request, reply, { checkId: check, answers });
   });

@@ -1,0 +1,78 @@
+// Page views and answers go through the progress writer: on a SQLite file, a
+// worker thread with its own connection; otherwise this thread. Either way a
+// learner's views all count, each has its statement, and a failed write fails
+// only itself.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { ProgressStore } from '../../src/db/stores/progress-store.js';
+import { UserStore } from '../../src/db/stores/user-store.js';
+import { progressWriterFor, type ProgressWriter } from '../../src/services/learning/progress-writer.js';
+import type { Learner } from '../../src/domain/xapi/index.js';
+import { engines, type Engine } from '../support/engines.js';
+
+const MODULE = 'https://genomeg.test/modules/writer';
+
+const sqliteFile: Engine = {
+  name: 'sqlite',
+  async open() {
+    const dir = mkdtempSync(join(tmpdir(), 'genomeg-writer-'));
+    const handle = openDatabase(`sqlite:${join(dir, 'writer.sqlite')}`);
+    await migrateToLatest(handle);
+    return { ...handle, close: async () => { await handle.close(); rmSync(dir, { recursive: true, force: true }); } };
+  },
+};
+
+const cases = [{ label: 'a SQLite file (a worker thread)', engine: sqliteFile }, ...engines.map((engine) => ({ label: `${engine.name} (this thread)`, engine }))];
+
+describe.each(cases)('the progress writer on $label', ({ engine }) => {
+  let handle: DatabaseHandle;
+  let writer: ProgressWriter;
+  let learner: Learner;
+
+  const statements = async (userId: string) => (await handle.db.selectFrom('xapi_statements').select('statement_json').execute())
+    .map((r) => JSON.parse(r.statement_json) as { actor: { account: { name: string } }; verb: { id: string }; object: { id: string } })
+    .filter((s) => s.actor.account.name === userId);
+
+  beforeAll(async () => {
+    handle = await engine.open();
+    writer = progressWriterFor(handle);
+    const user = await UserStore.create(handle.db).create({ email: `writer-${engine.name}@test.genomeg.test`, displayName: 'Nia Writer', passwordHash: null, grants: [] }, null);
+    learner = { userId: user.id, displayName: user.displayName, language: 'cy' };
+  });
+  afterAll(async () => {
+    await writer.close();
+    await handle.close();
+  });
+
+  it('counts every page a learner views at once, each with its statement', async () => {
+    const views = await Promise.all([1, 2, 3, 4, 5].map((page) => writer.viewPage({ learner, moduleId: MODULE, moduleVersion: '1.0.0', page })));
+    expect(views.map((v) => v.lastPage)).toEqual([1, 2, 3, 4, 5]);
+    expect(views[4]?.pagesSeen).toEqual([1, 2, 3, 4, 5]);
+    const stored = await ProgressStore.create(handle.db).get(learner.userId, MODULE);
+    expect(stored).toMatchObject({ lastPage: 5, pagesSeen: [1, 2, 3, 4, 5], moduleVersion: '1.0.0' });
+    expect(stored?.startedAt).toBeInstanceOf(Date);
+    const experienced = (await statements(learner.userId)).filter((s) => s.verb.id.endsWith('/experienced'));
+    expect(experienced.map((s) => s.object.id).sort()).toEqual([1, 2, 3, 4, 5].map((p) => `${MODULE}/pages/${String(p)}`));
+  });
+
+  it('stores an answer as a statement', async () => {
+    await writer.record(learner, [{ kind: 'question-answered', moduleId: MODULE, questionId: 'check-k1', response: 'a', correct: true }]);
+    expect((await statements(learner.userId)).filter((s) => s.verb.id.endsWith('/answered'))).toHaveLength(1);
+  });
+
+  it('fails a write that cannot be made, with its reason, and goes on writing', async () => {
+    const nobody: Learner = { userId: 'no-such-user', displayName: 'Nobody', language: 'en' };
+    const results = await Promise.allSettled([
+      writer.viewPage({ learner: nobody, moduleId: MODULE, moduleVersion: '1.0.0', page: 1 }),
+      writer.viewPage({ learner, moduleId: MODULE, moduleVersion: '1.0.0', page: 6 }),
+    ]);
+    expect(results[0].status).toBe('rejected');
+    expect(results[0].status === 'rejected' ? String(results[0].reason) : '').toMatch(/FOREIGN KEY|foreign key/);
+    expect(results[1].status === 'fulfilled' ? results[1].value.pagesSeen : []).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await writer.viewPage({ learner, moduleId: MODULE, moduleVersion: '1.0.0', page: 2 })).lastPage).toBe(2);
+  });
+});
