@@ -42,7 +42,7 @@ describe('in a browser', () => {
     await closeServer(server, browser);
   });
 
-  it('signs in, and every page a platform administrator sees passes axe in English and Welsh', async () => {
+  it('signs in, and every page a platform administrator sees passes axe in English and Welsh', { timeout: 120_000 }, async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(base);

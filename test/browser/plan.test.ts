@@ -52,6 +52,8 @@ describe('the workforce planner workspace in a browser', () => {
       for (let i = 0; i < 120 && await page.locator('#progress').count() > 0; i++) {
         await new Promise((r) => setTimeout(r, 500));
         await page.getByRole('button', { name: 'Check progress' }).click();
+        // The click returns once the next page starts loading: read it only when it has.
+        await page.waitForLoadState('load');
       }
     }
     // A failed run says why on its page.
@@ -159,11 +161,13 @@ describe('the workforce planner workspace in a browser', () => {
     await page.getByLabel('Role').selectOption('genetic-counsellor');
     await page.getByLabel('Year', { exact: true }).selectOption('2030');
     await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/role=genetic-counsellor&year=2030/);
     expect(await page.locator('#tornado ~ figure svg').first().getAttribute('aria-label')).toBe('What moves the 2030 gap for Genetic counsellor most');
     await page.goto(`${base}/plan/compare`);
     await page.locator(`input[value="${first}"]`).check();
     await page.locator(`input[value="${second}"]`).check();
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await page.waitForURL(/\/plan\/compare\?/);
     expect(await page.locator('svg[aria-label="Genetic counsellor: median supply and demand by run"]').count()).toBe(1);
     expect(checked.length).toBeGreaterThanOrEqual(24);
     await context.close();
@@ -178,7 +182,8 @@ describe('the workforce planner workspace in a browser', () => {
     expect(await page.locator('main').textContent()).toContain(`--runs 3000 --seed 2`);
     await page.getByLabel('Year', { exact: true }).selectOption('2032');
     await page.getByRole('button', { name: 'Show' }).click();
-    expect(page.url()).toContain(`/plan/runs/${runId}?role=clinical-geneticist&year=2032`);
+    // Without JavaScript the form's GET is a navigation: wait for the new page to load before reading it.
+    await page.waitForURL((url) => url.pathname === `/plan/runs/${runId}` && url.search.includes('role=clinical-geneticist&year=2032'));
     expect(await page.locator('svg[aria-label="What moves the 2032 gap for Clinical geneticist most"]').count()).toBe(1);
 
     await page.goto(`${base}/cy/plan/scenarios/${baselineId}/edit`);
