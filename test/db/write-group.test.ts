@@ -8,7 +8,7 @@ import type { DatabaseHandle } from '../../src/db/database.js';
 import type { Database } from '../../src/db/schema.js';
 import { ProgressStore } from '../../src/db/stores/progress-store.js';
 import { UserStore } from '../../src/db/stores/user-store.js';
-import { WriteGroup } from '../../src/db/write-group.js';
+import { WriteGroup, type Batch } from '../../src/db/write-group.js';
 import { engines } from '../support/engines.js';
 
 const MODULE = 'https://genomeg.test/modules/write-group';
@@ -82,5 +82,83 @@ describe.each(engines)('group commit on $name', (engine) => {
     let runs = 0;
     await expect(group.run(() => { runs += 1; return Promise.reject(new Error('refused')); })).rejects.toThrow('refused');
     expect(runs).toBe(1);
+  });
+
+  it('hands the writes of a batch to it together, in order, among the single writes, and answers each', async () => {
+    const group = new WriteGroup(handle.db);
+    const calls: number[][] = [];
+    const order: string[] = [];
+    const doubled: Batch<number, number> = {
+      many(_trx, items) {
+        calls.push([...items]);
+        order.push('batch');
+        return Promise.resolve(items.map((n) => n * 2));
+      },
+    };
+    const answers = await Promise.all([
+      group.runBatch(doubled, 1),
+      group.run(() => { order.push('single'); return Promise.resolve(-1); }),
+      group.runBatch(doubled, 2),
+      group.runBatch(doubled, 3),
+    ]);
+    expect(answers).toEqual([2, -1, 4, 6]);
+    expect(calls).toEqual([[1, 2, 3]]);
+    expect(order).toEqual(['batch', 'single']);
+  });
+
+  it('runs each write of a failed batch alone, so one bad view fails only itself', async () => {
+    const group = new WriteGroup(handle.db);
+    const views: Batch<{ userId: string; page: number }, number> = {
+      async many(trx, items) {
+        const answers = await ProgressStore.viewPagesIn(trx, items.map((v) => ({ ...v, moduleId: MODULE, moduleVersion: '1.0.0' })));
+        return answers.map((a) => a.lastPage);
+      },
+    };
+    const outcomes = await Promise.allSettled([
+      group.runBatch(views, { userId: people[2] ?? '', page: 30 }),
+      group.runBatch(views, { userId: 'no-such-person', page: 30 }),
+      group.runBatch(views, { userId: people[3] ?? '', page: 31 }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await progress.get(people[2] ?? '', MODULE))?.lastPage).toBe(30);
+    expect((await progress.get(people[3] ?? '', MODULE))?.lastPage).toBe(31);
+    expect(await progress.get('no-such-person', MODULE)).toBeUndefined();
+  });
+});
+
+describe.each(engines)('page views in a batch on $name', (engine) => {
+  let handle: DatabaseHandle;
+  let people: string[];
+
+  beforeAll(async () => {
+    handle = await engine.open();
+    const users = UserStore.create(handle.db);
+    people = [];
+    for (let i = 0; i < 3; i += 1) {
+      people.push((await users.create({ email: `batch${String(i)}@test.genomeg.test`, displayName: `Batch ${String(i)}`, passwordHash: null, grants: [] }, null)).id);
+    }
+  });
+  afterAll(async () => { await handle.close(); });
+
+  it('folds the views of one learner in order, answers each with the progress just after it, and passes on only the views that changed anything', async () => {
+    const [a = '', b = ''] = people;
+    await handle.db.transaction().execute((trx) => ProgressStore.viewPageIn(trx, b, MODULE, '1.0.0', 4));
+    const before = await ProgressStore.create(handle.db).get(b, MODULE);
+    let changedViews: readonly number[] = [];
+    const answers = await handle.db.transaction().execute((trx) => ProgressStore.viewPagesIn(trx, [
+      { userId: a, moduleId: MODULE, moduleVersion: '1.0.0', page: 3 },
+      { userId: b, moduleId: MODULE, moduleVersion: '1.0.0', page: 4 },
+      { userId: a, moduleId: MODULE, moduleVersion: '1.0.0', page: 1 },
+      { userId: a, moduleId: MODULE, moduleVersion: '1.0.0', page: 1 },
+      { userId: a, moduleId: MODULE, moduleVersion: '1.1.0', page: 1 },
+    ], (_trx, changed) => { changedViews = changed; return Promise.resolve(); }));
+    expect(answers.map((p) => [p.lastPage, p.pagesSeen, p.moduleVersion])).toEqual([
+      [3, [3], '1.0.0'], [4, [4], '1.0.0'], [1, [1, 3], '1.0.0'], [1, [1, 3], '1.0.0'], [1, [1, 3], '1.1.0'],
+    ]);
+    expect(changedViews).toEqual([0, 2, 4]);
+    const stored = ProgressStore.create(handle.db);
+    expect(await stored.get(a, MODULE)).toMatchObject({ lastPage: 1, pagesSeen: [1, 3], moduleVersion: '1.1.0' });
+    expect(await stored.get(b, MODULE)).toEqual(before);
+    expect(answers[4]?.startedAt).toEqual(answers[0]?.startedAt);
   });
 });

@@ -22,6 +22,25 @@ function toProgress(row: Selectable<ModuleProgressTable>): ModuleProgress {
   };
 }
 
+/** A page a learner has reached in a module. */
+export interface PageVisit {
+  readonly userId: string;
+  readonly moduleId: string;
+  readonly moduleVersion: string;
+  readonly page: number;
+}
+
+/** A learner's place in a module while a batch of views is folded; `written` once a view has changed it. */
+interface Place extends Omit<ModuleProgress, 'pagesSeen'> {
+  readonly userId: string;
+  readonly pagesSeen: number[];
+  readonly written: boolean;
+}
+
+function answerOf(place: Place): ModuleProgress {
+  return { moduleId: place.moduleId, moduleVersion: place.moduleVersion, lastPage: place.lastPage, pagesSeen: [...place.pagesSeen], startedAt: place.startedAt, updatedAt: place.updatedAt };
+}
+
 function parsePages(json: string): number[] {
   const value = JSON.parse(json) as unknown;
   return Array.isArray(value) ? value.filter((n): n is number => typeof n === 'number') : [];
@@ -55,22 +74,52 @@ export class ProgressStore {
 
   /** viewPage within the caller's transaction (a group commit's, say). */
   static async viewPageIn(trx: Transaction<Database>, userId: string, moduleId: string, moduleVersion: string, page: number, alongside?: (trx: Transaction<Database>) => Promise<unknown>): Promise<ModuleProgress> {
+    const [progress] = await ProgressStore.viewPagesIn(trx, [{ userId, moduleId, moduleVersion, page }], alongside === undefined ? undefined : (inner) => alongside(inner));
+    if (progress === undefined) throw new Error('viewPagesIn answered no view');
+    return progress;
+  }
+
+  /**
+   * Many page views at once, in the order given (a group commit's): one read of
+   * the learners' rows and one write of those that changed. Each view is
+   * answered with its learner's progress just after it. `alongside` runs in
+   * the same transaction with the views that changed anything, by position.
+   */
+  static async viewPagesIn(trx: Transaction<Database>, views: readonly PageVisit[], alongside?: (trx: Transaction<Database>, changed: readonly number[]) => Promise<unknown>): Promise<ModuleProgress[]> {
+    if (views.length === 0) return [];
     const now = new Date();
-    const row = await trx.selectFrom('module_progress').selectAll().where('user_id', '=', userId).where('module_id', '=', moduleId).executeTakeFirst();
-    const seen = new Set(row === undefined ? [] : parsePages(row.pages_seen));
-    // Reading the same page again changes nothing: no write.
-    if (row !== undefined && row.last_page === page && seen.has(page) && row.module_version === moduleVersion) {
-      return { moduleId, moduleVersion, lastPage: page, pagesSeen: [...seen].sort((a, b) => a - b), startedAt: toDate(row.started_at), updatedAt: toDate(row.updated_at) };
+    const keyOf = (userId: string, moduleId: string): string => `${userId}\u0000${moduleId}`;
+    const rows = await trx.selectFrom('module_progress').selectAll()
+      .where('user_id', 'in', [...new Set(views.map((v) => v.userId))])
+      .where('module_id', 'in', [...new Set(views.map((v) => v.moduleId))]).execute();
+    const places = new Map<string, Place>(rows.map((row) => [keyOf(row.user_id, row.module_id), {
+      userId: row.user_id, moduleId: row.module_id, moduleVersion: row.module_version, lastPage: row.last_page,
+      pagesSeen: parsePages(row.pages_seen).sort((a, b) => a - b), startedAt: toDate(row.started_at), updatedAt: toDate(row.updated_at), written: false,
+    }]));
+    const changed: number[] = [];
+    const answers = views.map((view, i): ModuleProgress => {
+      const key = keyOf(view.userId, view.moduleId);
+      const before = places.get(key);
+      // Reading the same page again changes nothing: no write.
+      if (before !== undefined && before.lastPage === view.page && before.pagesSeen.includes(view.page) && before.moduleVersion === view.moduleVersion) return answerOf(before);
+      const seen = before?.pagesSeen ?? [];
+      const pagesSeen = seen.includes(view.page) ? seen : [...seen, view.page].sort((a, b) => a - b);
+      const after: Place = { ...view, lastPage: view.page, pagesSeen, startedAt: before?.startedAt ?? now, updatedAt: now, written: true };
+      places.set(key, after);
+      changed.push(i);
+      return answerOf(after);
+    });
+    const written = [...places.values()].filter((place) => place.written);
+    if (written.length > 0) {
+      await trx.insertInto('module_progress').values(written.map((place) => ({
+        user_id: place.userId, module_id: place.moduleId, module_version: place.moduleVersion, last_page: place.lastPage,
+        pages_seen: JSON.stringify(place.pagesSeen), started_at: place.startedAt, updated_at: place.updatedAt,
+      }))).onConflict((oc) => oc.columns(['user_id', 'module_id']).doUpdateSet((eb) => ({
+        last_page: eb.ref('excluded.last_page'), pages_seen: eb.ref('excluded.pages_seen'),
+        module_version: eb.ref('excluded.module_version'), updated_at: eb.ref('excluded.updated_at'),
+      }))).execute();
     }
-    seen.add(page);
-    const pagesSeen = [...seen].sort((a, b) => a - b);
-    await trx.insertInto('module_progress').values({
-      user_id: userId, module_id: moduleId, module_version: moduleVersion, last_page: page,
-      pages_seen: JSON.stringify(pagesSeen), started_at: now, updated_at: now,
-    }).onConflict((oc) => oc.columns(['user_id', 'module_id']).doUpdateSet({
-      last_page: page, pages_seen: JSON.stringify(pagesSeen), module_version: moduleVersion, updated_at: now,
-    })).execute();
-    if (alongside !== undefined) await alongside(trx);
-    return { moduleId, moduleVersion, lastPage: page, pagesSeen, startedAt: row === undefined ? now : toDate(row.started_at), updatedAt: now };
+    if (alongside !== undefined && changed.length > 0) await alongside(trx, changed);
+    return answers;
   }
 }

@@ -13,9 +13,9 @@
 import { Worker } from 'node:worker_threads';
 import type { DatabaseHandle } from '../../db/database.js';
 import { ProgressStore, type ModuleProgress } from '../../db/stores/progress-store.js';
-import { WriteGroup } from '../../db/write-group.js';
+import { WriteGroup, type Batch } from '../../db/write-group.js';
 import type { Learner, LearningEvent } from '../../domain/xapi/index.js';
-import { recordLearningWithin } from '../xapi/record.js';
+import { recordLearningOfManyWithin } from '../xapi/record.js';
 
 export interface PageView {
   readonly learner: Learner;
@@ -37,15 +37,27 @@ export type WriteRequest =
   | { readonly op: 'view-page'; readonly view: PageView }
   | { readonly op: 'record'; readonly learner: Learner; readonly events: readonly LearningEvent[] };
 
+/** Page views: those of a group read and write their progress rows together, and their statements go in one batch. */
+const PAGE_VIEWS: Batch<PageView, ModuleProgress> = {
+  many: (trx, views) => ProgressStore.viewPagesIn(trx, views.map((v) => ({ userId: v.learner.userId, moduleId: v.moduleId, moduleVersion: v.moduleVersion, page: v.page })),
+    (inner, changed) => recordLearningOfManyWithin(inner, changed.flatMap((i) => {
+      const view = views[i];
+      return view === undefined ? [] : [{ learner: view.learner, event: { kind: 'page-viewed' as const, moduleId: view.moduleId, page: view.page } }];
+    }))),
+};
+
+/** Other learning (answers): the statements of a group in one batch. */
+const RECORDS: Batch<{ readonly learner: Learner; readonly events: readonly LearningEvent[] }, null> = {
+  async many(trx, items) {
+    await recordLearningOfManyWithin(trx, items.flatMap(({ learner, events }) => events.map((event) => ({ learner, event }))));
+    return items.map(() => null);
+  },
+};
+
 /** The writes themselves, wherever they run. */
 export function runWrite(group: WriteGroup, request: WriteRequest): Promise<ModuleProgress | null> {
-  if (request.op === 'view-page') {
-    const { learner, moduleId, moduleVersion, page } = request.view;
-    return group.run((trx) => ProgressStore.viewPageIn(trx, learner.userId, moduleId, moduleVersion, page,
-      (inner) => recordLearningWithin(inner, learner, [{ kind: 'page-viewed', moduleId, page }])));
-  }
-  const { learner, events } = request;
-  return group.run(async (trx) => { await recordLearningWithin(trx, learner, events); return null; });
+  if (request.op === 'view-page') return group.runBatch(PAGE_VIEWS, request.view);
+  return group.runBatch(RECORDS, { learner: request.learner, events: request.events });
 }
 
 class InThisThread implements ProgressWriter {

@@ -55,8 +55,13 @@ export async function recordLearning(db: Kysely<Database>, learner: Learner, eve
  * the platform, so a validation problem is a bug: it throws and rolls back.
  */
 export async function recordLearningWithin(trx: Transaction<Database>, learner: Learner, events: readonly LearningEvent[], at: Date = new Date()): Promise<readonly string[]> {
-  if (events.length === 0) return [];
-  const statements = events.map((e) => platformStatement(learner, e, at));
+  return recordLearningOfManyWithin(trx, events.map((event) => ({ learner, event })), at);
+}
+
+/** recordLearningWithin for the events of many learners at once (a group commit's page views): one batch of statements. */
+export async function recordLearningOfManyWithin(trx: Transaction<Database>, entries: readonly { readonly learner: Learner; readonly event: LearningEvent }[], at: Date = new Date()): Promise<readonly string[]> {
+  if (entries.length === 0) return [];
+  const statements = entries.map(({ learner, event }) => platformStatement(learner, event, at));
   const problems = validateStatements(statements, '1.0.3');
   if (problems.length > 0) throw new Error(`platform statement invalid: ${problems.map((p) => `${p.path}: ${p.rule}`).join('; ')}`);
   return XapiStatementStore.create(trx).recordInTransaction(trx, statements, { ...PLATFORM_WRITER, authority: PLATFORM_AUTHORITY, version: '1.0.3' });
