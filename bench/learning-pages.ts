@@ -10,7 +10,9 @@
 //   BENCH_PHASES         'pages', 'answers' or both (default), for a profile of one
 //   BENCH_CONTENT_DIR    the modules (default content/; the first is read)
 //   BENCH_ORDER          'walk' (default: each learner moves on a page a request)
-//                        or 'cycle' (learners mostly re-read the page they are on)
+//                        or 'cycle' (request n asks page n of learner n)
+//   BENCH_CHECKPOINTS    'auto' for SQLite's own checkpoints inside commits (default:
+//                        a checkpointer thread, as `genomeg serve` runs)
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,10 +28,12 @@ const LEARNERS = 200;
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const ORDER = process.env['BENCH_ORDER'] === 'cycle' ? 'cycle' : 'walk';
 const PHASES = process.env['BENCH_PHASES'] ?? 'pages,answers';
+// As `genomeg serve` opens it (a checkpointer thread), unless BENCH_CHECKPOINTS=auto.
+const CHECKPOINTS = process.env['BENCH_CHECKPOINTS'] === 'auto' ? 'auto' : 'background';
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'genomeg-bench-learn-'));
-  const database = openDatabase(`sqlite:${join(dir, 'bench.sqlite')}`);
+  const database = openDatabase(`sqlite:${join(dir, 'bench.sqlite')}`, { checkpoints: CHECKPOINTS });
   try {
     await migrateToLatest(database);
     const contentDir = process.env['BENCH_CONTENT_DIR'] ?? 'content';

@@ -15,6 +15,8 @@
 //   BENCH_XAPI_STORED    statements held for the queries (default 5000000)
 //   BENCH_XAPI_ENGINES   which engines (default sqlite,postgres)
 //   BENCH_XAPI_REQUESTS  requests per query kind (default 200)
+//   BENCH_CHECKPOINTS    'auto' for SQLite's own checkpoints inside commits (default: a
+//                        checkpointer thread, as `genomeg serve` runs)
 
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -36,6 +38,8 @@ const INGEST_SECONDS = Number(process.env['BENCH_XAPI_SECONDS'] ?? 20);
 const STORED = Number(process.env['BENCH_XAPI_STORED'] ?? 5_000_000);
 const ENGINES = (process.env['BENCH_XAPI_ENGINES'] ?? 'sqlite,postgres').split(',');
 const REQUESTS = Number(process.env['BENCH_XAPI_REQUESTS'] ?? 200);
+// As `genomeg serve` opens SQLite (a checkpointer thread), unless BENCH_CHECKPOINTS=auto.
+const CHECKPOINTS = process.env['BENCH_CHECKPOINTS'] === 'auto' ? 'auto' : 'background';
 const LOADERS = 2;
 const LEARNERS = 20_000;
 const BATCH = 50;
@@ -174,7 +178,7 @@ export async function run(): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'genomeg-xapi-'));
     try {
       const file = join(dir, 'bench.sqlite');
-      const sqlite = openDatabase(`sqlite:${file}`);
+      const sqlite = openDatabase(`sqlite:${file}`, { checkpoints: CHECKPOINTS });
       try {
         await once('SQLite', sqlite, `sqlite:${file}`, file);
       } finally {

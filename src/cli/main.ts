@@ -95,7 +95,7 @@ function storedSignIns(config: Config): DemoSignIn[] | null {
 
 async function serve(config: Config, flags: { demo: boolean; reset: boolean }): Promise<void> {
   if (flags.reset) await reset(config);
-  const handle = openDatabase(config.DATABASE_URL);
+  const handle = openDatabase(config.DATABASE_URL, { checkpoints: 'background' });
   const { applied } = await migrateToLatest(handle);
   if (applied.length > 0) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
   const signIns = flags.demo ? (await seedIfEmpty(handle, config)) ?? storedSignIns(config) : null;

@@ -10,6 +10,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { StaticMigrationProvider } from './migrations/index.js';
 import type { Engine } from './dialect.js';
+import { BACKSTOP_PAGES, startCheckpointer } from './checkpointer.js';
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -18,13 +19,27 @@ export interface DatabaseHandle {
   readonly schema?: string;
   /** Where it is, with any password removed: safe to log. */
   readonly description: string;
+  /** SQLite only: who checkpoints the write-ahead log (see OpenOptions). */
+  readonly checkpoints?: Checkpoints;
   close(): Promise<void>;
 }
+
+/**
+ * Who copies a SQLite file's write-ahead log back into the file: 'auto' (the
+ * default), the connection whose commit takes it past 1,000 pages, inside that
+ * commit; 'background' (a server), a checkpointer thread every second, with
+ * this connection checkpointing itself only past a far larger backstop;
+ * 'elsewhere', only the backstop: another connection in this process has the
+ * checkpointer.
+ */
+export type Checkpoints = 'auto' | 'background' | 'elsewhere';
 
 export interface OpenOptions {
   /** PostgreSQL only: the schema to use (tests give each file its own). */
   readonly schema?: string;
   readonly poolSize?: number;
+  /** SQLite file only: who checkpoints the write-ahead log. */
+  readonly checkpoints?: Checkpoints;
 }
 
 // Keep bigint counts and numeric values as JS numbers (counts stay well inside 2^53).
@@ -124,8 +139,17 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   // of statements writes to indexes far larger than that. 128 MiB keeps their
   // upper levels in memory (measured in bench/xapi.ts; see docs/xapi.md).
   sqlite.pragma(`cache_size = -${String(SQLITE_CACHE_KIB)}`);
+  const checkpoints = path === ':memory:' ? 'auto' : options.checkpoints ?? 'auto';
+  if (checkpoints !== 'auto') sqlite.pragma(`wal_autocheckpoint = ${String(BACKSTOP_PAGES)}`);
+  const checkpointer = checkpoints === 'background' ? startCheckpointer(path) : null;
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, engine: 'sqlite', description: `sqlite:${path}`, close: () => db.destroy() };
+  return {
+    db, engine: 'sqlite', description: `sqlite:${path}`, checkpoints,
+    close: async () => {
+      await db.destroy();
+      await checkpointer?.stop();
+    },
+  };
 }
 
 export interface MigrationReport {
