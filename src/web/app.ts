@@ -10,6 +10,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { Config } from '../config/env.js';
+import { recordWriterFor, type RecordWriter } from '../services/record-writer.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { AuditStore } from '../db/stores/audit-store.js';
 import { SessionStore } from '../db/stores/session-store.js';
@@ -52,6 +53,8 @@ declare module 'fastify' {
     content: ContentLibrary;
     config: Config;
     database: DatabaseHandle;
+    /** Where learning records are written: page views, answers and /xapi statements (services/record-writer.ts). */
+    records: RecordWriter;
   }
 }
 
@@ -96,6 +99,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('stores', stores);
   app.decorate('config', config);
   app.decorate('database', database);
+  const records = recordWriterFor(database);
+  app.decorate('records', records);
+  app.addHook('onClose', async () => { await records.close(); });
   // Learners get each module's published version (services/learning/published-library.ts).
   app.decorate('content', PublishedLibrary.over(loadContentLibrary(resolve(projectRoot, config.CONTENT_DIR)), resolve(projectRoot, config.CONTENT_DIR)));
   if (app.content.problems.length > 0) app.log.warn({ problems: app.content.problems.length }, 'some learning modules have problems and are hidden; run `genomeg content check`');

@@ -15,7 +15,6 @@ import { ProgressStore } from '../../db/stores/progress-store.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
-import { progressWriterFor } from '../../services/learning/progress-writer.js';
 import type { Learner } from '../../domain/xapi/index.js';
 import { projectRoot } from '../paths.js';
 import { renderPage, type RenderedPage } from '../content-render.js';
@@ -58,8 +57,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
   const requirements = RequirementStore.create(app.database.db);
   const renderedPages = new Map<string, RenderedPage & { parts: readonly string[] }>();
   // Page views and answers: in transactions shared between learners, on a worker thread for a SQLite file.
-  const writer = progressWriterFor(app.database);
-  app.addHook('onClose', async () => { await writer.close(); });
+  const writer = app.records;
 
   app.get('/learn', { config: { access: 'signed-in' } }, async (request, reply) => {
     const user = currentUser(request);

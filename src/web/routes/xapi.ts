@@ -16,7 +16,7 @@ import {
 import { XapiDocumentStore, type DocumentAddress } from '../../db/stores/xapi-document-store.js';
 import { authorityOf, XapiClientStore, type XapiClient } from '../../db/stores/xapi-client-store.js';
 import { XapiStatementStore, type Cursor, type StatementQuery } from '../../db/stores/xapi-statement-store.js';
-import { recordStatements, type WriterOptions } from '../../services/xapi/record.js';
+import type { WriterOptions } from '../../services/xapi/record.js';
 
 /** Reads and conditional writes of one document before giving up with a 409. */
 const WRITE_ATTEMPTS = 20;
@@ -362,7 +362,7 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
   app.post('/xapi/statements', { config, bodyLimit: 16 * 1024 * 1024 }, async (request, reply) => {
     const client = requireScope(request, 'statements/write');
     const upload = statementsUpload(request);
-    const outcome = await recordStatements(app.database.db, upload.statements, authorityOf(client), writerOf(client, request.xapiVersion), { attachments: upload.attachments });
+    const outcome = await app.records.recordStatements({ statements: upload.statements, authority: authorityOf(client), writer: writerOf(client, request.xapiVersion), attachments: upload.attachments });
     switch (outcome.status) {
       case 'invalid': throw new XapiError(400, 'GNM_VALIDATION', outcome.problems[0]?.message ?? 'invalid statement', outcome.problems.slice(0, 20));
       case 'conflict': throw new XapiError(409, 'GNM_CONFLICT', `a different statement with id ${outcome.id} is already stored`);
@@ -383,7 +383,7 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
     if (statement['id'] !== undefined && (typeof statement['id'] !== 'string' || statement['id'].toLowerCase() !== id.toLowerCase())) {
       throw bad('statementId', '$.id', 'the statement id differs from the statementId parameter');
     }
-    const outcome = await recordStatements(app.database.db, { ...statement, id }, authorityOf(client), writerOf(client, request.xapiVersion), { attachments: upload.attachments });
+    const outcome = await app.records.recordStatements({ statements: { ...statement, id }, authority: authorityOf(client), writer: writerOf(client, request.xapiVersion), attachments: upload.attachments });
     switch (outcome.status) {
       case 'invalid': throw new XapiError(400, 'GNM_VALIDATION', outcome.problems[0]?.message ?? 'invalid statement', outcome.problems.slice(0, 20));
       case 'conflict': throw new XapiError(409, 'GNM_CONFLICT', `a different statement with id ${outcome.id} is already stored`);

@@ -1,7 +1,8 @@
-// Page views and answers go through the progress writer: on a SQLite file, a
-// worker thread with its own connection; otherwise this thread. Either way a
-// learner's views all count, each has its statement, and a failed write fails
-// only itself.
+// Page views, answers and clients' statements go through the record writer: on
+// a SQLite file, a worker thread with its own connection; otherwise this
+// thread. Either way a learner's views all count, each has its statement, a
+// client's batch is stored all or none, and a failed write fails only itself.
+// The SQLite file is opened as `genomeg serve` opens it, with a checkpointer.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import { ProgressStore } from '../../src/db/stores/progress-store.js';
 import { UserStore } from '../../src/db/stores/user-store.js';
-import { progressWriterFor, type ProgressWriter } from '../../src/services/learning/progress-writer.js';
-import type { Learner } from '../../src/domain/xapi/index.js';
+import { recordWriterFor, type RecordWriter } from '../../src/services/record-writer.js';
+import type { Json, Learner } from '../../src/domain/xapi/index.js';
+import { PLATFORM_AUTHORITY } from '../../src/services/xapi/record.js';
 import { engines, type Engine } from '../support/engines.js';
 
 const MODULE = 'https://genomeg.test/modules/writer';
@@ -20,7 +22,7 @@ const sqliteFile: Engine = {
   name: 'sqlite',
   async open() {
     const dir = mkdtempSync(join(tmpdir(), 'genomeg-writer-'));
-    const handle = openDatabase(`sqlite:${join(dir, 'writer.sqlite')}`);
+    const handle = openDatabase(`sqlite:${join(dir, 'writer.sqlite')}`, { checkpoints: 'background' });
     await migrateToLatest(handle);
     return { ...handle, close: async () => { await handle.close(); rmSync(dir, { recursive: true, force: true }); } };
   },
@@ -28,9 +30,9 @@ const sqliteFile: Engine = {
 
 const cases = [{ label: 'a SQLite file (a worker thread)', engine: sqliteFile }, ...engines.map((engine) => ({ label: `${engine.name} (this thread)`, engine }))];
 
-describe.each(cases)('the progress writer on $label', ({ engine }) => {
+describe.each(cases)('the record writer on $label', ({ engine }) => {
   let handle: DatabaseHandle;
-  let writer: ProgressWriter;
+  let writer: RecordWriter;
   let learner: Learner;
 
   const statements = async (userId: string) => (await handle.db.selectFrom('xapi_statements').select('statement_json').execute())
@@ -39,7 +41,7 @@ describe.each(cases)('the progress writer on $label', ({ engine }) => {
 
   beforeAll(async () => {
     handle = await engine.open();
-    writer = progressWriterFor(handle);
+    writer = recordWriterFor(handle);
     const user = await UserStore.create(handle.db).create({ email: `writer-${engine.name}@test.genomeg.test`, displayName: 'Nia Writer', passwordHash: null, grants: [] }, null);
     learner = { userId: user.id, displayName: user.displayName, language: 'cy' };
   });
@@ -74,5 +76,23 @@ describe.each(cases)('the progress writer on $label', ({ engine }) => {
     expect(results[0].status === 'rejected' ? String(results[0].reason) : '').toMatch(/FOREIGN KEY|foreign key/);
     expect(results[1].status === 'fulfilled' ? results[1].value.pagesSeen : []).toEqual([1, 2, 3, 4, 5, 6]);
     expect((await writer.viewPage({ learner, moduleId: MODULE, moduleVersion: '1.0.0', page: 2 })).lastPage).toBe(2);
+  });
+
+  it('stores the batch a client sent of statements all or none, and says which statement and rule failed', async () => {
+    const sent = (statements: Json[]) => writer.recordStatements({
+      statements, authority: PLATFORM_AUTHORITY, writer: { organisationCode: 'PLATFORM', clientId: 'platform', version: '1.0.3' }, attachments: [],
+    });
+    const statement = (n: number): Json => ({ actor: { mbox: `mailto:client${String(n)}@example.org` }, verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' }, object: { id: `https://example.org/writer/${engine.name}/${String(n)}` } });
+    const count = async () => (await handle.db.selectFrom('xapi_statements').select('id').execute()).length;
+    const before = await count();
+    const bad = await sent([statement(1), { ...statement(2), verb: { id: 'not an IRI' } }]);
+    expect(bad.status).toBe('invalid');
+    expect(bad.status === 'invalid' ? bad.problems[0]?.path : '').toBe('$[1].verb.id');
+    expect(await count()).toBe(before);
+    const good = await sent([statement(1), statement(2)]);
+    expect(good.status === 'stored' ? good.ids.length : 0).toBe(2);
+    expect(await count()).toBe(before + 2);
+    const id = good.status === 'stored' ? good.ids[0] ?? '' : '';
+    expect(await sent([{ ...statement(3), id }])).toEqual({ status: 'conflict', id });
   });
 });

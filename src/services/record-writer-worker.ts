@@ -1,14 +1,15 @@
-// The worker thread of progress-writer.ts: its own connection to the SQLite
+// The worker thread of record-writer.ts: its own connection to the SQLite
 // file, a group commit over it, and one answer for each write asked of it.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../../db/database.js';
-import { WriteGroup } from '../../db/write-group.js';
-import { runWrite, type WriteRequest } from './progress-writer.js';
+import { openDatabase } from '../db/database.js';
+import { WriteGroup } from '../db/write-group.js';
+import { runWrite, type WriteRequest, type WriterWorkerData } from './record-writer.js';
 
 const port = parentPort;
-if (port === null) throw new Error('progress-writer-worker runs only as a worker thread');
-const database = openDatabase((workerData as { url: string }).url);
+if (port === null) throw new Error('record-writer-worker runs only as a worker thread');
+const { url, checkpoints } = workerData as WriterWorkerData;
+const database = openDatabase(url, { checkpoints });
 const group = new WriteGroup(database.db);
 
 port.on('message', (message: { id: number; request: WriteRequest } | { op: 'close' }) => {
@@ -17,7 +18,7 @@ port.on('message', (message: { id: number; request: WriteRequest } | { op: 'clos
     return;
   }
   const { id, request } = message;
-  runWrite(group, request).then(
+  runWrite(database.db, group, request).then(
     (value) => { port.postMessage({ id, ok: true, value }); },
     (error: unknown) => { port.postMessage({ id, ok: false, message: error instanceof Error ? error.message : String(error) }); },
   );

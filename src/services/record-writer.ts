@@ -1,0 +1,205 @@
+// Where learning records are written: a learner's page views and knowledge-check
+// answers (the progress row and its xAPI statements together, in transactions
+// shared with other learners', db/write-group.ts), and the statements eLearning
+// packages send to /xapi (validated and stored, a batch all or nothing).
+//
+// On PostgreSQL, and on an in-memory SQLite database, the writes run on the
+// web thread: PostgreSQL does its work in its own processes anyway. On a SQLite
+// file they run on a worker thread with its own connection, so that SQLite's
+// work and the statements' validation (most of the cost of a page view or a
+// batch of statements) run on the second core while the web thread serves the
+// next requests. WAL lets the web thread read meanwhile; every SQLite
+// transaction takes the write lock when it begins (database.ts), so the two
+// connections wait for each other rather than fail.
+
+import { Worker } from 'node:worker_threads';
+import type { Checkpoints, DatabaseHandle } from '../db/database.js';
+import { ProgressStore, type ModuleProgress } from '../db/stores/progress-store.js';
+import { WriteGroup, type Batch } from '../db/write-group.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { AttachmentContent, RecordOutcome } from '../db/stores/xapi-statement-store.js';
+import type { Json, Learner, LearningEvent } from '../domain/xapi/index.js';
+import { recordLearningOfManyWithin, recordStatements, type WriterOptions } from './xapi/record.js';
+
+export interface PageView {
+  readonly learner: Learner;
+  readonly moduleId: string;
+  readonly moduleVersion: string;
+  readonly page: number;
+}
+
+/** Statements an xAPI client sent, as recordStatements (services/xapi/record.ts) takes them. */
+export interface ClientStatements {
+  readonly statements: unknown;
+  readonly authority: Json;
+  readonly writer: WriterOptions;
+  readonly attachments: readonly AttachmentContent[];
+}
+
+export interface RecordWriter {
+  /** The page becomes the learner's place and joins the pages seen; a page newly reached is "experienced". */
+  viewPage(view: PageView): Promise<ModuleProgress>;
+  /** Statements of the learner's learning (an answer, say), stored together. */
+  record(learner: Learner, events: readonly LearningEvent[]): Promise<void>;
+  /** A client's statements, validated and stored all or none. */
+  recordStatements(sent: ClientStatements): Promise<RecordOutcome>;
+  close(): Promise<void>;
+}
+
+/** One write, as the web thread asks it of the worker. */
+export type WriteRequest =
+  | { readonly op: 'view-page'; readonly view: PageView }
+  | { readonly op: 'record'; readonly learner: Learner; readonly events: readonly LearningEvent[] }
+  | { readonly op: 'statements'; readonly sent: ClientStatements };
+
+/** Page views: those of a group read and write their progress rows together, and their statements go in one batch. */
+const PAGE_VIEWS: Batch<PageView, ModuleProgress> = {
+  many: (trx, views) => ProgressStore.viewPagesIn(trx, views.map((v) => ({ userId: v.learner.userId, moduleId: v.moduleId, moduleVersion: v.moduleVersion, page: v.page })),
+    (inner, changed) => recordLearningOfManyWithin(inner, changed.flatMap((i) => {
+      const view = views[i];
+      return view === undefined ? [] : [{ learner: view.learner, event: { kind: 'page-viewed' as const, moduleId: view.moduleId, page: view.page } }];
+    }))),
+};
+
+/** Other learning (answers): the statements of a group in one batch. */
+const RECORDS: Batch<{ readonly learner: Learner; readonly events: readonly LearningEvent[] }, null> = {
+  async many(trx, items) {
+    await recordLearningOfManyWithin(trx, items.flatMap(({ learner, events }) => events.map((event) => ({ learner, event }))));
+    return items.map(() => null);
+  },
+};
+
+/**
+ * The writes themselves, wherever they run. A client's batch of statements has
+ * a transaction of its own (it is all or nothing, and already a batch).
+ */
+export function runWrite(db: Kysely<Database>, group: WriteGroup, request: WriteRequest): Promise<unknown> {
+  switch (request.op) {
+    case 'view-page': return group.runBatch(PAGE_VIEWS, request.view);
+    case 'record': return group.runBatch(RECORDS, { learner: request.learner, events: request.events });
+    case 'statements': {
+      const { statements, authority, writer, attachments } = request.sent;
+      return recordStatements(db, statements, authority, writer, { attachments });
+    }
+  }
+}
+
+class InThisThread implements RecordWriter {
+  private readonly group: WriteGroup;
+
+  constructor(private readonly database: DatabaseHandle) {
+    this.group = new WriteGroup(database.db);
+  }
+
+  async viewPage(view: PageView): Promise<ModuleProgress> {
+    return (await runWrite(this.database.db, this.group, { op: 'view-page', view })) as ModuleProgress;
+  }
+
+  async record(learner: Learner, events: readonly LearningEvent[]): Promise<void> {
+    await runWrite(this.database.db, this.group, { op: 'record', learner, events });
+  }
+
+  async recordStatements(sent: ClientStatements): Promise<RecordOutcome> {
+    return (await runWrite(this.database.db, this.group, { op: 'statements', sent })) as RecordOutcome;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+type Reply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly message: string };
+
+/**
+ * The worker is started at the first write, not before (most processes, the
+ * CLI and most tests, never write a learning record). Should it ever stop, the
+ * writes waiting on it fail and later ones run on this thread.
+ */
+class OnAWorker implements RecordWriter {
+  private worker: Worker | null = null;
+  private broken = false;
+  private next = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly fallback: InThisThread;
+
+  constructor(private readonly database: DatabaseHandle) {
+    this.fallback = new InThisThread(database);
+  }
+
+  async viewPage(view: PageView): Promise<ModuleProgress> {
+    if (this.broken) return this.fallback.viewPage(view);
+    return (await this.send({ op: 'view-page', view })) as ModuleProgress;
+  }
+
+  async record(learner: Learner, events: readonly LearningEvent[]): Promise<void> {
+    if (this.broken) return this.fallback.record(learner, events);
+    await this.send({ op: 'record', learner, events });
+  }
+
+  async recordStatements(sent: ClientStatements): Promise<RecordOutcome> {
+    if (this.broken) return this.fallback.recordStatements(sent);
+    return (await this.send({ op: 'statements', sent })) as RecordOutcome;
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker === null) return;
+    const exited = new Promise<void>((resolve) => { worker.once('exit', () => { resolve(); }); });
+    worker.postMessage({ op: 'close' });
+    await exited;
+  }
+
+  private send(request: WriteRequest): Promise<unknown> {
+    const worker = this.worker ?? this.start();
+    const id = this.next;
+    this.next += 1;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, request });
+    });
+  }
+
+  private start(): Worker {
+    // The worker's connection leaves checkpoints to the checkpointer, if this connection has one.
+    const checkpoints = this.database.checkpoints === 'auto' || this.database.checkpoints === undefined ? 'auto' : 'elsewhere';
+    const worker = startWriterWorker({ url: this.database.description, checkpoints });
+    worker.on('message', (reply: Reply) => {
+      const waiting = this.pending.get(reply.id);
+      if (waiting === undefined) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiting.resolve(reply.value);
+      else waiting.reject(new Error(reply.message));
+    });
+    const stopped = (error: Error) => {
+      if (this.worker !== worker) return;
+      this.broken = true;
+      this.worker = null;
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', stopped);
+    worker.on('exit', (code) => { stopped(new Error(`the record writer stopped (exit code ${String(code)})`)); });
+    this.worker = worker;
+    return worker;
+  }
+}
+
+/** The worker's entry: compiled .js beside this file, or the .ts source through tsx (as monte-carlo-runner.ts does). */
+export interface WriterWorkerData {
+  readonly url: string;
+  readonly checkpoints: Checkpoints;
+}
+
+function startWriterWorker(workerData: WriterWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./record-writer-worker.js', import.meta.url), { workerData });
+  const entry = new URL('./record-writer-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+export function recordWriterFor(database: DatabaseHandle): RecordWriter {
+  const onFile = database.engine === 'sqlite' && !database.description.endsWith(':memory:');
+  return onFile ? new OnAWorker(database) : new InThisThread(database);
+}
