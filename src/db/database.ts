@@ -40,6 +40,8 @@ export interface OpenOptions {
   readonly poolSize?: number;
   /** SQLite file only: who checkpoints the write-ahead log. */
   readonly checkpoints?: Checkpoints;
+  /** SQLite only: this connection's page cache in KiB (default SQLITE_CACHE_KIB). */
+  readonly cacheKib?: number;
 }
 
 // Keep bigint counts and numeric values as JS numbers (counts stay well inside 2^53).
@@ -60,7 +62,7 @@ export function redactUrl(url: string): string {
 
 const STATEMENT_CACHE_SIZE = 500;
 /** SQLite page cache per connection, in KiB. */
-const SQLITE_CACHE_KIB = 128 * 1024;
+export const SQLITE_CACHE_KIB = 128 * 1024;
 
 /**
  * better-sqlite3 binds only numbers, strings, bigints, buffers and null:
@@ -138,7 +140,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   // SQLite's default page cache is 2 MiB; a learning record store of millions
   // of statements writes to indexes far larger than that. 128 MiB keeps their
   // upper levels in memory (measured in bench/xapi.ts; see docs/xapi.md).
-  sqlite.pragma(`cache_size = -${String(SQLITE_CACHE_KIB)}`);
+  sqlite.pragma(`cache_size = -${String(options.cacheKib ?? SQLITE_CACHE_KIB)}`);
   const checkpoints = path === ':memory:' ? 'auto' : options.checkpoints ?? 'auto';
   if (checkpoints !== 'auto') sqlite.pragma(`wal_autocheckpoint = ${String(BACKSTOP_PAGES)}`);
   const checkpointer = checkpoints === 'background' ? startCheckpointer(path) : null;

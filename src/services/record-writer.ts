@@ -13,10 +13,10 @@
 // connections wait for each other rather than fail.
 
 import { Worker } from 'node:worker_threads';
-import type { Checkpoints, DatabaseHandle } from '../db/database.js';
+import { SQLITE_CACHE_KIB, type Checkpoints, type DatabaseHandle } from '../db/database.js';
 import { ProgressStore, type ModuleProgress } from '../db/stores/progress-store.js';
 import { WriteGroup, type Batch } from '../db/write-group.js';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { AttachmentContent, RecordOutcome } from '../db/stores/xapi-statement-store.js';
 import type { Json, Learner, LearningEvent } from '../domain/xapi/index.js';
@@ -164,7 +164,7 @@ class OnAWorker implements RecordWriter {
   private start(): Worker {
     // The worker's connection leaves checkpoints to the checkpointer, if this connection has one.
     const checkpoints = this.database.checkpoints === 'auto' || this.database.checkpoints === undefined ? 'auto' : 'elsewhere';
-    const worker = startWriterWorker({ url: this.database.description, checkpoints });
+    const worker = startWriterWorker({ url: this.database.description, checkpoints, cacheKib: WRITER_CACHE_KIB });
     worker.on('message', (reply: Reply) => {
       const waiting = this.pending.get(reply.id);
       if (waiting === undefined) return;
@@ -190,6 +190,7 @@ class OnAWorker implements RecordWriter {
 export interface WriterWorkerData {
   readonly url: string;
   readonly checkpoints: Checkpoints;
+  readonly cacheKib: number;
 }
 
 function startWriterWorker(workerData: WriterWorkerData): Worker {
@@ -199,7 +200,16 @@ function startWriterWorker(workerData: WriterWorkerData): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-export function recordWriterFor(database: DatabaseHandle): RecordWriter {
+/**
+ * On a SQLite file, the writer's connection and the web thread's share the
+ * page cache one connection would have had (SQLITE_CACHE_KIB): half each, so
+ * that the second connection does not add to the server's memory.
+ */
+export async function recordWriterFor(database: DatabaseHandle): Promise<RecordWriter> {
   const onFile = database.engine === 'sqlite' && !database.description.endsWith(':memory:');
-  return onFile ? new OnAWorker(database) : new InThisThread(database);
+  if (!onFile) return new InThisThread(database);
+  await sql`pragma cache_size = ${sql.raw(String(-WRITER_CACHE_KIB))}`.execute(database.db);
+  return new OnAWorker(database);
 }
+
+const WRITER_CACHE_KIB = SQLITE_CACHE_KIB / 2;

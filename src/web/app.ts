@@ -99,7 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('stores', stores);
   app.decorate('config', config);
   app.decorate('database', database);
-  const records = recordWriterFor(database);
+  const records = await recordWriterFor(database);
   app.decorate('records', records);
   app.addHook('onClose', async () => { await records.close(); });
   // Learners get each module's published version (services/learning/published-library.ts).
