@@ -55,6 +55,8 @@ export function startCheckpointer(path: string, everyMs = 1000, onError: (messag
   const exited = new Promise<void>((resolve) => { worker.once('exit', () => { resolve(); }); });
   return {
     stop: () => {
+      // Whoever stops it waits for its last checkpoint: keep the process alive until then.
+      worker.ref();
       worker.postMessage('stop');
       return exited;
     },

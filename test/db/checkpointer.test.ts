@@ -2,7 +2,9 @@
 // pages reach the database file without any commit running the checkpoint,
 // which a connection left to the backstop alone would not do.
 
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -45,5 +47,22 @@ describe('checkpoints of a SQLite file', () => {
     const { before, after, rows } = await writeAndWatch('elsewhere', 1500);
     expect(rows).toBe(500);
     expect(after).toBeLessThan(before + 1_000_000);
+  });
+
+  it('lets a process that closes the database and has nothing else to do wait for the last checkpoint, then end normally', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'genomeg-checkpoint-'));
+    dirs.push(dir);
+    const database = fileURLToPath(new URL('../../src/db/database.ts', import.meta.url));
+    const script = join(dir, 'close.mts');
+    writeFileSync(script, [
+      `import { openDatabase } from ${JSON.stringify(database)};`,
+      `const handle = openDatabase(${JSON.stringify(`sqlite:${join(dir, 'db.sqlite')}`)}, { checkpoints: 'background' });`,
+      `await handle.db.schema.createTable('t').addColumn('a', 'text').execute();`,
+      'await handle.close();',
+      `console.log('closed');`,
+    ].join('\n'));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    expect({ status: run.status, stdout: run.stdout.trim(), stderr: run.stderr }).toEqual({ status: 0, stdout: 'closed', stderr: '' });
+    expect(existsSync(join(dir, 'db.sqlite'))).toBe(true);
   });
 });
