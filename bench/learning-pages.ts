@@ -45,7 +45,8 @@ export async function run(): Promise<void> {
     for (let i = 0; i < LEARNERS; i += 1) {
       const user = await app.stores.users.create({ email: `bench${i}@bench.genomeg.test`, displayName: `Bench ${i}`, passwordHash: null, grants: [{ role: 'learner', organisationCode: null }] }, null);
       const { token, session } = await app.stores.sessions.start(user.id);
-      learners.push({ cookie: `gnm_session=${token}`, csrf: session.csrfToken });
+      // As a browser sends them after its first page: the session and the language chosen.
+      learners.push({ cookie: `gnm_session=${token}; gnm_lang=en`, csrf: session.csrfToken });
     }
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
