@@ -4,6 +4,7 @@
 // client's batch is stored all or none, and a failed write fails only itself.
 // The SQLite file is opened as `genomeg serve` opens it, with a checkpointer.
 
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,5 +101,21 @@ describe.each(cases)('the record writer on $label', ({ engine, worker }) => {
   it.skipIf(engine.name === 'postgres')('leaves the web thread half the SQLite page cache when the writer thread has the other half', async () => {
     const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(handle.db);
     expect(rows[0]?.cache_size).toBe(-(worker ? SQLITE_CACHE_KIB / 2 : SQLITE_CACHE_KIB));
+  });
+
+  it('stores the attachment content sent with a statement, byte for byte', async () => {
+    const content = new Uint8Array([0, 1, 2, 250, 255, 10]);
+    const sha2 = createHash('sha256').update(content).digest('hex');
+    const outcome = await writer.recordStatements({
+      statements: {
+        actor: { mbox: 'mailto:attach@example.org' }, verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' }, object: { id: `https://example.org/writer/${engine.name}/attached` },
+        attachments: [{ usageType: 'https://example.org/usage/certificate', display: { 'en-GB': 'Certificate' }, contentType: 'application/octet-stream', length: content.length, sha2 }],
+      },
+      authority: PLATFORM_AUTHORITY, writer: { organisationCode: 'PLATFORM', clientId: 'platform', version: '1.0.3' },
+      attachments: [{ sha2, contentType: 'application/octet-stream', content }],
+    });
+    expect(outcome.status).toBe('stored');
+    const row = await handle.db.selectFrom('xapi_attachments').selectAll().where('sha2', '=', sha2).executeTakeFirst();
+    expect(row === undefined ? null : [...Buffer.from(row.content, 'base64')]).toEqual([...content]);
   });
 });
