@@ -18,9 +18,9 @@ import { ProgressStore, type ModuleProgress } from '../db/stores/progress-store.
 import { WriteGroup, type Batch } from '../db/write-group.js';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { AttachmentContent, RecordOutcome } from '../db/stores/xapi-statement-store.js';
+import { refusalOf, type AttachmentContent, type RecordOutcome } from '../db/stores/xapi-statement-store.js';
 import type { Json, Learner, LearningEvent } from '../domain/xapi/index.js';
-import { recordLearningOfManyWithin, recordStatements, type WriterOptions } from './xapi/record.js';
+import { recordLearningOfManyWithin, recordStatements, recordStatementsWithin, type WriterOptions } from './xapi/record.js';
 
 export interface PageView {
   readonly learner: Learner;
@@ -71,16 +71,37 @@ const RECORDS: Batch<{ readonly learner: Learner; readonly events: readonly Lear
 };
 
 /**
- * The writes themselves, wherever they run. A client's batch of statements has
- * a transaction of its own (it is all or nothing, and already a batch).
+ * Clients' batches of statements, on the writer thread: those that arrive
+ * together share a transaction, one after another. A batch that cannot be
+ * stored (a conflicting id) throws, so the group is run again batch by batch
+ * and only that batch is refused: each stays all or nothing.
  */
-export function runWrite(db: Kysely<Database>, group: WriteGroup, request: WriteRequest): Promise<unknown> {
+const CLIENT_BATCHES: Batch<ClientStatements, RecordOutcome> = {
+  async many(trx, items) {
+    const answers: RecordOutcome[] = [];
+    for (const { statements, authority, writer, attachments } of items) answers.push(await recordStatementsWithin(trx, statements, authority, writer, { attachments }));
+    return answers;
+  },
+};
+
+/**
+ * The writes themselves, wherever they run. With `shareClientBatches` (the
+ * SQLite writer thread, where every write waits for one connection anyway),
+ * clients' batches share group commits; otherwise (PostgreSQL, which writes
+ * many batches at once on its own connections) each has its own transaction.
+ */
+export function runWrite(db: Kysely<Database>, group: WriteGroup, request: WriteRequest, shareClientBatches = false): Promise<unknown> {
   switch (request.op) {
     case 'view-page': return group.runBatch(PAGE_VIEWS, request.view);
     case 'record': return group.runBatch(RECORDS, { learner: request.learner, events: request.events });
     case 'statements': {
       const { statements, authority, writer, attachments } = request.sent;
-      return recordStatements(db, statements, authority, writer, { attachments });
+      if (!shareClientBatches) return recordStatements(db, statements, authority, writer, { attachments });
+      return group.runBatch(CLIENT_BATCHES, request.sent).catch((error: unknown) => {
+        const refused = refusalOf(error);
+        if (refused === undefined) throw error;
+        return refused;
+      });
     }
   }
 }

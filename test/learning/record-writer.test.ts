@@ -4,7 +4,7 @@
 // client's batch is stored all or none, and a failed write fails only itself.
 // The SQLite file is opened as `genomeg serve` opens it, with a checkpointer.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,5 +117,24 @@ describe.each(cases)('the record writer on $label', ({ engine, worker }) => {
     expect(outcome.status).toBe('stored');
     const row = await handle.db.selectFrom('xapi_attachments').selectAll().where('sha2', '=', sha2).executeTakeFirst();
     expect(row === undefined ? null : [...Buffer.from(row.content, 'base64')]).toEqual([...content]);
+  });
+
+  it('refuses only the conflicting batch among batches sent at once, and stores the others whole', async () => {
+    const send = (statements: Json[]) => writer.recordStatements({
+      statements, authority: PLATFORM_AUTHORITY, writer: { organisationCode: 'PLATFORM', clientId: 'platform', version: '1.0.3' }, attachments: [],
+    });
+    const statement = (n: number, id: string): Json => ({ id, actor: { mbox: `mailto:together${String(n)}@example.org` }, verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' }, object: { id: `https://example.org/writer/${engine.name}/together/${String(n)}` } });
+    const ids = Array.from({ length: 7 }, () => randomUUID());
+    const first = await send([statement(0, ids[0] ?? '')]);
+    expect(first.status).toBe('stored');
+    const answers = await Promise.all([
+      send([statement(1, ids[1] ?? ''), statement(2, ids[2] ?? '')]),
+      send([statement(3, ids[3] ?? ''), statement(99, ids[0] ?? '')]),
+      send([statement(4, ids[4] ?? ''), statement(5, ids[5] ?? '')]),
+      send([statement(6, ids[6] ?? ''), { ...statement(6, ids[6] ?? ''), verb: { id: 'no IRI' } }]),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(['stored', 'conflict', 'stored', 'invalid']);
+    const stored = new Set((await handle.db.selectFrom('xapi_statements').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
+    expect(ids.map((id) => stored.has(id))).toEqual([true, true, true, false, true, true, false]);
   });
 });

@@ -78,6 +78,11 @@ class Rejected extends Error {
   }
 }
 
+/** The answer a refused batch carries (a conflict, say), when `error` is such a refusal from recordWithin. */
+export function refusalOf(error: unknown): RecordOutcome | undefined {
+  return error instanceof Rejected ? error.outcome : undefined;
+}
+
 /** A concurrent writer got there first (same id, or a deadlock between two batches): worth one more try. */
 function isRetryable(error: unknown): boolean {
   const e = error as { code?: string };
@@ -189,6 +194,15 @@ export class XapiStatementStore {
         throw again;
       }
     }
+  }
+
+  /**
+   * Store valid statements inside a transaction the caller already holds (a
+   * group commit's). A batch that cannot be stored (a conflicting id) throws,
+   * rolling the caller back; `refusalOf` gives its answer.
+   */
+  async recordWithin(trx: Transaction<Database>, inputs: readonly Json[], writer: Writer, attachments: readonly AttachmentContent[] = []): Promise<RecordOutcome> {
+    return this.recordIn(trx, inputs, writer, attachments);
   }
 
   /**

@@ -4,7 +4,7 @@
 
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { XapiStatementStore, type AttachmentContent, type RecordOutcome } from '../../db/stores/xapi-statement-store.js';
+import { XapiStatementStore, type AttachmentContent, type RecordOutcome, type Writer } from '../../db/stores/xapi-statement-store.js';
 import { platformStatement, validateStatements, type Json, type LearningEvent, type Learner, type XapiVersion } from '../../domain/xapi/index.js';
 
 /** The organisation and client the platform's own statements are recorded under; it defines its own modules' activities. */
@@ -31,16 +31,32 @@ export interface RecordOptions {
   readonly attachments?: readonly AttachmentContent[];
 }
 
-/** Validate and store statements (one, or a batch, all-or-nothing). */
-export async function recordStatements(db: Kysely<Database>, statements: unknown, authority: Json = PLATFORM_AUTHORITY, writer: WriterOptions = PLATFORM_WRITER, options: RecordOptions = {}): Promise<RecordOutcome> {
+/** Statements checked and ready to store, or the answer when they need not touch the store. */
+function checked(statements: unknown, authority: Json, writer: WriterOptions): { readonly answer: RecordOutcome } | { readonly list: Json[]; readonly as: Writer } {
   const version = writer.version ?? '1.0.3';
   const problems = validateStatements(statements, version);
-  if (problems.length > 0) return { status: 'invalid', problems };
+  if (problems.length > 0) return { answer: { status: 'invalid', problems } };
   const list = (Array.isArray(statements) ? statements : [statements]) as Json[];
-  if (list.length === 0) return { status: 'stored', ids: [] };
-  return XapiStatementStore.create(db).record(list, {
-    organisationCode: writer.organisationCode, clientId: writer.clientId, authority, version, define: writer.define === true,
-  }, options.attachments ?? []);
+  if (list.length === 0) return { answer: { status: 'stored', ids: [] } };
+  return { list, as: { organisationCode: writer.organisationCode, clientId: writer.clientId, authority, version, define: writer.define === true } };
+}
+
+/** Validate and store statements (one, or a batch, all-or-nothing). */
+export async function recordStatements(db: Kysely<Database>, statements: unknown, authority: Json = PLATFORM_AUTHORITY, writer: WriterOptions = PLATFORM_WRITER, options: RecordOptions = {}): Promise<RecordOutcome> {
+  const ready = checked(statements, authority, writer);
+  if ('answer' in ready) return ready.answer;
+  return XapiStatementStore.create(db).record(ready.list, ready.as, options.attachments ?? []);
+}
+
+/**
+ * recordStatements inside the caller's transaction (the record writer's group
+ * commit). Invalid statements are answered at once, before anything is
+ * written; a batch that cannot be stored throws (see refusalOf in the store).
+ */
+export async function recordStatementsWithin(trx: Transaction<Database>, statements: unknown, authority: Json, writer: WriterOptions, options: RecordOptions = {}): Promise<RecordOutcome> {
+  const ready = checked(statements, authority, writer);
+  if ('answer' in ready) return ready.answer;
+  return XapiStatementStore.create(trx).recordWithin(trx, ready.list, ready.as, options.attachments ?? []);
 }
 
 /** Record the platform's own learning events (module pages, answers, assessments, completions, webinars, MSc outcomes). */
