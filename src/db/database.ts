@@ -21,6 +21,8 @@ export interface DatabaseHandle {
   readonly description: string;
   /** SQLite only: who checkpoints the write-ahead log (see OpenOptions). */
   readonly checkpoints?: Checkpoints;
+  /** The file's path, when this is a SQLite file (not an in-memory database). */
+  readonly sqliteFile?: string;
   close(): Promise<void>;
 }
 
@@ -146,7 +148,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   const checkpointer = checkpoints === 'background' ? startCheckpointer(path) : null;
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
-    db, engine: 'sqlite', description: `sqlite:${path}`, checkpoints,
+    db, engine: 'sqlite', description: `sqlite:${path}`, checkpoints, ...(path === ':memory:' ? {} : { sqliteFile: path }),
     close: async () => {
       await db.destroy();
       await checkpointer?.stop();

@@ -13,14 +13,14 @@
 // connections wait for each other rather than fail.
 
 import { Worker } from 'node:worker_threads';
-import { SQLITE_CACHE_KIB, type Checkpoints, type DatabaseHandle } from '../db/database.js';
-import { ProgressStore, type ModuleProgress } from '../db/stores/progress-store.js';
-import { WriteGroup, type Batch } from '../db/write-group.js';
 import { sql, type Kysely } from 'kysely';
+import { SQLITE_CACHE_KIB, type Checkpoints, type DatabaseHandle } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import { ProgressStore, type ModuleProgress } from '../db/stores/progress-store.js';
 import { refusalOf, type AttachmentContent, type RecordOutcome } from '../db/stores/xapi-statement-store.js';
+import { WriteGroup, type Batch } from '../db/write-group.js';
 import type { Json, Learner, LearningEvent } from '../domain/xapi/index.js';
-import { recordLearningOfManyWithin, recordStatements, recordStatementsWithin, type WriterOptions } from './xapi/record.js';
+import { checkStatements, recordLearningOfManyWithin, recordStatements, storeStatementsWithin, type ReadyStatements, type WriterOptions } from './xapi/record.js';
 
 export interface PageView {
   readonly learner: Learner;
@@ -71,15 +71,15 @@ const RECORDS: Batch<{ readonly learner: Learner; readonly events: readonly Lear
 };
 
 /**
- * Clients' batches of statements, on the writer thread: those that arrive
- * together share a transaction, one after another. A batch that cannot be
- * stored (a conflicting id) throws, so the group is run again batch by batch
- * and only that batch is refused: each stays all or nothing.
+ * Clients' batches of statements, on the writer thread, checked before they
+ * queue: those that arrive together share a transaction, one after another.
+ * A batch that cannot be stored (a conflicting id) throws, so the group is run
+ * again batch by batch and only that batch is refused: each stays all or nothing.
  */
-const CLIENT_BATCHES: Batch<ClientStatements, RecordOutcome> = {
+const CLIENT_BATCHES: Batch<{ readonly ready: ReadyStatements; readonly attachments: readonly AttachmentContent[] }, RecordOutcome> = {
   async many(trx, items) {
     const answers: RecordOutcome[] = [];
-    for (const { statements, authority, writer, attachments } of items) answers.push(await recordStatementsWithin(trx, statements, authority, writer, { attachments }));
+    for (const { ready, attachments } of items) answers.push(await storeStatementsWithin(trx, ready, attachments));
     return answers;
   },
 };
@@ -90,18 +90,22 @@ const CLIENT_BATCHES: Batch<ClientStatements, RecordOutcome> = {
  * clients' batches share group commits; otherwise (PostgreSQL, which writes
  * many batches at once on its own connections) each has its own transaction.
  */
-export function runWrite(db: Kysely<Database>, group: WriteGroup, request: WriteRequest, shareClientBatches = false): Promise<unknown> {
+export async function runWrite(db: Kysely<Database>, group: WriteGroup, request: WriteRequest, shareClientBatches = false): Promise<unknown> {
   switch (request.op) {
     case 'view-page': return group.runBatch(PAGE_VIEWS, request.view);
     case 'record': return group.runBatch(RECORDS, { learner: request.learner, events: request.events });
     case 'statements': {
       const { statements, authority, writer, attachments } = request.sent;
       if (!shareClientBatches) return recordStatements(db, statements, authority, writer, { attachments });
-      return group.runBatch(CLIENT_BATCHES, request.sent).catch((error: unknown) => {
+      const ready = checkStatements(statements, authority, writer);
+      if ('answer' in ready) return ready.answer;
+      try {
+        return await group.runBatch(CLIENT_BATCHES, { ready, attachments });
+      } catch (error) {
         const refused = refusalOf(error);
         if (refused === undefined) throw error;
         return refused;
-      });
+      }
     }
   }
 }
@@ -144,7 +148,7 @@ class OnAWorker implements RecordWriter {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly fallback: InThisThread;
 
-  constructor(private readonly database: DatabaseHandle) {
+  constructor(private readonly database: DatabaseHandle, private readonly file: string) {
     this.fallback = new InThisThread(database);
   }
 
@@ -185,7 +189,7 @@ class OnAWorker implements RecordWriter {
   private start(): Worker {
     // The worker's connection leaves checkpoints to the checkpointer, if this connection has one.
     const checkpoints = this.database.checkpoints === 'auto' || this.database.checkpoints === undefined ? 'auto' : 'elsewhere';
-    const worker = startWriterWorker({ url: this.database.description, checkpoints, cacheKib: WRITER_CACHE_KIB });
+    const worker = startWriterWorker({ url: `sqlite:${this.file}`, checkpoints, cacheKib: WRITER_CACHE_KIB });
     worker.on('message', (reply: Reply) => {
       const waiting = this.pending.get(reply.id);
       if (waiting === undefined) return;
@@ -207,13 +211,14 @@ class OnAWorker implements RecordWriter {
   }
 }
 
-/** The worker's entry: compiled .js beside this file, or the .ts source through tsx (as monte-carlo-runner.ts does). */
+/** What the worker is told at its start. */
 export interface WriterWorkerData {
   readonly url: string;
   readonly checkpoints: Checkpoints;
   readonly cacheKib: number;
 }
 
+/** The worker's entry: compiled .js beside this file, or the .ts source through tsx (as monte-carlo-runner.ts does). */
 function startWriterWorker(workerData: WriterWorkerData): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./record-writer-worker.js', import.meta.url), { workerData });
   const entry = new URL('./record-writer-worker.ts', import.meta.url).href;
@@ -227,10 +232,9 @@ function startWriterWorker(workerData: WriterWorkerData): Worker {
  * that the second connection does not add to the server's memory.
  */
 export async function recordWriterFor(database: DatabaseHandle): Promise<RecordWriter> {
-  const onFile = database.engine === 'sqlite' && !database.description.endsWith(':memory:');
-  if (!onFile) return new InThisThread(database);
+  if (database.sqliteFile === undefined) return new InThisThread(database);
   await sql`pragma cache_size = ${sql.raw(String(-WRITER_CACHE_KIB))}`.execute(database.db);
-  return new OnAWorker(database);
+  return new OnAWorker(database, database.sqliteFile);
 }
 
 const WRITER_CACHE_KIB = SQLITE_CACHE_KIB / 2;

@@ -74,7 +74,7 @@ export class ProgressStore {
 
   /** viewPage within the caller's transaction (a group commit's, say). */
   static async viewPageIn(trx: Transaction<Database>, userId: string, moduleId: string, moduleVersion: string, page: number, alongside?: (trx: Transaction<Database>) => Promise<unknown>): Promise<ModuleProgress> {
-    const [progress] = await ProgressStore.viewPagesIn(trx, [{ userId, moduleId, moduleVersion, page }], alongside === undefined ? undefined : (inner) => alongside(inner));
+    const [progress] = await ProgressStore.viewPagesIn(trx, [{ userId, moduleId, moduleVersion, page }], alongside);
     if (progress === undefined) throw new Error('viewPagesIn answered no view');
     return progress;
   }

@@ -31,8 +31,14 @@ export interface RecordOptions {
   readonly attachments?: readonly AttachmentContent[];
 }
 
-/** Statements checked and ready to store, or the answer when they need not touch the store. */
-function checked(statements: unknown, authority: Json, writer: WriterOptions): { readonly answer: RecordOutcome } | { readonly list: Json[]; readonly as: Writer } {
+/** Statements validated and ready to store, or the answer when they need not touch the store (invalid, or none). */
+export type CheckedStatements = { readonly answer: RecordOutcome } | ReadyStatements;
+export interface ReadyStatements {
+  readonly list: Json[];
+  readonly as: Writer;
+}
+
+export function checkStatements(statements: unknown, authority: Json, writer: WriterOptions): CheckedStatements {
   const version = writer.version ?? '1.0.3';
   const problems = validateStatements(statements, version);
   if (problems.length > 0) return { answer: { status: 'invalid', problems } };
@@ -43,20 +49,18 @@ function checked(statements: unknown, authority: Json, writer: WriterOptions): {
 
 /** Validate and store statements (one, or a batch, all-or-nothing). */
 export async function recordStatements(db: Kysely<Database>, statements: unknown, authority: Json = PLATFORM_AUTHORITY, writer: WriterOptions = PLATFORM_WRITER, options: RecordOptions = {}): Promise<RecordOutcome> {
-  const ready = checked(statements, authority, writer);
+  const ready = checkStatements(statements, authority, writer);
   if ('answer' in ready) return ready.answer;
   return XapiStatementStore.create(db).record(ready.list, ready.as, options.attachments ?? []);
 }
 
 /**
- * recordStatements inside the caller's transaction (the record writer's group
- * commit). Invalid statements are answered at once, before anything is
- * written; a batch that cannot be stored throws (see refusalOf in the store).
+ * Checked statements stored inside the caller's transaction (the record
+ * writer's group commit). A batch that cannot be stored throws, rolling the
+ * caller back (see refusalOf in the store).
  */
-export async function recordStatementsWithin(trx: Transaction<Database>, statements: unknown, authority: Json, writer: WriterOptions, options: RecordOptions = {}): Promise<RecordOutcome> {
-  const ready = checked(statements, authority, writer);
-  if ('answer' in ready) return ready.answer;
-  return XapiStatementStore.create(trx).recordWithin(trx, ready.list, ready.as, options.attachments ?? []);
+export function storeStatementsWithin(trx: Transaction<Database>, ready: ReadyStatements, attachments: readonly AttachmentContent[] = []): Promise<RecordOutcome> {
+  return XapiStatementStore.create(trx).recordWithin(trx, ready.list, ready.as, attachments);
 }
 
 /** Record the platform's own learning events (module pages, answers, assessments, completions, webinars, MSc outcomes). */
