@@ -113,7 +113,7 @@ describe('the workforce planner workspace in a browser', () => {
     await context.close();
   });
 
-  it('follows a run\'s progress with JavaScript and then shows its results; compares two runs; every plan page passes axe in English and Welsh', { timeout: 300_000 }, async () => {
+  it('follows a run\'s progress with JavaScript and then shows its results; compares two runs; every plan page passes axe in English and Welsh', { timeout: 600_000 }, async () => {
     const context = await browser.newContext();
     context.setDefaultTimeout(20_000);
     const page = await signIn(context);
