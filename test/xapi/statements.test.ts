@@ -120,6 +120,16 @@ describe.each(engines)('xAPI statements resource on $name', (engine) => {
     expect((await call('HEAD', `/xapi/statements?statementId=${id}`, writer)).statusCode).toBe(200);
   });
 
+  it('sets version 2.0.0 on a statement sent without one under 2.0.0, and keeps a version that was sent', async () => {
+    const sent = await call('POST', '/xapi/statements', writer, [validStatement(), validStatement({ version: '1.0.3' })], { 'x-experience-api-version': '2.0.0' });
+    expect(sent.statusCode).toBe(200);
+    const versions: unknown[] = [];
+    for (const id of sent.json<string[]>()) {
+      versions.push((await call('GET', `/xapi/statements?statementId=${id}`, writer, undefined, { 'x-experience-api-version': '2.0.0' })).json<Json>()['version']);
+    }
+    expect(versions).toEqual(['2.0.0', '1.0.3']);
+  });
+
   it('says which rule and path failed, and writes nothing of a batch with one bad statement', async () => {
     const before = await count();
     const r = await call('POST', '/xapi/statements', writer, [validStatement(), validStatement({ actor: { mbox: 'nobody' } })]);
