@@ -16,7 +16,7 @@ export const XAPI_USAGE = `Usage:
   genomeg xapi grant --org CODE --client ID [--revoke]   (let another organisation's client read CODE's statements; audited)
   genomeg xapi grants [--org CODE]
   genomeg xapi rebuild-progress
-  genomeg xapi export --org CODE --agent '{"mbox":"mailto:…"}'     (subject access: JSON to stdout)
+  genomeg xapi export --org CODE --agent '{"mbox":"mailto:…"}'     (subject access: statements, progress and documents as JSON to stdout; audited)
   genomeg xapi erase --org CODE --agent '{"mbox":"mailto:…"}' --confirm   (erasure, audited)`;
 
 /** Runs one `xapi` subcommand; returns the exit code. */
@@ -54,7 +54,7 @@ export async function runXapi(handle: DatabaseHandle, args: readonly string[], o
     const store = XapiStatementStore.create(handle.db);
     const org = values.org.toUpperCase();
     if (first === 'export') {
-      out(`${JSON.stringify({ statements: await store.statementsAbout(org, key), progress: await store.progress(org, key) }, null, 2)}\n`);
+      out(`${JSON.stringify(await store.exportPerson(org, key, null), null, 2)}\n`);
       return 0;
     }
     if (!values.confirm) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { runXapi } from '../../src/cli/xapi.js';
 import { XapiClientStore } from '../../src/db/stores/xapi-client-store.js';
+import { XapiDocumentStore } from '../../src/db/stores/xapi-document-store.js';
 import { XapiStatementStore } from '../../src/db/stores/xapi-statement-store.js';
 import { recordStatements } from '../../src/services/xapi/record.js';
 import { engines } from '../support/engines.js';
@@ -59,9 +60,15 @@ describe.each(engines)('subject access and erasure on $name', (engine) => {
   const run = cli(() => handle);
 
   it('exports a person\'s statements, then erases them and only them, with an audit entry', async () => {
-    const person = { mbox: 'mailto:erase.me@example.org' };
+    const person = { mbox: 'mailto:erase_me@example.org' };
     const other = { mbox: 'mailto:keep.me@example.org' };
     const verb = { id: 'http://adlnet.gov/expapi/verbs/completed' };
+    // Documents: the person's state (an underscore in the address, which a LIKE pattern would read as a wildcard) and agent profile; another person's state.
+    const docs = XapiDocumentStore.create(handle.db);
+    const state = (agent: string) => ({ organisationCode: 'PLATFORM', kind: 'state' as const, scope: `https://genomeg.nhs.wales/modules/a|${agent}|` });
+    await docs.putIf(state('mbox:mailto:erase_me@example.org'), 'bookmark', null, 'application/json', Buffer.from('{"page":3}'));
+    await docs.putIf(state('mbox:mailto:eraseXme@example.org'), 'bookmark', null, 'application/json', Buffer.from('{"page":4}'));
+    await docs.putIf({ organisationCode: 'PLATFORM', kind: 'agent-profile', scope: 'mbox:mailto:erase_me@example.org' }, 'prefs', null, 'application/octet-stream', Buffer.from([0, 1, 2]));
     await recordStatements(handle.db, [
       { actor: person, verb, object: { id: 'https://genomeg.nhs.wales/modules/a' } },
       { actor: other, verb, object: { id: 'https://genomeg.nhs.wales/modules/a' }, context: { instructor: person } },
@@ -69,12 +76,15 @@ describe.each(engines)('subject access and erasure on $name', (engine) => {
     ]);
     const exported = await run('export', '--org', 'PLATFORM', '--agent', JSON.stringify(person));
     expect(exported.code).toBe(0);
-    const data = JSON.parse(exported.text) as { statements: unknown[]; progress: unknown[] };
+    const data = JSON.parse(exported.text) as { statements: unknown[]; progress: unknown[]; documents: { documentId: string; encoding: string; content: string }[] };
     expect(data.statements).toHaveLength(2);
     expect(data.progress).toHaveLength(1);
+    expect(data.documents.map((d) => [d.documentId, d.encoding, d.content])).toEqual([['prefs', 'base64', 'AAEC'], ['bookmark', 'utf-8', '{"page":3}']]);
+    expect(await handle.db.selectFrom('audit_events').select('action').where('action', '=', 'xapi.person.export').execute()).toHaveLength(1);
     expect((await run('erase', '--org', 'PLATFORM', '--agent', JSON.stringify(person))).code).toBe(2);
-    expect((await run('erase', '--org', 'PLATFORM', '--agent', JSON.stringify(person), '--confirm')).text).toContain('Erased 2 statements');
-    expect(JSON.parse((await run('export', '--org', 'PLATFORM', '--agent', JSON.stringify(person))).text)).toEqual({ statements: [], progress: [] });
+    expect((await run('erase', '--org', 'PLATFORM', '--agent', JSON.stringify(person), '--confirm')).text).toContain('Erased 2 statements and 2 documents');
+    expect(JSON.parse((await run('export', '--org', 'PLATFORM', '--agent', JSON.stringify(person))).text)).toMatchObject({ statements: [], progress: [], documents: [] });
+    expect((await handle.db.selectFrom('xapi_documents').select('scope').execute()).map((d) => d.scope)).toEqual(['https://genomeg.nhs.wales/modules/a|mbox:mailto:eraseXme@example.org|']);
     const left = await handle.db.selectFrom('xapi_statements').select('actor_key').execute();
     expect(left.map((r) => r.actor_key)).toEqual(['mbox:mailto:keep.me@example.org']);
     expect(await handle.db.selectFrom('audit_events').select('action').where('action', '=', 'xapi.person.erase').execute()).toHaveLength(1);

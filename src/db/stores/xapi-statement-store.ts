@@ -12,7 +12,7 @@
 // rule costs queries nothing.
 
 import { createHash, randomUUID } from 'node:crypto';
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import { AuditStore } from './audit-store.js';
 import { bulkInsert, deleteByKeys, type SqlValue } from './xapi-sql.js';
 import type { Database } from '../schema.js';
@@ -678,12 +678,9 @@ export class XapiStatementStore {
       await trx.deleteFrom('xapi_progress').where('organisation_code', '=', organisationCode).where('actor_key', '=', key).execute();
       // Other people's progress that counted an erased statement (where this person was instructor, say) is recomputed.
       await this.updateProgress(trx, organisationCode, [], others);
-      const docs = await trx.deleteFrom('xapi_documents').where('organisation_code', '=', organisationCode)
-        .where((eb) => eb.or([
-          eb.and([eb('kind', '=', 'agent-profile'), eb('scope', '=', key)]),
-          eb.and([eb('kind', '=', 'state'), eb('scope', 'like', `%|${key.replace(/[%_]/g, '')}|%`)]),
-        ])).executeTakeFirst();
-      const documents = Number(docs.numDeletedRows);
+      const docs = await personDocuments(trx, key, organisationCode);
+      await deleteByKeys(trx, 'xapi_documents', DOCUMENT_KEY, docs.map((d) => [d.organisation_code, d.kind, d.scope, d.document_id]));
+      const documents = docs.length;
       await AuditStore.record(trx, {
         actorUserId, action: 'xapi.person.erase', entityType: 'xapi_person', entityId: createHash('sha256').update(key).digest('hex'),
         organisationCode, after: { statements: about.length, documents },
@@ -717,8 +714,104 @@ export class XapiStatementStore {
     }
   }
 
-  /** Every statement about one person in one organisation (subject access), oldest first. */
+  /** Every statement about one person in one organisation, oldest first. */
   async statementsAbout(organisationCode: string, key: string): Promise<Json[]> {
     return (await this.statementsWith(this.db, organisationCode, key)).about.map((s) => s.statement);
   }
+
+  /**
+   * Where a person's records are: for each of their identifiers (agent keys), per
+   * organisation, how many statements are about them (as erasure counts them),
+   * how many progress rows and documents they have. Only where there is something.
+   */
+  async holdings(keys: readonly string[]): Promise<PersonHolding[]> {
+    if (keys.length === 0) return [];
+    const found = new Map<string, { organisationCode: string; key: string; statements: number; progress: number; documents: number }>();
+    const at = (organisationCode: string, key: string) => {
+      const k = `${organisationCode}\u0000${key}`;
+      const entry = found.get(k) ?? { organisationCode, key, statements: 0, progress: 0, documents: 0 };
+      found.set(k, entry);
+      return entry;
+    };
+    const keyOfValue = new Map(keys.map((key) => [linkValue(key), key]));
+    const linked = await this.db.selectFrom('xapi_statement_links').select(['organisation_code', 'value']).distinct()
+      .where('kind', 'in', [LINK_KINDS.agent, LINK_KINDS.relatedAgent]).where('value', 'in', [...keyOfValue.keys()]).execute();
+    for (const row of linked) {
+      const key = keyOfValue.get(row.value);
+      if (key !== undefined) at(row.organisation_code, key).statements = (await this.statementsWith(this.db, row.organisation_code, key)).about.length;
+    }
+    const progress = await this.db.selectFrom('xapi_progress').select(['organisation_code', 'actor_key', (eb) => eb.fn.countAll().as('n')])
+      .where('actor_key', 'in', keys).groupBy(['organisation_code', 'actor_key']).execute();
+    for (const row of progress) at(row.organisation_code, row.actor_key).progress = Number(row.n);
+    for (const key of keys) for (const doc of await personDocuments(this.db, key)) at(doc.organisation_code, key).documents += 1;
+    const order = new Map(keys.map((key, i) => [key, i]));
+    return [...found.values()].filter((h) => h.statements + h.progress + h.documents > 0)
+      .sort((a, b) => (a.organisationCode === b.organisationCode ? (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0) : a.organisationCode < b.organisationCode ? -1 : 1));
+  }
+
+  /**
+   * A subject access export: every statement about the person in one
+   * organisation, their progress and their documents, read in one transaction
+   * with an audit entry that says who exported how much (a hash of the
+   * identifier, never the content).
+   */
+  async exportPerson(organisationCode: string, key: string, actorUserId: string | null): Promise<PersonExport> {
+    return this.db.transaction().execute(async (trx) => {
+      const statements = (await this.statementsWith(trx, organisationCode, key)).about.map((s) => s.statement);
+      const progress = (await trx.selectFrom('xapi_progress').selectAll().where('organisation_code', '=', organisationCode).where('actor_key', '=', key).orderBy('activity_id').execute())
+        .map((row) => ({
+          activityId: row.activity_id, attempted: toBool(row.attempted), completed: toBool(row.completed), passed: row.passed === null ? null : toBool(row.passed),
+          bestScore: row.best_score, lastActivityAt: toDate(row.last_activity_at).toISOString(),
+        }));
+      const documents = (await personDocuments(trx, key, organisationCode)).map((row) => {
+          const text = /^(application\/(.+\+)?json|text\/)/i.test(row.content_type);
+          return {
+            kind: row.kind, scope: row.scope, documentId: row.document_id, contentType: row.content_type, updated: toDate(row.updated).toISOString(),
+            encoding: text ? 'utf-8' as const : 'base64' as const, content: text ? Buffer.from(row.content, 'base64').toString('utf8') : row.content,
+          };
+        });
+      await AuditStore.record(trx, {
+        actorUserId, action: 'xapi.person.export', entityType: 'xapi_person', entityId: createHash('sha256').update(key).digest('hex'),
+        organisationCode, after: { statements: statements.length, progress: progress.length, documents: documents.length },
+      });
+      return { organisationCode, identifier: key, exportedAt: new Date().toISOString(), statements, progress, documents };
+    });
+  }
+}
+
+export interface PersonHolding {
+  readonly organisationCode: string;
+  /** The agent key: which of the person's identifiers these records are under. */
+  readonly key: string;
+  readonly statements: number;
+  readonly progress: number;
+  readonly documents: number;
+}
+
+export interface PersonExport {
+  readonly organisationCode: string;
+  readonly identifier: string;
+  readonly exportedAt: string;
+  readonly statements: readonly Json[];
+  readonly progress: readonly { activityId: string; attempted: boolean; completed: boolean; passed: boolean | null; bestScore: number | null; lastActivityAt: string }[];
+  readonly documents: readonly { kind: string; scope: string; documentId: string; contentType: string; updated: string; encoding: 'utf-8' | 'base64'; content: string }[];
+}
+
+const DOCUMENT_KEY = [['organisation_code', 'text'], ['kind', 'text'], ['scope', 'text'], ['document_id', 'text']] as const;
+
+/**
+ * A person's documents (in one organisation, or all): their agent profiles, and
+ * the state documents kept for them, whose scope is `activity|agent|registration`
+ * (a registration has no `|`). LIKE finds the candidates (it ignores case on
+ * SQLite), the exact test keeps only theirs.
+ */
+async function personDocuments(db: Db, key: string, organisationCode?: string) {
+  let q = db.selectFrom('xapi_documents').select(['organisation_code', 'kind', 'scope', 'document_id', 'content_type', 'content', 'updated'])
+    .where((eb) => eb.or([
+      eb.and([eb('kind', '=', 'agent-profile'), eb('scope', '=', key)]),
+      eb.and([eb('kind', '=', 'state'), sql<SqlBool>`scope like ${`%|${key.replace(/[\\%_]/g, (c) => `\\${c}`)}|%`} escape '\\'`]),
+    ]));
+  if (organisationCode !== undefined) q = q.where('organisation_code', '=', organisationCode);
+  const rows = await q.orderBy('organisation_code').orderBy('kind').orderBy('scope').orderBy('document_id').execute();
+  return rows.filter((row) => row.kind === 'agent-profile' || row.scope.slice(0, row.scope.lastIndexOf('|')).endsWith(`|${key}`));
 }
