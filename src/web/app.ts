@@ -36,6 +36,7 @@ import { assessmentRoutes } from './routes/assessment.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { xapiRoutes } from './routes/xapi.js';
 import { xapiClientRoutes } from './routes/xapi-clients.js';
+import { xapiPeopleRoutes } from './routes/xapi-people.js';
 import { planRoutes } from './routes/plan.js';
 
 export interface Stores {
@@ -147,6 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(credentialRoutes);
   await app.register(xapiRoutes);
   await app.register(xapiClientRoutes);
+  await app.register(xapiPeopleRoutes);
   await app.register(planRoutes);
   return app;
 }

@@ -94,6 +94,10 @@ export class UserStore {
     return { user: toUser(row, (await this.grantsFor([row.id])).get(row.id) ?? []), passwordHash: row.password_hash };
   }
 
+  async findByEmail(email: string): Promise<User | undefined> {
+    return (await this.findCredentialsByEmail(email))?.user;
+  }
+
   async list(filter: { organisationCodes?: 'all' | readonly string[]; limit?: number; offset?: number } = {}): Promise<User[]> {
     let query = this.db.selectFrom('users').selectAll('users').orderBy('users.email').limit(filter.limit ?? 100).offset(filter.offset ?? 0);
     const orgs = filter.organisationCodes ?? 'all';

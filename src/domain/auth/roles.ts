@@ -34,6 +34,7 @@ export const PERMISSIONS = [
   'team.read',
   'workforce.plan',
   'xapi.clients.manage',
+  'xapi.people.manage',
   'credentials.revoke',
   'learning.require',
   'learning.publish',
@@ -54,6 +55,8 @@ const MATRIX: Readonly<Record<Permission, Partial<Record<Role, 'scoped' | 'natio
   'workforce.plan': { 'workforce-planner': 'national', 'platform-admin': 'national' },
   'credentials.revoke': { 'education-lead': 'national', 'platform-admin': 'national' },
   'xapi.clients.manage': { 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
+  // A person's learning records across every organisation: subject access exports and erasure.
+  'xapi.people.manage': { 'platform-admin': 'national' },
   // Which modules an organisation's staff must complete, and by when.
   'learning.require': { 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
   'learning.publish': { 'education-lead': 'national', 'platform-admin': 'national' },

@@ -7,3 +7,4 @@ export * from './multipart.js';
 export * from './signature.js';
 export * from './platform-statements.js';
 export * from './activities.js';
+export * from './person.js';

@@ -55,7 +55,7 @@ export function createViewEnvironment(production: boolean): nunjucks.Environment
 }
 
 // The menu sections, most specific first: the one a page's path falls under is shown as active.
-const NAV_SECTIONS = ['/staff/import', '/learn', '/my-learning', '/team', '/staff', '/admin/users', '/plan', '/admin/xapi-clients', '/admin/audit'] as const;
+const NAV_SECTIONS = ['/staff/import', '/learn', '/my-learning', '/team', '/staff', '/admin/users', '/plan', '/admin/xapi-clients', '/admin/learning-records', '/admin/audit'] as const;
 
 export function activeNavSection(path: string): string {
   if (path === '/') return '/';
