@@ -18,7 +18,7 @@ port.on('message', (message: { id: number; request: WriteRequest } | { op: 'clos
     return;
   }
   const { id, request } = message;
-  runWrite(database.db, group, request, true).then(
+  runWrite(database.db, group, request).then(
     (value) => { port.postMessage({ id, ok: true, value }); },
     (error: unknown) => { port.postMessage({ id, ok: false, message: error instanceof Error ? error.message : String(error) }); },
   );

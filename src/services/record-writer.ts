@@ -51,7 +51,8 @@ export interface RecordWriter {
 export type WriteRequest =
   | { readonly op: 'view-page'; readonly view: PageView }
   | { readonly op: 'record'; readonly learner: Learner; readonly events: readonly LearningEvent[] }
-  | { readonly op: 'statements'; readonly sent: ClientStatements };
+  | { readonly op: 'statements'; readonly sent: ClientStatements }
+  | { readonly op: 'checked-statements'; readonly ready: ReadyStatements; readonly attachments: readonly AttachmentContent[] };
 
 /** Page views: those of a group read and write their progress rows together, and their statements go in one batch. */
 const PAGE_VIEWS: Batch<PageView, ModuleProgress> = {
@@ -85,22 +86,24 @@ const CLIENT_BATCHES: Batch<{ readonly ready: ReadyStatements; readonly attachme
 };
 
 /**
- * The writes themselves, wherever they run. With `shareClientBatches` (the
- * SQLite writer thread, where every write waits for one connection anyway),
- * clients' batches share group commits; otherwise (PostgreSQL, which writes
- * many batches at once on its own connections) each has its own transaction.
+ * The writes themselves, wherever they run. A client's statements as sent
+ * ('statements': PostgreSQL and in-memory SQLite, which write many batches at
+ * once on their own connections) are checked and stored in a transaction of
+ * their own. Statements already checked on the web thread ('checked-statements':
+ * the SQLite writer thread, where every write waits for one connection anyway)
+ * share group commits.
  */
-export async function runWrite(db: Kysely<Database>, group: WriteGroup, request: WriteRequest, shareClientBatches = false): Promise<unknown> {
+export async function runWrite(db: Kysely<Database>, group: WriteGroup, request: WriteRequest): Promise<unknown> {
   switch (request.op) {
     case 'view-page': return group.runBatch(PAGE_VIEWS, request.view);
     case 'record': return group.runBatch(RECORDS, { learner: request.learner, events: request.events });
     case 'statements': {
       const { statements, authority, writer, attachments } = request.sent;
-      if (!shareClientBatches) return recordStatements(db, statements, authority, writer, { attachments });
-      const ready = checkStatements(statements, authority, writer);
-      if ('answer' in ready) return ready.answer;
+      return recordStatements(db, statements, authority, writer, { attachments });
+    }
+    case 'checked-statements': {
       try {
-        return await group.runBatch(CLIENT_BATCHES, { ready, attachments });
+        return await group.runBatch(CLIENT_BATCHES, { ready: request.ready, attachments: request.attachments });
       } catch (error) {
         const refused = refusalOf(error);
         if (refused === undefined) throw error;
@@ -164,7 +167,10 @@ class OnAWorker implements RecordWriter {
 
   async recordStatements(sent: ClientStatements): Promise<RecordOutcome> {
     if (this.broken) return this.fallback.recordStatements(sent);
-    return (await this.send({ op: 'statements', sent })) as RecordOutcome;
+    // Checked here, where there is time to spare, so that the writer thread only stores.
+    const ready = checkStatements(sent.statements, sent.authority, sent.writer);
+    if ('answer' in ready) return ready.answer;
+    return (await this.send({ op: 'checked-statements', ready, attachments: sent.attachments })) as RecordOutcome;
   }
 
   async close(): Promise<void> {
@@ -227,14 +233,18 @@ function startWriterWorker(workerData: WriterWorkerData): Worker {
 }
 
 /**
- * On a SQLite file, the writer's connection and the web thread's share the
- * page cache one connection would have had (SQLITE_CACHE_KIB): half each, so
- * that the second connection does not add to the server's memory.
+ * On a SQLite file, the writer's connection and the web thread's page caches
+ * together come to half what one connection alone has (SQLITE_CACHE_KIB), most
+ * of it the writer's: its batches write to indexes of millions of entries,
+ * while the web thread's reads are short. At 5 million statements this kept
+ * ingest where 64 MiB each had it and the server about 70 MiB smaller
+ * (bench/xapi.ts, docs/xapi.md), inside the issue's 500 MB.
  */
 export async function recordWriterFor(database: DatabaseHandle): Promise<RecordWriter> {
   if (database.sqliteFile === undefined) return new InThisThread(database);
-  await sql`pragma cache_size = ${sql.raw(String(-WRITER_CACHE_KIB))}`.execute(database.db);
+  await sql`pragma cache_size = ${sql.raw(String(-WEB_CACHE_KIB))}`.execute(database.db);
   return new OnAWorker(database, database.sqliteFile);
 }
 
-const WRITER_CACHE_KIB = SQLITE_CACHE_KIB / 2;
+export const WRITER_CACHE_KIB = (SQLITE_CACHE_KIB * 3) / 8;
+export const WEB_CACHE_KIB = SQLITE_CACHE_KIB / 8;

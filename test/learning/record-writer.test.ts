@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { SQLITE_CACHE_KIB, migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import { ProgressStore } from '../../src/db/stores/progress-store.js';
 import { UserStore } from '../../src/db/stores/user-store.js';
-import { recordWriterFor, type RecordWriter } from '../../src/services/record-writer.js';
+import { WEB_CACHE_KIB, WRITER_CACHE_KIB, recordWriterFor, type RecordWriter } from '../../src/services/record-writer.js';
 import type { Json, Learner } from '../../src/domain/xapi/index.js';
 import { PLATFORM_AUTHORITY } from '../../src/services/xapi/record.js';
 import { engines, type Engine } from '../support/engines.js';
@@ -98,9 +98,11 @@ describe.each(cases)('the record writer on $label', ({ engine, worker }) => {
     expect(await sent([{ ...statement(3), id }])).toEqual({ status: 'conflict', id });
   });
 
-  it.skipIf(engine.name === 'postgres')('leaves the web thread half the SQLite page cache when the writer thread has the other half', async () => {
+  it.skipIf(engine.name === 'postgres')('gives the writer thread most of a smaller SQLite page cache, and the web thread the rest', async () => {
     const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(handle.db);
-    expect(rows[0]?.cache_size).toBe(-(worker ? SQLITE_CACHE_KIB / 2 : SQLITE_CACHE_KIB));
+    expect(rows[0]?.cache_size).toBe(-(worker ? WEB_CACHE_KIB : SQLITE_CACHE_KIB));
+    expect(WEB_CACHE_KIB + WRITER_CACHE_KIB).toBe(SQLITE_CACHE_KIB / 2);
+    expect(WRITER_CACHE_KIB).toBeGreaterThan(WEB_CACHE_KIB);
   });
 
   it('stores the attachment content sent with a statement, byte for byte', async () => {

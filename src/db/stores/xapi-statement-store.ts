@@ -142,6 +142,13 @@ export function progressValues(organisationCode: string, p: Progress): SqlValue[
 
 const pairKey = (actorKey: string, activityId: string): string => `${actorKey}\u0000${activityId}`;
 
+/** Link rows of one organisation in primary key order (kind, value, seq). */
+function byLinkKey(a: readonly [string, string, string, number], b: readonly [string, string, string, number]): number {
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  if (a[2] !== b[2]) return a[2] < b[2] ? -1 : 1;
+  return a[3] - b[3];
+}
+
 interface Fresh {
   readonly seq: number;
   readonly id: string;
@@ -264,10 +271,14 @@ export class XapiStatementStore {
 
     // Statements that target another: the voiding rules, and the entries they inherit from their target.
     const inherited = await this.resolveTargets(trx, org, fresh);
+    // In key order: consecutive inserts land on the same index pages (a batch's
+    // entries for one verb, one activity, one authority), which SQLite then finds
+    // in its cache; on PostgreSQL, two batches take their locks in the same order.
     await bulkInsert(trx, {
       table: 'xapi_statement_links',
       columns: LINK_COLUMNS,
-      rows: fresh.flatMap((f) => mergeLinks(f.links, inherited.get(f.seq) ?? []).map(([kind, value]) => [org, kind, linkValue(value), f.seq])),
+      rows: fresh.flatMap((f) => mergeLinks(f.links, inherited.get(f.seq) ?? []).map(([kind, value]): [string, string, string, number] => [org, kind, linkValue(value), f.seq]))
+        .sort(byLinkKey),
     });
 
     // Voiding: the targets leave query results (only within the writer's organisation).
