@@ -44,6 +44,13 @@ export interface RecordWriter {
   record(learner: Learner, events: readonly LearningEvent[]): Promise<void>;
   /** A client's statements, validated and stored all or none. */
   recordStatements(sent: ClientStatements): Promise<RecordOutcome>;
+  /**
+   * A time up to which every statement this process stores is already readable:
+   * now, or just before the oldest write still in flight (its statements will be
+   * stored no earlier than it began). The X-Experience-API-Consistent-Through of
+   * /xapi.
+   */
+  consistentThrough(): Date;
   close(): Promise<void>;
 }
 
@@ -113,7 +120,7 @@ export async function runWrite(db: Kysely<Database>, group: WriteGroup, request:
   }
 }
 
-class InThisThread implements RecordWriter {
+class InThisThread implements Omit<RecordWriter, 'consistentThrough'> {
   private readonly group: WriteGroup;
 
   constructor(private readonly database: DatabaseHandle) {
@@ -144,7 +151,7 @@ type Reply = { readonly id: number; readonly ok: true; readonly value: unknown }
  * CLI and most tests, never write a learning record). Should it ever stop, the
  * writes waiting on it fail and later ones run on this thread.
  */
-class OnAWorker implements RecordWriter {
+class OnAWorker implements Omit<RecordWriter, 'consistentThrough'> {
   private worker: Worker | null = null;
   private broken = false;
   private next = 1;
@@ -241,9 +248,53 @@ function startWriterWorker(workerData: WriterWorkerData): Worker {
  * (bench/xapi.ts, docs/xapi.md), inside the issue's 500 MB.
  */
 export async function recordWriterFor(database: DatabaseHandle): Promise<RecordWriter> {
-  if (database.sqliteFile === undefined) return new InThisThread(database);
+  if (database.sqliteFile === undefined) return new Tracked(new InThisThread(database));
   await sql`pragma cache_size = ${sql.raw(String(-WEB_CACHE_KIB))}`.execute(database.db);
-  return new OnAWorker(database, database.sqliteFile);
+  return new Tracked(new OnAWorker(database, database.sqliteFile));
+}
+
+/** When each write still in flight began, oldest first (a Map keeps the order entries were added). */
+export class InFlight {
+  private readonly started = new Map<number, number>();
+  private next = 0;
+
+  begin(at: number = Date.now()): number {
+    this.next += 1;
+    this.started.set(this.next, at);
+    return this.next;
+  }
+
+  end(id: number): void {
+    this.started.delete(id);
+  }
+
+  /** Now, or a millisecond before the oldest write in flight began. */
+  through(now: number = Date.now()): Date {
+    const oldest = this.started.values().next();
+    return new Date(oldest.done === true ? now : Math.min(now, oldest.value - 1));
+  }
+}
+
+/** A record writer that knows which of its writes are in flight. */
+class Tracked implements RecordWriter {
+  private readonly inFlight = new InFlight();
+
+  constructor(private readonly inner: Omit<RecordWriter, 'consistentThrough'>) {}
+
+  private async track<T>(write: () => Promise<T>): Promise<T> {
+    const id = this.inFlight.begin();
+    try {
+      return await write();
+    } finally {
+      this.inFlight.end(id);
+    }
+  }
+
+  viewPage(view: PageView): Promise<ModuleProgress> { return this.track(() => this.inner.viewPage(view)); }
+  record(learner: Learner, events: readonly LearningEvent[]): Promise<void> { return this.track(() => this.inner.record(learner, events)); }
+  recordStatements(sent: ClientStatements): Promise<RecordOutcome> { return this.track(() => this.inner.recordStatements(sent)); }
+  consistentThrough(): Date { return this.inFlight.through(); }
+  close(): Promise<void> { return this.inner.close(); }
 }
 
 export const WRITER_CACHE_KIB = (SQLITE_CACHE_KIB * 3) / 8;

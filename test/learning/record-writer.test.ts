@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { SQLITE_CACHE_KIB, migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import { ProgressStore } from '../../src/db/stores/progress-store.js';
 import { UserStore } from '../../src/db/stores/user-store.js';
-import { WEB_CACHE_KIB, WRITER_CACHE_KIB, recordWriterFor, type RecordWriter } from '../../src/services/record-writer.js';
+import { InFlight, WEB_CACHE_KIB, WRITER_CACHE_KIB, recordWriterFor, type RecordWriter } from '../../src/services/record-writer.js';
 import type { Json, Learner } from '../../src/domain/xapi/index.js';
 import { PLATFORM_AUTHORITY } from '../../src/services/xapi/record.js';
 import { engines, type Engine } from '../support/engines.js';
@@ -98,6 +98,18 @@ describe.each(cases)('the record writer on $label', ({ engine, worker }) => {
     expect(await sent([{ ...statement(3), id }])).toEqual({ status: 'conflict', id });
   });
 
+  it('holds consistent-through back while a write is in flight: before the stored time of what it is storing, and past it once stored', async () => {
+    const statement: Json = { actor: { mbox: 'mailto:through@example.org' }, verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' }, object: { id: `https://example.org/writer/${engine.name}/through` } };
+    const writing = writer.recordStatements({ statements: [statement], authority: PLATFORM_AUTHORITY, writer: { organisationCode: 'PLATFORM', clientId: 'platform', version: '1.0.3' }, attachments: [] });
+    const during = writer.consistentThrough();
+    const outcome = await writing;
+    const id = outcome.status === 'stored' ? outcome.ids[0] ?? '' : '';
+    const row = await handle.db.selectFrom('xapi_statements').select('statement_json').where('id', '=', id).executeTakeFirstOrThrow();
+    const stored = new Date((JSON.parse(row.statement_json) as { stored: string }).stored);
+    expect(during.getTime()).toBeLessThan(stored.getTime());
+    expect(writer.consistentThrough().getTime()).toBeGreaterThanOrEqual(stored.getTime());
+  });
+
   it.skipIf(engine.name === 'postgres')('gives the writer thread most of a smaller SQLite page cache, and the web thread the rest', async () => {
     const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(handle.db);
     expect(rows[0]?.cache_size).toBe(-(worker ? WEB_CACHE_KIB : SQLITE_CACHE_KIB));
@@ -138,5 +150,19 @@ describe.each(cases)('the record writer on $label', ({ engine, worker }) => {
     expect(answers.map((a) => a.status)).toEqual(['stored', 'conflict', 'stored', 'invalid']);
     const stored = new Set((await handle.db.selectFrom('xapi_statements').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
     expect(ids.map((id) => stored.has(id))).toEqual([true, true, true, false, true, true, false]);
+  });
+});
+
+describe('writes in flight', () => {
+  it('give now when there are none, and a millisecond before the oldest otherwise', () => {
+    const inFlight = new InFlight();
+    expect(inFlight.through(5_000).getTime()).toBe(5_000);
+    const first = inFlight.begin(1_000);
+    const second = inFlight.begin(2_000);
+    expect(inFlight.through(5_000).getTime()).toBe(999);
+    inFlight.end(first);
+    expect(inFlight.through(5_000).getTime()).toBe(1_999);
+    inFlight.end(second);
+    expect(inFlight.through(5_000).getTime()).toBe(5_000);
   });
 });

@@ -275,7 +275,8 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
     // A request without a version (or with one this LRS does not serve) is answered as 1.0.3: the version whose
     // rule it breaks (1.0.3 Communication 3.3 asks for the header on every response, at the latest patch version).
     reply.header('X-Experience-API-Version', version ?? '1.0.3');
-    reply.header('X-Experience-API-Consistent-Through', new Date().toISOString());
+    // Up to when every statement is readable: not later than the oldest write still being stored (services/record-writer.ts).
+    reply.header('X-Experience-API-Consistent-Through', app.records.consistentThrough().toISOString());
     reply.header('Cache-Control', 'no-store');
     const path = request.url.split('?')[0] ?? '';
     if (path === '/xapi/about') return;
