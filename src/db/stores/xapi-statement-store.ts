@@ -547,12 +547,7 @@ export class XapiStatementStore {
   async progress(organisationCode: string, actor: Json | string): Promise<Progress[]> {
     const key = typeof actor === 'string' ? actor : agentKey(actor);
     if (key === null) return [];
-    const rows = await this.db.selectFrom('xapi_progress').selectAll()
-      .where('organisation_code', '=', organisationCode).where('actor_key', '=', key).orderBy('activity_id').execute();
-    return rows.map((row) => ({
-      actorKey: row.actor_key, activityId: row.activity_id, attempted: toBool(row.attempted), completed: toBool(row.completed),
-      passed: row.passed === null ? null : toBool(row.passed), bestScore: row.best_score, lastActivityAt: toDate(row.last_activity_at).toISOString(),
-    }));
+    return progressRows(this.db, organisationCode, key);
   }
 
   /** One statement by id; voided ones only when asked for by voidedStatementId. */
@@ -769,18 +764,14 @@ export class XapiStatementStore {
   async exportPerson(organisationCode: string, key: string, actorUserId: string | null): Promise<PersonExport> {
     return this.db.transaction().execute(async (trx) => {
       const statements = (await this.statementsWith(trx, organisationCode, key)).about.map((s) => s.statement);
-      const progress = (await trx.selectFrom('xapi_progress').selectAll().where('organisation_code', '=', organisationCode).where('actor_key', '=', key).orderBy('activity_id').execute())
-        .map((row) => ({
-          activityId: row.activity_id, attempted: toBool(row.attempted), completed: toBool(row.completed), passed: row.passed === null ? null : toBool(row.passed),
-          bestScore: row.best_score, lastActivityAt: toDate(row.last_activity_at).toISOString(),
-        }));
+      const progress = await progressRows(trx, organisationCode, key);
       const documents = (await personDocuments(trx, key, organisationCode)).map((row) => {
-          const text = /^(application\/(.+\+)?json|text\/)/i.test(row.content_type);
-          return {
-            kind: row.kind, scope: row.scope, documentId: row.document_id, contentType: row.content_type, updated: toDate(row.updated).toISOString(),
-            encoding: text ? 'utf-8' as const : 'base64' as const, content: text ? Buffer.from(row.content, 'base64').toString('utf8') : row.content,
-          };
-        });
+        const text = /^(application\/(.+\+)?json|text\/)/i.test(row.content_type);
+        return {
+          kind: row.kind, scope: row.scope, documentId: row.document_id, contentType: row.content_type, updated: toDate(row.updated).toISOString(),
+          encoding: text ? 'utf-8' as const : 'base64' as const, content: text ? Buffer.from(row.content, 'base64').toString('utf8') : row.content,
+        };
+      });
       await AuditStore.record(trx, {
         actorUserId, action: 'xapi.person.export', entityType: 'xapi_person', entityId: createHash('sha256').update(key).digest('hex'),
         organisationCode, after: { statements: statements.length, progress: progress.length, documents: documents.length },
@@ -804,8 +795,17 @@ export interface PersonExport {
   readonly identifier: string;
   readonly exportedAt: string;
   readonly statements: readonly Json[];
-  readonly progress: readonly { activityId: string; attempted: boolean; completed: boolean; passed: boolean | null; bestScore: number | null; lastActivityAt: string }[];
+  readonly progress: readonly Progress[];
   readonly documents: readonly { kind: string; scope: string; documentId: string; contentType: string; updated: string; encoding: 'utf-8' | 'base64'; content: string }[];
+}
+
+/** One person's progress rows in one organisation, by activity. */
+async function progressRows(db: Db, organisationCode: string, key: string): Promise<Progress[]> {
+  const rows = await db.selectFrom('xapi_progress').selectAll().where('organisation_code', '=', organisationCode).where('actor_key', '=', key).orderBy('activity_id').execute();
+  return rows.map((row) => ({
+    actorKey: row.actor_key, activityId: row.activity_id, attempted: toBool(row.attempted), completed: toBool(row.completed),
+    passed: row.passed === null ? null : toBool(row.passed), bestScore: row.best_score, lastActivityAt: toDate(row.last_activity_at).toISOString(),
+  }));
 }
 
 const DOCUMENT_KEY = [['organisation_code', 'text'], ['kind', 'text'], ['scope', 'text'], ['document_id', 'text']] as const;
