@@ -28,8 +28,18 @@ describe.each(engines)('xAPI client management page on $name', (engine) => {
 
     const elsewhere = await t.app.inject({ method: 'POST', url: '/admin/xapi-clients', headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${admin.csrf}&name=X&organisationCode=7A1&scopes=all` });
     expect(elsewhere.statusCode).toBe(403);
+    const before = await t.database.db.selectFrom('xapi_clients').select('id').execute();
     const bad = await t.app.inject({ method: 'POST', url: '/admin/xapi-clients', headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${admin.csrf}&name=&organisationCode=7A7&scopes=everything` });
     expect(bad.statusCode).toBe(400);
+    // Each field that is wrong is named and linked, and what was chosen is kept.
+    expect(bad.body).toContain('<title>Error: Learning record store clients – Genomeg</title>');
+    expect(bad.body).toContain('href="#name"');
+    expect(bad.body).toContain('Enter a name for the client, up to 120 characters');
+    expect(bad.body).toContain('href="#scope-1"');
+    expect(bad.body).toContain('Choose at least one scope');
+    expect(bad.body).not.toContain('href="#organisationCode"');
+    expect(bad.body).toContain('<option value="7A7" selected>');
+    expect(await t.database.db.selectFrom('xapi_clients').select('id').execute()).toHaveLength(before.length);
 
     const id = (await t.database.db.selectFrom('xapi_clients').select('id').where('key', '=', key).executeTakeFirstOrThrow()).id;
     const other = await signedIn(t.app, [{ role: 'org-admin', organisationCode: '7A1' }]);

@@ -82,6 +82,7 @@ describe.each(engines)('requests about a person\'s learning records on $name', (
   it('says which field is wrong, in English and in Welsh, and finds nothing', async () => {
     const bad = await post('/admin/learning-records', { email: 'nobody-at-all', accountHomePage: 'moodle', accountName: '' });
     expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('<title>Error: Requests about a person&#39;s learning records – Genomeg</title>');
     expect(bad.body).toContain('href="#email"');
     expect(bad.body).toContain('Enter an email address in the correct format');
     expect(bad.body).toContain('href="#accountHomePage"');

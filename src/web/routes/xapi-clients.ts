@@ -13,10 +13,12 @@ import { authorise, principalOf } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
 
 const CreateBody = z.object({
-  name: z.string().trim().min(1).max(120),
-  organisationCode: z.string().trim().min(1).max(10),
-  scopes: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])),
+  name: z.string().max(1000).default(''),
+  organisationCode: z.string().max(20).default(''),
+  scopes: z.union([z.string(), z.array(z.string())]).default([]).transform((v) => (Array.isArray(v) ? v : [v])),
 });
+
+type Field = 'name' | 'organisationCode' | 'scopes';
 
 export async function xapiClientRoutes(app: FastifyInstance): Promise<void> {
   const store = XapiClientStore.create(app.database.db);
@@ -31,21 +33,30 @@ export async function xapiClientRoutes(app: FastifyInstance): Promise<void> {
   const page = async (request: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const { orgs, organisations } = reach(request);
     const clients = await store.list(orgs);
-    return { clients, organisations, scopes: XAPI_SCOPES, ...extra };
+    return { clients, organisations, scopes: XAPI_SCOPES, errors: [], errorFor: {}, values: { name: '', organisationCode: '', scopes: [] }, ...extra };
   };
 
   app.get('/admin/xapi-clients', { config: { access: 'xapi.clients.manage' } }, async (request, reply) => reply.render('pages/xapi/clients.njk', await page(request)));
 
   app.post('/admin/xapi-clients', { config: { access: 'xapi.clients.manage' } }, async (request, reply) => {
     const { user, organisations } = reach(request);
-    const parsed = CreateBody.safeParse(request.body);
-    const scopes = parsed.success ? parsed.data.scopes.filter(isScope) : [];
-    if (!parsed.success || scopes.length === 0 || scopes.length !== parsed.data.scopes.length) {
-      return reply.code(400).render('pages/xapi/clients.njk', await page(request, { formError: true }));
+    const parsed = CreateBody.safeParse(request.body ?? {});
+    const sent = parsed.success ? parsed.data : { name: '', organisationCode: '', scopes: [] };
+    const name = sent.name.trim();
+    const organisationCode = sent.organisationCode.trim().toUpperCase();
+    const scopes = sent.scopes.filter(isScope);
+    const wrong: Field[] = [];
+    if (name === '' || name.length > 120) wrong.push('name');
+    if (organisationCode === '') wrong.push('organisationCode');
+    if (scopes.length === 0 || scopes.length !== sent.scopes.length) wrong.push('scopes');
+    if (wrong.length > 0) {
+      const errors = wrong.map((field) => ({ field, key: `xapi.clients.problems.${field}` }));
+      return reply.code(400).render('pages/xapi/clients.njk', await page(request, {
+        errors, errorFor: Object.fromEntries(errors.map((e) => [e.field, e.key])), values: { name, organisationCode, scopes },
+      }));
     }
-    const organisationCode = parsed.data.organisationCode.toUpperCase();
     if (!organisations.some((o) => o.code === organisationCode)) throw new DomainError('GNM_FORBIDDEN');
-    const { client, secret } = await store.createClient({ organisationCode, name: parsed.data.name, scopes }, user.id);
+    const { client, secret } = await store.createClient({ organisationCode, name, scopes }, user.id);
     return reply.code(201).render('pages/xapi/clients.njk', await page(request, { created: { client, secret } }));
   });
 
