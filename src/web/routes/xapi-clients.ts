@@ -11,6 +11,7 @@ import { XAPI_SCOPES, isScope } from '../../domain/xapi/scopes.js';
 import { XapiClientStore } from '../../db/stores/xapi-client-store.js';
 import { authorise, principalOf } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
+import { formErrors } from '../form-errors.js';
 
 const CreateBody = z.object({
   name: z.string().max(1000).default(''),
@@ -33,7 +34,7 @@ export async function xapiClientRoutes(app: FastifyInstance): Promise<void> {
   const page = async (request: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const { orgs, organisations } = reach(request);
     const clients = await store.list(orgs);
-    return { clients, organisations, scopes: XAPI_SCOPES, errors: [], errorFor: {}, values: { name: '', organisationCode: '', scopes: [] }, ...extra };
+    return { clients, organisations, scopes: XAPI_SCOPES, ...formErrors(), values: { name: '', organisationCode: '', scopes: [] }, ...extra };
   };
 
   app.get('/admin/xapi-clients', { config: { access: 'xapi.clients.manage' } }, async (request, reply) => reply.render('pages/xapi/clients.njk', await page(request)));
@@ -50,9 +51,8 @@ export async function xapiClientRoutes(app: FastifyInstance): Promise<void> {
     if (organisationCode === '') wrong.push('organisationCode');
     if (scopes.length === 0 || scopes.length !== sent.scopes.length) wrong.push('scopes');
     if (wrong.length > 0) {
-      const errors = wrong.map((field) => ({ field, key: `xapi.clients.problems.${field}` }));
       return reply.code(400).render('pages/xapi/clients.njk', await page(request, {
-        errors, errorFor: Object.fromEntries(errors.map((e) => [e.field, e.key])), values: { name, organisationCode, scopes },
+        ...formErrors(wrong.map((field) => ({ field, key: `xapi.clients.problems.${field}` }))), values: { name, organisationCode, scopes },
       }));
     }
     if (!organisations.some((o) => o.code === organisationCode)) throw new DomainError('GNM_FORBIDDEN');

@@ -11,8 +11,10 @@ import { DomainError } from '../../domain/errors.js';
 import { checkPersonQuery, identifiersOf, type PersonIdentifier, type PersonQuery } from '../../domain/xapi/index.js';
 import { XapiStatementStore, type PersonHolding } from '../../db/stores/xapi-statement-store.js';
 import { authorise } from '../plugins/auth.js';
+import { formErrors } from '../form-errors.js';
 
 const PAGE = 'pages/xapi/people.njk';
+const NO_QUERY: PersonQuery = { email: '', accountHomePage: '', accountName: '' };
 
 const QueryForm = z.object({
   email: z.string().max(300).default(''),
@@ -38,7 +40,7 @@ export async function xapiPeopleRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/admin/learning-records', access, async (request, reply) => {
     authorise(request, 'xapi.people.manage');
-    return reply.render(PAGE, { values: { email: '', accountHomePage: '', accountName: '' }, errors: [], errorFor: {} });
+    return reply.render(PAGE, { values: NO_QUERY, ...formErrors() });
   });
 
   app.post('/admin/learning-records', access, async (request, reply) => {
@@ -46,17 +48,16 @@ export async function xapiPeopleRoutes(app: FastifyInstance): Promise<void> {
     const form = QueryForm.safeParse(request.body ?? {});
     const values: PersonQuery = form.success
       ? { email: form.data.email.trim(), accountHomePage: form.data.accountHomePage.trim(), accountName: form.data.accountName.trim() }
-      : { email: '', accountHomePage: '', accountName: '' };
+      : NO_QUERY;
     const problems = form.success ? checkPersonQuery(values) : [{ field: 'email' as const, problem: 'none-given' as const }];
     if (problems.length > 0) {
-      const errors = problems.map((p) => ({ field: p.field, key: `xapi.people.problems.${p.problem}` }));
-      return reply.code(400).render(PAGE, { values, errors, errorFor: Object.fromEntries(errors.map((e) => [e.field, e.key])) });
+      return reply.code(400).render(PAGE, { values, ...formErrors(problems.map((p) => ({ field: p.field, key: `xapi.people.problems.${p.problem}` }))) });
     }
     const platformUser = values.email === '' ? undefined : await app.stores.users.findByEmail(values.email);
     const identifiers = identifiersOf(values, platformUser?.id ?? null);
     const holdings: HoldingRow[] = (await store.holdings(identifiers.map((i) => i.key)))
       .map((h) => ({ ...h, identifier: identifiers.find((i) => i.key === h.key) }));
-    return reply.render(PAGE, { values, errors: [], errorFor: {}, searched: true, identifiers, holdings, platformUser: platformUser !== undefined });
+    return reply.render(PAGE, { values, ...formErrors(), searched: true, identifiers, holdings, platformUser: platformUser !== undefined });
   });
 
   const target = (request: FastifyRequest) => {
@@ -77,8 +78,8 @@ export async function xapiPeopleRoutes(app: FastifyInstance): Promise<void> {
   const review = async (reply: FastifyReply, organisationCode: string, key: string, missingConfirmation: boolean) => {
     const holding = (await store.holdings([key])).find((h) => h.organisationCode === organisationCode);
     if (holding === undefined) throw new DomainError('GNM_NOT_FOUND');
-    const errors = missingConfirmation ? [{ field: 'confirm', key: 'xapi.people.problems.not-confirmed' }] : [];
-    return reply.code(missingConfirmation ? 400 : 200).render('pages/xapi/erase.njk', { holding, errors, errorFor: Object.fromEntries(errors.map((e) => [e.field, e.key])) });
+    const errors = formErrors(missingConfirmation ? [{ field: 'confirm', key: 'xapi.people.problems.not-confirmed' }] : []);
+    return reply.code(missingConfirmation ? 400 : 200).render('pages/xapi/erase.njk', { holding, ...errors });
   };
 
   app.post('/admin/learning-records/erase', access, async (request, reply) => {
@@ -87,6 +88,6 @@ export async function xapiPeopleRoutes(app: FastifyInstance): Promise<void> {
     if (step === 'review') return review(reply, organisationCode, key, false);
     if (confirm !== 'yes') return review(reply, organisationCode, key, true);
     const erased = await store.erasePerson(organisationCode, key, user.id);
-    return reply.render(PAGE, { values: { email: '', accountHomePage: '', accountName: '' }, errors: [], errorFor: {}, erased: { ...erased, organisationCode } });
+    return reply.render(PAGE, { values: NO_QUERY, ...formErrors(), erased: { ...erased, organisationCode } });
   });
 }
