@@ -47,4 +47,14 @@ describe.each(engines)('bulk insert on $name', (engine) => {
     const rows = rowsOf(bodies, (i) => (i % 5 === 0 ? null : AWKWARD[i % AWKWARD.length] ?? null));
     expect(await roundTrip(rows)).toEqual(rows);
   });
+
+  it.runIf(engine.name === 'postgres')('stores statements and documents compressed with lz4 where the server has it (migration 0009)', async () => {
+    const has = await sql<{ lz4: boolean }>`select exists (select 1 from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals)) as lz4`.execute(handle.db);
+    const columns = await sql<{ table: string; compression: string }>`
+      select c.relname as table, a.attcompression as compression from pg_attribute a join pg_class c on c.oid = a.attrelid
+      where c.relnamespace = current_schema()::regnamespace and (c.relname, a.attname) in (('xapi_statements', 'statement_json'), ('xapi_documents', 'content'))
+      order by c.relname`.execute(handle.db);
+    const expected = has.rows[0]?.lz4 === true ? 'l' : '';
+    expect(columns.rows).toEqual([{ table: 'xapi_documents', compression: expected }, { table: 'xapi_statements', compression: expected }]);
+  });
 });

@@ -9,6 +9,7 @@ import { learningRecordStore } from './0005-learning-record-store.js';
 import { workforcePlanning } from './0006-workforce-planning.js';
 import { learningRequirements } from './0007-learning-requirements.js';
 import { workforceWorkspace } from './0008-workforce-workspace.js';
+import { statementCompression } from './0009-statement-compression.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -17,6 +18,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-workforce-planning': workforcePlanning,
   '0007-learning-requirements': learningRequirements,
   '0008-workforce-workspace': workforceWorkspace,
+  '0009-statement-compression': statementCompression,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {
