@@ -20,7 +20,7 @@ import { ProgressStore, type ModuleProgress } from '../db/stores/progress-store.
 import { refusalOf, type AttachmentContent, type RecordOutcome } from '../db/stores/xapi-statement-store.js';
 import { WriteGroup, type Batch } from '../db/write-group.js';
 import type { Json, Learner, LearningEvent } from '../domain/xapi/index.js';
-import { checkStatements, recordLearningOfManyWithin, recordStatements, storeStatementsWithin, type ReadyStatements, type WriterOptions } from './xapi/record.js';
+import { prepareStatements, recordLearningOfManyWithin, recordStatements, storeStatementsWithin, type PreparedStatements, type WriterOptions } from './xapi/record.js';
 
 export interface PageView {
   readonly learner: Learner;
@@ -59,7 +59,7 @@ export type WriteRequest =
   | { readonly op: 'view-page'; readonly view: PageView }
   | { readonly op: 'record'; readonly learner: Learner; readonly events: readonly LearningEvent[] }
   | { readonly op: 'statements'; readonly sent: ClientStatements }
-  | { readonly op: 'checked-statements'; readonly ready: ReadyStatements; readonly attachments: readonly AttachmentContent[] };
+  | { readonly op: 'prepared-statements'; readonly prepared: PreparedStatements; readonly attachments: readonly AttachmentContent[] };
 
 /** Page views: those of a group read and write their progress rows together, and their statements go in one batch. */
 const PAGE_VIEWS: Batch<PageView, ModuleProgress> = {
@@ -79,15 +79,15 @@ const RECORDS: Batch<{ readonly learner: Learner; readonly events: readonly Lear
 };
 
 /**
- * Clients' batches of statements, on the writer thread, checked before they
- * queue: those that arrive together share a transaction, one after another.
+ * Clients' batches of statements, on the writer thread, checked and prepared
+ * before they queue: those that arrive together share a transaction, one after another.
  * A batch that cannot be stored (a conflicting id) throws, so the group is run
  * again batch by batch and only that batch is refused: each stays all or nothing.
  */
-const CLIENT_BATCHES: Batch<{ readonly ready: ReadyStatements; readonly attachments: readonly AttachmentContent[] }, RecordOutcome> = {
+const CLIENT_BATCHES: Batch<{ readonly prepared: PreparedStatements; readonly attachments: readonly AttachmentContent[] }, RecordOutcome> = {
   async many(trx, items) {
     const answers: RecordOutcome[] = [];
-    for (const { ready, attachments } of items) answers.push(await storeStatementsWithin(trx, ready, attachments));
+    for (const { prepared, attachments } of items) answers.push(await storeStatementsWithin(trx, prepared, attachments));
     return answers;
   },
 };
@@ -96,9 +96,9 @@ const CLIENT_BATCHES: Batch<{ readonly ready: ReadyStatements; readonly attachme
  * The writes themselves, wherever they run. A client's statements as sent
  * ('statements': PostgreSQL and in-memory SQLite, which write many batches at
  * once on their own connections) are checked and stored in a transaction of
- * their own. Statements already checked on the web thread ('checked-statements':
- * the SQLite writer thread, where every write waits for one connection anyway)
- * share group commits.
+ * their own. Statements already checked and prepared on the web thread
+ * ('prepared-statements': the SQLite writer thread, where every write waits for
+ * one connection anyway) share group commits.
  */
 export async function runWrite(db: Kysely<Database>, group: WriteGroup, request: WriteRequest): Promise<unknown> {
   switch (request.op) {
@@ -108,9 +108,9 @@ export async function runWrite(db: Kysely<Database>, group: WriteGroup, request:
       const { statements, authority, writer, attachments } = request.sent;
       return recordStatements(db, statements, authority, writer, { attachments });
     }
-    case 'checked-statements': {
+    case 'prepared-statements': {
       try {
-        return await group.runBatch(CLIENT_BATCHES, { ready: request.ready, attachments: request.attachments });
+        return await group.runBatch(CLIENT_BATCHES, { prepared: request.prepared, attachments: request.attachments });
       } catch (error) {
         const refused = refusalOf(error);
         if (refused === undefined) throw error;
@@ -172,12 +172,16 @@ class OnAWorker implements Omit<RecordWriter, 'consistentThrough'> {
     await this.send({ op: 'record', learner, events });
   }
 
-  async recordStatements(sent: ClientStatements): Promise<RecordOutcome> {
+  // Not async: nothing here holds the batch once it is posted to the worker (an
+  // async function's frame would keep it until the answer), so it dies young.
+  recordStatements(sent: ClientStatements): Promise<RecordOutcome> {
     if (this.broken) return this.fallback.recordStatements(sent);
-    // Checked here, where there is time to spare, so that the writer thread only stores.
-    const ready = checkStatements(sent.statements, sent.authority, sent.writer);
-    if ('answer' in ready) return ready.answer;
-    return (await this.send({ op: 'checked-statements', ready, attachments: sent.attachments })) as RecordOutcome;
+    // Checked and prepared here, where there is time to spare (JSON, index
+    // entries, progress), so that the writer thread only stores: it is the one
+    // every SQLite write waits for. The batch crosses as strings and arrays.
+    const prepared = prepareStatements(sent.statements, sent.authority, sent.writer);
+    if ('answer' in prepared) return Promise.resolve(prepared.answer);
+    return this.send({ op: 'prepared-statements', prepared, attachments: sent.attachments }) as Promise<RecordOutcome>;
   }
 
   async close(): Promise<void> {
@@ -281,13 +285,17 @@ class Tracked implements RecordWriter {
 
   constructor(private readonly inner: Omit<RecordWriter, 'consistentThrough'>) {}
 
-  private async track<T>(write: () => Promise<T>): Promise<T> {
+  /** Not async, and `write` is not kept once called: what the write was given is not held while it runs. */
+  private track<T>(write: () => Promise<T>): Promise<T> {
     const id = this.inFlight.begin();
+    let running: Promise<T>;
     try {
-      return await write();
-    } finally {
+      running = write();
+    } catch (error) {
       this.inFlight.end(id);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    return running.finally(() => { this.inFlight.end(id); });
   }
 
   viewPage(view: PageView): Promise<ModuleProgress> { return this.track(() => this.inner.viewPage(view)); }

@@ -78,7 +78,7 @@ class Rejected extends Error {
   }
 }
 
-/** The answer a refused batch carries (a conflict, say), when `error` is such a refusal from recordWithin. */
+/** The answer a refused batch carries (a conflict, say), when `error` is such a refusal from storeWithin or prepareBatch. */
 export function refusalOf(error: unknown): RecordOutcome | undefined {
   return error instanceof Rejected ? error.outcome : undefined;
 }
@@ -136,6 +136,93 @@ export function statementValues(statement: Json, ix: Indexed, writer: Pick<Write
   return [statement['id'] as string, writer.organisationCode, writer.clientId, storedText, ix.actorKey, ix.objectActivityId, ix.objectStatementRef, false, isVoiding(statement), null, JSON.stringify(statement)];
 }
 
+/** One statement made ready to store: all of it that needs no database. */
+export interface ReadyStatement {
+  readonly id: string;
+  /** The statement as stored (id, timestamp, stored, authority and version set), as JSON. */
+  readonly text: string;
+  readonly ix: Indexed;
+  readonly isVoiding: boolean;
+  /** The statement a voiding statement voids (lower case), or null. */
+  readonly voids: string | null;
+  /** Did the client give the id (so that other statements may already refer to it)? */
+  readonly chosenId: boolean;
+}
+
+/**
+ * A batch of valid statements made ready to store (prepareBatch): everything
+ * that needs no database, worked out wherever there is time to spare, so that
+ * the record writer's thread (which every SQLite write waits for) only writes.
+ * Plain data, so it crosses to that thread cheaply. Two parts assume every
+ * statement is new and none is voided by a statement stored earlier: the
+ * batch's progress fold and its activity definitions. When that is not so, the
+ * store works them out again from the statements' JSON.
+ */
+export interface PreparedBatch {
+  readonly storedText: string;
+  readonly items: readonly ReadyStatement[];
+  /** The statements as sent, as JSON, when any carries an id of its own (a repeat of a stored statement is told from a conflict by comparing them); else null. */
+  readonly sentText: string | null;
+  /** The batch's statements folded into progress (domain/xapi/progress.ts). */
+  readonly folded: readonly Progress[];
+  /** The activity definitions the batch carries: per activity, each distinct definition's JSON, in the order sent. */
+  readonly definitions: readonly (readonly [activityId: string, texts: readonly string[]])[];
+}
+
+/** The statements of a batch to fold into progress: neither voiding nor voided by another of the batch. */
+function foldOf(statements: readonly Json[]): Progress[] {
+  const batch = new Map<string, Progress>();
+  for (const s of statements) {
+    const key = progressKey(s);
+    if (key === null) continue;
+    const k = pairKey(key.actorKey, key.activityId);
+    const next = foldProgress(batch.get(k) ?? null, s);
+    if (next !== null) batch.set(k, next);
+  }
+  return [...batch.values()];
+}
+
+/** Per activity, the distinct definitions the statements carry (by JSON text), in the order sent. */
+function definitionsOf(statements: readonly Json[]): [string, string[]][] {
+  const incoming = new Map<string, Set<string>>();
+  for (const s of statements) {
+    for (const { id, definition } of definedActivities(s)) {
+      const texts = incoming.get(id) ?? new Set<string>();
+      const text = JSON.stringify(definition);
+      texts.delete(text);
+      texts.add(text);
+      incoming.set(id, texts);
+    }
+  }
+  return [...incoming].map(([id, texts]) => [id, [...texts]]);
+}
+
+/**
+ * Valid statements (already checked by the validator) made ready to store:
+ * ids given where absent, `stored`, `authority` and `version` set, index
+ * entries, progress and definitions worked out. Throws a refusal (refusalOf)
+ * when one id appears twice.
+ */
+export function prepareBatch(inputs: readonly Json[], writer: Writer, stored: Date = new Date()): PreparedBatch {
+  const storedText = stored.toISOString();
+  const seen = new Set<string>();
+  const statements: Json[] = [];
+  const items = inputs.map((input, i): ReadyStatement => {
+    const own = typeof input['id'] === 'string' ? input['id'].toLowerCase() : null;
+    const { id, statement } = prepareStatement(input, { id: own ?? timeOrderedUuid(stored.getTime()), stored, authority: writer.authority, version: writer.version });
+    if (seen.has(id)) throw new Rejected({ status: 'invalid', problems: [{ rule: 'batch.duplicate-id', path: `$[${i}].id`, message: 'the same statement id appears twice in one batch' }] });
+    seen.add(id);
+    statements.push(statement);
+    return { id, text: JSON.stringify(statement), ix: indexStatement(statement), isVoiding: isVoiding(statement), voids: voidedTarget(statement), chosenId: own !== null };
+  });
+  const targets = new Set(items.flatMap((it) => (it.voids === null ? [] : [it.voids])));
+  const folded = statements.filter((_, i) => { const it = items[i] as ReadyStatement; return !it.isVoiding && !targets.has(it.id); });
+  return {
+    storedText, items, sentText: items.some((it) => it.chosenId) ? JSON.stringify(inputs) : null, folded: foldOf(folded),
+    definitions: writer.define === true ? definitionsOf(statements) : [],
+  };
+}
+
 export function progressValues(organisationCode: string, p: Progress): SqlValue[] {
   return [organisationCode, p.actorKey, p.activityId, p.attempted, p.completed, p.passed, p.bestScore, new Date(p.lastActivityAt).toISOString()];
 }
@@ -152,9 +239,11 @@ function byLinkKey(a: readonly [string, string, string, number], b: readonly [st
 interface Fresh {
   readonly seq: number;
   readonly id: string;
-  readonly statement: Json;
+  /** Its place in the batch. */
+  readonly at: number;
   readonly links: readonly Link[];
   readonly objectStatementRef: string | null;
+  readonly isVoiding: boolean;
   voided: boolean;
 }
 
@@ -188,7 +277,14 @@ export class XapiStatementStore {
 
   /** Store valid statements (already checked by the validator) all-or-nothing, with their attachments. */
   async record(inputs: readonly Json[], writer: Writer, attachments: readonly AttachmentContent[] = []): Promise<RecordOutcome> {
-    const attempt = () => this.db.transaction().execute((trx) => this.recordIn(trx, inputs, writer, attachments));
+    let batch: PreparedBatch;
+    try {
+      batch = prepareBatch(inputs, writer);
+    } catch (error) {
+      if (error instanceof Rejected) return error.outcome;
+      throw error;
+    }
+    const attempt = () => this.db.transaction().execute((trx) => this.storeIn(trx, batch, writer, attachments));
     try {
       return await attempt();
     } catch (error) {
@@ -204,12 +300,12 @@ export class XapiStatementStore {
   }
 
   /**
-   * Store valid statements inside a transaction the caller already holds (a
-   * group commit's). A batch that cannot be stored (a conflicting id) throws,
-   * rolling the caller back; `refusalOf` gives its answer.
+   * Store a prepared batch (prepareBatch) inside a transaction the caller
+   * already holds (a group commit's). A batch that cannot be stored (a
+   * conflicting id) throws, rolling the caller back; `refusalOf` gives its answer.
    */
-  async recordWithin(trx: Transaction<Database>, inputs: readonly Json[], writer: Writer, attachments: readonly AttachmentContent[] = []): Promise<RecordOutcome> {
-    return this.recordIn(trx, inputs, writer, attachments);
+  async storeWithin(trx: Transaction<Database>, batch: PreparedBatch, writer: Writer, attachments: readonly AttachmentContent[] = []): Promise<RecordOutcome> {
+    return this.storeIn(trx, batch, writer, attachments);
   }
 
   /**
@@ -219,7 +315,7 @@ export class XapiStatementStore {
    */
   async recordInTransaction(trx: Transaction<Database>, inputs: readonly Json[], writer: Writer): Promise<readonly string[]> {
     try {
-      const outcome = await this.recordIn(trx, inputs, writer, []);
+      const outcome = await this.storeIn(trx, prepareBatch(inputs, writer), writer, []);
       if (outcome.status !== 'stored') throw new Error(`statements not stored: ${outcome.status}`);
       return outcome.ids;
     } catch (error) {
@@ -228,44 +324,40 @@ export class XapiStatementStore {
     }
   }
 
-  private async recordIn(trx: Transaction<Database>, inputs: readonly Json[], writer: Writer, attachments: readonly AttachmentContent[]): Promise<RecordOutcome> {
+  private async storeIn(trx: Transaction<Database>, batch: PreparedBatch, writer: Writer, attachments: readonly AttachmentContent[]): Promise<RecordOutcome> {
     const org = writer.organisationCode;
-    const stored = new Date();
-    const storedText = stored.toISOString();
-    const prepared = inputs.map((input) => prepareStatement(input, {
-      id: typeof input['id'] === 'string' ? input['id'].toLowerCase() : timeOrderedUuid(stored.getTime()), stored, authority: writer.authority, version: writer.version,
-    }));
-    const ids = prepared.map((p) => p.id);
-    const seen = new Set<string>();
-    for (const [i, id] of ids.entries()) {
-      if (seen.has(id)) throw new Rejected({ status: 'invalid', problems: [{ rule: 'batch.duplicate-id', path: `$[${i}].id`, message: 'the same statement id appears twice in one batch' }] });
-      seen.add(id);
-    }
-    if (prepared.length === 0) return { status: 'stored', ids };
+    const { items } = batch;
+    const ids = items.map((it) => it.id);
+    if (items.length === 0) return { status: 'stored', ids };
+    // The statements themselves, parsed from their JSON only where a rarer case needs them.
+    const parsed: (Json | undefined)[] = [];
+    const statementAt = (i: number): Json => (parsed[i] ??= JSON.parse((items[i] as ReadyStatement).text) as Json);
 
-    const indexed = prepared.map((p) => indexStatement(p.statement));
     // Ids already stored are skipped here: the same statement again is accepted and stored once; a different one is a conflict.
     const inserted = await bulkInsert<{ seq: number; id: string }>(trx, {
       table: 'xapi_statements',
       columns: STATEMENT_COLUMNS,
-      rows: prepared.map((p, i) => statementValues(p.statement, indexed[i] as Indexed, writer, storedText)),
+      rows: items.map((it) => [it.id, org, writer.clientId, batch.storedText, it.ix.actorKey, it.ix.objectActivityId, it.ix.objectStatementRef, false, it.isVoiding, null, it.text]),
       onConflict: 'on conflict (id) do nothing',
       returning: 'seq, id',
     });
     const seqOf = new Map(inserted.map((r) => [r.id, r.seq]));
-    if (seqOf.size < prepared.length) {
+    const allNew = seqOf.size === items.length;
+    if (!allNew) {
       const skipped = ids.filter((id) => !seqOf.has(id));
       const before = new Map((await trx.selectFrom('xapi_statements').select(['id', 'statement_json']).where('id', 'in', skipped).execute()).map((r) => [r.id, r.statement_json]));
+      // Only an id a client chose can already be stored (a generated one is new by construction), so sentText is there whenever this matters.
+      const sent = batch.sentText === null ? [] : JSON.parse(batch.sentText) as Json[];
       for (const [i, id] of ids.entries()) {
         const text = before.get(id);
-        if (text !== undefined && !sameStatement(inputs[i] as Json, JSON.parse(text) as Json)) throw new Rejected({ status: 'conflict', id });
+        const input = sent[i];
+        if (text !== undefined && (input === undefined || !sameStatement(input, JSON.parse(text) as Json))) throw new Rejected({ status: 'conflict', id });
       }
     }
     const fresh: Fresh[] = [];
-    prepared.forEach((p, i) => {
-      const seq = seqOf.get(p.id);
-      const ix = indexed[i] as (typeof indexed)[number];
-      if (seq !== undefined) fresh.push({ seq, id: p.id, statement: p.statement, links: ix.links, objectStatementRef: ix.objectStatementRef, voided: false });
+    items.forEach((it, at) => {
+      const seq = seqOf.get(it.id);
+      if (seq !== undefined) fresh.push({ seq, id: it.id, at, links: it.ix.links, objectStatementRef: it.ix.objectStatementRef, isVoiding: it.isVoiding, voided: false });
     });
     if (fresh.length === 0) return { status: 'stored', ids };
 
@@ -283,22 +375,28 @@ export class XapiStatementStore {
 
     // Voiding: the targets leave query results (only within the writer's organisation).
     const touched: { actorKey: string; activityId: string }[] = [];
-    const targets = fresh.map((f) => voidedTarget(f.statement)).filter((t): t is string => t !== null);
-    if (targets.length > 0) {
+    const targets = new Set(fresh.flatMap((f) => { const t = (items[f.at] as ReadyStatement).voids; return t === null ? [] : [t]; }));
+    if (targets.size > 0) {
       const voided = await trx.updateTable('xapi_statements').set({ voided: true })
-        .where('id', 'in', targets).where('organisation_code', '=', org).where('is_voiding', '=', false)
+        .where('id', 'in', [...targets]).where('organisation_code', '=', org).where('is_voiding', '=', false)
         .returning(['actor_key', 'object_activity_id']).execute();
       for (const v of voided) if (v.actor_key !== null && v.object_activity_id !== null) touched.push({ actorKey: v.actor_key, activityId: v.object_activity_id });
-      for (const f of fresh) if (targets.includes(f.id) && !isVoiding(f.statement)) f.voided = true;
+      for (const f of fresh) if (targets.has(f.id) && !f.isVoiding) f.voided = true;
     }
     // Statements already stored that target these new ones (a StatementRef may
     // arrive before its target). Only an id the writer chose can have been
     // referred to before: an id this store has just generated is known to no one.
-    const chosen = new Set(inputs.flatMap((input, i) => (typeof input['id'] === 'string' ? [ids[i]] : [])));
-    await this.resolveLateTargets(trx, org, fresh, inherited, chosen);
+    const chosen = new Set(items.flatMap((it) => (it.chosenId ? [it.id] : [])));
+    const voidedLate = await this.resolveLateTargets(trx, org, fresh, inherited, chosen);
 
-    await this.updateProgress(trx, org, fresh.filter((f) => !f.voided && !isVoiding(f.statement)).map((f) => f.statement), touched);
-    if (writer.define === true) await this.defineActivities(trx, org, fresh.map((f) => f.statement), stored);
+    // The batch's fold and definitions as prepared hold when every statement is new and none was voided from outside the batch.
+    const asPrepared = allNew && !voidedLate;
+    const folded = asPrepared ? batch.folded : foldOf(fresh.filter((f) => !f.voided && !f.isVoiding).map((f) => statementAt(f.at)));
+    await this.updateProgress(trx, org, folded, touched);
+    if (writer.define === true) {
+      const definitions = asPrepared ? batch.definitions : definitionsOf(fresh.map((f) => statementAt(f.at)));
+      await this.defineActivities(trx, org, definitions, new Date(batch.storedText));
+    }
     if (attachments.length > 0) {
       await bulkInsert(trx, {
         table: 'xapi_attachments',
@@ -376,12 +474,13 @@ export class XapiStatementStore {
    * entries now (and pass them on to whatever targets them); an earlier voiding
    * statement voids its newly arrived target.
    */
-  private async resolveLateTargets(trx: Transaction<Database>, org: string, fresh: Fresh[], inherited: ReadonlyMap<number, readonly Link[]>, chosen: ReadonlySet<string | undefined>): Promise<void> {
+  private async resolveLateTargets(trx: Transaction<Database>, org: string, fresh: Fresh[], inherited: ReadonlyMap<number, readonly Link[]>, chosen: ReadonlySet<string>): Promise<boolean> {
     const freshSeqs = new Set(fresh.map((f) => f.seq));
     const referable = fresh.filter((f) => chosen.has(f.id)).map((f) => f.id);
-    if (referable.length === 0) return;
+    if (referable.length === 0) return false;
     let referrers = (await this.refsWhere(trx, org, 'object_statement_ref', referable)).filter((r) => !freshSeqs.has(r.seq));
-    if (referrers.length === 0) return;
+    if (referrers.length === 0) return false;
+    let voidedAny = false;
     const linksById = new Map<string, Link[]>(fresh.map((f) => [f.id, mergeLinks(f.links, inherited.get(f.seq) ?? [])]));
     const freshById = new Map(fresh.map((f) => [f.id, f]));
     for (let depth = 0; referrers.length > 0 && depth < 32; depth += 1) {
@@ -390,8 +489,9 @@ export class XapiStatementStore {
         const targetLinks = linksById.get(r.objectStatementRef ?? '');
         if (targetLinks === undefined) continue;
         const target = freshById.get(r.objectStatementRef ?? '');
-        if (r.isVoiding && target !== undefined && !isVoiding(target.statement) && !target.voided) {
+        if (r.isVoiding && target !== undefined && !target.isVoiding && !target.voided) {
           target.voided = true;
+          voidedAny = true;
           await trx.updateTable('xapi_statements').set({ voided: true }).where('seq', '=', target.seq).execute();
         }
         const own = indexStatement(r.statement).links;
@@ -407,28 +507,21 @@ export class XapiStatementStore {
       }
       referrers = next;
     }
+    return voidedAny;
   }
 
-  /** Fold new statements into the projection; recompute pairs whose statements were voided. */
-  private async updateProgress(trx: Transaction<Database>, org: string, statements: readonly Json[], recompute: readonly { actorKey: string; activityId: string }[]): Promise<void> {
+  /** Merge a batch's fold (foldOf) into the projection; recompute pairs whose statements were voided. */
+  private async updateProgress(trx: Transaction<Database>, org: string, folded: readonly Progress[], recompute: readonly { actorKey: string; activityId: string }[]): Promise<void> {
     const exact = new Map<string, { actorKey: string; activityId: string; progress: Progress | null }>();
     for (const pair of recompute) {
       const k = pairKey(pair.actorKey, pair.activityId);
       if (!exact.has(k)) exact.set(k, { ...pair, progress: await this.foldFromStatements(trx, org, pair.actorKey, pair.activityId) });
     }
-    // This batch's statements folded on their own, then merged into the stored rows by the upsert.
-    const batch = new Map<string, Progress>();
-    for (const s of statements) {
-      const key = progressKey(s);
-      if (key === null) continue;
-      const k = pairKey(key.actorKey, key.activityId);
-      if (exact.has(k)) continue;
-      const next = foldProgress(batch.get(k) ?? null, s);
-      if (next !== null) batch.set(k, next);
-    }
+    // This batch's statements folded on their own, then merged into the stored rows by the upsert (pairs recomputed whole are left to that).
+    const batch = exact.size === 0 ? [...folded] : folded.filter((p) => !exact.has(pairKey(p.actorKey, p.activityId)));
     const byKey = (a: Progress, b: Progress) => (a.actorKey === b.actorKey ? (a.activityId < b.activityId ? -1 : 1) : a.actorKey < b.actorKey ? -1 : 1);
     // Sorted, so that two batches lock the rows they share in the same order (no deadlock on PostgreSQL).
-    await bulkInsert(trx, { table: 'xapi_progress', columns: PROGRESS_COLUMNS, rows: [...batch.values()].sort(byKey).map((p) => progressValues(org, p)), onConflict: PROGRESS_MERGE });
+    await bulkInsert(trx, { table: 'xapi_progress', columns: PROGRESS_COLUMNS, rows: batch.sort(byKey).map((p) => progressValues(org, p)), onConflict: PROGRESS_MERGE });
     const replace: Progress[] = [];
     for (const { actorKey, activityId, progress } of exact.values()) {
       if (progress !== null) { replace.push(progress); continue; }
@@ -452,19 +545,10 @@ export class XapiStatementStore {
    * merged into what is held. A row changes only if its definition does, and
    * only if nobody changed it since it was read (compare and set, retried).
    */
-  private async defineActivities(trx: Transaction<Database>, org: string, statements: readonly Json[], now: Date): Promise<void> {
+  private async defineActivities(trx: Transaction<Database>, org: string, definitions: PreparedBatch['definitions'], now: Date): Promise<void> {
     // Per activity, each distinct definition sent (by its JSON text), in the order sent.
-    const incoming = new Map<string, Map<string, Json>>();
-    for (const s of statements) {
-      for (const { id, definition } of definedActivities(s)) {
-        const text = JSON.stringify(definition);
-        const list = incoming.get(id) ?? new Map<string, Json>();
-        list.delete(text);
-        list.set(text, definition);
-        incoming.set(id, list);
-      }
-    }
-    if (incoming.size === 0) return;
+    if (definitions.length === 0) return;
+    const incoming = new Map(definitions);
     const activityIds = [...incoming.keys()].sort();
     const held = new Map<string, string>();
     for (let i = 0; i < activityIds.length; i += 500) {
@@ -473,11 +557,12 @@ export class XapiStatementStore {
       for (const r of rows) held.set(r.activity_id, r.definition);
     }
     for (const id of activityIds) {
-      const sent = incoming.get(id) ?? new Map<string, Json>();
+      const texts = incoming.get(id) ?? [];
       let current = held.get(id) ?? null;
       // Most statements repeat a definition already held: known from earlier batches against the same held text, skip the merge.
       const memo = current === null ? undefined : this.absorbed.get(`${org} ${id}`);
-      if (memo !== undefined && memo.held === current && [...sent.keys()].every((text) => memo.texts.has(text))) continue;
+      if (memo !== undefined && memo.held === current && texts.every((text) => memo.texts.has(text))) continue;
+      const sent = new Map(texts.map((text) => [text, JSON.parse(text) as Json]));
       for (let tries = 0; tries < 5; tries += 1) {
         const merged = canonicalJson([...sent.values()].reduce<Json | null>((acc, d) => mergeDefinition(acc, d), current === null ? null : JSON.parse(current) as Json));
         if (merged === current) {

@@ -4,7 +4,7 @@
 
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { XapiStatementStore, type AttachmentContent, type RecordOutcome, type Writer } from '../../db/stores/xapi-statement-store.js';
+import { XapiStatementStore, prepareBatch, refusalOf, type AttachmentContent, type PreparedBatch, type RecordOutcome, type Writer } from '../../db/stores/xapi-statement-store.js';
 import { platformStatement, validateStatements, type Json, type LearningEvent, type Learner, type XapiVersion } from '../../domain/xapi/index.js';
 
 /** The organisation and client the platform's own statements are recorded under; it defines its own modules' activities. */
@@ -47,6 +47,30 @@ export function checkStatements(statements: unknown, authority: Json, writer: Wr
   return { list, as: { organisationCode: writer.organisationCode, clientId: writer.clientId, authority, version, define: writer.define === true } };
 }
 
+/** Statements validated and made ready to store (prepareBatch), for a transaction elsewhere. */
+export interface PreparedStatements {
+  readonly batch: PreparedBatch;
+  readonly as: Writer;
+}
+
+/**
+ * Validate statements and make them ready to store: all the work that needs no
+ * database, done on the thread that calls this (the record writer calls it on
+ * the web thread, so that its own thread only stores). Invalid statements, or a
+ * batch that repeats an id, get their answer here.
+ */
+export function prepareStatements(statements: unknown, authority: Json, writer: WriterOptions): { readonly answer: RecordOutcome } | PreparedStatements {
+  const ready = checkStatements(statements, authority, writer);
+  if ('answer' in ready) return ready;
+  try {
+    return { batch: prepareBatch(ready.list, ready.as), as: ready.as };
+  } catch (error) {
+    const refused = refusalOf(error);
+    if (refused === undefined) throw error;
+    return { answer: refused };
+  }
+}
+
 /** Validate and store statements (one, or a batch, all-or-nothing). */
 export async function recordStatements(db: Kysely<Database>, statements: unknown, authority: Json = PLATFORM_AUTHORITY, writer: WriterOptions = PLATFORM_WRITER, options: RecordOptions = {}): Promise<RecordOutcome> {
   const ready = checkStatements(statements, authority, writer);
@@ -55,12 +79,12 @@ export async function recordStatements(db: Kysely<Database>, statements: unknown
 }
 
 /**
- * Checked statements stored inside the caller's transaction (the record
+ * Prepared statements stored inside the caller's transaction (the record
  * writer's group commit). A batch that cannot be stored throws, rolling the
  * caller back (see refusalOf in the store).
  */
-export function storeStatementsWithin(trx: Transaction<Database>, ready: ReadyStatements, attachments: readonly AttachmentContent[] = []): Promise<RecordOutcome> {
-  return XapiStatementStore.create(trx).recordWithin(trx, ready.list, ready.as, attachments);
+export function storeStatementsWithin(trx: Transaction<Database>, prepared: PreparedStatements, attachments: readonly AttachmentContent[] = []): Promise<RecordOutcome> {
+  return XapiStatementStore.create(trx).storeWithin(trx, prepared.batch, prepared.as, attachments);
 }
 
 /** Record the platform's own learning events (module pages, answers, assessments, completions, webinars, MSc outcomes). */
