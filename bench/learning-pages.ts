@@ -22,6 +22,7 @@ import { load } from './load.js';
 import { loadConfig } from '../src/config/env.js';
 import { migrateToLatest, openDatabase } from '../src/db/database.js';
 import { buildApp } from '../src/web/app.js';
+import { keepHeapSmall } from '../src/web/heap.js';
 import { loadAverage, machine } from './machine.js';
 
 const LEARNERS = 200;
@@ -37,6 +38,7 @@ export async function run(): Promise<void> {
   try {
     await migrateToLatest(database);
     const contentDir = process.env['BENCH_CONTENT_DIR'] ?? 'content';
+    keepHeapSmall(); // as `genomeg serve` does
     const app = await buildApp({ config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CONTENT_DIR: contentDir }), database, logger: false });
     const module = app.content.modules[0];
     if (module === undefined) throw new Error(`no module in ${contentDir}`);

@@ -33,6 +33,7 @@ import { loadConfig } from '../src/config/env.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { XapiClientStore, authorityOf } from '../src/db/stores/xapi-client-store.js';
 import { buildApp } from '../src/web/app.js';
+import { keepHeapSmall } from '../src/web/heap.js';
 import { loadAverage, machine, watchMemory } from './machine.js';
 import { LEARNER, MODULE_ID, MODULES, VERB_ID, random, uuidFrom } from './xapi-generator.js';
 import { prepareStaging, type LoadMessage, type LoadOptions, type LoadReport } from './xapi-bulk-load.js';
@@ -125,6 +126,7 @@ async function size(handle: DatabaseHandle, file: string | null): Promise<string
 async function once(label: string, handle: DatabaseHandle, url: string, file: string | null): Promise<void> {
   await migrateToLatest(handle);
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: url });
+  keepHeapSmall(); // as `genomeg serve` does
   const app = await buildApp({ config, database: handle, logger: false });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   try {

@@ -16,6 +16,7 @@ import { isPostgresUrl, migrateToLatest, migratorFor, openDatabase, sqlitePath, 
 import { StaffStore } from '../db/stores/staff-store.js';
 import { UserStore } from '../db/stores/user-store.js';
 import { buildApp } from '../web/app.js';
+import { keepHeapSmall } from '../web/heap.js';
 import { projectRoot } from '../web/paths.js';
 import { translator } from '../web/i18n.js';
 import { importStaffExtract } from '../services/staff-import.js';
@@ -94,6 +95,7 @@ function storedSignIns(config: Config): DemoSignIn[] | null {
 }
 
 async function serve(config: Config, flags: { demo: boolean; reset: boolean }): Promise<void> {
+  keepHeapSmall();
   if (flags.reset) await reset(config);
   const handle = openDatabase(config.DATABASE_URL, { checkpoints: 'background' });
   const { applied } = await migrateToLatest(handle);
