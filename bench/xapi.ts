@@ -18,6 +18,7 @@
 //   BENCH_XAPI_ENGINES   which engines (default sqlite,postgres)
 //   BENCH_XAPI_REQUESTS  requests per query kind (default 200)
 //   BENCH_XAPI_SQLITE_FILE  keep the SQLite database in this file (reused when it is there)
+//   BENCH_XAPI_PG_SCHEMA    keep the PostgreSQL data in this schema (reused when it is there)
 //   BENCH_CHECKPOINTS    'auto' for SQLite's own checkpoints inside commits (default: a
 //                        checkpointer thread, as `genomeg serve` runs)
 
@@ -209,7 +210,10 @@ export async function run(): Promise<void> {
     }
   }
   if (!ENGINES.includes('postgres')) return;
-  const schema = `bench_xapi_${randomBytes(4).toString('hex')}`;
+  // BENCH_XAPI_PG_SCHEMA keeps the PostgreSQL data in that schema (made if missing, reused if there), as BENCH_XAPI_SQLITE_FILE does for SQLite.
+  const keptSchema = process.env['BENCH_XAPI_PG_SCHEMA'];
+  if (keptSchema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(keptSchema)) throw new Error('BENCH_XAPI_PG_SCHEMA: lower-case letters, digits and _ only');
+  const schema = keptSchema ?? `bench_xapi_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   try {
     await admin.connect();
@@ -217,7 +221,7 @@ export async function run(): Promise<void> {
     console.log('PostgreSQL not reachable: skipped');
     return;
   }
-  await admin.query(`create schema ${schema}`);
+  await admin.query(`create schema if not exists ${schema}`);
   try {
     const handle = openDatabase(POSTGRES_URL, { schema, poolSize: 10 });
     try {
@@ -226,7 +230,7 @@ export async function run(): Promise<void> {
       await handle.close();
     }
   } finally {
-    await admin.query(`drop schema ${schema} cascade`);
+    if (keptSchema === undefined) await admin.query(`drop schema ${schema} cascade`);
     await admin.end();
   }
 }
