@@ -131,9 +131,14 @@ export const PROGRESS_MERGE = `${PROGRESS_KEY} attempted = xapi_progress.attempt
   last_activity_at = case when excluded.last_activity_at > xapi_progress.last_activity_at then excluded.last_activity_at else xapi_progress.last_activity_at end`;
 const PROGRESS_REPLACE = `${PROGRESS_KEY} attempted = excluded.attempted, completed = excluded.completed, passed = excluded.passed, best_score = excluded.best_score, last_activity_at = excluded.last_activity_at`;
 
-/** A statement's row in xapi_statements, in STATEMENT_COLUMNS order (the bulk loader of bench/ writes the same). */
+/** A statement's row in xapi_statements, in STATEMENT_COLUMNS order. */
+function statementRow(it: Pick<ReadyStatement, 'id' | 'text' | 'ix' | 'isVoiding'>, writer: Pick<Writer, 'organisationCode' | 'clientId'>, storedText: string): SqlValue[] {
+  return [it.id, writer.organisationCode, writer.clientId, storedText, it.ix.actorKey, it.ix.objectActivityId, it.ix.objectStatementRef, false, it.isVoiding, null, it.text];
+}
+
+/** The same row from a prepared statement (the bulk loader of bench/ writes what the store writes). */
 export function statementValues(statement: Json, ix: Indexed, writer: Pick<Writer, 'organisationCode' | 'clientId'>, storedText: string): SqlValue[] {
-  return [statement['id'] as string, writer.organisationCode, writer.clientId, storedText, ix.actorKey, ix.objectActivityId, ix.objectStatementRef, false, isVoiding(statement), null, JSON.stringify(statement)];
+  return statementRow({ id: statement['id'] as string, text: JSON.stringify(statement), ix, isVoiding: isVoiding(statement) }, writer, storedText);
 }
 
 /** One statement made ready to store: all of it that needs no database. */
@@ -337,7 +342,7 @@ export class XapiStatementStore {
     const inserted = await bulkInsert<{ seq: number; id: string }>(trx, {
       table: 'xapi_statements',
       columns: STATEMENT_COLUMNS,
-      rows: items.map((it) => [it.id, org, writer.clientId, batch.storedText, it.ix.actorKey, it.ix.objectActivityId, it.ix.objectStatementRef, false, it.isVoiding, null, it.text]),
+      rows: items.map((it) => statementRow(it, writer, batch.storedText)),
       onConflict: 'on conflict (id) do nothing',
       returning: 'seq, id',
     });

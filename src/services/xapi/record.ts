@@ -38,7 +38,7 @@ export interface ReadyStatements {
   readonly as: Writer;
 }
 
-export function checkStatements(statements: unknown, authority: Json, writer: WriterOptions): CheckedStatements {
+function checkStatements(statements: unknown, authority: Json, writer: WriterOptions): CheckedStatements {
   const version = writer.version ?? '1.0.3';
   const problems = validateStatements(statements, version);
   if (problems.length > 0) return { answer: { status: 'invalid', problems } };
