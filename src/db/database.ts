@@ -23,6 +23,12 @@ export interface DatabaseHandle {
   readonly checkpoints?: Checkpoints;
   /** The file's path, when this is a SQLite file (not an in-memory database). */
   readonly sqliteFile?: string;
+  /**
+   * PostgreSQL only: how to open another connection pool to the same database
+   * and schema (the record writer's thread). A function, so that the URL, which
+   * may hold a password, is not shown when the handle is logged.
+   */
+  readonly reopen?: () => { readonly url: string; readonly schema?: string };
   close(): Promise<void>;
 }
 
@@ -130,7 +136,11 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
       ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', description: redactUrl(url), close: () => db.destroy(), ...(options.schema === undefined ? {} : { schema: options.schema }) };
+    const schema = options.schema;
+    return {
+      db, engine: 'postgres', description: redactUrl(url), close: () => db.destroy(), ...(schema === undefined ? {} : { schema }),
+      reopen: () => (schema === undefined ? { url } : { url, schema }),
+    };
   }
   const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -8,8 +8,8 @@ import { runWrite, type WriteRequest, type WriterWorkerData } from './record-wri
 
 const port = parentPort;
 if (port === null) throw new Error('record-writer-worker runs only as a worker thread');
-const { url, checkpoints, cacheKib } = workerData as WriterWorkerData;
-const database = openDatabase(url, { checkpoints, cacheKib });
+const { url, schema, checkpoints, cacheKib } = workerData as WriterWorkerData;
+const database = openDatabase(url, { checkpoints, cacheKib, ...(schema === undefined ? {} : { schema }) });
 const group = new WriteGroup(database.db);
 
 port.on('message', (message: { id: number; request: WriteRequest } | { op: 'close' }) => {

@@ -20,7 +20,8 @@ import { ProgressStore, type ModuleProgress } from '../db/stores/progress-store.
 import { refusalOf, type AttachmentContent, type RecordOutcome } from '../db/stores/xapi-statement-store.js';
 import { WriteGroup, type Batch } from '../db/write-group.js';
 import type { Json, Learner, LearningEvent } from '../domain/xapi/index.js';
-import { prepareStatements, recordLearningOfManyWithin, recordStatements, storeStatementsWithin, type PreparedStatements, type WriterOptions } from './xapi/record.js';
+import { engineOf } from '../db/dialect.js';
+import { prepareStatements, recordLearningOfManyWithin, recordStatements, storeStatements, storeStatementsWithin, type PreparedStatements, type WriterOptions } from './xapi/record.js';
 
 export interface PageView {
   readonly learner: Learner;
@@ -51,6 +52,8 @@ export interface RecordWriter {
    * /xapi.
    */
   consistentThrough(): Date;
+  /** Where the writes run now: a worker thread of their own, or this thread. */
+  readonly runsOn: 'worker thread' | 'this thread';
   close(): Promise<void>;
 }
 
@@ -109,6 +112,8 @@ export async function runWrite(db: Kysely<Database>, group: WriteGroup, request:
       return recordStatements(db, statements, authority, writer, { attachments });
     }
     case 'prepared-statements': {
+      // PostgreSQL runs many transactions at once on its pool's connections: each batch in its own.
+      if (engineOf(db) === 'postgres') return storeStatements(db, request.prepared, request.attachments);
       try {
         return await group.runBatch(CLIENT_BATCHES, { prepared: request.prepared, attachments: request.attachments });
       } catch (error) {
@@ -121,6 +126,7 @@ export async function runWrite(db: Kysely<Database>, group: WriteGroup, request:
 }
 
 class InThisThread implements Omit<RecordWriter, 'consistentThrough'> {
+  readonly runsOn = 'this thread';
   private readonly group: WriteGroup;
 
   constructor(private readonly database: DatabaseHandle) {
@@ -158,8 +164,12 @@ class OnAWorker implements Omit<RecordWriter, 'consistentThrough'> {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private readonly fallback: InThisThread;
 
-  constructor(private readonly database: DatabaseHandle, private readonly file: string) {
+  constructor(private readonly database: DatabaseHandle, private readonly connection: Pick<WriterWorkerData, 'url' | 'schema'>) {
     this.fallback = new InThisThread(database);
+  }
+
+  get runsOn(): 'worker thread' | 'this thread' {
+    return this.broken ? 'this thread' : 'worker thread';
   }
 
   async viewPage(view: PageView): Promise<ModuleProgress> {
@@ -206,7 +216,7 @@ class OnAWorker implements Omit<RecordWriter, 'consistentThrough'> {
   private start(): Worker {
     // The worker's connection leaves checkpoints to the checkpointer, if this connection has one.
     const checkpoints = this.database.checkpoints === 'auto' || this.database.checkpoints === undefined ? 'auto' : 'elsewhere';
-    const worker = startWriterWorker({ url: `sqlite:${this.file}`, checkpoints, cacheKib: WRITER_CACHE_KIB });
+    const worker = startWriterWorker({ ...this.connection, checkpoints, cacheKib: WRITER_CACHE_KIB });
     worker.on('message', (reply: Reply) => {
       const waiting = this.pending.get(reply.id);
       if (waiting === undefined) return;
@@ -231,6 +241,8 @@ class OnAWorker implements Omit<RecordWriter, 'consistentThrough'> {
 /** What the worker is told at its start. */
 export interface WriterWorkerData {
   readonly url: string;
+  /** PostgreSQL: the schema, when not the default. */
+  readonly schema?: string;
   readonly checkpoints: Checkpoints;
   readonly cacheKib: number;
 }
@@ -252,9 +264,10 @@ function startWriterWorker(workerData: WriterWorkerData): Worker {
  * (bench/xapi.ts, docs/xapi.md), inside the issue's 500 MB.
  */
 export async function recordWriterFor(database: DatabaseHandle): Promise<RecordWriter> {
+  if (database.reopen !== undefined) return new Tracked(new OnAWorker(database, database.reopen()));
   if (database.sqliteFile === undefined) return new Tracked(new InThisThread(database));
   await sql`pragma cache_size = ${sql.raw(String(-WEB_CACHE_KIB))}`.execute(database.db);
-  return new Tracked(new OnAWorker(database, database.sqliteFile));
+  return new Tracked(new OnAWorker(database, { url: `sqlite:${database.sqliteFile}` }));
 }
 
 /** When each write still in flight began, oldest first (a Map keeps the order entries were added). */
@@ -302,6 +315,7 @@ class Tracked implements RecordWriter {
   record(learner: Learner, events: readonly LearningEvent[]): Promise<void> { return this.track(() => this.inner.record(learner, events)); }
   recordStatements(sent: ClientStatements): Promise<RecordOutcome> { return this.track(() => this.inner.recordStatements(sent)); }
   consistentThrough(): Date { return this.inFlight.through(); }
+  get runsOn(): 'worker thread' | 'this thread' { return this.inner.runsOn; }
   close(): Promise<void> { return this.inner.close(); }
 }
 

@@ -1,6 +1,6 @@
 // Page views, answers and clients' statements go through the record writer: on
-// a SQLite file, a worker thread with its own connection; otherwise this
-// thread. Either way a learner's views all count, each has its statement, a
+// a SQLite file or PostgreSQL, a worker thread with its own connection (pool);
+// on in-memory SQLite, this thread. Either way a learner's views all count, each has its statement, a
 // client's batch is stored all or none, and a failed write fails only itself.
 // The SQLite file is opened as `genomeg serve` opens it, with a checkpointer.
 
@@ -30,7 +30,11 @@ const sqliteFile: Engine = {
   },
 };
 
-const cases = [{ label: 'a SQLite file (a worker thread)', engine: sqliteFile, worker: true }, ...engines.map((engine) => ({ label: `${engine.name} (this thread)`, engine, worker: false }))];
+// PostgreSQL writes on a worker thread with a pool of its own, in the handle's schema; in-memory SQLite on this thread.
+const cases = [
+  { label: 'a SQLite file (a worker thread)', engine: sqliteFile, worker: true },
+  ...engines.map((engine) => ({ label: engine.name === 'postgres' ? 'PostgreSQL (a worker thread)' : 'in-memory SQLite (this thread)', engine, worker: engine.name === 'postgres' })),
+];
 
 describe.each(cases)('the record writer on $label', ({ engine, worker }) => {
   let handle: DatabaseHandle;
@@ -150,6 +154,11 @@ describe.each(cases)('the record writer on $label', ({ engine, worker }) => {
     expect(answers.map((a) => a.status)).toEqual(['stored', 'conflict', 'stored', 'invalid']);
     const stored = new Set((await handle.db.selectFrom('xapi_statements').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
     expect(ids.map((id) => stored.has(id))).toEqual([true, true, true, false, true, true, false]);
+  });
+
+  // Last, after every write above: a worker that failed to start, or could not reach the schema, would have left them to this thread.
+  it(`wrote all of the above on ${worker ? 'a worker thread' : 'this thread'}`, () => {
+    expect(writer.runsOn).toBe(worker ? 'worker thread' : 'this thread');
   });
 });
 

@@ -289,6 +289,11 @@ export class XapiStatementStore {
       if (error instanceof Rejected) return error.outcome;
       throw error;
     }
+    return this.recordPrepared(batch, writer, attachments);
+  }
+
+  /** Store a prepared batch (prepareBatch) all-or-nothing in a transaction of its own, tried once more if a concurrent writer got in the way. */
+  async recordPrepared(batch: PreparedBatch, writer: Writer, attachments: readonly AttachmentContent[] = []): Promise<RecordOutcome> {
     const attempt = () => this.db.transaction().execute((trx) => this.storeIn(trx, batch, writer, attachments));
     try {
       return await attempt();

@@ -78,6 +78,11 @@ export async function recordStatements(db: Kysely<Database>, statements: unknown
   return XapiStatementStore.create(db).record(ready.list, ready.as, options.attachments ?? []);
 }
 
+/** Prepared statements stored all or none in a transaction of their own (the record writer on PostgreSQL, where batches run side by side). */
+export function storeStatements(db: Kysely<Database>, prepared: PreparedStatements, attachments: readonly AttachmentContent[] = []): Promise<RecordOutcome> {
+  return XapiStatementStore.create(db).recordPrepared(prepared.batch, prepared.as, attachments);
+}
+
 /**
  * Prepared statements stored inside the caller's transaction (the record
  * writer's group commit). A batch that cannot be stored throws, rolling the
