@@ -3,14 +3,15 @@
 // shared with other learners', db/write-group.ts), and the statements eLearning
 // packages send to /xapi (validated and stored, a batch all or nothing).
 //
-// On PostgreSQL, and on an in-memory SQLite database, the writes run on the
-// web thread: PostgreSQL does its work in its own processes anyway. On a SQLite
+// On an in-memory SQLite database the writes run on the web thread. On a SQLite
 // file they run on a worker thread with its own connection, so that SQLite's
-// work and the statements' validation (most of the cost of a page view or a
-// batch of statements) run on the second core while the web thread serves the
-// next requests. WAL lets the web thread read meanwhile; every SQLite
-// transaction takes the write lock when it begins (database.ts), so the two
-// connections wait for each other rather than fail.
+// work runs on the second core while the web thread serves the next requests
+// (and checks and prepares the statements). WAL lets the web thread read
+// meanwhile; every SQLite transaction takes the write lock when it begins
+// (database.ts), so the two connections wait for each other rather than fail.
+// On PostgreSQL they run on a worker thread with a pool of its own, so that
+// PostgreSQL's answers in the middle of a transaction are taken up at once
+// rather than after the web thread's other work (docs/xapi.md).
 
 import { Worker } from 'node:worker_threads';
 import { sql, type Kysely } from 'kysely';
@@ -97,11 +98,11 @@ const CLIENT_BATCHES: Batch<{ readonly prepared: PreparedStatements; readonly at
 
 /**
  * The writes themselves, wherever they run. A client's statements as sent
- * ('statements': PostgreSQL and in-memory SQLite, which write many batches at
- * once on their own connections) are checked and stored in a transaction of
- * their own. Statements already checked and prepared on the web thread
- * ('prepared-statements': the SQLite writer thread, where every write waits for
- * one connection anyway) share group commits.
+ * ('statements': in-memory SQLite, on the web thread) are checked and stored in
+ * a transaction of their own. Statements already checked and prepared on the
+ * web thread ('prepared-statements': the writer thread) share group commits on
+ * a SQLite file, where every write waits for one connection anyway, and keep a
+ * transaction each on PostgreSQL, which writes many at once.
  */
 export async function runWrite(db: Kysely<Database>, group: WriteGroup, request: WriteRequest): Promise<unknown> {
   switch (request.op) {
