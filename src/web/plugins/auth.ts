@@ -83,7 +83,8 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
     this.request.user = user;
     this.request.session = session;
     this.request.sessionToken = token;
-    this.setCookie(SESSION_COOKIE, token, { ...cookieOptions(this.request), maxAge: Math.floor(deps.sessionLifetimeMs / 1000) });
+    // The cookie lasts as long as the session can (SESSION_MAX_HOURS); the server ends it sooner when idle.
+    this.setCookie(SESSION_COOKIE, token, { ...cookieOptions(this.request), maxAge: deps.sessions.cookieMaxAgeSeconds });
   });
 
   app.decorateReply('endSession', async function endSession(this: FastifyReply) {
