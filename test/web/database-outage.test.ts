@@ -150,6 +150,10 @@ describe.skipIf(postgres === undefined)('the server when PostgreSQL drops its co
     expect(welsh.body).toContain('<html lang="cy"');
     expect(welsh.body).toContain('Ni all y gwasanaeth gysylltu â&#39;i gronfa ddata ar hyn o bryd');
 
+    // The error page's styles still load for a signed-in person: assets never look up the session.
+    const css = await app.inject({ method: 'GET', url: '/assets/nhsuk/nhsuk-frontend.min.css', headers: { cookie: learner.cookie } });
+    expect(css.statusCode).toBe(200);
+
     const statements = await xapi();
     expect(statements.statusCode).toBe(503);
     expect(statements.headers['content-type']).toContain('application/json');

@@ -29,7 +29,7 @@ describe.each(engines)('personal pages and sessions on $name', (engine) => {
       const response = await t.app.inject({ method: 'GET', url: path, headers: { cookie: admin.cookie, accept: 'text/html' } });
       expect({ path, cacheControl: response.headers['cache-control'] }).toEqual({ path, cacheControl: 'no-store' });
     }
-  });
+  }, 120_000);
 
   it('sends no-store with the page that shows an xAPI client\'s one-time secret', async () => {
     const created = await t.app.inject({

@@ -96,6 +96,9 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
   });
 
   app.addHook('onRequest', async (request) => {
+    // Static assets are the same for everyone: no session is looked up for them, so
+    // they cost no query, and still load while the database cannot be reached.
+    if ((request.routeOptions.url ?? '').startsWith('/assets/')) return;
     const token = request.cookies[SESSION_COOKIE];
     if (token === undefined || token === '') return;
     const found = await deps.sessions.findWithUser(token);
