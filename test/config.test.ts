@@ -27,4 +27,25 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
     expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(DomainError);
   });
+
+  it('limits the HTTP server and sessions by default, and names a limit that cannot work', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      HTTP_HEADERS_TIMEOUT_SECONDS: 15, HTTP_REQUEST_TIMEOUT_SECONDS: 120, HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: 65, HTTP_MAX_CONNECTIONS: 500,
+      SESSION_LIFETIME_HOURS: 8, SESSION_MAX_HOURS: 12,
+    });
+    const problems = (env: Record<string, string>): string[] => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as DomainError).details.map(String);
+      }
+      return [];
+    };
+    expect(problems({ HTTP_HEADERS_TIMEOUT_SECONDS: '200', HTTP_REQUEST_TIMEOUT_SECONDS: '100' }))
+      .toEqual(['HTTP_HEADERS_TIMEOUT_SECONDS="200": must be at most HTTP_REQUEST_TIMEOUT_SECONDS (100)']);
+    const details = problems({ HTTP_MAX_CONNECTIONS: '0', SESSION_MAX_HOURS: 'forever' });
+    expect(details.find((d) => d.startsWith('HTTP_MAX_CONNECTIONS='))).toMatch(/>=1/);
+    expect(details.find((d) => d.startsWith('SESSION_MAX_HOURS='))).toMatch(/number/i);
+  });
 });

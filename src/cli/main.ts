@@ -3,7 +3,7 @@
 // Configuration comes from environment variables (src/config/env.ts); a wrong
 // value stops here with a message naming the variable.
 
-import { existsSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -12,7 +12,7 @@ import { loadConfig, type Config } from '../config/env.js';
 import { isDomainError } from '../domain/errors.js';
 import { isRole, validateGrant, type RoleGrant } from '../domain/auth/index.js';
 import { organisationByCode } from '../domain/staff/index.js';
-import { isPostgresUrl, migrateToLatest, migratorFor, openDatabase, sqlitePath, type DatabaseHandle } from '../db/database.js';
+import { isPostgresUrl, migrateToLatest, migratorFor, openDatabase, PRIVATE_FILE_MODE, sqlitePath, type DatabaseHandle } from '../db/database.js';
 import { StaffStore } from '../db/stores/staff-store.js';
 import { UserStore } from '../db/stores/user-store.js';
 import { buildApp } from '../web/app.js';
@@ -23,6 +23,7 @@ import { importStaffExtract } from '../services/staff-import.js';
 import { formatSignIns, seedDemo, type DemoSignIn } from '../seed/demo.js';
 import { seedDemoScenarios } from '../seed/demo-scenarios.js';
 import { ScenarioStore } from '../db/stores/scenario-store.js';
+import { interruptRunsOfStoppedProcesses } from '../services/workforce/run-jobs.js';
 import { RequirementStore } from '../db/stores/requirement-store.js';
 import { hashPassword } from '../security/passwords.js';
 import { loadContentLibrary } from '../services/learning/content-library.js';
@@ -82,8 +83,9 @@ async function seedIfEmpty(handle: DatabaseHandle, config: Config): Promise<Demo
   process.stdout.write(`Saved ${scenarios} example workforce scenarios for the planner.\n`);
   const file = signInsFile(config);
   if (file !== null) {
-    writeFileSync(file, JSON.stringify(result.signIns, null, 2));
-    chmodSync(file, 0o600);
+    // Made owner-only as it is created, never readable by others for a moment.
+    rmSync(file, { force: true });
+    writeFileSync(file, JSON.stringify(result.signIns, null, 2), { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   }
   return [...result.signIns];
 }
@@ -97,9 +99,12 @@ function storedSignIns(config: Config): DemoSignIn[] | null {
 async function serve(config: Config, flags: { demo: boolean; reset: boolean }): Promise<void> {
   keepHeapSmall();
   if (flags.reset) await reset(config);
-  const handle = openDatabase(config.DATABASE_URL, { checkpoints: 'background' });
+  const handle = openDatabase(config.DATABASE_URL, { checkpoints: 'background', applicationName: 'genomeg web' });
   const { applied } = await migrateToLatest(handle);
   if (applied.length > 0) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
+  // Planner runs left queued or running by a process that has stopped (a server killed and started again).
+  const interrupted = await interruptRunsOfStoppedProcesses(ScenarioStore.create(handle.db));
+  if (interrupted > 0) process.stdout.write(`Marked ${interrupted} planner run(s) of a stopped process as interrupted.\n`);
   const signIns = flags.demo ? (await seedIfEmpty(handle, config)) ?? storedSignIns(config) : null;
   const app = await buildApp({ config, database: handle });
 
@@ -116,7 +121,9 @@ async function serve(config: Config, flags: { demo: boolean; reset: boolean }): 
   process.once('SIGTERM', () => { shutdown('SIGTERM'); });
 
   await app.listen({ host: config.HOST, port: config.PORT });
-  const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
+  const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${port}`;
   process.stdout.write(`\nGenomeg is running at ${url} (database: ${handle.description})\n`);
   if (signIns !== null) {
     process.stdout.write(`\nDemo sign-ins (synthetic accounts; passwords made at first start):\n${formatSignIns(signIns)}\n\n`);
@@ -254,6 +261,10 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (isDomainError(error) && error.code === 'GNM_CONFIG_INVALID') {
       process.stderr.write(`Configuration is not valid:\n${error.details.map((d) => `  ${String(d)}`).join('\n')}\n`);
+    } else if (isDomainError(error) && error.code === 'GNM_DATABASE_UNAVAILABLE') {
+      // Named as the configuration errors are: the variable, what it points at (no password), what was tried and why.
+      const { database, tried, reason } = error.params;
+      process.stderr.write(`Cannot use the database named by DATABASE_URL (${String(database)}):\n  tried ${String(tried)}: ${String(reason)}\n`);
     } else if (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       process.stderr.write(`${error.message}\n\n${USAGE}\n`);
     } else {

@@ -6,24 +6,39 @@ import { DomainError } from '../domain/errors.js';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const schema = z.object({
+const variables = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('localhost'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().regex(/^(sqlite:|file:|postgres(ql)?:\/\/)/, 'must start with sqlite:, file: or postgres://').default('sqlite:data/genomeg.sqlite'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_LIFETIME_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(8),
+  SESSION_MAX_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(12),
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().min(1).max(24 * 60).default(15),
   TRUST_PROXY: booleanFlag.default(false),
   IMPORT_MAX_MEGABYTES: z.coerce.number().min(1).max(500).default(50),
   CONTENT_DIR: z.string().min(1).default('content'),
   PUBLIC_URL: z.url().default('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')),
+  // The HTTP server's limits (src/web/http-server.ts): a client that sends its
+  // headers or its request too slowly is cut off, an idle kept-alive connection
+  // is closed, and connections past the cap are refused.
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(15),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(120),
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(65),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(500),
+});
+
+const schema = variables.superRefine((config, context) => {
+  // Node refuses a headers timeout longer than the whole request's.
+  if (config.HTTP_HEADERS_TIMEOUT_SECONDS > config.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    context.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_SECONDS'], message: `must be at most HTTP_REQUEST_TIMEOUT_SECONDS (${String(config.HTTP_REQUEST_TIMEOUT_SECONDS)})` });
+  }
 });
 
 export type Config = z.infer<typeof schema>;
 
-export const CONFIG_VARIABLES = Object.keys(schema.shape) as (keyof Config)[];
+export const CONFIG_VARIABLES = Object.keys(variables.shape) as (keyof Config)[];
 
 /** Read and check the configuration; throws GNM_CONFIG_INVALID naming each bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {

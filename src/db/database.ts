@@ -1,8 +1,14 @@
 // Opening the database named by DATABASE_URL: SQLite (the embedded default) or
 // PostgreSQL (production). Everything past this file speaks Kysely and does not
 // know which one it has.
+//
+// A database that cannot be opened or reached is GNM_DATABASE_UNAVAILABLE,
+// naming DATABASE_URL's target without its password; a PostgreSQL connection
+// lost later is reported and replaced (postgres-pool.ts). A SQLite file, its
+// write-ahead log and shared memory are readable by their owner only, and a
+// folder made for them by their owner only.
 
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -11,6 +17,9 @@ import type { Database } from './schema.js';
 import { StaticMigrationProvider } from './migrations/index.js';
 import type { Engine } from './dialect.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './checkpointer.js';
+import { ConnectionWatch, databaseUnavailable, reportingPool } from './postgres-pool.js';
+
+export { ConnectionWatch, type LostConnection } from './postgres-pool.js';
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -29,6 +38,8 @@ export interface DatabaseHandle {
    * may hold a password, is not shown when the handle is logged.
    */
   readonly reopen?: () => { readonly url: string; readonly schema?: string };
+  /** PostgreSQL connections lost under this handle's pools (its own, and the record writer's). */
+  readonly connections: ConnectionWatch;
   close(): Promise<void>;
 }
 
@@ -50,6 +61,12 @@ export interface OpenOptions {
   readonly checkpoints?: Checkpoints;
   /** SQLite only: this connection's page cache in KiB (default SQLITE_CACHE_KIB). */
   readonly cacheKib?: number;
+  /**
+   * PostgreSQL only: the pool's application_name (default `genomeg`), with the
+   * schema after it when there is one, so that pg_stat_activity tells the
+   * pools apart: `genomeg web`, `genomeg record writer`.
+   */
+  readonly applicationName?: string;
 }
 
 // Keep bigint counts and numeric values as JS numbers (counts stay well inside 2^53).
@@ -128,24 +145,50 @@ function withStatementCache(sqlite: SQLite.Database): { close(): void; prepare(s
   };
 }
 
+/** Owner only: a SQLite file and everything beside it that the platform writes (demo sign-ins). */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_FOLDER_MODE = 0o700;
+
+/**
+ * Make the folder (owner only, when made here: a folder that already exists,
+ * /tmp say, is left as it is) and the file, empty, owner only, before SQLite
+ * opens it: SQLite gives its -wal and -shm files the database file's mode. A
+ * file of an earlier version that others could read loses their access.
+ */
+function prepareSqliteFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_FOLDER_MODE });
+  closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, statSync(file).mode & 0o700);
+  }
+}
+
+/** The file opened in write-ahead-log mode (which writes beside it): where that fails, GNM_DATABASE_UNAVAILABLE names the file. */
+function openSqlite(path: string): SQLite.Database {
+  try {
+    if (path !== ':memory:') prepareSqliteFile(path);
+    const sqlite = new SQLite(path);
+    sqlite.pragma('journal_mode = WAL');
+    return sqlite;
+  } catch (error) {
+    throw databaseUnavailable(`sqlite:${path}`, path, error);
+  }
+}
+
 export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHandle {
+  const connections = new ConnectionWatch();
   if (isPostgresUrl(url)) {
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: options.poolSize ?? 10,
-      ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
-    });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const schema = options.schema;
+    const applicationName = `${options.applicationName ?? 'genomeg'}${schema === undefined ? '' : ` ${schema}`}`.slice(0, 63);
+    const pool = reportingPool({ url, described: redactUrl(url), max: options.poolSize ?? 10, applicationName, watch: connections, ...(schema === undefined ? {} : { schema }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
-      db, engine: 'postgres', description: redactUrl(url), close: () => db.destroy(), ...(schema === undefined ? {} : { schema }),
+      db, engine: 'postgres', description: redactUrl(url), connections, close: () => db.destroy(), ...(schema === undefined ? {} : { schema }),
       reopen: () => (schema === undefined ? { url } : { url, schema }),
     };
   }
   const path = sqlitePath(url);
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SQLite(path);
-  sqlite.pragma('journal_mode = WAL');
+  const sqlite = openSqlite(path);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
@@ -158,7 +201,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   const checkpointer = checkpoints === 'background' ? startCheckpointer(path) : null;
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
-    db, engine: 'sqlite', description: `sqlite:${path}`, checkpoints, ...(path === ':memory:' ? {} : { sqliteFile: path }),
+    db, engine: 'sqlite', description: `sqlite:${path}`, checkpoints, connections, ...(path === ':memory:' ? {} : { sqliteFile: path }),
     close: async () => {
       await db.destroy();
       await checkpointer?.stop();

@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   GNM_CONFLICT: 'Someone else changed this at the same time; reload and try again.',
   GNM_INTERNAL: 'Something went wrong on our side; the request id helps us find it.',
   GNM_SCENARIO_INVALID: 'A workforce scenario is invalid; each problem names the file, the field and what was expected.',
+  GNM_DATABASE_UNAVAILABLE: 'The database cannot be reached (a lost connection, a failover, or a server that is down); try again shortly.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -11,11 +11,15 @@
 // (database.ts), so the two connections wait for each other rather than fail.
 // On PostgreSQL they run on a worker thread with a pool of its own, so that
 // PostgreSQL's answers in the middle of a transaction are taken up at once
-// rather than after the web thread's other work (docs/xapi.md).
+// rather than after the web thread's other work (docs/xapi.md). That pool's
+// lost connections are reported on the web thread's handle (database.connections),
+// and a write that failed because the database could not be reached fails
+// here as GNM_DATABASE_UNAVAILABLE, as it would on the web thread.
 
 import { Worker } from 'node:worker_threads';
 import { sql, type Kysely } from 'kysely';
-import { SQLITE_CACHE_KIB, type Checkpoints, type DatabaseHandle } from '../db/database.js';
+import { SQLITE_CACHE_KIB, type Checkpoints, type DatabaseHandle, type LostConnection } from '../db/database.js';
+import { DomainError, type ErrorCode, type ErrorParams } from '../domain/errors.js';
 import type { Database } from '../db/schema.js';
 import { ProgressStore, type ModuleProgress } from '../db/stores/progress-store.js';
 import { refusalOf, type AttachmentContent, type RecordOutcome } from '../db/stores/xapi-statement-store.js';
@@ -151,7 +155,16 @@ class InThisThread implements Omit<RecordWriter, 'consistentThrough'> {
   }
 }
 
-type Reply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly message: string };
+/** What the worker tells the web thread: the answer to a write, or a PostgreSQL connection its pool lost. */
+export type WorkerMessage =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly message: string; readonly code?: ErrorCode; readonly params?: ErrorParams }
+  | { readonly lost: LostConnection };
+
+/** A failed write as the web thread throws it: a domain error keeps its code (GNM_DATABASE_UNAVAILABLE is a 503). */
+function errorOf(reply: { readonly message: string; readonly code?: ErrorCode; readonly params?: ErrorParams }): Error {
+  return reply.code === undefined ? new Error(reply.message) : new DomainError(reply.code, reply.params);
+}
 
 /**
  * The worker is started at the first write, not before (most processes, the
@@ -218,12 +231,16 @@ class OnAWorker implements Omit<RecordWriter, 'consistentThrough'> {
     // The worker's connection leaves checkpoints to the checkpointer, if this connection has one.
     const checkpoints = this.database.checkpoints === 'auto' || this.database.checkpoints === undefined ? 'auto' : 'elsewhere';
     const worker = startWriterWorker({ ...this.connection, checkpoints, cacheKib: WRITER_CACHE_KIB });
-    worker.on('message', (reply: Reply) => {
+    worker.on('message', (reply: WorkerMessage) => {
+      if ('lost' in reply) {
+        this.database.connections.lost(reply.lost);
+        return;
+      }
       const waiting = this.pending.get(reply.id);
       if (waiting === undefined) return;
       this.pending.delete(reply.id);
       if (reply.ok) waiting.resolve(reply.value);
-      else waiting.reject(new Error(reply.message));
+      else waiting.reject(errorOf(reply));
     });
     const stopped = (error: Error) => {
       if (this.worker !== worker) return;

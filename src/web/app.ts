@@ -18,6 +18,7 @@ import { SignInThrottle } from '../db/stores/sign-in-throttle.js';
 import { StaffStore } from '../db/stores/staff-store.js';
 import { UserStore } from '../db/stores/user-store.js';
 import { projectRoot } from './paths.js';
+import { limitedServer } from './http-server.js';
 import { loadContentLibrary, type ContentLibrary } from '../services/learning/content-library.js';
 import { PublishedLibrary } from '../services/learning/published-library.js';
 import { installLanguage, rewriteLanguageUrl } from './plugins/language.js';
@@ -87,12 +88,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     rewriteUrl: rewriteLanguageUrl,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    // Headers, request and keep-alive timeouts and a connection cap (web/http-server.ts).
+    serverFactory: limitedServer(config),
   });
 
   const sessionLifetimeMs = config.SESSION_LIFETIME_HOURS * 3600 * 1000;
   const stores: Stores = {
     users: UserStore.create(database.db),
-    sessions: SessionStore.create(database.db, sessionLifetimeMs),
+    sessions: SessionStore.create(database.db, sessionLifetimeMs, config.SESSION_MAX_HOURS * 3600 * 1000),
     staff: StaffStore.create(database.db),
     audit: AuditStore.create(database.db),
     throttle: SignInThrottle.create(database.db, config.SIGN_IN_MAX_FAILURES, config.SIGN_IN_WINDOW_MINUTES * 60_000),
@@ -117,11 +120,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installViews(app, createViewEnvironment(config.NODE_ENV === 'production'));
   installErrorHandling(app);
 
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'same-origin');
     if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "default-src 'self'; frame-ancestors 'none'");
+    // Nothing shown to a signed-in person (their learning, certificates, staff
+    // records, a one-time xAPI secret) or sent with a cookie is kept by a
+    // browser or a proxy; static assets keep their caching.
+    if ((request.user !== null || reply.hasHeader('set-cookie')) && !(request.routeOptions.url ?? '').startsWith('/assets/')) {
+      reply.header('Cache-Control', 'no-store');
+    }
+    // Behind TLS (TRUST_PROXY and X-Forwarded-Proto: https), browsers are told to use nothing else.
+    if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    if (reply.statusCode === 503 && !reply.hasHeader('Retry-After')) reply.header('Retry-After', '30');
     done(null, payload);
   });
 

@@ -14,7 +14,7 @@ describe.each(engines)('sessions on $name', (engine) => {
 
   beforeAll(async () => {
     handle = await engine.open();
-    sessions = SessionStore.create(handle.db, 60 * 60 * 1000);
+    sessions = SessionStore.create(handle.db, 60 * 60 * 1000, 12 * 60 * 60 * 1000);
     users = UserStore.create(handle.db);
   });
   afterAll(async () => { await handle.close(); });
@@ -47,5 +47,27 @@ describe.each(engines)('sessions on $name', (engine) => {
     await handle.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('id_hash', '=', hashToken(token)).execute();
     expect(await sessions.findWithUser(token)).toBeUndefined();
     expect(await handle.db.selectFrom('sessions').select('id_hash').where('id_hash', '=', hashToken(token)).executeTakeFirst()).toBeUndefined();
+  });
+
+  it('ends a session twelve hours (SESSION_MAX_HOURS) after it began, however recently it was used', async () => {
+    const user = await users.create({ email: 'absolute@test.genomeg.test', displayName: 'Aled Absolute', passwordHash: null, grants: [] }, null);
+    const { token } = await sessions.start(user.id);
+    const ago = (hours: number) => new Date(Date.now() - hours * 3600_000);
+    await handle.db.updateTable('sessions').set({ created_at: ago(12.01), last_seen_at: ago(0.01), expires_at: ago(-0.9) }).where('id_hash', '=', hashToken(token)).execute();
+    expect(await sessions.findWithUser(token)).toBeUndefined();
+    expect(await handle.db.selectFrom('sessions').select('id_hash').where('id_hash', '=', hashToken(token)).executeTakeFirst()).toBeUndefined();
+  });
+
+  it('never slides a session\'s expiry past its absolute end', async () => {
+    const user = await users.create({ email: 'sliding@test.genomeg.test', displayName: 'Sioned Sliding', passwordHash: null, grants: [] }, null);
+    const { token } = await sessions.start(user.id);
+    const began = new Date(Date.now() - 11.5 * 3600_000);
+    await handle.db.updateTable('sessions').set({ created_at: began, last_seen_at: new Date(Date.now() - 120_000) }).where('id_hash', '=', hashToken(token)).execute();
+    const found = await sessions.findWithUser(token);
+    if (found === undefined) throw new Error('the session should still be there');
+    await sessions.touch(token, found.session);
+    const after = await sessions.findWithUser(token);
+    // Idle time would take it to an hour from now; its absolute end is half an hour from now.
+    expect(after?.session.expiresAt.getTime()).toBe(began.getTime() + 12 * 3600_000);
   });
 });

@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle, type OpenOptions } from '../../src/db/database.js';
 
 export const POSTGRES_URL = process.env['DATABASE_URL_TEST'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -70,23 +70,29 @@ async function adminQuery(text: string): Promise<void> {
   }
 }
 
+/**
+ * A fresh schema, migrated, opened through `url` (the test server's, or a
+ * proxy in front of it) with these options; closing drops the schema.
+ */
+export async function openPostgresSchema(url = POSTGRES_URL, options: Omit<OpenOptions, 'schema'> = {}): Promise<DatabaseHandle> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const handle = openDatabase(url, { poolSize: 4, ...options, schema });
+  await withSchemaLock(async () => {
+    await adminQuery(`create schema ${schema}`);
+    await migrateToLatest(handle);
+  });
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      await withSchemaLock(() => adminQuery(`drop schema ${schema} cascade`));
+    },
+  };
+}
+
 const postgres: Engine = {
   name: 'postgres',
-  async open() {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    const handle = openDatabase(POSTGRES_URL, { schema, poolSize: 4 });
-    await withSchemaLock(async () => {
-      await adminQuery(`create schema ${schema}`);
-      await migrateToLatest(handle);
-    });
-    return {
-      ...handle,
-      async close() {
-        await handle.close();
-        await withSchemaLock(() => adminQuery(`drop schema ${schema} cascade`));
-      },
-    };
-  },
+  open: () => openPostgresSchema(),
 };
 
 export async function availableEngines(): Promise<Engine[]> {

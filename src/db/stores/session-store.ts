@@ -1,6 +1,10 @@
 // Database-backed sessions, so that any web process can serve any request.
 // The cookie carries a random token; only its SHA-256 is stored, so a copy of
 // the database does not let anyone sign in as someone else.
+//
+// A session ends after `idleMs` without a request (sliding), and in any case
+// `maxMs` after it began (SESSION_MAX_HOURS), however active it has been: a
+// token taken from a browser stops working then.
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -12,6 +16,7 @@ import { grantOf, toUser, type User } from './user-store.js';
 export interface Session {
   readonly userId: string;
   readonly csrfToken: string;
+  readonly createdAt: Date;
   readonly expiresAt: Date;
   readonly lastSeenAt: Date;
 }
@@ -25,17 +30,28 @@ export function newToken(): string {
 }
 
 export class SessionStore {
-  private constructor(private readonly db: Kysely<Database>, private readonly lifetimeMs: number) {}
+  private constructor(private readonly db: Kysely<Database>, private readonly idleMs: number, private readonly maxMs: number) {}
 
-  static create(db: Kysely<Database>, lifetimeMs: number): SessionStore {
-    return new SessionStore(db, lifetimeMs);
+  /** `idleMs`: how long a session lasts without a request; `maxMs`: how long it lasts at most. */
+  static create(db: Kysely<Database>, idleMs: number, maxMs: number): SessionStore {
+    return new SessionStore(db, idleMs, maxMs);
+  }
+
+  /** How long the cookie is kept: the longest a session can last. */
+  get cookieMaxAgeSeconds(): number {
+    return Math.floor(this.maxMs / 1000);
+  }
+
+  /** The later end of a session: `idleMs` after now, but never past `maxMs` after it began. */
+  private expiryAt(createdAt: number, now: number): Date {
+    return new Date(Math.min(now + this.idleMs, createdAt + this.maxMs));
   }
 
   /** Start a session; returns the token for the cookie. */
   async start(userId: string): Promise<{ token: string; session: Session }> {
     const token = newToken();
     const now = new Date();
-    const session: Session = { userId, csrfToken: newToken(), expiresAt: new Date(now.getTime() + this.lifetimeMs), lastSeenAt: now };
+    const session: Session = { userId, csrfToken: newToken(), createdAt: now, expiresAt: this.expiryAt(now.getTime(), now.getTime()), lastSeenAt: now };
     await this.db.insertInto('sessions').values({
       id_hash: hashToken(token), user_id: userId, csrf_token: session.csrfToken,
       created_at: now, expires_at: session.expiresAt, last_seen_at: now,
@@ -52,14 +68,18 @@ export class SessionStore {
       .innerJoin('users', 'users.id', 'sessions.user_id')
       .leftJoin('role_grants', 'role_grants.user_id', 'sessions.user_id')
       .selectAll('users')
-      .select(['sessions.csrf_token', 'sessions.expires_at', 'sessions.last_seen_at', 'role_grants.role', 'role_grants.organisation_code'])
+      .select(['sessions.csrf_token', 'sessions.created_at', 'sessions.expires_at', 'sessions.last_seen_at', 'role_grants.role', 'role_grants.organisation_code'])
       .where('sessions.id_hash', '=', hashToken(token))
       .orderBy('role_grants.role').orderBy('role_grants.organisation_code')
       .execute();
     const first = rows[0];
     if (first === undefined) return undefined;
     const expiresAt = toDate(first.expires_at);
-    if (expiresAt.getTime() <= Date.now()) {
+    const createdAt = toDate(first.created_at);
+    // The absolute limit is checked here too, not only through expires_at: it
+    // holds for sessions begun before it was set, or under a longer one.
+    const now = Date.now();
+    if (expiresAt.getTime() <= now || createdAt.getTime() + this.maxMs <= now) {
       await this.end(token);
       return undefined;
     }
@@ -69,17 +89,17 @@ export class SessionStore {
       if (grant !== undefined) grants.push(grant);
     }
     return {
-      session: { userId: first.id, csrfToken: first.csrf_token, expiresAt, lastSeenAt: toDate(first.last_seen_at) },
+      session: { userId: first.id, csrfToken: first.csrf_token, createdAt, expiresAt, lastSeenAt: toDate(first.last_seen_at) },
       user: toUser(first, grants),
     };
   }
 
-  /** Slide the expiry forward, at most once a minute per session. */
+  /** Slide the expiry forward (never past the session's absolute end), at most once a minute per session. */
   async touch(token: string, session: Session): Promise<void> {
     const now = Date.now();
     if (now - session.lastSeenAt.getTime() < 60_000) return;
     await this.db.updateTable('sessions')
-      .set({ last_seen_at: new Date(now), expires_at: new Date(now + this.lifetimeMs) })
+      .set({ last_seen_at: new Date(now), expires_at: this.expiryAt(session.createdAt.getTime(), now) })
       .where('id_hash', '=', hashToken(token)).execute();
   }
 

@@ -5,11 +5,22 @@
 //
 // A run records the process running it (PROCESS_ID) and a heartbeat every few
 // seconds. A queued or running run is interrupted when its process has stopped:
-// this process knows its own runs; another process's run is interrupted once
-// its heartbeat is older than STALE_AFTER_MS. Nothing here resumes a run: the
+//   - this process knows its own runs;
+//   - a process on the same machine (and in the same PID namespace, so a
+//     container cannot mistake another container's process for its own) is
+//     gone when its PID is no longer alive, or is now this process's PID: a
+//     server killed and started again finds its old runs interrupted at once;
+//   - a process elsewhere (another web process on the same PostgreSQL, another
+//     pod) cannot be asked, so its run is interrupted only once its heartbeat is
+//     older than STALE_AFTER_MS. A PID that lives on in an unrelated process
+//     falls back to the heartbeat too: the rule never stops a live run.
+// `genomeg serve` applies these at start-up (interruptRunsOfStoppedProcesses),
+// and the run's page when it is looked at. Nothing here resumes a run: the
 // planner runs it again (same scenario, seed and number of runs).
 
 import { randomUUID } from 'node:crypto';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { ScenarioStore, StoredRun } from '../../db/stores/scenario-store.js';
 import { FIELD, type CompiledModel } from '../../domain/workforce/engine.js';
 import { organisationSeriesIndex, PERCENTILES, seriesIndex, type Summary } from '../../domain/workforce/monte-carlo.js';
@@ -48,8 +59,45 @@ export interface RunResult {
   readonly roles: readonly RoleResult[];
 }
 
-/** This process, as recorded on the runs it starts. */
-export const PROCESS_ID = randomUUID();
+/**
+ * Where PIDs mean the same process: on Linux the boot and the PID namespace
+ * (two containers on one host share the boot but not the namespace), elsewhere
+ * the host name.
+ */
+function pidSpace(): string {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const namespace = readlinkSync('/proc/self/ns/pid').replace(/\D/g, '');
+    return `${boot}.${namespace}`;
+  } catch {
+    return hostname();
+  }
+}
+
+const PID_SPACE = pidSpace();
+
+/** This process, as recorded on the runs it starts: `uuid pid-space pid`. */
+export const PROCESS_ID = `${randomUUID()} ${PID_SPACE} ${String(process.pid)}`;
+
+/**
+ * Whether the process that owns a run is known to be gone: it ran where PIDs
+ * mean what they mean here, and its PID is not alive, or is this process's.
+ * False when that cannot be told (another machine, an owner recorded before
+ * owners carried their PID, a PID that is alive).
+ */
+export function ownerIsGone(owner: string | null): boolean {
+  const match = owner === null ? null : /^\S+ (\S+) (\d+)$/.exec(owner);
+  if (match === null || match[1] !== PID_SPACE || owner === PROCESS_ID) return false;
+  const pid = Number(match[2]);
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: alive, but another user's.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 export const HEARTBEAT_MS = 2_000;
 /** A run of another process whose heartbeat is older than this is taken to be interrupted. */
 export const STALE_AFTER_MS = 15_000;
@@ -60,7 +108,22 @@ const active = new Set<string>();
 export function isRunInterrupted(run: StoredRun, now = Date.now()): boolean {
   if (run.status !== 'queued' && run.status !== 'running') return false;
   if (run.owner === PROCESS_ID) return !active.has(run.id);
+  if (ownerIsGone(run.owner)) return true;
   return now - (run.heartbeatAt ?? run.createdAt).getTime() > STALE_AFTER_MS;
+}
+
+/**
+ * At start-up: every queued or running run whose process is gone (isRunInterrupted)
+ * is marked interrupted, audited; returns how many.
+ */
+export async function interruptRunsOfStoppedProcesses(store: ScenarioStore): Promise<number> {
+  const unfinished = [...await store.listRuns({ status: 'running', limit: 10_000 }), ...await store.listRuns({ status: 'queued', limit: 10_000 })];
+  let count = 0;
+  for (const { id } of unfinished) {
+    const run = await store.getRun(id);
+    if (run !== null && isRunInterrupted(run) && await store.interruptRun(id, null)) count++;
+  }
+  return count;
 }
 
 const SERIES = ['supply', 'demand', 'gap'] as const;

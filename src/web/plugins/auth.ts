@@ -83,7 +83,8 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
     this.request.user = user;
     this.request.session = session;
     this.request.sessionToken = token;
-    this.setCookie(SESSION_COOKIE, token, { ...cookieOptions(this.request), maxAge: Math.floor(deps.sessionLifetimeMs / 1000) });
+    // The cookie lasts as long as the session can (SESSION_MAX_HOURS); the server ends it sooner when idle.
+    this.setCookie(SESSION_COOKIE, token, { ...cookieOptions(this.request), maxAge: deps.sessions.cookieMaxAgeSeconds });
   });
 
   app.decorateReply('endSession', async function endSession(this: FastifyReply) {
@@ -95,6 +96,9 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
   });
 
   app.addHook('onRequest', async (request) => {
+    // Static assets are the same for everyone: no session is looked up for them, so
+    // they cost no query, and still load while the database cannot be reached.
+    if ((request.routeOptions.url ?? '').startsWith('/assets/')) return;
     const token = request.cookies[SESSION_COOKIE];
     if (token === undefined || token === '') return;
     const found = await deps.sessions.findWithUser(token);

@@ -1,7 +1,9 @@
 // One place turns errors into responses: a domain error's code decides the
 // status; people get a page in their language, machines get JSON with the code.
 // Unexpected errors are logged with the request id and shown as a 500 page that
-// gives the id and nothing else.
+// gives the id and nothing else. A database that cannot be reached is a 503
+// (GNM_DATABASE_UNAVAILABLE, with Retry-After from app.ts), and each PostgreSQL
+// connection lost under the app's pools is logged here.
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorCode } from '../../domain/errors.js';
@@ -23,6 +25,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   GNM_CONFLICT: 409,
   GNM_INTERNAL: 500,
   GNM_SCENARIO_INVALID: 422,
+  GNM_DATABASE_UNAVAILABLE: 503,
 };
 
 function wantsHtml(request: FastifyRequest): boolean {
@@ -39,6 +42,11 @@ function page(reply: FastifyReply, status: number, code: string): FastifyReply {
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
+  const stopWatching = app.database.connections.onLost((lost) => {
+    app.log.warn({ pool: lost.pool, code: lost.code, reason: lost.reason }, 'database connection lost; the pool opens a new one when next needed');
+  });
+  app.addHook('onClose', (_instance, done) => { stopWatching(); done(); });
+
   app.setNotFoundHandler({ preHandler: undefined }, (request, reply) => {
     if (wantsHtml(request)) return page(reply, 404, 'GNM_NOT_FOUND');
     return reply.code(404).send({ code: 'GNM_NOT_FOUND', message: request.t('errors.GNM_NOT_FOUND.title') });
@@ -57,7 +65,8 @@ export function installErrorHandling(app: FastifyInstance): void {
       status = 500;
       code = 'GNM_INTERNAL';
     }
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (code === 'GNM_DATABASE_UNAVAILABLE') request.log.warn({ code, status, ...(error as DomainError).params }, 'database unavailable');
+    else if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code, status }, 'request refused');
     if (status === 401 && request.method === 'GET' && wantsHtml(request)) {
       return reply.redirect(`${request.lang === 'cy' ? '/cy' : ''}/sign-in`, 303);
