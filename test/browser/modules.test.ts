@@ -7,7 +7,7 @@
 // assessment.yaml, so a wrong correct-answer flag or a missing Welsh string
 // makes the test fail.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -15,6 +15,7 @@ import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, s
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'yaml';
 import { hashPassword } from '../../src/security/passwords.js';
+import { expectReadableText } from '../support/readable.js';
 
 const CONTENT = 'content';
 
@@ -196,6 +197,38 @@ describe('the real modules in content/, in a browser', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('cy');
     await expectAxeClean(page);
     await takeModule(page, 'pharmacogenomics-in-practice', 'cy');
+    await context.close();
+  });
+
+  // Regression: every call-out of both modules showed its markup as text
+  // (`<div class="nhsuk-inset-text">…`, `&#39;`), and Welsh pages carried
+  // English hidden prefixes ("Information:", "Reference 5", "Support links").
+  it('shows every page of every module, in English and Welsh, as text a person can read: no markup, no raw keys, no English on Welsh pages', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await signInWith(page, base, 'sian@demo.genomeg.test');
+    const folders = readdirSync(CONTENT, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(folders.length).toBeGreaterThanOrEqual(2);
+    let pages = 0;
+    for (const folder of folders) {
+      const { manifest } = readModule(folder);
+      for (const lang of ['en', 'cy'] as const) {
+        const prefix = lang === 'cy' ? '/cy' : '';
+        const paths = [`/learn/${manifest.slug}`, `/learn/${manifest.slug}/glossary`, ...manifest.pages.map((_, i) => `/learn/${manifest.slug}/pages/${String(i + 1)}`)];
+        for (const path of paths) {
+          const response = await page.goto(`${base}${prefix}${path}`);
+          expect(response?.status(), path).toBe(200);
+          await expectReadableText(page, lang);
+          pages += 1;
+        }
+      }
+    }
+    for (const lang of ['en', 'cy'] as const) {
+      await page.goto(`${base}${lang === 'cy' ? '/cy' : ''}/learn`);
+      await expectReadableText(page, lang);
+    }
+    expect(pages).toBe(folders.reduce((n, f) => n + 2 * (readModule(f).manifest.pages.length + 2), 0));
     await context.close();
   });
 });

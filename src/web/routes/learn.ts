@@ -130,7 +130,11 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const cacheKey = `${slug}@${module.manifest.version}/${index}/${request.lang}`;
     let rendered = renderedPages.get(cacheKey);
     if (rendered === undefined) {
-      const page = renderPage(module, modulePage, request.lang, `/assets/content/${slug}`, `${base}/glossary`);
+      const t = request.t;
+      const page = renderPage(module, modulePage, request.lang, `/assets/content/${slug}`, `${base}/glossary`, {
+        information: t('learning.prefix.information'), example: t('learning.prefix.example'), important: t('learning.prefix.important'),
+        reference: (number) => t('learning.citation', { number }),
+      });
       rendered = { ...page, parts: page.html.split(/<!--check:([a-z0-9-]+)-->/) };
       renderedPages.set(cacheKey, rendered);
     }
