@@ -118,6 +118,7 @@ async function serve(config: Config, flags: { demo: boolean; reset: boolean }): 
   await app.listen({ host: config.HOST, port: config.PORT });
   const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;
   process.stdout.write(`\nGenomeg is running at ${url} (database: ${handle.description})\n`);
+  process.stdout.write(`Credentials and certificates will link to ${config.PUBLIC_URL} (PUBLIC_URL)\n`);
   if (signIns !== null) {
     process.stdout.write(`\nDemo sign-ins (synthetic accounts; passwords made at first start):\n${formatSignIns(signIns)}\n\n`);
   }
