@@ -16,6 +16,7 @@ import type { FastifyInstance } from 'fastify';
 import { parse } from 'yaml';
 import { hashPassword } from '../../src/security/passwords.js';
 import { expectReadableText } from '../support/readable.js';
+import { bakedCredential } from '../../src/services/learning/png.js';
 
 const CONTENT = 'content';
 
@@ -47,13 +48,15 @@ const WORDS = {
   en: {
     learn: 'Learn', start: 'Start this module', next: 'Next', assessment: 'Assessment', startAssessment: 'Start the assessment',
     question: (n: number, total: number) => `Question ${String(n)} of ${String(total)}.`, submit: 'Submit answers', passed: 'You passed',
-    pdf: 'Download your certificate (PDF)', badge: 'Download your digital badge (Open Badges 3.0)', verify: 'See how others can check your credential',
+    pdf: 'Download your certificate (PDF)', badge: 'Download your credential file (Open Badges 3.0, .jwt)', verify: 'See how others can check your credential',
+    badgeImage: 'Download your badge as an image (PNG, with your credential inside)',
     genuine: 'This credential is genuine', myLearning: 'My learning', completed: 'Completed',
   },
   cy: {
     learn: 'Dysgu', start: "Dechrau'r modiwl hwn", next: 'Nesaf', assessment: 'Asesiad', startAssessment: "Dechrau'r asesiad",
     question: (n: number, total: number) => `Cwestiwn ${String(n)} o ${String(total)}.`, submit: "Cyflwyno'r atebion", passed: 'Rydych wedi pasio',
-    pdf: 'Lawrlwytho eich tystysgrif (PDF)', badge: 'Lawrlwytho eich bathodyn digidol (Open Badges 3.0)', verify: 'Gweld sut y gall eraill wirio eich cymhwyster',
+    pdf: 'Lawrlwytho eich tystysgrif (PDF)', badge: 'Lawrlwytho ffeil eich cymhwyster (Open Badges 3.0, .jwt)', verify: 'Gweld sut y gall eraill wirio eich cymhwyster',
+    badgeImage: "Lawrlwytho eich bathodyn fel delwedd (PNG, gyda'ch cymhwyster y tu mewn iddi)",
     genuine: "Mae'r cymhwyster hwn yn ddilys", myLearning: 'Fy nysgu', completed: "Wedi'u cwblhau",
   },
 } as const;
@@ -146,6 +149,10 @@ describe('the real modules in content/, in a browser', () => {
     const badge = await page.request.get(new URL(badgeHref ?? '', page.url()).href);
     expect(badge.status()).toBe(200);
     expect((await badge.text()).trim()).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    const imageHref = await page.getByRole('link', { name: words.badgeImage, exact: true }).getAttribute('href');
+    const image = await page.request.get(new URL(imageHref ?? '', page.url()).href);
+    expect(image.headers()['content-type']).toBe('image/png');
+    expect(bakedCredential(await image.body())).toBe((await badge.text()).trim());
     const resultUrl = page.url();
     await page.getByRole('link', { name: words.verify, exact: true }).click();
     await page.waitForURL(/\/credentials\/[^/]+$/);

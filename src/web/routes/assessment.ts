@@ -144,7 +144,7 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     const { completions } = await record(user.id);
     const t = request.t;
     const header = [t('learning.record.module'), t('learning.version'), t('learning.record.completed'), t('learning.record.score'), t('learning.cpd'), t('learning.record.language')];
-    const rows = completions.map((c) => [c.module?.manifest.title[request.lang] ?? c.moduleId, c.moduleVersion, c.completedAt.toISOString().slice(0, 10), String(Math.round(c.score * 100)), String(c.cpdHours), c.language]);
+    const rows = completions.map((c) => [c.module?.manifest.title[request.lang] ?? c.moduleId, c.moduleVersion, c.completedAt.toISOString().slice(0, 10), String(Math.round(c.score * 100)), String(c.cpdHours), t(`language.names.${c.language}`)]);
     const csv = `\uFEFF${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${request.lang === 'cy' ? 'cofnod-dysgu' : 'learning-record'}.csv"`).send(csv);
   });
