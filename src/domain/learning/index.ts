@@ -6,3 +6,4 @@ export * from './competency-framework.js';
 export * from './requirements.js';
 export * from './module-versions.js';
 export * from './catalogue.js';
+export * from './start-page.js';
