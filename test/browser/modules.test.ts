@@ -225,7 +225,7 @@ describe('the real modules in content/, in a browser', () => {
     await closeServer(server, browser);
   });
 
-  it('a new learner finds, takes, fails, retakes, passes and gets a certificate for "What is genomics?" in English, with axe on every page', { timeout: 120_000 }, async () => {
+  it('a new learner finds, takes, fails, retakes, passes and gets a certificate for "What is genomics?" in English, with axe on every page', { timeout: 240_000 }, async () => {
     const context = await browser.newContext();
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
@@ -234,7 +234,7 @@ describe('the real modules in content/, in a browser', () => {
     await context.close();
   });
 
-  it('a new learner finds, takes, fails, retakes, passes and gets a certificate for "Pharmacogenomics in practice" entirely in Welsh, with axe on every page', { timeout: 120_000 }, async () => {
+  it('a new learner finds, takes, fails, retakes, passes and gets a certificate for "Pharmacogenomics in practice" entirely in Welsh, with axe on every page', { timeout: 240_000 }, async () => {
     const context = await browser.newContext();
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
