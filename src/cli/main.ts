@@ -125,6 +125,7 @@ async function serve(config: Config, flags: { demo: boolean; reset: boolean }): 
   const port = typeof address === 'object' && address !== null ? address.port : config.PORT;
   const url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${port}`;
   process.stdout.write(`\nGenomeg is running at ${url} (database: ${handle.description})\n`);
+  process.stdout.write(`Credentials and certificates will link to ${config.PUBLIC_URL} (PUBLIC_URL)\n`);
   if (signIns !== null) {
     process.stdout.write(`\nDemo sign-ins (synthetic accounts; passwords made at first start):\n${formatSignIns(signIns)}\n\n`);
   }

@@ -19,7 +19,8 @@ const variables = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   IMPORT_MAX_MEGABYTES: z.coerce.number().min(1).max(500).default(50),
   CONTENT_DIR: z.string().min(1).default('content'),
-  PUBLIC_URL: z.url().default('http://localhost:3000').transform((u) => u.replace(/\/+$/, '')),
+  /** Without a value: the address the server listens on (see publicUrlFor). */
+  PUBLIC_URL: z.url().transform((u) => u.replace(/\/+$/, '')).optional(),
   // The HTTP server's limits (src/web/http-server.ts): a client that sends its
   // headers or its request too slowly is cut off, an idle kept-alive connection
   // is closed, and connections past the cap are refused.
@@ -36,7 +37,17 @@ const schema = variables.superRefine((config, context) => {
   }
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL'> & { readonly PUBLIC_URL: string };
+
+/**
+ * The address credentials and certificates carry when PUBLIC_URL is not set:
+ * the one the server listens on, so that their links work on the machine that
+ * issued them (a wildcard host is reached as localhost).
+ */
+export function publicUrlFor(host: string, port: number): string {
+  const name = host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${String(port)}`;
+}
 
 export const CONFIG_VARIABLES = Object.keys(variables.shape) as (keyof Config)[];
 
@@ -48,7 +59,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     if (value !== undefined && value !== '') input[key] = value;
   }
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) return { ...result.data, PUBLIC_URL: result.data.PUBLIC_URL ?? publicUrlFor(result.data.HOST, result.data.PORT) };
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path.join('.');
     return `${variable}=${JSON.stringify(input[variable] ?? '')}: ${issue.message}`;

@@ -7,7 +7,7 @@
 // assessment.yaml, so a wrong correct-answer flag or a missing Welsh string
 // makes the test fail.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -15,6 +15,8 @@ import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, s
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'yaml';
 import { hashPassword } from '../../src/security/passwords.js';
+import { expectReadableText } from '../support/readable.js';
+import { bakedCredential } from '../../src/services/learning/png.js';
 
 const CONTENT = 'content';
 
@@ -46,13 +48,17 @@ const WORDS = {
   en: {
     learn: 'Learn', start: 'Start this module', next: 'Next', assessment: 'Assessment', startAssessment: 'Start the assessment',
     question: (n: number, total: number) => `Question ${String(n)} of ${String(total)}.`, submit: 'Submit answers', passed: 'You passed',
-    pdf: 'Download your certificate (PDF)', badge: 'Download your digital badge (Open Badges 3.0)', verify: 'See how others can check your credential',
+    pdf: 'Download your certificate (PDF)', badge: 'Download your credential file (Open Badges 3.0, .jwt)', verify: 'See how others can check your credential',
+    badgeImage: 'Download your badge as an image (PNG, with your credential inside)',
+    notPassed: 'You did not pass this time', retake: 'Take the assessment again', certificatePage: 'Your certificate and badge',
     genuine: 'This credential is genuine', myLearning: 'My learning', completed: 'Completed',
   },
   cy: {
     learn: 'Dysgu', start: "Dechrau'r modiwl hwn", next: 'Nesaf', assessment: 'Asesiad', startAssessment: "Dechrau'r asesiad",
     question: (n: number, total: number) => `Cwestiwn ${String(n)} o ${String(total)}.`, submit: "Cyflwyno'r atebion", passed: 'Rydych wedi pasio',
-    pdf: 'Lawrlwytho eich tystysgrif (PDF)', badge: 'Lawrlwytho eich bathodyn digidol (Open Badges 3.0)', verify: 'Gweld sut y gall eraill wirio eich cymhwyster',
+    pdf: 'Lawrlwytho eich tystysgrif (PDF)', badge: 'Lawrlwytho ffeil eich cymhwyster (Open Badges 3.0, .jwt)', verify: 'Gweld sut y gall eraill wirio eich cymhwyster',
+    badgeImage: "Lawrlwytho eich bathodyn fel delwedd (PNG, gyda'ch cymhwyster y tu mewn iddi)",
+    notPassed: "Ni wnaethoch basio'r tro hwn", retake: 'Sefyll yr asesiad eto', certificatePage: "Eich tystysgrif a'ch bathodyn",
     genuine: "Mae'r cymhwyster hwn yn ddilys", myLearning: 'Fy nysgu', completed: "Wedi'u cwblhau",
   },
 } as const;
@@ -68,7 +74,7 @@ describe('the real modules in content/, in a browser', () => {
   }
 
   /** Find, read, pass and get a certificate for one module, in one language, as a learner who has just signed in. */
-  async function takeModule(page: Page, folder: string, lang: Lang): Promise<void> {
+  async function takeModule(page: Page, folder: string, lang: Lang, failFirst = false): Promise<void> {
     const words = WORDS[lang];
     const { manifest, questions } = readModule(folder);
     const title = manifest.title[lang];
@@ -110,8 +116,34 @@ describe('the real modules in content/, in a browser', () => {
     await fieldsets.first().waitFor();
     expect(await h1(page)).toBe(words.assessment);
     await expectAxeClean(page);
-    const shown = await fieldsets.count();
+    let shown = await fieldsets.count();
     expect(shown).toBe(manifest.questionsPerAttempt);
+    /** Every question shown, with its entry in assessment.yaml. */
+    const shownQuestions = async () => {
+      const found: { index: number; question: Question }[] = [];
+      for (let i = 0; i < await fieldsets.count(); i++) {
+        const legend = ((await fieldsets.nth(i).locator('legend').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+        const stem = legend.slice(words.question(i + 1, shown).length).trim();
+        const question = questions.find((q) => q.stem[lang].replace(/\s+/g, ' ').trim() === stem);
+        if (question === undefined) throw new Error(`No question in ${folder}/assessment.yaml has the ${lang} stem "${stem}"`);
+        found.push({ index: i, question });
+      }
+      return found;
+    };
+    if (failFirst) {
+      // A wrong answer to every question: the fail page names what to read again and gives away no answer.
+      for (const { index, question } of await shownQuestions()) {
+        const wrong = question.options.find((o) => !o.correct);
+        if (wrong !== undefined) await fieldsets.nth(index).getByLabel(wrong.text[lang], { exact: true }).check();
+      }
+      await page.getByRole('button', { name: words.submit, exact: true }).click();
+      await page.locator('h1', { hasText: words.notPassed }).waitFor();
+      await expectAxeClean(page);
+      await expectReadableText(page, lang);
+      await page.getByRole('button', { name: words.retake, exact: true }).click();
+      await page.locator('form fieldset').first().waitFor();
+      shown = await fieldsets.count();
+    }
     for (let i = 0; i < shown; i++) {
       const fieldset = fieldsets.nth(i);
       const legend = ((await fieldset.locator('legend').textContent()) ?? '').replace(/\s+/g, ' ').trim();
@@ -145,7 +177,17 @@ describe('the real modules in content/, in a browser', () => {
     const badge = await page.request.get(new URL(badgeHref ?? '', page.url()).href);
     expect(badge.status()).toBe(200);
     expect((await badge.text()).trim()).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    const imageHref = await page.getByRole('link', { name: words.badgeImage, exact: true }).getAttribute('href');
+    const image = await page.request.get(new URL(imageHref ?? '', page.url()).href);
+    expect(image.headers()['content-type']).toBe('image/png');
+    expect(bakedCredential(await image.body())).toBe((await badge.text()).trim());
     const resultUrl = page.url();
+    await page.getByRole('link', { name: words.certificatePage, exact: true }).click();
+    await page.waitForURL(/\/my-learning\/certificates\/[0-9a-f-]{36}$/);
+    expect(await h1(page)).toBe(words.certificatePage);
+    await expectAxeClean(page);
+    await expectReadableText(page, lang);
+    await page.goto(resultUrl);
     await page.getByRole('link', { name: words.verify, exact: true }).click();
     await page.waitForURL(/\/credentials\/[^/]+$/);
     expect(await page.locator('main').textContent()).toContain(words.genuine);
@@ -162,6 +204,12 @@ describe('the real modules in content/, in a browser', () => {
     expect(await row.count()).toBe(1);
     expect(await row.locator('td').nth(2).textContent()).toBe('100%');
     await expectAxeClean(page);
+
+    // The home page offers the certificate, and reads well.
+    await page.goto(`${base}${prefix}/`);
+    expect(await page.locator('main').getByRole('link', { name: title, exact: true }).count()).toBeGreaterThan(0);
+    await expectAxeClean(page);
+    await expectReadableText(page, lang);
   }
 
   beforeAll(async () => {
@@ -177,16 +225,16 @@ describe('the real modules in content/, in a browser', () => {
     await closeServer(server, browser);
   });
 
-  it('a new learner finds, takes, passes and gets a certificate for "What is genomics?" in English, with axe on every page', { timeout: 120_000 }, async () => {
+  it('a new learner finds, takes, fails, retakes, passes and gets a certificate for "What is genomics?" in English, with axe on every page', { timeout: 240_000 }, async () => {
     const context = await browser.newContext();
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     await signInWith(page, base, 'sian@demo.genomeg.test');
-    await takeModule(page, 'what-is-genomics', 'en');
+    await takeModule(page, 'what-is-genomics', 'en', true);
     await context.close();
   });
 
-  it('a new learner finds, takes, passes and gets a certificate for "Pharmacogenomics in practice" entirely in Welsh, with axe on every page', { timeout: 120_000 }, async () => {
+  it('a new learner finds, takes, fails, retakes, passes and gets a certificate for "Pharmacogenomics in practice" entirely in Welsh, with axe on every page', { timeout: 240_000 }, async () => {
     const context = await browser.newContext();
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
@@ -195,7 +243,39 @@ describe('the real modules in content/, in a browser', () => {
     await page.waitForURL(/\/cy\/?$/);
     expect(await page.locator('html').getAttribute('lang')).toBe('cy');
     await expectAxeClean(page);
-    await takeModule(page, 'pharmacogenomics-in-practice', 'cy');
+    await takeModule(page, 'pharmacogenomics-in-practice', 'cy', true);
+    await context.close();
+  });
+
+  // Regression: every call-out of both modules showed its markup as text
+  // (`<div class="nhsuk-inset-text">…`, `&#39;`), and Welsh pages carried
+  // English hidden prefixes ("Information:", "Reference 5", "Support links").
+  it('shows every page of every module, in English and Welsh, as text a person can read: no markup, no raw keys, no English on Welsh pages', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await signInWith(page, base, 'sian@demo.genomeg.test');
+    const folders = readdirSync(CONTENT, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(folders.length).toBeGreaterThanOrEqual(2);
+    let pages = 0;
+    for (const folder of folders) {
+      const { manifest } = readModule(folder);
+      for (const lang of ['en', 'cy'] as const) {
+        const prefix = lang === 'cy' ? '/cy' : '';
+        const paths = [`/learn/${manifest.slug}`, `/learn/${manifest.slug}/glossary`, ...manifest.pages.map((_, i) => `/learn/${manifest.slug}/pages/${String(i + 1)}`)];
+        for (const path of paths) {
+          const response = await page.goto(`${base}${prefix}${path}`);
+          expect(response?.status(), path).toBe(200);
+          await expectReadableText(page, lang);
+          pages += 1;
+        }
+      }
+    }
+    for (const lang of ['en', 'cy'] as const) {
+      await page.goto(`${base}${lang === 'cy' ? '/cy' : ''}/learn`);
+      await expectReadableText(page, lang);
+    }
+    expect(pages).toBe(folders.reduce((n, f) => n + 2 * (readModule(f).manifest.pages.length + 2), 0));
     await context.close();
   });
 });

@@ -44,6 +44,23 @@ describe('the module player for everyone', () => {
     throw new Error('never reached the element by Tab');
   }
 
+  /** The focused element's id and role, read in the page. */
+  const focused = (page: Page) => page.evaluate<{ id: string; role: string; tag: string }>(
+    `(() => { const e = document.activeElement; return { id: e?.id ?? '', role: e?.getAttribute('role') ?? '', tag: (e?.tagName ?? '').toLowerCase() }; })()`);
+
+  /** How many presses of Tab from the top of the page reach the element described, or null within the limit. */
+  async function pressesTo(page: Page, limit: number, described: (element: { tag: string; text: string; type: string; value: string }) => boolean): Promise<number | null> {
+    for (let presses = 1; presses <= limit; presses += 1) {
+      await page.keyboard.press('Tab');
+      const element = await page.evaluate<{ tag: string; text: string; type: string; value: string } | null>(`(() => {
+        const e = document.activeElement;
+        return e === null ? null : { tag: e.tagName.toLowerCase(), text: (e.textContent ?? '').replace(/\\s+/g, ' ').trim(), type: e.getAttribute('type') ?? '', value: e.getAttribute('value') ?? '' };
+      })()`);
+      if (element !== null && described(element)) return presses;
+    }
+    return null;
+  }
+
   /** Does the page fit its viewport without scrolling sideways? */
   const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
 
@@ -70,7 +87,7 @@ describe('the module player for everyone', () => {
     expect(await page.locator('input[name="answer"][value="a"]').isChecked()).toBe(true);
     await tabTo(page, (e) => e.tag === 'button' && e.text === 'Check my answer');
     await page.keyboard.press('Enter');
-    await page.waitForURL(`${base}${MODULE}/pages/1/checks/k1#check-k1`);
+    await page.waitForURL(`${base}${MODULE}/pages/1/checks/k1#check-k1-feedback`);
     expect(await page.getByRole('status').textContent()).toContain('Yes: genes carry instructions.');
 
     await tabTo(page, (e) => e.tag === 'a' && e.text.startsWith('Next'));
@@ -129,6 +146,61 @@ describe('the module player for everyone', () => {
     }
     await page.goto(`${base}${MODULE}/pages/1`);
     expect(await page.getByRole('navigation', { name: 'Contents' }).isVisible()).toBe(true);
+    await expectAxeClean(page);
+    await page.context().close();
+  });
+
+  // Regression: after "Check my answer" focus landed on <body>, so a screen
+  // reader started again from the top and never read the feedback.
+  it('moves focus to the feedback after "Check my answer", so it is read out', { timeout: 60_000 }, async () => {
+    const page = await learner();
+    await page.goto(`${base}${MODULE}/pages/1`);
+    await page.getByRole('radio', { name: 'A kind of cell' }).check();
+    await page.getByRole('button', { name: 'Check my answer' }).click();
+    await page.waitForURL(`${base}${MODULE}/pages/1/checks/k1#check-k1-feedback`);
+    await expect.poll(() => focused(page)).toEqual({ id: 'check-k1-feedback', role: 'status', tag: 'div' });
+    expect(await page.locator('#check-k1-feedback').textContent()).toContain('No: cells contain genes.');
+    await expectAxeClean(page);
+    // In Welsh too, and when no answer was chosen.
+    await page.goto(`${base}/cy${MODULE}/pages/1`);
+    await page.getByRole('button', { name: 'Gwirio fy ateb' }).click();
+    await page.waitForURL(`${base}/cy${MODULE}/pages/1/checks/k1#check-k1-feedback`);
+    await expect.poll(() => focused(page)).toEqual({ id: 'check-k1-feedback', role: 'status', tag: 'div' });
+    await page.context().close();
+  });
+
+  it('without JavaScript, comes back at the feedback\'s address, and the next Tab starts from the feedback', { timeout: 60_000 }, async () => {
+    const page = await learner({ javaScriptEnabled: false });
+    await page.goto(`${base}${MODULE}/pages/1`);
+    await page.getByRole('radio', { name: 'A stretch of DNA with instructions' }).check();
+    await page.getByRole('button', { name: 'Check my answer' }).click();
+    await page.waitForURL(`${base}${MODULE}/pages/1/checks/k1#check-k1-feedback`);
+    const feedback = page.locator('#check-k1-feedback');
+    expect(await feedback.getAttribute('tabindex')).toBe('-1');
+    expect(await feedback.textContent()).toContain('Yes: genes carry instructions.');
+    // The fragment moved the place Tab starts from: the next stop is after the feedback, not the skip link.
+    await page.keyboard.press('Tab');
+    const next = await focused(page);
+    expect(next.tag).toBe('a');
+    expect(await page.evaluate<boolean>(`(() => {
+      const f = document.getElementById('check-k1-feedback');
+      return f !== null && (f.compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    })()`)).toBe(true);
+    await page.context().close();
+  });
+
+  // Regression: 36 presses of Tab reached the knowledge check on page 2 of a real module.
+  it('reaches the knowledge check in four presses of Tab through a skip link, in both languages', { timeout: 60_000 }, async () => {
+    const page = await learner();
+    for (const [path, skip] of [[`${MODULE}/pages/1`, 'Skip to the question'], [`/cy${MODULE}/pages/1`, "Neidio i'r cwestiwn"]] as const) {
+      await page.goto(`${base}${path}`);
+      expect(await pressesTo(page, 2, (e) => e.tag === 'a' && e.text === skip)).toBe(2);
+      await page.keyboard.press('Enter');
+      expect(await pressesTo(page, 2, (e) => e.tag === 'input' && e.type === 'radio')).toBe(1);
+    }
+    // A page without a check has no such link.
+    await page.goto(`${base}${MODULE}/pages/2`);
+    expect(await page.locator('a.nhsuk-skip-link').count()).toBe(1);
     await expectAxeClean(page);
     await page.context().close();
   });

@@ -50,6 +50,9 @@ describe.each(engines)('taking the assessment on $name', (engine) => {
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body).toContain('Sample: genes and DNA,1.0.0');
     expect(csv.body.trim().split('\r\n')).toHaveLength(2);
+    // Regression: the language column held the codes "cy" and "en" (Welsh interface review, row 57).
+    expect(csv.body.trim().split('\r\n')[1]).toMatch(/,Welsh$/);
+    expect((await get('/cy/my-learning.csv')).body.trim().split('\r\n')[1]).toMatch(/,Cymraeg$/);
 
     // Passing again keeps the first completion: one per module version.
     await post('/learn/sample-genomics/assessment');

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwtPayload } from '../../src/domain/learning/index.js';
+import { CredentialStore } from '../../src/db/stores/credential-store.js';
+import { verifyCredential } from '../../src/services/learning/credentials.js';
+import { BADGE_KEYWORD, bakedCredential, decodePngSize, readPngChunks } from '../../src/services/learning/png.js';
 import { buildTestApp, signedIn, type SignedIn, type TestApp } from '../support/app.js';
 import { engines } from '../support/engines.js';
 
@@ -68,6 +71,56 @@ describe.each(engines)('certificates and credentials on $name', (engine) => {
     expect((await as(other, 'GET', `/my-learning/certificates/${credentialId}.jwt`)).statusCode).toBe(404);
   });
 
+  // Regression: the certificate's check link used http://localhost:3000 whatever
+  // PUBLIC_URL said about where the server is, and only in English.
+  it('links the certificate\'s check lines to the public address, one in each language', async () => {
+    const pdf = (await as(learner, 'GET', `/my-learning/certificates/${credentialId}.pdf`)).rawPayload.toString('latin1');
+    expect(pdf).toContain(`/URI (https://genomeg.example.wales/credentials/${credentialId})`);
+    expect(pdf).toContain(`/URI (https://genomeg.example.wales/cy/credentials/${credentialId})`);
+    expect(pdf).not.toContain('localhost');
+  });
+
+  // Regression: the badge was only a .jwt file.
+  it('gives the learner the badge as a PNG image with the credential baked in, which verifies, and nobody else', async () => {
+    const response = await as(learner, 'GET', `/my-learning/certificates/${credentialId}.png`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('image/png');
+    const png = response.rawPayload;
+    expect(decodePngSize(png)).toEqual({ width: 600, height: 600, rawBytes: 600 * (600 * 4 + 1) });
+    const chunks = readPngChunks(png);
+    expect(chunks.filter((c) => c.type === 'iTXt' && c.data.toString('latin1').startsWith(`${BADGE_KEYWORD}\0`))).toHaveLength(1);
+    const baked = bakedCredential(png);
+    expect(baked).toBe(jwt);
+    const verification = await verifyCredential(CredentialStore.create(t.app.database.db), baked ?? '');
+    expect(verification.status).toBe('genuine');
+    const download = await as(learner, 'GET', `/my-learning/certificates/${credentialId}.png?download=1`);
+    expect(download.headers['content-disposition']).toBe('attachment; filename="sample-genomics-badge.png"');
+    const other = await signedIn(t.app, [{ role: 'learner', organisationCode: null }]);
+    expect((await as(other, 'GET', `/my-learning/certificates/${credentialId}.png`)).statusCode).toBe(404);
+  });
+
+  it('gives the learner a page for the credential: the badge, the downloads, the address to share and how to add it to a profile, in both languages', async () => {
+    const page = await as(learner, 'GET', `/my-learning/certificates/${credentialId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Your certificate and badge');
+    expect(page.body).toContain(`href="https://genomeg.example.wales/credentials/${credentialId}">https://genomeg.example.wales/credentials/${credentialId}</a>`);
+    expect(page.body).toContain(`https://genomeg.example.wales/cy/credentials/${credentialId}`);
+    expect(page.body).toContain(`src="/my-learning/certificates/${credentialId}.png"`);
+    for (const field of ['Issuing organisation', 'Issue date', 'Credential ID', 'Credential URL', 'Genomeg for NHS Wales']) expect(page.body).toContain(field);
+    expect(page.body).toContain(`href="/my-learning/certificates/${credentialId}.png?download=1"`);
+    const welsh = await as(learner, 'GET', `/cy/my-learning/certificates/${credentialId}`);
+    expect(welsh.body).toContain('Eich tystysgrif a&#39;ch bathodyn');
+    expect(welsh.body).toContain('Genomeg ar gyfer GIG Cymru');
+    expect(welsh.body).toContain(`href="https://genomeg.example.wales/cy/credentials/${credentialId}"`);
+    const other = await signedIn(t.app, [{ role: 'learner', organisationCode: null }]);
+    expect((await as(other, 'GET', `/my-learning/certificates/${credentialId}`)).statusCode).toBe(404);
+  });
+
+  it('names the issuer in the page\'s language on the public check page', async () => {
+    expect((await as(null, 'GET', `/cy/credentials/${credentialId}`)).body).toContain('Genomeg ar gyfer GIG Cymru');
+    expect((await as(null, 'GET', `/credentials/${credentialId}`)).body).toContain('Genomeg for NHS Wales');
+  });
+
   it('lets an education lead revoke a credential with a reason, audited, and the public page says so', async () => {
     const lead = await signedIn(t.app, [{ role: 'education-lead', organisationCode: null }]);
     expect((await as(learner, 'POST', `/credentials/${credentialId}/revoke`, { reason: 'x' })).statusCode).toBe(403);
@@ -85,4 +138,5 @@ describe.each(engines)('certificates and credentials on $name', (engine) => {
     expect(page.statusCode).toBe(404);
     expect(page.body).toContain('We have no credential at this address');
   });
+
 });

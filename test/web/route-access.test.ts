@@ -71,6 +71,8 @@ describe.each(engines)('route access on $name', (engine) => {
       { method: 'GET', url: '/my-learning.csv', path: '/my-learning.csv', allowed: SIGNED_IN },
       { method: 'GET', url: '/my-learning/certificates/:id.pdf', path: '/my-learning/certificates/00000000-0000-0000-0000-000000000000.pdf', allowed: SIGNED_IN },
       { method: 'GET', url: '/my-learning/certificates/:id.jwt', path: '/my-learning/certificates/00000000-0000-0000-0000-000000000000.jwt', allowed: SIGNED_IN },
+      { method: 'GET', url: '/my-learning/certificates/:id.png', path: '/my-learning/certificates/00000000-0000-0000-0000-000000000000.png', allowed: SIGNED_IN },
+      { method: 'GET', url: '/my-learning/certificates/:id', path: '/my-learning/certificates/00000000-0000-0000-0000-000000000000', allowed: SIGNED_IN },
       { method: 'GET', url: '/credentials/:id', path: '/credentials/00000000-0000-0000-0000-000000000000', allowed: EVERYONE },
       { method: 'GET', url: '/credentials/verify', path: '/credentials/verify', allowed: EVERYONE },
       { method: 'POST', url: '/credentials/verify', path: '/credentials/verify', allowed: EVERYONE, body: { credential: 'x.y.z' } },

@@ -85,6 +85,13 @@ export class AssessmentStore {
     return row === undefined ? undefined : toAttempt(row);
   }
 
+  /** Every attempt at one version of a module, oldest first: what a retake's draw is weighed against. */
+  async attemptsAt(userId: string, moduleId: string, moduleVersion: string): Promise<Attempt[]> {
+    const rows = await this.db.selectFrom('assessment_attempts').selectAll().where('user_id', '=', userId).where('module_id', '=', moduleId)
+      .where('module_version', '=', moduleVersion).orderBy('started_at', 'asc').orderBy('id', 'asc').execute();
+    return rows.map(toAttempt);
+  }
+
   /**
    * Store the answers and result; on a pass, record the completion (once per
    * version). `alongside` writes in the same transaction and is told whether

@@ -5,3 +5,5 @@ export * from './credential.js';
 export * from './competency-framework.js';
 export * from './requirements.js';
 export * from './module-versions.js';
+export * from './catalogue.js';
+export * from './start-page.js';

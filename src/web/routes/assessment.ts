@@ -5,7 +5,7 @@
 
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { drawAttempt, scoreAttempt } from '../../domain/learning/index.js';
+import { drawAttempt, outcomesToRevisit, scoreAttempt, timesSeenIn } from '../../domain/learning/index.js';
 import { DomainError } from '../../domain/errors.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
 import { CredentialStore } from '../../db/stores/credential-store.js';
@@ -56,7 +56,12 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     if (latest.submittedAt === null) return reply.render('pages/learn/assessment.njk', { module, attempt: latest, questions, answers: {}, errors: [] });
     const result = scoreAttempt(module.questions, latest.drawn, latest.answers ?? {}, module.manifest.passMark);
     const credential = await credentials.forVersion(user.id, module.manifest.id, module.manifest.version);
-    return reply.render('pages/learn/assessment-result.njk', { module, attempt: latest, questions, result, completed, credential });
+    // The answers are shown only after a pass; after a fail, what to read again.
+    const revisit = result.passed ? [] : outcomesToRevisit(module, result).map((r) => ({
+      outcome: module.manifest.outcomes.find((o) => o.id === r.outcomeId),
+      pages: r.pages.map((n) => ({ number: n, title: module.pages[n - 1]?.[request.lang].title ?? '' })),
+    }));
+    return reply.render('pages/learn/assessment-result.njk', { module, attempt: latest, questions, result, completed, credential, revisit });
   });
 
   app.post('/learn/:slug/assessment', { config: { access: 'signed-in' } }, async (request, reply) => {
@@ -66,7 +71,10 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     // An attempt already open is carried on, not replaced: a double click cannot lose answers.
     if (latest?.submittedAt !== null || latest.moduleVersion !== module.manifest.version) {
       const seed = randomInt(0, 2 ** 32 - 1);
-      await attempts.start(user.id, module.manifest.id, module.manifest.version, seed, drawAttempt(module.questions, module.manifest.questionsPerAttempt, seed), request.lang,
+      // A retake favours the questions this learner has seen least in this version's earlier attempts.
+      const seen = timesSeenIn(await attempts.attemptsAt(user.id, module.manifest.id, module.manifest.version));
+      const drawn = drawAttempt(module.questions, module.manifest.questionsPerAttempt, seed, seen);
+      await attempts.start(user.id, module.manifest.id, module.manifest.version, seed, drawn, request.lang,
         (trx, attemptId) => recordLearningWithin(trx, learnerOf(request), [{ kind: 'assessment-started', moduleId: module.manifest.id, registration: attemptId }]));
     }
     return reply.redirect(localPath(request.lang, `/learn/${module.manifest.slug}/assessment`), 303);
@@ -136,7 +144,7 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     const { completions } = await record(user.id);
     const t = request.t;
     const header = [t('learning.record.module'), t('learning.version'), t('learning.record.completed'), t('learning.record.score'), t('learning.cpd'), t('learning.record.language')];
-    const rows = completions.map((c) => [c.module?.manifest.title[request.lang] ?? c.moduleId, c.moduleVersion, c.completedAt.toISOString().slice(0, 10), String(Math.round(c.score * 100)), String(c.cpdHours), c.language]);
+    const rows = completions.map((c) => [c.module?.manifest.title[request.lang] ?? c.moduleId, c.moduleVersion, c.completedAt.toISOString().slice(0, 10), String(Math.round(c.score * 100)), String(c.cpdHours), t(`language.names.${c.language}`)]);
     const csv = `\uFEFF${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${request.lang === 'cy' ? 'cofnod-dysgu' : 'learning-record'}.csv"`).send(csv);
   });

@@ -8,13 +8,13 @@ import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { DEFAULT_REQUIRED_LEVEL, isRequiredFor, type LearningModule } from '../../domain/learning/index.js';
-import { STAFF_GROUPS } from '../../domain/staff/index.js';
+import { catalogueOrder, DURATION_LIMITS, filterModules, isRecommended, moduleStatus, topicsOf, type LearningModule } from '../../domain/learning/index.js';
 import type { ContentLibrary } from '../../services/learning/content-library.js';
 import { ProgressStore } from '../../db/stores/progress-store.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
+import { learnerStanding } from '../../services/learning/learner-standing.js';
 import type { Learner } from '../../domain/xapi/index.js';
 import { projectRoot } from '../paths.js';
 import { renderPage, type RenderedPage } from '../content-render.js';
@@ -31,9 +31,6 @@ const CatalogueQuery = z.object({
   /** 'cy': the Welsh is there; 'cy-reviewed': a Welsh-language reviewer has reviewed it. */
   language: z.string().trim().max(12).optional(),
 });
-
-/** The catalogue's "how long" choices, in minutes. */
-export const DURATION_LIMITS = [15, 30, 60] as const;
 
 const CheckAnswer = z.object({ answer: z.union([z.string(), z.array(z.string())]).optional() });
 
@@ -63,34 +60,25 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const user = currentUser(request);
     const parsed = CatalogueQuery.safeParse(request.query);
     const query = parsed.success ? parsed.data : {};
-    const lang = request.lang;
-    const q = query.q?.toLowerCase() ?? '';
-    const maxMinutes = DURATION_LIMITS.find((d) => String(d) === query.duration);
-    const modules = library.modules.filter((m) =>
-      (q === '' || `${m.manifest.title[lang]} ${m.manifest.summary[lang]} ${m.manifest.title.en}`.toLowerCase().includes(q))
-      && (query.level === undefined || query.level === '' || m.manifest.level === query.level)
-      && (query.topic === undefined || query.topic === '' || m.manifest.topics.includes(query.topic))
-      && (maxMinutes === undefined || m.manifest.durationMinutes <= maxMinutes)
-      // Every module that passes the content check has its Welsh; "reviewed" asks for more.
-      && (query.language !== 'cy-reviewed' || m.manifest.welsh.status === 'reviewed'));
-    const mine = new Map((await progress.listFor(user.id)).map((p) => [p.moduleId, p]));
-    const topics = [...new Set(library.modules.flatMap((m) => m.manifest.topics))].sort();
-    // What the learner's staff group is expected to reach, from their ESR record.
-    const staff = user.staffId === null ? undefined : await app.stores.staff.findById(user.staffId);
-    const group = staff === undefined ? undefined : STAFF_GROUPS.find((g) => g.code === staff.staffGroupCode);
-    const requiredLevel = group === undefined ? null : DEFAULT_REQUIRED_LEVEL[group.name.en] ?? null;
-    const recommended = Object.fromEntries(modules.map((m) => [m.manifest.id, isRequiredFor(m.manifest.level, requiredLevel)]));
+    const modules = filterModules(library.modules, query, request.lang);
+    const standing = await learnerStanding({ staff: app.stores.staff, progress, attempts, requirements, library }, user);
+    const mine = new Map(standing.progress.map((p) => [p.moduleId, p]));
     // What their organisation requires of them, with due dates; any version's completion meets it.
-    const byOrganisation = new Map((await requiredLearningOf({ requirements, library }, staff, await attempts.completionsFor(user.id))).map((r) => [r.moduleId, r]));
-    const orgRequired = Object.fromEntries(modules.flatMap((m) => {
-      const r = byOrganisation.get(m.manifest.id);
-      return r === undefined ? [] : [[m.manifest.id, { dueDate: r.dueDate, status: r.status }]];
+    const byOrganisation = new Map(standing.required.map((r) => [r.moduleId, r]));
+    const cards = catalogueOrder(modules.map((module) => {
+      const id = module.manifest.id;
+      const required = byOrganisation.get(id);
+      return {
+        module,
+        status: moduleStatus({ id, version: module.manifest.version }, mine.get(id), standing.completions),
+        recommended: isRecommended(module, standing.requiredLevel),
+        requiredOutstanding: required !== undefined && required.status !== 'completed',
+        orgRequired: required === undefined ? null : { dueDate: required.dueDate, status: required.status },
+      };
     }));
-    const rank = (m: LearningModule) => (orgRequired[m.manifest.id] !== undefined && orgRequired[m.manifest.id]?.status !== 'completed' ? 2 : 0) + (recommended[m.manifest.id] === true ? 1 : 0);
-    const ordered = [...modules].sort((a, b) => rank(b) - rank(a));
     return reply.render('pages/learn/catalogue.njk', {
-      modules: ordered, query, progress: Object.fromEntries(mine), topics, total: library.modules.length,
-      required: recommended, orgRequired, requiredLevel, staffGroup: group ?? null, durations: DURATION_LIMITS,
+      cards, query, topics: topicsOf(library.modules), total: library.modules.length,
+      requiredLevel: standing.requiredLevel, staffGroup: standing.staffGroup ?? null, durations: DURATION_LIMITS,
     });
   });
 
@@ -130,7 +118,11 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const cacheKey = `${slug}@${module.manifest.version}/${index}/${request.lang}`;
     let rendered = renderedPages.get(cacheKey);
     if (rendered === undefined) {
-      const page = renderPage(module, modulePage, request.lang, `/assets/content/${slug}`, `${base}/glossary`);
+      const t = request.t;
+      const page = renderPage(module, modulePage, request.lang, `/assets/content/${slug}`, `${base}/glossary`, {
+        information: t('learning.prefix.information'), example: t('learning.prefix.example'), important: t('learning.prefix.important'),
+        reference: (number) => t('learning.citation', { number }),
+      });
       rendered = { ...page, parts: page.html.split(/<!--check:([a-z0-9-]+)-->/) };
       renderedPages.set(cacheKey, rendered);
     }

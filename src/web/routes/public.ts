@@ -1,19 +1,44 @@
-// Pages anyone may see: the start page, the accessibility statement, and the
-// health check used by load balancers.
+// The start page (signed out), a person's home page (signed in), the
+// accessibility statement, and the health check used by load balancers. The
+// home page is where a person starts: their own learning (carry on, required,
+// recommended, certificates), then the cards that lead to the work of each
+// other role they hold.
 
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { organisationsWhere } from '../../domain/auth/index.js';
+import { learnerStart, workSections } from '../../domain/learning/index.js';
+import { AssessmentStore } from '../../db/stores/assessment-store.js';
+import { CredentialStore } from '../../db/stores/credential-store.js';
+import { ProgressStore } from '../../db/stores/progress-store.js';
+import { RequirementStore } from '../../db/stores/requirement-store.js';
+import { learnerStanding } from '../../services/learning/learner-standing.js';
 import { principalOf } from '../plugins/auth.js';
 
 export async function publicRoutes(app: FastifyInstance): Promise<void> {
+  const sources = {
+    staff: app.stores.staff, progress: ProgressStore.create(app.database.db), attempts: AssessmentStore.create(app.database.db),
+    requirements: RequirementStore.create(app.database.db), library: app.content,
+  };
+  const credentials = CredentialStore.create(app.database.db);
+
   app.get('/', { config: { access: 'public' } }, async (request, reply) => {
     const user = request.user;
     if (user === null) return reply.render('pages/start.njk');
     const principal = principalOf(user);
     const staffOrgs = organisationsWhere(principal, 'staff.read');
-    const counts = staffOrgs.length === 0 ? null : await app.stores.staff.countByOrganisation();
-    return reply.render('pages/home.njk', { counts: counts === null ? null : Object.fromEntries(counts), staffOrgs });
+    const [standing, issued, counts] = await Promise.all([
+      learnerStanding(sources, user), credentials.forUser(user.id),
+      staffOrgs.length === 0 ? null : app.stores.staff.countByOrganisation(),
+    ]);
+    const start = learnerStart({
+      modules: app.content.modules, progress: standing.progress, completions: standing.completions,
+      required: standing.required, requiredLevel: standing.requiredLevel, credentials: issued,
+    });
+    return reply.render('pages/home.njk', {
+      start, work: workSections(user.grants), staffGroup: standing.staffGroup ?? null, requiredLevel: standing.requiredLevel,
+      linked: standing.staff?.active === true, counts: counts === null ? null : Object.fromEntries(counts), staffOrgs,
+    });
   });
 
   app.get('/accessibility', { config: { access: 'public' } }, (_request, reply) => reply.render('pages/accessibility.njk'));
