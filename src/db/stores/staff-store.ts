@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, StaffTable } from '../schema.js';
-import { batchSize, engineOf, toBool, toDateOrNull } from '../dialect.js';
+import { batchSize, engineOf, staffSearchMatches, toBool, toDateOrNull } from '../dialect.js';
 import { AuditStore, type AuditEntry } from './audit-store.js';
 import {
-  isAgeBand, planImport,
+  isAgeBand, planImport, searchTerms, staffSearchText,
   type DirectoryEntry, type ImportMode, type ImportPlan, type StaffRecord,
 } from '../../domain/staff/index.js';
 
@@ -88,6 +88,7 @@ function toRow(record: StaffRecord, id: string, now: Date) {
     left_at: null,
     created_at: now,
     updated_at: now,
+    search_text: staffSearchText(record),
   };
 }
 
@@ -109,15 +110,14 @@ export class StaffStore {
     if (query.organisationCodes !== 'all') base = base.where('organisation_code', 'in', query.organisationCodes.length > 0 ? [...query.organisationCodes] : ['']);
     if (query.organisationCode !== undefined && query.organisationCode !== '') base = base.where('organisation_code', '=', query.organisationCode);
     if (query.includeInactive !== true) base = base.where('active', '=', true);
+    // An address is looked up whole; anything else through the search index
+    // (every word typed starts a word of the names or assignment number, accents ignored).
     const search = query.search?.trim().toLowerCase();
     if (search !== undefined && search !== '') {
-      const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      base = base.where((eb) => eb.or([
-        eb(eb.fn('lower', ['first_name']), 'like', sql<string>`${like} escape '\\'`),
-        eb(eb.fn('lower', ['last_name']), 'like', sql<string>`${like} escape '\\'`),
-        eb('assignment_number', '=', search),
-        eb('email', '=', search),
-      ]));
+      const terms = searchTerms(search);
+      if (search.includes('@')) base = base.where('email', '=', search);
+      else if (terms.length === 0) base = base.where(sql<boolean>`1 = 0`);
+      else base = base.where(staffSearchMatches(this.db, terms));
     }
     const [rows, count] = await Promise.all([
       base.selectAll().orderBy('last_name').orderBy('first_name').orderBy('assignment_number')
@@ -234,6 +234,7 @@ export class StaffStore {
             active: eb.ref('excluded.active'),
             left_at: eb.ref('excluded.left_at'),
             updated_at: eb.ref('excluded.updated_at'),
+            search_text: eb.ref('excluded.search_text'),
           }))).execute();
       }
       const leaverIds = plan.leavers.map((l) => l.id);
