@@ -28,8 +28,11 @@ export const staffSearch: Migration = {
     await sql`alter table staff add column search_text text not null default ''`.execute(db);
     await fillSearchText(db);
     for (const statement of staffSearchIndexStatements(db)) await sql.raw(statement).execute(db);
+    // The directory's first page without a search, in name order: read from the index, not sorted whole each time.
+    await db.schema.createIndex('staff_name_order').on('staff').columns(['last_name', 'first_name', 'assignment_number']).execute();
   },
   async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropIndex('staff_name_order').ifExists().execute();
     for (const statement of dropStaffSearchIndexStatements(db)) await sql.raw(statement).execute(db);
     await sql`alter table staff drop column search_text`.execute(db);
   },

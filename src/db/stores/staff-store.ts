@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, StaffTable } from '../schema.js';
-import { batchSize, engineOf, staffSearchMatches, toBool, toDateOrNull } from '../dialect.js';
+import { batchSize, engineOf, refreshPlannerStatistics, staffSearchMatches, toBool, toDateOrNull } from '../dialect.js';
 import { AuditStore, type AuditEntry } from './audit-store.js';
 import {
   isAgeBand, planImport, searchTerms, staffSearchText,
@@ -119,9 +119,16 @@ export class StaffStore {
       else if (terms.length === 0) base = base.where(sql<boolean>`1 = 0`);
       else base = base.where(staffSearchMatches(this.db, terms));
     }
+    // Without a search, the page is read in name order from the staff_name_order index. With one,
+    // the matches are few and are sorted once found: ordering them by an expression that index
+    // cannot give keeps PostgreSQL from walking the whole index in name order looking for a rare
+    // match (550 ms instead of 0.1 ms for one assignment number among 100,000 staff).
+    const searching = search !== undefined && search !== '';
+    const ordered = searching
+      ? base.selectAll().orderBy(sql`lower(last_name)`).orderBy(sql`lower(first_name)`).orderBy('assignment_number')
+      : base.selectAll().orderBy('last_name').orderBy('first_name').orderBy('assignment_number');
     const [rows, count] = await Promise.all([
-      base.selectAll().orderBy('last_name').orderBy('first_name').orderBy('assignment_number')
-        .limit(query.limit ?? 50).offset(query.offset ?? 0).execute(),
+      ordered.limit(query.limit ?? 50).offset(query.offset ?? 0).execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { members: rows.map(toMember), total: count.n };
@@ -268,6 +275,7 @@ export class StaffStore {
         after: { fileName: request.fileName, mode: request.mode, organisations: request.organisationCodes, added: summary.added, updated: summary.updated, leavers: summary.leavers, unchanged: summary.unchanged },
       });
       await AuditStore.recordMany(trx, audit);
+      await refreshPlannerStatistics(trx, 'staff');
       return summary;
     });
   }
