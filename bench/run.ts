@@ -1,6 +1,7 @@
 // `npm run bench -- NAME`: runs one benchmark, or all of them with no name.
 
 import { run as staffImport } from './staff-import.js';
+import { run as staffSearch } from './staff-search.js';
 import { run as learningPages } from './learning-pages.js';
 import { run as learningRequirements } from './learning-requirements.js';
 import { run as workforce } from './workforce.js';
@@ -8,6 +9,7 @@ import { run as xapi } from './xapi.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
+  'staff-search': staffSearch,
   'learning-pages': learningPages,
   'learning-requirements': learningRequirements,
   workforce,

@@ -29,25 +29,12 @@ import { hashPassword } from '../security/passwords.js';
 import { loadContentLibrary } from '../services/learning/content-library.js';
 import { xapiCommand } from './xapi.js';
 import { planCommand } from './plan.js';
+import { helpAnswer, helpPointer, overview } from './help.js';
 
-const USAGE = `Usage: genomeg <command> [options]
+const USAGE = overview();
 
-Commands:
-  serve [--demo] [--reset]      Migrate, then start the web server on HOST:PORT.
-                                --demo fills an empty database with synthetic demo data
-                                and prints a sign-in for every role; --reset starts over.
-  migrate                       Bring the database schema up to date.
-  seed --demo                   Fill an empty database with the synthetic demo data.
-  staff import <file.csv> [--mode full|partial] [--dry-run] [--as-of YYYY-MM-DD] [--lang en|cy]
-                                Import an ESR staff extract; nothing is written if any row is invalid.
-  content check [DIR]           Check every learning module under DIR (default CONTENT_DIR): both languages,
-                                references, links, alt text, rationales, outcomes assessed.
-  users create --email E --name N --role ROLE[:ORG] [--role ...]
-                                Create an account and print its one-time password.
-  xapi client create|list|revoke, xapi grant|grants, xapi rebuild-progress   Learning record store clients and read grants; rebuild the progress projection.
-  plan SCENARIO.yaml [--runs N] [--seed S] [--out DIR] [--compare B.yaml ...]   Project a workforce scenario (results.json/csv, SVG, report.html).
-
-Environment: DATABASE_URL (default sqlite:data/genomeg.sqlite), HOST, PORT, LOG_LEVEL, ... (see README).`;
+/** The command being run, so that a usage error can point at its help. */
+let running: readonly string[] = [];
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -207,9 +194,17 @@ function contentCheck(dir: string): number {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === 'help') {
+  running = argv;
+  if (command === undefined) {
     process.stdout.write(`${USAGE}\n`);
-    return command === undefined ? 2 : 0;
+    return 2;
+  }
+  // Help (`--help`, `help <command>`, `<command> … --help`) before any configuration is read.
+  const help = helpAnswer(argv);
+  if (help !== undefined) {
+    process.stdout.write(help.out);
+    process.stderr.write(help.err);
+    return help.code;
   }
   const config = loadConfig();
   switch (command) {
@@ -237,15 +232,15 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'staff': {
-      if (rest[0] !== 'import') fail('Usage: genomeg staff import <file.csv> [--mode full|partial] [--dry-run]');
+      if (rest[0] !== 'import') fail(`Usage: genomeg staff import <file.csv> [--mode full|partial] [--dry-run]\n${helpPointer(['staff', 'import'])}`);
       return staffImport(config, rest.slice(1));
     }
     case 'content': {
-      if (rest[0] !== 'check') fail('Usage: genomeg content check [DIR]');
+      if (rest[0] !== 'check') fail(`Usage: genomeg content check [DIR]\n${helpPointer(['content', 'check'])}`);
       return contentCheck(rest[1] ?? config.CONTENT_DIR);
     }
     case 'users': {
-      if (rest[0] !== 'create') fail('Usage: genomeg users create --email E --name N --role ROLE[:ORG]');
+      if (rest[0] !== 'create') fail(`Usage: genomeg users create --email E --name N --role ROLE[:ORG]\n${helpPointer(['users', 'create'])}`);
       return usersCreate(config, rest.slice(1));
     }
     case 'xapi':
@@ -266,8 +261,8 @@ main(process.argv.slice(2)).then(
       // Named as the configuration errors are: the variable, what it points at (no password), what was tried and why.
       const { database, tried, reason } = error.params;
       process.stderr.write(`Cannot use the database named by DATABASE_URL (${String(database)}):\n  tried ${String(tried)}: ${String(reason)}\n`);
-    } else if (error instanceof Error && 'code' in error && error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    } else if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS_')) {
+      process.stderr.write(`${error.message}\n${helpPointer(running)}\n`);
     } else {
       process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     }

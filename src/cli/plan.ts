@@ -144,7 +144,7 @@ export async function planCommand(args: readonly string[], io: Io = defaultIo): 
       },
     });
   } catch (error) {
-    io.err(`${error instanceof Error ? error.message : String(error)}\n${PLAN_USAGE}\n`);
+    io.err(`${error instanceof Error ? error.message : String(error)}\n${PLAN_USAGE}\nRun 'genomeg plan --help' for its options and examples.\n`);
     return 2;
   }
   const { values, positionals } = parsed;

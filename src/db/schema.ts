@@ -70,6 +70,8 @@ export interface StaffTable {
   left_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Names and assignment number with accents folded, for the search index (migration 0010). */
+  search_text: string;
 }
 
 export interface StaffImportsTable {

@@ -30,24 +30,55 @@ const LAST_NAMES = [
   'ap Iorwerth', 'Ifans', 'Smith', 'Taylor', 'Brown', 'Wilson', "O'Neill", 'Patel', 'Khan', 'Nowak', 'Okafor', 'Chen',
 ];
 
+interface JobRole {
+  readonly title: string;
+  /** The Agenda for Change bands this role is advertised at ('medical' for doctors' grades). */
+  readonly bands: readonly string[];
+}
+
 interface JobProfile {
   readonly staffGroup: string;
-  readonly jobRoles: readonly string[];
-  readonly bands: readonly string[];
+  readonly jobRoles: readonly JobRole[];
   readonly weight: number;
 }
 
 // Rough shares of the NHS Wales workforce by staff group (illustrative, not a published figure).
+// Each role draws its band from its own list (illustrative, after typical Agenda for Change
+// profiles), so no one is a "Staff Nurse, Band 8a" or a "Porter, Band 5".
 const PROFILES: readonly JobProfile[] = [
-  { staffGroup: 'Nursing and Midwifery Registered', jobRoles: ['Staff Nurse', 'Sister/Charge Nurse', 'Midwife', 'Clinical Nurse Specialist', 'Advanced Nurse Practitioner'], bands: ['5', '6', '7', '8a'], weight: 30 },
-  { staffGroup: 'Additional Clinical Services', jobRoles: ['Healthcare Support Worker', 'Nursery Nurse', 'Phlebotomist'], bands: ['2', '3', '4'], weight: 22 },
-  { staffGroup: 'Administrative and Clerical', jobRoles: ['Medical Secretary', 'Ward Clerk', 'Manager', 'Receptionist'], bands: ['2', '3', '4', '5', '8a'], weight: 22 },
-  { staffGroup: 'Medical and Dental', jobRoles: ['Consultant', 'Specialty Registrar', 'Foundation Year 1', 'Specialty Doctor', 'Consultant in Clinical Genetics'], bands: ['medical'], weight: 8 },
-  { staffGroup: 'Allied Health Professionals', jobRoles: ['Physiotherapist', 'Occupational Therapist', 'Dietitian', 'Radiographer - Diagnostic'], bands: ['5', '6', '7'], weight: 7 },
-  { staffGroup: 'Add Prof Scientific and Technic', jobRoles: ['Pharmacist', 'Pharmacy Technician', 'Genetic Counsellor', 'Psychologist'], bands: ['5', '6', '7', '8a', '8b'], weight: 5 },
-  { staffGroup: 'Healthcare Scientists', jobRoles: ['Clinical Scientist (Genomics)', 'Clinical Bioinformatician', 'Genetic Technologist', 'Biomedical Scientist', 'Healthcare Science Practitioner'], bands: ['4', '5', '6', '7', '8a'], weight: 3 },
-  { staffGroup: 'Estates and Ancillary', jobRoles: ['Porter', 'Domestic', 'Catering Assistant'], bands: ['2', '3'], weight: 3 },
+  { staffGroup: 'Nursing and Midwifery Registered', weight: 30, jobRoles: [
+    { title: 'Staff Nurse', bands: ['5'] }, { title: 'Sister/Charge Nurse', bands: ['6', '7'] }, { title: 'Midwife', bands: ['5', '6', '7'] },
+    { title: 'Clinical Nurse Specialist', bands: ['6', '7'] }, { title: 'Advanced Nurse Practitioner', bands: ['7', '8a'] },
+  ] },
+  { staffGroup: 'Additional Clinical Services', weight: 22, jobRoles: [
+    { title: 'Healthcare Support Worker', bands: ['2', '3', '4'] }, { title: 'Nursery Nurse', bands: ['3', '4'] }, { title: 'Phlebotomist', bands: ['2', '3'] },
+  ] },
+  { staffGroup: 'Administrative and Clerical', weight: 22, jobRoles: [
+    { title: 'Medical Secretary', bands: ['3', '4'] }, { title: 'Ward Clerk', bands: ['2', '3'] }, { title: 'Manager', bands: ['5', '6', '7', '8a', '8b'] }, { title: 'Receptionist', bands: ['2', '3'] },
+  ] },
+  { staffGroup: 'Medical and Dental', weight: 8, jobRoles: [
+    { title: 'Consultant', bands: ['medical'] }, { title: 'Specialty Registrar', bands: ['medical'] }, { title: 'Foundation Year 1', bands: ['medical'] },
+    { title: 'Specialty Doctor', bands: ['medical'] }, { title: 'Consultant in Clinical Genetics', bands: ['medical'] },
+  ] },
+  { staffGroup: 'Allied Health Professionals', weight: 7, jobRoles: [
+    { title: 'Physiotherapist', bands: ['5', '6', '7'] }, { title: 'Occupational Therapist', bands: ['5', '6', '7'] }, { title: 'Dietitian', bands: ['5', '6', '7'] },
+    { title: 'Radiographer - Diagnostic', bands: ['5', '6', '7'] },
+  ] },
+  { staffGroup: 'Add Prof Scientific and Technic', weight: 5, jobRoles: [
+    { title: 'Pharmacist', bands: ['6', '7', '8a', '8b'] }, { title: 'Pharmacy Technician', bands: ['4', '5'] }, { title: 'Genetic Counsellor', bands: ['6', '7', '8a'] },
+    { title: 'Psychologist', bands: ['7', '8a', '8b'] },
+  ] },
+  { staffGroup: 'Healthcare Scientists', weight: 3, jobRoles: [
+    { title: 'Clinical Scientist (Genomics)', bands: ['7', '8a', '8b'] }, { title: 'Clinical Bioinformatician', bands: ['6', '7', '8a'] }, { title: 'Genetic Technologist', bands: ['5', '6'] },
+    { title: 'Biomedical Scientist', bands: ['5', '6', '7'] }, { title: 'Healthcare Science Practitioner', bands: ['4', '5', '6'] },
+  ] },
+  { staffGroup: 'Estates and Ancillary', weight: 3, jobRoles: [
+    { title: 'Porter', bands: ['2'] }, { title: 'Domestic', bands: ['2'] }, { title: 'Catering Assistant', bands: ['2'] },
+  ] },
 ];
+
+/** Every job role the generator uses, with the bands it may be drawn at. */
+export const BANDS_BY_JOB_ROLE: ReadonlyMap<string, readonly string[]> = new Map(PROFILES.flatMap((p) => p.jobRoles.map((r) => [r.title, r.bands] as const)));
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   const item = items[Math.floor(random() * items.length)];
@@ -126,6 +157,8 @@ export function syntheticStaff(options: SyntheticStaffOptions): SyntheticStaffRo
     const age = 20 + Math.floor(random() * 46);
     const birthYear = 2026 - age - 1;
     const startYear = Math.max(birthYear + 18, 2026 - Math.floor(random() * 25) - 1);
+    // Drawn here, then its band, in the order the generator always drew them, so a seed gives the same people as before.
+    const role = pick(random, profile.jobRoles);
     rows.push({
       employeeNumber: String(10_000_000 + i),
       assignmentNumber: assignment,
@@ -134,8 +167,8 @@ export function syntheticStaff(options: SyntheticStaffOptions): SyntheticStaffRo
       email: `${firstName}.${lastName}.${assignment}@${domain}`.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9.@-]/g, '').toLowerCase(),
       organisationCode: org,
       staffGroup: profile.staffGroup,
-      jobRole: pick(random, profile.jobRoles),
-      band: pick(random, profile.bands),
+      jobRole: role.title,
+      band: pick(random, role.bands),
       wte: random() < 0.7 ? '1.00' : pick(random, ['0.40', '0.50', '0.60', '0.80', '0.90']),
       assignmentStartDate: isoDate(startYear, 1 + Math.floor(random() * 12), 1 + Math.floor(random() * 28)),
       dateOfBirth: isoDate(birthYear, 1 + Math.floor(random() * 12), 1 + Math.floor(random() * 28)),

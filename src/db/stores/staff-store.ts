@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, StaffTable } from '../schema.js';
-import { batchSize, engineOf, toBool, toDateOrNull } from '../dialect.js';
+import { batchSize, engineOf, refreshPlannerStatistics, staffSearchMatches, toBool, toDateOrNull } from '../dialect.js';
 import { AuditStore, type AuditEntry } from './audit-store.js';
 import {
-  isAgeBand, planImport,
+  isAgeBand, planImport, searchTerms, staffSearchText,
   type DirectoryEntry, type ImportMode, type ImportPlan, type StaffRecord,
 } from '../../domain/staff/index.js';
 
@@ -88,6 +88,7 @@ function toRow(record: StaffRecord, id: string, now: Date) {
     left_at: null,
     created_at: now,
     updated_at: now,
+    search_text: staffSearchText(record),
   };
 }
 
@@ -109,19 +110,25 @@ export class StaffStore {
     if (query.organisationCodes !== 'all') base = base.where('organisation_code', 'in', query.organisationCodes.length > 0 ? [...query.organisationCodes] : ['']);
     if (query.organisationCode !== undefined && query.organisationCode !== '') base = base.where('organisation_code', '=', query.organisationCode);
     if (query.includeInactive !== true) base = base.where('active', '=', true);
+    // An address is looked up whole; anything else through the search index
+    // (every word typed starts a word of the names or assignment number, accents ignored).
     const search = query.search?.trim().toLowerCase();
     if (search !== undefined && search !== '') {
-      const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      base = base.where((eb) => eb.or([
-        eb(eb.fn('lower', ['first_name']), 'like', sql<string>`${like} escape '\\'`),
-        eb(eb.fn('lower', ['last_name']), 'like', sql<string>`${like} escape '\\'`),
-        eb('assignment_number', '=', search),
-        eb('email', '=', search),
-      ]));
+      const terms = searchTerms(search);
+      if (search.includes('@')) base = base.where('email', '=', search);
+      else if (terms.length === 0) base = base.where(sql<boolean>`1 = 0`);
+      else base = base.where(staffSearchMatches(this.db, terms));
     }
+    // Without a search, the page is read in name order from the staff_name_order index. With one,
+    // the matches are few and are sorted once found: ordering them by an expression that index
+    // cannot give keeps PostgreSQL from walking the whole index in name order looking for a rare
+    // match (550 ms instead of 0.1 ms for one assignment number among 100,000 staff).
+    const searching = search !== undefined && search !== '';
+    const ordered = searching
+      ? base.selectAll().orderBy(sql`lower(last_name)`).orderBy(sql`lower(first_name)`).orderBy('assignment_number')
+      : base.selectAll().orderBy('last_name').orderBy('first_name').orderBy('assignment_number');
     const [rows, count] = await Promise.all([
-      base.selectAll().orderBy('last_name').orderBy('first_name').orderBy('assignment_number')
-        .limit(query.limit ?? 50).offset(query.offset ?? 0).execute(),
+      ordered.limit(query.limit ?? 50).offset(query.offset ?? 0).execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { members: rows.map(toMember), total: count.n };
@@ -234,6 +241,7 @@ export class StaffStore {
             active: eb.ref('excluded.active'),
             left_at: eb.ref('excluded.left_at'),
             updated_at: eb.ref('excluded.updated_at'),
+            search_text: eb.ref('excluded.search_text'),
           }))).execute();
       }
       const leaverIds = plan.leavers.map((l) => l.id);
@@ -267,6 +275,7 @@ export class StaffStore {
         after: { fileName: request.fileName, mode: request.mode, organisations: request.organisationCodes, added: summary.added, updated: summary.updated, leavers: summary.leavers, unchanged: summary.unchanged },
       });
       await AuditStore.recordMany(trx, audit);
+      await refreshPlannerStatistics(trx, 'staff');
       return summary;
     });
   }
