@@ -167,7 +167,7 @@ describe('checking learning content', () => {
         writeFileSync(join(dir, 'sample-genomics', 'pages', '01-genes.cy.md'), `${readFileSync(join(FIXTURES, 'sample-genomics', 'pages', '01-genes.cy.md'), 'utf8')}\nSiaradwch â chynghorydd genetig neu gynghorydd genetig.\n`);
         const library = loadContentLibrary(dir);
         expect(library.modules).toEqual([]);
-        expect(library.problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/pages/01-intro.cy.md', code: 'non-preferred-term' }));
+        expect(library.problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/pages/01-genes.cy.md', code: 'non-preferred-term' }));
         writeFileSync(join(dir, 'terms.yaml'), 'terms:\n  - concept: x\n');
         expect(loadContentLibrary(dir).problems).toContainEqual(expect.objectContaining({ file: 'terms.yaml', path: 'terms[0].preferred', code: 'schema' }));
       } finally {

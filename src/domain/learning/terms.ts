@@ -32,9 +32,28 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/['’]/g, "['’]").replace(/\s+/g, '\\s+');
 }
 
-/** Matchers for the avoided forms: whole words, any case, straight or curly apostrophes. */
+// Welsh initial mutations (soft, nasal, aspirate) of a word's first consonant:
+// "cynghorydd" is also written "gynghorydd", "nghynghorydd" and "chynghorydd".
+const MUTATIONS: readonly (readonly [string, readonly string[]])[] = [
+  ['ll', ['l']], ['rh', ['r']], ['c', ['g', 'ngh', 'ch']], ['p', ['b', 'mh', 'ph']], ['t', ['d', 'nh', 'th']],
+  ['g', ['', 'ng']], ['b', ['f', 'm']], ['d', ['dd', 'n']], ['m', ['f']],
+];
+
+/** The form as written and with its first consonant mutated. */
+function mutatedForms(form: string): string[] {
+  const lower = form.toLowerCase();
+  const rule = MUTATIONS.find(([radical]) => lower.startsWith(radical));
+  if (rule === undefined) return [form];
+  const [radical, mutated] = rule;
+  return [form, ...mutated.map((m) => m + form.slice(radical.length))];
+}
+
+/** Matchers for the avoided forms, mutated too: whole words, any case, straight or curly apostrophes. */
 export function termMatchers(terms: WelshTerms): readonly { readonly pattern: RegExp; readonly term: WelshTerm }[] {
-  return terms.terms.flatMap((term) => term.avoid.map((form) => ({ pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escape(form)}(?![\\p{L}\\p{N}])`, 'giu'), term })));
+  return terms.terms.flatMap((term) => term.avoid.map((form) => ({
+    pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:${mutatedForms(form).map(escape).join('|')})(?![\\p{L}\\p{N}])`, 'giu'),
+    term,
+  })));
 }
 
 /** Every avoided form in a Welsh text, in the order they appear. */
