@@ -93,7 +93,23 @@ export interface ModulePublicationsTable {
   published_at: Timestamp;
 }
 
+export interface ContentProblemReportsTable {
+  id: string;
+  module_id: string;
+  module_slug: string;
+  module_version: string;
+  /** 1-based page; null for the module's overview. */
+  page: number | null;
+  language: string;
+  message: string;
+  reported_by: string | null;
+  reported_at: Timestamp;
+  dealt_with_by: string | null;
+  dealt_with_at: NullableTimestamp;
+}
+
 export interface LearningTables {
+  content_problem_reports: ContentProblemReportsTable;
   learning_requirements: LearningRequirementsTable;
   module_publications: ModulePublicationsTable;
   signing_keys: SigningKeysTable;

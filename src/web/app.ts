@@ -33,6 +33,7 @@ import { adminRoutes } from './routes/admin.js';
 import { teamRoutes } from './routes/team.js';
 import { learnRoutes } from './routes/learn.js';
 import { learningAdminRoutes } from './routes/learning-admin.js';
+import { problemReportRoutes } from './routes/problem-reports.js';
 import { assessmentRoutes } from './routes/assessment.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { xapiRoutes } from './routes/xapi.js';
@@ -156,6 +157,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(teamRoutes);
   await app.register(learningAdminRoutes);
   await app.register(learnRoutes);
+  await app.register(problemReportRoutes);
   await app.register(assessmentRoutes);
   await app.register(credentialRoutes);
   await app.register(xapiRoutes);

@@ -1,9 +1,10 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkModule, type ModuleSource } from '../../src/domain/learning/index.js';
-import { loadContentLibrary, readModuleSource } from '../../src/services/learning/content-library.js';
+import { checkModule, isReviewed, nonPreferredTerms, termMatchers, type ContentProblem, type ModuleSource } from '../../src/domain/learning/index.js';
+import { SPECIALIST_ROLES, STAFF_GROUPS } from '../../src/domain/staff/index.js';
+import { loadContentLibrary, readModuleSource, readWelshTerms } from '../../src/services/learning/content-library.js';
 
 const FIXTURES = 'test/fixtures/content';
 
@@ -85,5 +86,103 @@ describe('checking learning content', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('review of a module version', () => {
+    const reviewer = { name: 'A. Reviewer', role: 'Consultant clinical scientist', date: '2026-12-01' };
+    const welshReviewer = { name: 'B. Adolygydd', role: 'Welsh-language reviewer', date: '2026-12-02' };
+
+    it('fails a module marked reviewed without a clinical and a Welsh-language reviewer, naming each', () => {
+      const { problems } = checkModule(fixture((s) => { s.manifest['review'] = { status: 'reviewed', version: s.manifest['version'] }; }));
+      expect(problems).toEqual(expect.arrayContaining([
+        expect.objectContaining({ file: 'sample-genomics/module.yaml', path: 'review.clinical', code: 'review-incomplete' }),
+        expect.objectContaining({ file: 'sample-genomics/module.yaml', path: 'review.welsh', code: 'review-incomplete' }),
+      ]));
+      const oneOnly = checkModule(fixture((s) => { s.manifest['review'] = { status: 'reviewed', version: s.manifest['version'], clinical: reviewer }; }));
+      expect(oneOnly.problems.map((p) => p.path)).toEqual(['review.welsh']);
+    });
+
+    it('fails Welsh marked reviewed without a Welsh-language reviewer recorded', () => {
+      const { problems } = checkModule(fixture((s) => { s.manifest['welsh'] = { status: 'reviewed', reviewedBy: 'Someone', reviewedOn: '2026-12-01' }; }));
+      expect(problems).toContainEqual(expect.objectContaining({ path: 'welsh.status', code: 'review-incomplete' }));
+    });
+
+    it('does not carry a review of an earlier version over to a new one', () => {
+      const { problems } = checkModule(fixture((s) => { s.manifest['review'] = { status: 'reviewed', version: '0.9.0', clinical: reviewer, welsh: welshReviewer }; }));
+      expect(problems).toContainEqual(expect.objectContaining({ path: 'review.version', code: 'review-incomplete' }));
+    });
+
+    it('counts a version as reviewed only with both reviewers recorded for it', () => {
+      const both = checkModule(fixture((s) => { s.manifest['review'] = { status: 'reviewed', version: s.manifest['version'], clinical: reviewer, welsh: welshReviewer }; }));
+      expect(both.problems).toEqual([]);
+      expect(both.module !== null && isReviewed(both.module.manifest)).toBe(true);
+      const recordedNotMarked = checkModule(fixture((s) => { s.manifest['review'] = { status: 'not-reviewed', version: s.manifest['version'], clinical: reviewer }; }));
+      expect(recordedNotMarked.module !== null && isReviewed(recordedNotMarked.module.manifest)).toBe(false);
+      const none = checkModule(fixture(() => undefined));
+      expect(none.module?.manifest.review).toEqual({ status: 'not-reviewed', version: null, clinical: null, welsh: null });
+    });
+
+    it('marks no shipped module reviewed: no review has happened, and the Welsh stays machine-assisted', () => {
+      const library = loadContentLibrary('content');
+      expect(library.modules.length).toBeGreaterThanOrEqual(2);
+      for (const m of library.modules) {
+        expect(isReviewed(m.manifest)).toBe(false);
+        expect(m.manifest.welsh.status).toBe('machine-assisted');
+      }
+    });
+  });
+
+  describe('the Welsh glossary of terms (content/terms.yaml)', () => {
+    const terms = { terms: [
+      { concept: 'genetic counsellor', preferred: 'cwnselydd genetig', avoid: ['cynghorydd genetig'] },
+      { concept: 'genomics after "o" (mutation policy)', preferred: 'o enomeg', avoid: ['o genomeg'] },
+    ] };
+
+    it('flags a non-preferred term on a Welsh page with its line, and in a Welsh YAML field with its path', () => {
+      const { problems } = checkModule({ ...fixture((s) => {
+        s.pages['02-dna'] = { ...s.pages['02-dna'], cy: `${s.pages['02-dna']?.cy ?? ''}\nGall Cynghorydd Genetig helpu.\n` };
+        (s.assessment.questions[0]?.['stem'] as Record<string, string>)['cy'] = 'Beth yw rôl y maes o genomeg?';
+      }), terms });
+      const lines = (checkModule(fixture(() => undefined)).module?.pages.find((p) => p.id === '02-dna')?.cy.markdown ?? '').split('\n').length;
+      expect(problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/pages/02-dna.cy.md', line: lines + 1, code: 'non-preferred-term', message: expect.stringContaining('cwnselydd genetig') }));
+      expect(problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/assessment.yaml', path: 'questions[0].stem.cy', code: 'non-preferred-term' }));
+    });
+
+    it('leaves English text and longer words alone', () => {
+      const { problems } = checkModule({ ...fixture((s) => {
+        s.pages['02-dna'] = { ...s.pages['02-dna'], en: `${s.pages['02-dna']?.en ?? ''}\nA cynghorydd genetig is not flagged in English.\n`, cy: `${s.pages['02-dna']?.cy ?? ''}\nGwybodaeth o genomegwyr.\n` };
+      }), terms });
+      expect(problems.filter((p) => p.code === 'non-preferred-term')).toEqual([]);
+    });
+
+    it('uses content/terms.yaml in the content check, and nothing shipped uses a non-preferred term', () => {
+      const problems: ContentProblem[] = [];
+      const shipped = readWelshTerms('content', problems);
+      expect(problems).toEqual([]);
+      expect(shipped?.terms.some((t) => t.preferred === 'cwnselydd genetig')).toBe(true);
+      const dir = mkdtempSync(join(tmpdir(), 'genomeg-terms-'));
+      try {
+        cpSync(join(FIXTURES, 'sample-genomics'), join(dir, 'sample-genomics'), { recursive: true });
+        writeFileSync(join(dir, 'terms.yaml'), 'terms:\n  - concept: genetic counsellor\n    preferred: cwnselydd genetig\n    avoid: [cynghorydd genetig]\n');
+        writeFileSync(join(dir, 'sample-genomics', 'pages', '01-genes.cy.md'), `${readFileSync(join(FIXTURES, 'sample-genomics', 'pages', '01-genes.cy.md'), 'utf8')}\nSiaradwch â chynghorydd genetig neu gynghorydd genetig.\n`);
+        const library = loadContentLibrary(dir);
+        expect(library.modules).toEqual([]);
+        expect(library.problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/pages/01-genes.cy.md', code: 'non-preferred-term' }));
+        writeFileSync(join(dir, 'terms.yaml'), 'terms:\n  - concept: x\n');
+        expect(loadContentLibrary(dir).problems).toContainEqual(expect.objectContaining({ file: 'terms.yaml', path: 'terms[0].preferred', code: 'schema' }));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('keeps one Welsh term per concept in the reference data and the scenarios too', () => {
+      const matchers = termMatchers(readWelshTerms('content', []) ?? { terms: [] });
+      const texts: [string, string][] = [
+        ...[...SPECIALIST_ROLES, ...STAFF_GROUPS].map((r): [string, string] => [`reference data ${r.code}`, r.name.cy]),
+        ...readdirSync('scenarios').filter((f) => f.endsWith('.yaml')).map((f): [string, string] => [`scenarios/${f}`, readFileSync(join('scenarios', f), 'utf8')]),
+      ];
+      const found = texts.flatMap(([where, text]) => nonPreferredTerms(text, matchers).map((u) => `${where}: ${u.found}`));
+      expect(found).toEqual([]);
+    });
   });
 });

@@ -5,6 +5,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { flattenMessages, loadMessages, translator } from '../../src/web/i18n.js';
+import { readFileSync } from 'node:fs';
+import { LITERACY_LEVELS, SPECIALIST_ROLES, STAFF_GROUPS } from '../../src/domain/staff/index.js';
+import { loadContentLibrary } from '../../src/services/learning/content-library.js';
+import { buildTestApp, signedIn } from '../support/app.js';
+import { engines } from '../support/engines.js';
 
 const t = translator('cy');
 const learningCy = [...flattenMessages(loadMessages('cy'))].filter(([key]) => key.startsWith('learning.'));
@@ -54,5 +59,46 @@ describe('the learning interface in Welsh, after the December 2026 review', () =
 
   it('row 45: keeps "cymhwyster" for credential while the Welsh-language team decides', () => {
     expect(t('learning.credential.genuine')).toBe("Mae'r cymhwyster hwn yn ddilys");
+  });
+
+  describe('reference data and module references (curriculum)', () => {
+    it('row 23: calls a genetic counsellor "cwnselydd genetig" everywhere, never "cynghorydd"', () => {
+      expect(SPECIALIST_ROLES.find((r) => r.name.en === 'Genetic counsellor')?.name.cy).toBe('Cwnselydd genetig');
+      const everyWelsh = [...SPECIALIST_ROLES.map((r) => r.name.cy), ...LITERACY_LEVELS.map((l) => l.description.cy)].join(' ');
+      expect(everyWelsh).not.toMatch(/cynghor(ydd|wyr) genetig/i);
+      expect(everyWelsh).toContain('cwnselwyr genetig');
+    });
+
+    it('row 44: names the registered nursing and midwifery staff group for the people, "Nyrsys a Bydwragedd Cofrestredig"', () => {
+      expect(STAFF_GROUPS.find((g) => g.code === 'nursing-midwifery')?.name.cy).toBe('Nyrsys a Bydwragedd Cofrestredig');
+    });
+
+    it('row 46: keeps the Welsh Ambulance name flagged as unverified in the code until the trust confirms it', () => {
+      const source = readFileSync('src/domain/staff/reference-data.ts', 'utf8');
+      expect(source).toMatch(/unverified \(Welsh\)[\s\S]{0,600}row 46[\s\S]{0,300}Ymddiriedolaeth GIG Prifysgol Gwasanaethau Ambiwlans Cymru/);
+    });
+
+    it('row 54: gives Welsh bodies their Welsh names on Welsh module pages, and marks English publishers lang="en"', async () => {
+      const library = loadContentLibrary('content');
+      const refs = library.modules.flatMap((m) => m.manifest.references);
+      for (const [en, cy] of [['Welsh Government', 'Llywodraeth Cymru'], ['Public Health Wales', 'Iechyd Cyhoeddus Cymru'], ['All Wales Medical Genomics Service', 'Gwasanaeth Genomeg Feddygol Cymru Gyfan']] as const) {
+        const matching = refs.filter((r) => r.publisher === en);
+        expect(matching.length).toBeGreaterThan(0);
+        for (const r of matching) expect(r.publisherCy).toBe(cy);
+      }
+      const engine = engines.find((e) => e.name === 'sqlite');
+      if (engine === undefined) throw new Error('SQLite always runs');
+      const t = await buildTestApp(engine, { CONTENT_DIR: 'content' });
+      try {
+        const who = await signedIn(t.app, [{ role: 'learner', organisationCode: null }]);
+        const page = await t.app.inject({ method: 'GET', url: '/cy/learn/what-is-genomics/pages/6', headers: { cookie: who.cookie, accept: 'text/html' } });
+        expect(page.statusCode).toBe(200);
+        expect(page.body).toContain('Llywodraeth Cymru (2022).');
+        expect(page.body).not.toContain('Welsh Government (2022).');
+        expect(page.body).toMatch(/<span lang="en">National Institute for Health and Care Excellence \(NICE\)<\/span>|<span lang="en">[^<]+<\/span> \(\d{4}\)\./);
+      } finally {
+        await t.close();
+      }
+    }, 120_000);
   });
 });

@@ -87,6 +87,12 @@ describe.each(engines)('route access on $name', (engine) => {
       { method: 'POST', url: '/admin/learning/requirements/:id/remove', path: '/admin/learning/requirements/00000000-0000-0000-0000-000000000000/remove', allowed: ['education-lead', 'org-admin', 'platform-admin'], body: { revision: '1' } },
       { method: 'GET', url: '/admin/learning/modules', path: '/admin/learning/modules', allowed: ['education-lead', 'platform-admin'] },
       { method: 'POST', url: '/admin/learning/modules/:slug/publish', path: '/admin/learning/modules/sample-genomics/publish', allowed: ['education-lead', 'platform-admin'], body: { version: '9.9.9' } },
+      // report a problem with a module page, and the education leads' queue (curriculum)
+      { method: 'GET', url: '/learn/:slug/report', path: '/learn/sample-genomics/report?page=1', allowed: SIGNED_IN },
+      { method: 'POST', url: '/learn/:slug/report', path: '/learn/sample-genomics/report', allowed: SIGNED_IN, body: { page: '1', message: '' } },
+      { method: 'GET', url: '/learn/:slug/report/sent', path: '/learn/sample-genomics/report/sent', allowed: SIGNED_IN },
+      { method: 'GET', url: '/admin/learning/problems', path: '/admin/learning/problems', allowed: ['education-lead', 'platform-admin'] },
+      { method: 'POST', url: '/admin/learning/problems/:id/dealt-with', path: '/admin/learning/problems/00000000-0000-0000-0000-000000000000/dealt-with', allowed: ['education-lead', 'platform-admin'] },
       // learning record store routes (xAPI): add rows below this line
       { method: 'GET', url: '/xapi/about', path: '/xapi/about', allowed: EVERYONE },
       { method: 'GET', url: '/xapi/statements', path: '/xapi/statements', allowed: EVERYONE },

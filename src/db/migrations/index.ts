@@ -11,6 +11,7 @@ import { learningRequirements } from './0007-learning-requirements.js';
 import { workforceWorkspace } from './0008-workforce-workspace.js';
 import { statementCompression } from './0009-statement-compression.js';
 import { staffSearch } from './0010-staff-search.js';
+import { contentProblemReports } from './0018-content-problem-reports.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -21,6 +22,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-workforce-workspace': workforceWorkspace,
   '0009-statement-compression': statementCompression,
   '0010-staff-search': staffSearch,
+  '0018-content-problem-reports': contentProblemReports,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -8,6 +8,8 @@ import {
   AssessmentSchema, ChecksSchema, GlossarySchema, ModuleManifestSchema,
   type Glossary, type LocalisedText, type ModuleManifest, type Question,
 } from './content-schema.js';
+import { reviewProblems } from './review.js';
+import { nonPreferredTerms, termMatchers, type WelshTerms } from './terms.js';
 
 export interface ModuleSource {
   /** Folder name under content/, which must equal the manifest's slug. */
@@ -20,12 +22,14 @@ export interface ModuleSource {
   readonly pages: Readonly<Record<string, { readonly en?: string; readonly cy?: string }>>;
   /** Every file in the folder, as paths relative to it (for images and links). */
   readonly files: ReadonlySet<string>;
+  /** The Welsh glossary (content/terms.yaml); without it, terms are not checked. */
+  readonly terms?: WelshTerms | undefined;
 }
 
 export const CONTENT_PROBLEM_CODES = [
   'schema', 'slug-mismatch', 'page-missing', 'page-unlisted', 'page-title', 'broken-reference', 'unknown-term',
   'unknown-check', 'image-alt', 'broken-link', 'unknown-outcome', 'answer-key', 'outcome-unassessed',
-  'duplicate-id', 'bank-too-small', 'language-mismatch',
+  'duplicate-id', 'bank-too-small', 'language-mismatch', 'review-incomplete', 'non-preferred-term',
 ] as const;
 export type ContentProblemCode = (typeof CONTENT_PROBLEM_CODES)[number];
 
@@ -104,6 +108,16 @@ function pageTitle(text: string): string | null {
   return first.startsWith('# ') ? first.slice(2).trim() : null;
 }
 
+/** Every Welsh string (a `cy` field) in parsed YAML, with its field path. */
+function welshStrings(value: unknown, path: string): [string, string][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => welshStrings(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, v]) => {
+    const at = path === '' ? key : `${path}.${key}`;
+    return key === 'cy' && typeof v === 'string' ? [[at, v] as [string, string]] : welshStrings(v, at);
+  });
+}
+
 export function checkModule(source: ModuleSource): { module: LearningModule | null; problems: ContentProblem[] } {
   const folder = source.folder;
   const problems: ContentProblem[] = [];
@@ -137,6 +151,23 @@ export function checkModule(source: ModuleSource): { module: LearningModule | nu
     problems.push({ file: `${folder}/assessment.yaml`, path: 'questions', line: null, code: 'bank-too-small', message: `${assessment.data.questions.length} questions, fewer than questionsPerAttempt (${m.questionsPerAttempt})` });
   }
 
+  for (const p of reviewProblems(m)) problems.push({ file: `${folder}/module.yaml`, path: p.path, line: null, code: 'review-incomplete', message: p.message });
+
+  const matchers = source.terms === undefined ? [] : termMatchers(source.terms);
+  const flagTerms = (file: string, text: string, at: { path: string } | { lineIn: string }) => {
+    for (const use of nonPreferredTerms(text, matchers)) {
+      problems.push({
+        file, path: 'path' in at ? at.path : null, line: 'lineIn' in at ? lineOf(at.lineIn, use.index) : null, code: 'non-preferred-term',
+        message: `"${use.found}": the Welsh glossary (content/terms.yaml) prefers "${use.preferred}" for ${use.concept}`,
+      });
+    }
+  };
+  if (matchers.length > 0) {
+    for (const [file, value] of [['module.yaml', source.manifest], ['glossary.yaml', source.glossary], ['checks.yaml', source.checks], ['assessment.yaml', source.assessment]] as const) {
+      for (const [path, text] of welshStrings(value, '')) flagTerms(`${folder}/${file}`, text, { path });
+    }
+  }
+
   const pages: ModulePage[] = [];
   for (const pageId of Object.keys(source.pages)) {
     if (!m.pages.includes(pageId)) problems.push({ file: `${folder}/pages/${pageId}.en.md`, path: null, line: null, code: 'page-unlisted', message: 'this page is not listed in module.yaml pages' });
@@ -151,6 +182,7 @@ export function checkModule(source: ModuleSource): { module: LearningModule | nu
         problems.push({ file, path: null, line: null, code: 'page-missing', message: `the ${lang === 'en' ? 'English' : 'Welsh'} page is missing` });
         continue;
       }
+      if (lang === 'cy') flagTerms(file, text, { lineIn: text });
       const title = pageTitle(text);
       if (title === null) problems.push({ file, path: null, line: 1, code: 'page-title', message: 'a page starts with "# Title"' });
       for (const match of text.matchAll(CITATION)) {

@@ -16,10 +16,22 @@ export const ReferenceSchema = z.object({
   id: Id,
   title: z.string().min(1),
   publisher: z.string().min(1),
+  /** The publisher's own Welsh name, for Welsh bodies (Llywodraeth Cymru); without it, Welsh pages show the English marked lang="en". */
+  publisherCy: z.string().min(1).optional(),
   year: z.number().int().min(1950).max(2100),
   url: z.url().optional(),
 }).strict();
 export type Reference = z.infer<typeof ReferenceSchema>;
+
+const CalendarDate = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-12-07'), z.date().transform((d) => d.toISOString().slice(0, 10))]);
+
+/** A person who reviewed a module version: their name, their role and the day they signed it off. */
+export const ReviewerSchema = z.object({
+  name: z.string().trim().min(1),
+  role: z.string().trim().min(1),
+  date: CalendarDate,
+}).strict();
+export type Reviewer = z.infer<typeof ReviewerSchema>;
 
 export const ModuleManifestSchema = z.object({
   id: z.url(),
@@ -42,6 +54,17 @@ export const ModuleManifestSchema = z.object({
     reviewedBy: z.string().min(1).nullable(),
     reviewedOn: z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.date()]).nullable(),
   }).strict(),
+  /**
+   * Who reviewed this version: a clinical reviewer and a Welsh-language reviewer.
+   * `status: reviewed` needs both, recorded for this very version; a review of an
+   * earlier version does not carry over (content/README.md, "Review").
+   */
+  review: z.object({
+    status: z.enum(['not-reviewed', 'reviewed']),
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'a version like 1.0.0').nullable().default(null),
+    clinical: ReviewerSchema.nullable().default(null),
+    welsh: ReviewerSchema.nullable().default(null),
+  }).strict().default({ status: 'not-reviewed', version: null, clinical: null, welsh: null }),
   pages: z.array(z.string().regex(/^\d{2}-[a-z0-9-]+$/, 'NN-page-slug')).min(1),
 }).strict();
 export type ModuleManifest = z.infer<typeof ModuleManifestSchema>;

@@ -7,3 +7,5 @@ export * from './requirements.js';
 export * from './module-versions.js';
 export * from './catalogue.js';
 export * from './start-page.js';
+export * from './review.js';
+export * from './terms.js';

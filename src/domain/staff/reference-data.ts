@@ -126,7 +126,9 @@ export const ORGANISATIONS: readonly OrganisationRef[] = [
     kind: 'nhs-trust',
     // unverified (Welsh): the trust's post-April-2024 Welsh name was not found
     // published; formed from its published pre-2024 name on the pattern of
-    // "Ymddiriedolaeth GIG Prifysgol Felindre". Needs a Welsh-language reviewer.
+    // "Ymddiriedolaeth GIG Prifysgol Felindre". The Welsh interface review
+    // (2026-12, row 46) judged it probably right but could not find it
+    // published either: confirm it with the trust's Welsh-language team.
     name: { en: 'Welsh Ambulance Services University NHS Trust', cy: 'Ymddiriedolaeth GIG Prifysgol Gwasanaethau Ambiwlans Cymru' },
     shortName: { en: 'Welsh Ambulance', cy: 'Ambiwlans Cymru' },
   },
@@ -197,7 +199,7 @@ export const STAFF_GROUPS: readonly StaffGroupRef[] = [
   { code: 'estates-ancillary', name: { en: 'Estates and Ancillary', cy: 'Ystadau a Gwasanaethau Ategol' } },
   { code: 'healthcare-scientists', name: { en: 'Healthcare Scientists', cy: 'Gwyddonwyr Gofal Iechyd' } },
   { code: 'medical-dental', name: { en: 'Medical and Dental', cy: 'Meddygol a Deintyddol' } },
-  { code: 'nursing-midwifery', name: { en: 'Nursing and Midwifery Registered', cy: 'Nyrsio a Bydwreigiaeth Cofrestredig' } },
+  { code: 'nursing-midwifery', name: { en: 'Nursing and Midwifery Registered', cy: 'Nyrsys a Bydwragedd Cofrestredig' } },
   { code: 'students', name: { en: 'Students', cy: 'Myfyrwyr' } },
 ];
 
@@ -213,8 +215,11 @@ const STAFF_GROUP_ALIASES: ReadonlyMap<string, string> = new Map([
 // Source: NHS Health Careers, "Agenda for change - pay rates" (nine pay bands,
 // band 8 split into ranges 8a-8d; doctors and dentists are outside the system),
 // https://www.healthcareers.nhs.uk/working-health/working-nhs/nhs-pay-and-benefits/agenda-change-pay-rates
-// (accessed 2026-11-25). Agenda for Change applies in England, Wales and
-// Northern Ireland, so NHS Wales uses the same bands. 'medical' covers staff on the
+// (accessed 2026-11-25). Agenda for Change covers all four UK nations (NHS
+// Scotland uses it with its own pay rates), so NHS Wales uses the same bands.
+// Band 1 was closed to new entrants in England from December 2018 (NHS Employers,
+// "Closing band 1"; NHS Staff Council 2018 pay framework, which NHS Wales
+// endorsed): it is kept for legacy records only. 'medical' covers staff on the
 // medical and dental pay scales; 'other' covers anyone not on Agenda for Change
 // or medical and dental terms. Welsh: "Band" is used as-is in NHS Wales Welsh.
 // ---------------------------------------------------------------------------
@@ -281,8 +286,11 @@ const PAY_BAND_ALIASES: ReadonlyMap<string, string> = new Map([
 // genomics-qualified forms are listed.
 //
 // Welsh names are Genomeg's own and need review by a Welsh-language reviewer
-// (none was found in a published Welsh source; note "cwnselydd" may suit
-// "counsellor" better than "cynghorydd", which also means "adviser").
+// (none was found in a published Welsh source). "Genetic counsellor" is
+// "cwnselydd genetig" / "cwnselwyr genetig" everywhere (reference data,
+// scenarios, modules; content/terms.yaml): "cynghorydd" also means adviser or
+// councillor, and "cwnsela" is the usual Welsh for counselling (Welsh interface
+// review 2026-12, row 23; content review R6).
 // ---------------------------------------------------------------------------
 
 export interface SpecialistRoleRef {
@@ -310,7 +318,7 @@ export const SPECIALIST_ROLES: readonly SpecialistRoleRef[] = [
   },
   {
     code: 'genetic-counsellor',
-    name: { en: 'Genetic counsellor', cy: 'Cynghorydd genetig' },
+    name: { en: 'Genetic counsellor', cy: 'Cwnselydd genetig' },
     staffGroup: 'healthcare-scientists',
     jobRoleKeywords: ['genetic counsellor', 'genomic counsellor', 'genetic counselor', 'genomic counselor'],
   },
@@ -392,7 +400,7 @@ export const LITERACY_LEVELS: readonly { readonly code: LiteracyLevel; readonly 
     name: { en: 'Awareness', cy: 'Ymwybyddiaeth' },
     description: {
       en: 'For the wider workforce: knows what genomics is, where it touches everyday care and who to ask for help.',
-      cy: 'I’r gweithlu ehangach: yn gwybod beth yw genomeg, lle mae’n cyffwrdd â gofal bob dydd a phwy i ofyn am help.',
+      cy: 'I’r gweithlu ehangach: yn gwybod beth yw genomeg, lle mae’n cyffwrdd â gofal bob dydd ac at bwy i droi am help.',
     },
   },
   {
@@ -424,7 +432,7 @@ export const LITERACY_LEVELS: readonly { readonly code: LiteracyLevel; readonly 
     name: { en: 'Specialist', cy: 'Arbenigol' },
     description: {
       en: 'For genetic and genomic specialists such as clinical geneticists, genetic counsellors and clinical scientists.',
-      cy: 'I arbenigwyr genetig a genomig fel genetegwyr clinigol, cynghorwyr genetig a gwyddonwyr clinigol.',
+      cy: 'I arbenigwyr genetig a genomig fel genetegwyr clinigol, cwnselwyr genetig a gwyddonwyr clinigol.',
     },
   },
 ];

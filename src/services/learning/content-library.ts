@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
-import { checkModule, type ContentProblem, type LearningModule, type ModuleSource } from '../../domain/learning/index.js';
+import { checkModule, WelshTermsSchema, type ContentProblem, type LearningModule, type ModuleSource, type WelshTerms } from '../../domain/learning/index.js';
 
 export interface ContentLibrary {
   readonly modules: readonly LearningModule[];
@@ -56,9 +56,22 @@ export function readModuleSource(contentDir: string, folder: string, problems: C
   };
 }
 
+/** The Welsh glossary, content/terms.yaml, if the folder has one (a broken one is a problem of its own). */
+export function readWelshTerms(contentDir: string, problems: ContentProblem[]): WelshTerms | undefined {
+  const path = join(contentDir, 'terms.yaml');
+  if (!existsSync(path)) return undefined;
+  const parsed = WelshTermsSchema.safeParse(readYaml(path, 'terms.yaml', problems));
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    problems.push({ file: 'terms.yaml', path: issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || null, line: null, code: 'schema', message: issue.message });
+  }
+  return undefined;
+}
+
 export function loadContentLibrary(contentDir: string): ContentLibrary {
   const modules: LearningModule[] = [];
   const problems: ContentProblem[] = [];
+  const terms = readWelshTerms(contentDir, problems);
   const folders = existsSync(contentDir)
     ? readdirSync(contentDir).filter((name) => statSync(join(contentDir, name)).isDirectory() && existsSync(join(contentDir, name, 'module.yaml'))).sort()
     : [];
@@ -67,7 +80,7 @@ export function loadContentLibrary(contentDir: string): ContentLibrary {
     const source = readModuleSource(contentDir, folder, readProblems);
     problems.push(...readProblems);
     if (readProblems.length > 0) continue;
-    const result = checkModule(source);
+    const result = checkModule({ ...source, terms });
     problems.push(...result.problems);
     if (result.module !== null) modules.push(result.module);
   }

@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { catalogueOrder, DURATION_LIMITS, filterModules, isRecommended, moduleStatus, topicsOf, type LearningModule } from '../../domain/learning/index.js';
+import { catalogueOrder, DURATION_LIMITS, filterModules, isRecommended, isReviewed, moduleStatus, topicsOf, type LearningModule } from '../../domain/learning/index.js';
 import type { ContentLibrary } from '../../services/learning/content-library.js';
 import { ProgressStore } from '../../db/stores/progress-store.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
@@ -72,6 +72,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
         module,
         status: moduleStatus({ id, version: module.manifest.version }, mine.get(id), standing.completions),
         recommended: isRecommended(module, standing.requiredLevel),
+        reviewed: isReviewed(module.manifest),
         requiredOutstanding: required !== undefined && required.status !== 'completed',
         orgRequired: required === undefined ? null : { dueDate: required.dueDate, status: required.status },
       };
@@ -94,7 +95,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const user = currentUser(request);
     const module = moduleOr404(library, (request.params as { slug: string }).slug);
     const mine = await progress.get(user.id, module.manifest.id);
-    return reply.render('pages/learn/module.njk', { module, progress: mine ?? null });
+    return reply.render('pages/learn/module.njk', { module, progress: mine ?? null, reviewed: isReviewed(module.manifest) });
   });
 
   app.get('/learn/:slug/glossary', { config: { access: 'signed-in' } }, (request, reply) => {
