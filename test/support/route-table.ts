@@ -36,6 +36,8 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'POST', url: '/sign-in', path: '/sign-in', allowed: EVERYONE, body: { email: '', password: '' } },
     { method: 'POST', url: '/sign-out', path: '/sign-out', allowed: EVERYONE },
     { method: 'GET', url: '/team', path: '/team', allowed: ['line-manager'] },
+    { method: 'GET', url: '/team.csv', path: '/team.csv', allowed: ['line-manager'] },
+    { method: 'GET', url: '/team/:staffId', path: `/team/${reportStaffId}`, allowed: ['line-manager'] },
     { method: 'GET', url: '/staff', path: '/staff', allowed: ['org-admin', 'platform-admin'] },
     { method: 'GET', url: '/staff/:id', path: `/staff/${staffId}`, allowed: ['org-admin', 'platform-admin'] },
     { method: 'GET', url: '/staff/import', path: '/staff/import', allowed: ['org-admin', 'platform-admin'] },
