@@ -67,6 +67,8 @@ describe('every page the route-access walk knows, as people see it', () => {
       const session = walk.sessions.get(who);
       if (session !== undefined) await context.addCookies([{ name: SESSION_COOKIE, value: session.token, url: base }]);
       const page = await context.newPage();
+      // Generous: the machine may be busy, and the scenario edit page is slow on the server (issue 14 item 17).
+      page.setDefaultNavigationTimeout(120_000);
       const notFoundSeen = new Set<string>();
       for (const c of walk.cases) {
         if (c.method !== 'GET' || !c.allowed.includes(who) || NOT_A_PAGE.some((p) => p.test(c.url))) continue;
