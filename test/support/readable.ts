@@ -22,7 +22,8 @@ export const MARKUP_PATTERNS: readonly RegExp[] = [
  * English seen on Welsh pages before now: nhsuk-frontend's default hidden
  * prefixes and labels, the module renderer's, and Vega's chart titles.
  */
-export const ENGLISH_LEAKS: readonly string[] = ['Information:', 'Example:', 'Error:', 'Important:', 'Support links', 'Pagination', 'Reference ', 'Title text'];
+export const ENGLISH_LEAKS: readonly string[] = ['Information:', 'Example:', 'Error:', 'Important:', 'Support links', 'Pagination', 'Reference ', 'Title text',
+  'Choose file', 'No file chosen', 'or drop file', 'There is a problem'];
 
 export interface ReadableText {
   /** The page's visible text, hidden text for screen readers included. */

@@ -9,3 +9,4 @@ export * from './catalogue.js';
 export * from './start-page.js';
 export * from './review.js';
 export * from './terms.js';
+export * from './team.js';

@@ -44,6 +44,24 @@ export async function requiredLearningOf(
     });
 }
 
+/** Each of these staff's required modules (see requiredModulesFor), by staff id, and each one's completed modules. */
+export async function requiredByStaff(
+  deps: { readonly requirements: RequirementStore; readonly library: ContentLibrary },
+  staff: readonly StaffMember[],
+  on: CalendarDate = today(),
+): Promise<{ required: Map<string, RequiredModule[]>; completed: Map<string, Map<string, Date>> }> {
+  const required = new Map<string, RequiredModule[]>();
+  if (staff.length === 0) return { required, completed: new Map() };
+  const offered = new Set(deps.library.modules.map((m) => m.manifest.id));
+  const organisations = [...new Set(staff.map((s) => s.organisationCode))];
+  const requirements = (await deps.requirements.list(organisations)).filter((r) => offered.has(r.moduleId));
+  const completed = await deps.requirements.completionsByStaff(staff.map((s) => s.id));
+  for (const person of staff) {
+    required.set(person.id, requiredModulesFor(person, requirements, completed.get(person.id) ?? new Map<string, Date>(), on));
+  }
+  return { required, completed };
+}
+
 /** How many required modules each of these staff has overdue, by staff id. */
 export async function overdueByStaff(
   deps: { readonly requirements: RequirementStore; readonly library: ContentLibrary },

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { can, PERMISSIONS, type Permission } from '../../domain/auth/index.js';
 import { ORGANISATIONS, PAY_BANDS, STAFF_GROUPS } from '../../domain/staff/index.js';
 import { projectRoot } from '../paths.js';
+import { localisedParams } from '../component-defaults.js';
 import { localPath } from './language.js';
 import { principalOf } from './auth.js';
 
@@ -38,6 +39,7 @@ export function createViewEnvironment(production: boolean): nunjucks.Environment
     return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed;
   });
   const numberFormats = { en: new Intl.NumberFormat('en-GB'), cy: new Intl.NumberFormat('cy-GB') };
+  env.addGlobal('localisedParams', localisedParams);
   env.addGlobal('standIn', (name: string) => new nunjucks.runtime.SafeString(standIn(name)));
   env.addFilter('number', (value: number, lang: 'en' | 'cy' = 'en') => numberFormats[lang].format(value));
   const dateTimes = {

@@ -1,22 +1,87 @@
 // A line manager's team: the people whose ESR record names them as line manager,
-// each with how many modules their organisation requires of them are overdue.
+// each with the modules their organisation requires of them, which are overdue
+// and since when; filtered and sorted (domain/learning/team.ts), downloaded as
+// CSV, and each person's learning opened read-only. A manager may open only
+// their own reports, in the organisations their role covers: anyone else is
+// "not found", so the page does not say who else is in the directory.
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { organisationsWhere } from '../../domain/auth/index.js';
+import { DomainError } from '../../domain/errors.js';
+import { csvCell, selectTeam, teamQueryFrom, teamRow, overdueSince, TEAM_SHOWS, TEAM_SORTS, type TeamRow } from '../../domain/learning/index.js';
+import { ORGANISATIONS, PAY_BANDS } from '../../domain/staff/index.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
-import { overdueByStaff } from '../../services/learning/required-learning.js';
+import type { StaffMember } from '../../db/stores/staff-store.js';
+import { requiredByStaff, today } from '../../services/learning/required-learning.js';
 import { authorise, principalOf } from '../plugins/auth.js';
+
+type StaffParams = FastifyRequest<{ Params: { staffId: string } }>;
 
 export async function teamRoutes(app: FastifyInstance): Promise<void> {
   const requirements = RequirementStore.create(app.database.db);
+  const deps = { requirements, library: app.content };
 
-  app.get('/team', { config: { access: 'team.read' } }, async (request, reply) => {
+  /** The signed-in manager's staff record and their reports in the organisations their role covers. */
+  async function myTeam(request: FastifyRequest): Promise<{ me: StaffMember | undefined; reports: StaffMember[] }> {
     const user = authorise(request, 'team.read');
     const orgs = organisationsWhere(principalOf(user), 'team.read');
     const me = user.staffId === null ? undefined : await app.stores.staff.findById(user.staffId);
     const reports = me === undefined ? [] : (await app.stores.staff.reportsOf([me.assignmentNumber]))
       .filter((m) => orgs === 'all' || orgs.includes(m.organisationCode));
-    const overdue = Object.fromEntries(await overdueByStaff({ requirements, library: app.content }, reports));
-    return reply.render('pages/team.njk', { me, reports, overdue });
+    return { me, reports };
+  }
+
+  async function rowsOf(reports: readonly StaffMember[]): Promise<TeamRow<StaffMember>[]> {
+    const on = today();
+    const { required } = await requiredByStaff(deps, reports, on);
+    return reports.map((m) => teamRow(m, required.get(m.id) ?? [], on));
+  }
+
+  const moduleTitle = (moduleId: string, lang: 'en' | 'cy') =>
+    app.content.modules.find((m) => m.manifest.id === moduleId)?.manifest.title[lang] ?? moduleId;
+
+  app.get('/team', { config: { access: 'team.read' } }, async (request, reply) => {
+    const { me, reports } = await myTeam(request);
+    const query = teamQueryFrom(request.query as Record<string, unknown>);
+    const all = await rowsOf(reports);
+    const rows = selectTeam(all, query).map((r) => ({
+      ...r, overdue: r.overdue.map((o) => ({ ...o, title: moduleTitle(o.moduleId, request.lang), since: overdueSince(o.dueDate) })),
+    }));
+    const search = new URLSearchParams({ show: query.show, sort: query.sort, ...(query.search === '' ? {} : { q: query.search }) }).toString();
+    return reply.render('pages/team.njk', { me, reports, rows, total: all.length, query, shows: TEAM_SHOWS, sorts: TEAM_SORTS, search });
+  });
+
+  app.get('/team.csv', { config: { access: 'team.read' } }, async (request, reply) => {
+    const { reports } = await myTeam(request);
+    const query = teamQueryFrom(request.query as Record<string, unknown>);
+    const t = request.t;
+    const lang = request.lang;
+    const orgNames = new Map(ORGANISATIONS.map((o) => [o.code, o.name[lang]]));
+    const bandNames = new Map(PAY_BANDS.map((b) => [b.code, b.name[lang]]));
+    const header = [t('team.csv.name'), t('staff.assignmentNumber'), t('staff.jobRole'), t('staff.band'), t('staff.organisation'),
+      t('team.csv.required'), t('team.csv.completed'), t('team.csv.overdue'), t('team.csv.overdueModules'), t('team.csv.daysOverdue')];
+    const lines = selectTeam(await rowsOf(reports), query).map((r) => [
+      `${r.member.firstName} ${r.member.lastName}`, r.member.assignmentNumber, r.member.jobRole, bandNames.get(r.member.bandCode) ?? r.member.bandCode,
+      orgNames.get(r.member.organisationCode) ?? r.member.organisationCode, String(r.required.length), String(r.completed), String(r.overdue.length),
+      r.overdue.map((o) => t('team.csv.overdueModule', { module: moduleTitle(o.moduleId, lang), date: overdueSince(o.dueDate) })).join('; '),
+      String(r.daysOverdue),
+    ]);
+    const csv = `\uFEFF${[header, ...lines].map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
+    return reply.type('text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="${lang === 'cy' ? 'fy-nhim' : 'my-team'}.csv"`).send(csv);
+  });
+
+  app.get('/team/:staffId', { config: { access: 'team.read' } }, async (request: StaffParams, reply) => {
+    const { reports } = await myTeam(request);
+    const member = reports.find((m) => m.id === request.params.staffId);
+    if (member === undefined) throw new DomainError('GNM_NOT_FOUND');
+    const on = today();
+    const { required, completed } = await requiredByStaff(deps, [member], on);
+    const row = teamRow(member, required.get(member.id) ?? [], on);
+    const modules = row.required.map((r) => ({ ...r, title: moduleTitle(r.moduleId, request.lang), since: overdueSince(r.dueDate) }));
+    const passed = [...(completed.get(member.id) ?? new Map<string, Date>())]
+      .map(([moduleId, at]) => ({ title: moduleTitle(moduleId, request.lang), at }))
+      .sort((a, b) => b.at.getTime() - a.at.getTime());
+    return reply.render('pages/team-member.njk', { member, row, modules, passed });
   });
 }
