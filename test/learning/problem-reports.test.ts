@@ -53,7 +53,7 @@ describe.each(engines)('reporting a problem with a module page on $name', (engin
     expect(empty.body).toContain('Enter what the problem is');
     const tooLong = await post(learner, '/cy/learn/sample-genomics/report', { page: '2', message: 'x'.repeat(2001) });
     expect(tooLong.statusCode).toBe(400);
-    expect(tooLong.body).toContain('Rhaid i&#39;r adroddiad fod yn 2000 nod neu lai');
+    expect(tooLong.body).toContain('Rhaid i&#39;r adroddiad fod yn 2,000 nod neu lai');
     const forged = await t.app.inject({ method: 'POST', url: '/learn/sample-genomics/report', headers: { cookie: learner.cookie, accept: 'text/html' }, payload: { page: '2', message: 'Hello' } });
     expect(forged.statusCode).toBe(403);
     expect((await reports()).length).toBe(before);
