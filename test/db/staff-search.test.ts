@@ -50,6 +50,8 @@ describe.each(engines)('staff search on $name', (engine) => {
   it('keeps to the organisations the reader may see', async () => {
     expect(await names('sian', ['7A7'])).toEqual(['Sian Llewellyn', 'Siân Ap Iorwerth']);
     expect(await names('31415000', ['7A7'])).toEqual([]);
+    expect(await names('bowen', ['7A7'])).toEqual([]);
+    expect((await staff.list({ organisationCodes: ['7A7'], search: 'sian' })).total).toBe(2);
     expect(await names('bowen', ['7A2'])).toEqual(['Siân Bowen']);
   });
 

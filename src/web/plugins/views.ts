@@ -11,6 +11,7 @@ import { ORGANISATIONS, PAY_BANDS, STAFF_GROUPS } from '../../domain/staff/index
 import { projectRoot } from '../paths.js';
 import { localPath } from './language.js';
 import { principalOf } from './auth.js';
+import { formatFigure, formatNumber } from '../../domain/number-format.js';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -37,9 +38,10 @@ export function createViewEnvironment(production: boolean): nunjucks.Environment
     const trimmed = value === undefined || value === null ? '' : String(value).trim();
     return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed;
   });
-  const numberFormats = { en: new Intl.NumberFormat('en-GB'), cy: new Intl.NumberFormat('cy-GB') };
   env.addGlobal('standIn', (name: string) => new nunjucks.runtime.SafeString(standIn(name)));
-  env.addFilter('number', (value: number, lang: 'en' | 'cy' = 'en') => numberFormats[lang].format(value));
+  // One rule for numbers on every page (src/domain/number-format.ts): counts whole, figures to one place, never "-0".
+  env.addFilter('number', (value: number, lang: 'en' | 'cy' = 'en') => formatNumber(value, lang));
+  env.addFilter('figure', (value: number, lang: 'en' | 'cy' = 'en') => formatFigure(value, lang));
   const dateTimes = {
     en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }),
     cy: new Intl.DateTimeFormat('cy-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }),
