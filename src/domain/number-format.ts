@@ -4,6 +4,7 @@
 // - counts (people, statements, runs, rows) are whole numbers: 1,234;
 // - workforce figures (WTE, supply, demand, gaps and their percentiles) are
 //   shown to one decimal place, always: 13.0, 13.2, −10.4, never 13.96;
+// - a person's contracted WTE (the staff record) keeps ESR's two places: 0.75;
 // - no number is ever shown as "-0": a value that rounds to zero is 0 (0.0).
 // Pure: Intl only, no I/O.
 
@@ -39,6 +40,11 @@ export function formatNumber(value: number, lang: NumberLanguage = 'en'): string
 /** A workforce figure (WTE, supply, demand, a gap): one decimal place, always. */
 export function formatFigure(value: number, lang: NumberLanguage = 'en'): string {
   return numberFormatter(lang, FIGURE_DIGITS, true).format(value);
+}
+
+/** A person's contracted WTE: two decimal places, as ESR holds it (0.75 is not rounded to 0.8). */
+export function formatContractWte(value: number, lang: NumberLanguage = 'en'): string {
+  return numberFormatter(lang, 2, true).format(value);
 }
 
 /** A number for a machine-readable file (CSV): `digits` places, no separators, and "0.0000", never "-0.0000". */

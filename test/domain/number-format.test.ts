@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFigure, formatNumber, plainFixed } from '../../src/domain/number-format.js';
+import { formatContractWte, formatFigure, formatNumber, plainFixed } from '../../src/domain/number-format.js';
 import { numberFormat } from '../../src/services/workforce/report.js';
 import { createViewEnvironment } from '../../src/web/plugins/views.js';
 
@@ -23,10 +23,12 @@ describe('number format', () => {
     expect(numberFormat('en').format(13)).toBe('13.0');
     expect(formatNumber(1234)).toBe('1,234');
     expect(formatNumber(13.96)).toBe('14');
+    expect(formatContractWte(1)).toBe('1.00');
+    expect(formatContractWte(0.75, 'cy')).toBe('0.75');
   });
 
   it('gives the page templates the same rule through the number and figure filters', () => {
     const env = createViewEnvironment(true);
-    expect(env.renderString('{{ a | number("en") }} {{ b | figure("cy") }} {{ c | figure("en") }}', { a: -0, b: -0.02, c: 13.96 })).toBe('0 0.0 14.0');
+    expect(env.renderString('{{ a | number("en") }} {{ b | figure("cy") }} {{ c | figure("en") }} {{ d | contractWte("en") }}', { a: -0, b: -0.02, c: 13.96, d: 0.75 })).toBe('0 0.0 14.0 0.75');
   });
 });

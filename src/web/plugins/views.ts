@@ -11,7 +11,7 @@ import { ORGANISATIONS, PAY_BANDS, STAFF_GROUPS } from '../../domain/staff/index
 import { projectRoot } from '../paths.js';
 import { localPath } from './language.js';
 import { principalOf } from './auth.js';
-import { formatFigure, formatNumber } from '../../domain/number-format.js';
+import { formatContractWte, formatFigure, formatNumber } from '../../domain/number-format.js';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -42,6 +42,7 @@ export function createViewEnvironment(production: boolean): nunjucks.Environment
   // One rule for numbers on every page (src/domain/number-format.ts): counts whole, figures to one place, never "-0".
   env.addFilter('number', (value: number, lang: 'en' | 'cy' = 'en') => formatNumber(value, lang));
   env.addFilter('figure', (value: number, lang: 'en' | 'cy' = 'en') => formatFigure(value, lang));
+  env.addFilter('contractWte', (value: number, lang: 'en' | 'cy' = 'en') => formatContractWte(value, lang));
   const dateTimes = {
     en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }),
     cy: new Intl.DateTimeFormat('cy-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }),
