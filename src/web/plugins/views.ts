@@ -43,6 +43,7 @@ export function createViewEnvironment(production: boolean): nunjucks.Environment
   env.addFilter('number', (value: number, lang: 'en' | 'cy' = 'en') => formatNumber(value, lang));
   env.addFilter('figure', (value: number, lang: 'en' | 'cy' = 'en') => formatFigure(value, lang));
   env.addFilter('contractWte', (value: number, lang: 'en' | 'cy' = 'en') => formatContractWte(value, lang));
+  env.addFilter('numberList', (values: readonly number[], lang: 'en' | 'cy' = 'en') => values.map((v) => formatNumber(v, lang)).join(' · '));
   const dateTimes = {
     en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }),
     cy: new Intl.DateTimeFormat('cy-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }),
