@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isDomainError } from '../domain/errors.js';
+import { formatFigure, plainFixed } from '../domain/number-format.js';
 import { OUTPUT_FIELDS, FIELD, ORG_FIELDS } from '../domain/workforce/engine.js';
 import { goalSeek, organisationSeriesIndex, PERCENTILES, seriesIndex, tornado, type GoalSeekResult, type TornadoBar } from '../domain/workforce/monte-carlo.js';
 import { formatIssue, type Scenario, type ScenarioIssue } from '../domain/workforce/scenario.js';
@@ -59,7 +60,7 @@ function csvRows(p: Planned): string[] {
   const rows: string[] = [];
   const line = (role: string, organisation: string, t: number, field: string, s: number): void => {
     const q = PERCENTILES.map((_, i) => summary.quantiles[s * PERCENTILES.length + i] ?? Number.NaN);
-    rows.push([p.scenario.id, role, organisation, model.startYear + t, field, ...q.map((x) => x.toFixed(4)), (summary.mean[s] ?? Number.NaN).toFixed(4)].join(','));
+    rows.push([p.scenario.id, role, organisation, model.startYear + t, field, ...q.map((x) => plainFixed(x, 4)), plainFixed(summary.mean[s] ?? Number.NaN, 4)].join(','));
   };
   for (let r = 0; r < model.R; r++) for (let t = 1; t <= model.H; t++) for (const field of OUTPUT_FIELDS) {
     line(model.roleIds[r] ?? '', 'all', t, field, seriesIndex(model, r, t, FIELD[field]));
@@ -162,7 +163,7 @@ export async function planCommand(args: readonly string[], io: Io = defaultIo): 
     await writeOutputs(planned, values.out, lang, io);
     for (const p of planned) {
       const t = p.tornado;
-      io.out(`${p.scenario.id}: ${t.role} gap in ${t.year} (most likely values) ${t.base.toFixed(1)} WTE; largest driver ${t.bars[0]?.parameter ?? 'none'}\n`);
+      io.out(`${p.scenario.id}: ${t.role} gap in ${t.year} (most likely values) ${formatFigure(t.base)} WTE; largest driver ${t.bars[0]?.parameter ?? 'none'}\n`);
       if (p.goal !== undefined) io.out(`${p.scenario.id}: goal seek ${p.goal.pipeline} by ${p.goal.year}: ${p.goal.status}, intake ${p.goal.intake} a year\n`);
     }
     return 0;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../src/db/database.js';
+import { sql } from 'kysely';
+import { migrateToLatest, migratorFor, type DatabaseHandle } from '../../src/db/database.js';
 import { StaffStore } from '../../src/db/stores/staff-store.js';
 import { foldForSearch, searchTerms } from '../../src/domain/staff/index.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
@@ -50,6 +51,8 @@ describe.each(engines)('staff search on $name', (engine) => {
   it('keeps to the organisations the reader may see', async () => {
     expect(await names('sian', ['7A7'])).toEqual(['Sian Llewellyn', 'Siân Ap Iorwerth']);
     expect(await names('31415000', ['7A7'])).toEqual([]);
+    expect(await names('bowen', ['7A7'])).toEqual([]);
+    expect((await staff.list({ organisationCodes: ['7A7'], search: 'sian' })).total).toBe(2);
     expect(await names('bowen', ['7A2'])).toEqual(['Siân Bowen']);
   });
 
@@ -64,5 +67,26 @@ describe.each(engines)('staff search on $name', (engine) => {
     expect(await names('llyr')).toEqual([]);
     expect(await names('gwenllian')).toEqual(['Gwenllïan Vaughan']);
     expect((await staff.list({ organisationCodes: 'all', search: 'sian' })).total).toBe(3);
+  });
+});
+
+describe.each(engines)('migration 0010 on $name', (engine) => {
+  it('fills the search text of people stored before it, and can be undone and done again', async () => {
+    const handle = await engine.open();
+    try {
+      const migrator = migratorFor(handle);
+      const down = await migrator.migrateTo('0009-statement-compression');
+      expect(down.error).toBeUndefined();
+      const now = new Date().toISOString();
+      await sql`insert into staff (id, employee_number, assignment_number, first_name, last_name, email, organisation_code, staff_group_code, job_role, band_code, wte, assignment_start_date, age_band, line_manager_assignment_number, active, left_at, created_at, updated_at)
+        values ('before-0010', '1', '99887766', 'Llŷr', 'Ap Gwilym', null, '7A7', 'Healthcare Scientists', 'Genetic Technologist', '6', 1, '2020-01-01', '35-39', null, ${true}, null, ${now}, ${now})`.execute(handle.db);
+      await migrateToLatest(handle);
+      const staff = StaffStore.create(handle.db);
+      const found = await staff.list({ organisationCodes: ['7A7'], search: 'llyr gwil' });
+      expect(found.members.map((m) => m.id)).toEqual(['before-0010']);
+      expect((await staff.list({ organisationCodes: 'all', search: '998877' })).total).toBe(1);
+    } finally {
+      await handle.close();
+    }
   });
 });

@@ -199,7 +199,7 @@ export class StaffStore {
 
   async applyImport(request: ImportRequest): Promise<ImportSummary & { plan: ImportPlan }> {
     const importId = randomUUID();
-    return this.db.transaction().execute(async (trx) => {
+    const outcome = await this.db.transaction().execute(async (trx) => {
       await this.lockOrganisations(trx, request.organisationCodes);
       const existing = await this.existingFor(trx, request);
       const plan = planImport(existing, request.records, request.mode, request.organisationCodes);
@@ -275,9 +275,12 @@ export class StaffStore {
         after: { fileName: request.fileName, mode: request.mode, organisations: request.organisationCodes, added: summary.added, updated: summary.updated, leavers: summary.leavers, unchanged: summary.unchanged },
       });
       await AuditStore.recordMany(trx, audit);
-      await refreshPlannerStatistics(trx, 'staff');
       return summary;
     });
+    // After the commit, so that imports of other organisations do not wait on
+    // ANALYZE's lock; an optimisation only, so a failure here fails nothing.
+    if (outcome.applied) await refreshPlannerStatistics(this.db, 'staff').catch(() => undefined);
+    return outcome;
   }
 
   /** Remember a rejected import (counts only, no rows) so administrators can see attempts. */

@@ -7,6 +7,7 @@
 import type { TornadoBar } from '../../domain/workforce/monte-carlo.js';
 import { fanChartSvg, gapChartSvg, tornadoSvg, type FanRow, type LabelledTornadoBar } from './charts.js';
 import type { RoleResult, StoredPercentiles } from './run-jobs.js';
+import { FIGURE_DIGITS, numberFormatter } from '../../domain/number-format.js';
 
 export type Language = 'en' | 'cy';
 export type Translate = (key: string, params?: Readonly<Record<string, string | number>>) => string;
@@ -40,8 +41,13 @@ export interface Chart {
   readonly svg: string;
 }
 
-export function numberFormat(lang: Language, digits = 1): Intl.NumberFormat {
-  return new Intl.NumberFormat(lang === 'cy' ? 'cy-GB' : 'en-GB', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+/**
+ * The shared number format (src/domain/number-format.ts): by default a workforce
+ * figure, to one decimal place always; other precisions (seconds, parameter
+ * values, whole counts) at most `digits` places. Never "-0".
+ */
+export function numberFormat(lang: Language, digits = FIGURE_DIGITS): Intl.NumberFormat {
+  return numberFormatter(lang, digits, digits === FIGURE_DIGITS);
 }
 
 export function roleName(role: { readonly name: string; readonly nameCy: string | null }, lang: Language): string {

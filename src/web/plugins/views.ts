@@ -12,6 +12,7 @@ import { projectRoot } from '../paths.js';
 import { localisedParams } from '../component-defaults.js';
 import { localPath } from './language.js';
 import { principalOf } from './auth.js';
+import { formatContractWte, formatFigure, formatNumber } from '../../domain/number-format.js';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -38,10 +39,13 @@ export function createViewEnvironment(production: boolean): nunjucks.Environment
     const trimmed = value === undefined || value === null ? '' : String(value).trim();
     return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed;
   });
-  const numberFormats = { en: new Intl.NumberFormat('en-GB'), cy: new Intl.NumberFormat('cy-GB') };
   env.addGlobal('localisedParams', localisedParams);
   env.addGlobal('standIn', (name: string) => new nunjucks.runtime.SafeString(standIn(name)));
-  env.addFilter('number', (value: number, lang: 'en' | 'cy' = 'en') => numberFormats[lang].format(value));
+  // One rule for numbers on every page (src/domain/number-format.ts): counts whole, figures to one place, never "-0".
+  env.addFilter('number', (value: number, lang: 'en' | 'cy' = 'en') => formatNumber(value, lang));
+  env.addFilter('figure', (value: number, lang: 'en' | 'cy' = 'en') => formatFigure(value, lang));
+  env.addFilter('contractWte', (value: number, lang: 'en' | 'cy' = 'en') => formatContractWte(value, lang));
+  env.addFilter('numberList', (values: readonly number[], lang: 'en' | 'cy' = 'en') => values.map((v) => formatNumber(v, lang)).join(' · '));
   const dateTimes = {
     en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }),
     cy: new Intl.DateTimeFormat('cy-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }),
