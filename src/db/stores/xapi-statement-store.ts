@@ -355,13 +355,19 @@ export class XapiStatementStore {
     const allNew = seqOf.size === items.length;
     if (!allNew) {
       const skipped = ids.filter((id) => !seqOf.has(id));
-      const before = new Map((await trx.selectFrom('xapi_statements').select(['id', 'statement_json']).where('id', 'in', skipped).execute()).map((r) => [r.id, r.statement_json]));
+      const before = new Map((await trx.selectFrom('xapi_statements').select(['id', 'statement_json', 'organisation_code']).where('id', 'in', skipped).execute()).map((r) => [r.id, r]));
       // Only an id a client chose can already be stored (a generated one is new by construction), so sentText is there whenever this matters.
       const sent = batch.sentText === null ? [] : JSON.parse(batch.sentText) as Json[];
       for (const [i, id] of ids.entries()) {
-        const text = before.get(id);
+        const row = before.get(id);
+        if (row === undefined) continue;
+        // Statement ids are global: an id another organisation holds is a
+        // conflict whatever the content (comparing it would tell the writer
+        // whether it guessed another organisation's statement), never a silent
+        // acknowledgement of a statement the writer cannot then read.
+        if (row.organisation_code !== org) throw new Rejected({ status: 'conflict', id });
         const input = sent[i];
-        if (text !== undefined && (input === undefined || !sameStatement(input, JSON.parse(text) as Json))) throw new Rejected({ status: 'conflict', id });
+        if (input === undefined || !sameStatement(input, JSON.parse(row.statement_json) as Json)) throw new Rejected({ status: 'conflict', id });
       }
     }
     const fresh: Fresh[] = [];
