@@ -71,8 +71,8 @@ describe.each(engines)('xAPI client management page on $name', (engine) => {
     const created = await t.app.inject({ method: 'POST', url: '/admin/xapi-clients', headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${admin.csrf}&name=Moodle&organisationCode=7A3&scopes=statements%2Fread%2Fmine` });
     expect(created.body).toContain('<code>http://localhost:3000/xapi/</code>');
     const listed = await t.app.inject({ method: 'GET', url: '/admin/xapi-clients', headers: { cookie: admin.cookie } });
-    expect(listed.body).toContain('<td class="nhsuk-table__cell">Swansea Bay University Health Board</td>');
-    expect(listed.body).not.toContain('<td class="nhsuk-table__cell">7A3</td>');
+    expect(listed.body).toContain('Swansea Bay University Health Board');
+    expect(listed.body).not.toMatch(/>\s*7A3\s*</);
     expect(listed.body).toContain('<li>Read only the statements it sent</li>');
     expect(listed.body).toContain('1 client');
     expect(listed.body).not.toContain('No clients yet');
