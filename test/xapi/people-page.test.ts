@@ -150,4 +150,15 @@ describe('the erasure message in both languages', () => {
     expect(say('cy', 3, 3)).toContain('3 datganiad a 3 dogfen');
     expect(say('cy', 0, 0)).toContain('dim datganiadau a dim dogfennau');
   });
+
+  // The Welsh interface review (2026-12), rows 13, 22, 49 and 50.
+  it('uses the Welsh the review asked for', () => {
+    const cy = translator('cy');
+    expect(cy('xapi.people.erased', { statements: 'S', documents: 'D', organisation: 'Bwrdd Iechyd Addysgu Powys' })).toBe("Cofnodion wedi'u dileu o storfa cofnodion dysgu Bwrdd Iechyd Addysgu Powys: S a D. Mae'r dileu wedi'i gofnodi yn y log archwilio.");
+    expect(cy('xapi.people.identifier')).toBe('Dynodydd');
+    expect(cy('xapi.people.lookedFor')).toBe('Dynodyddion a chwiliwyd amdanynt');
+    expect(cy('xapi.people.none')).toContain('o dan y dynodyddion hyn');
+    expect(cy('xapi.people.emailHint')).toContain("cofnodion y platfform ei hun o'i ddysgu.");
+    expect(cy('xapi.people.eraseWarning')).toContain("Bydd datganiadau a oedd yn gwneud dim mwy na chyfeirio at ddatganiad sydd wedi'i ddileu yn aros.");
+  });
 });
