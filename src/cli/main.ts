@@ -109,7 +109,7 @@ async function serve(config: Config, flags: { demo: boolean; reset: boolean }): 
   if (interrupted > 0) process.stdout.write(`Marked ${interrupted} planner run(s) of a stopped process as interrupted.\n`);
   // The Open Badges signing key: sealed under CREDENTIAL_KEY_SECRET or the key file (a wrong or too open one stops the start here).
   const sealed = await CredentialStore.create(handle.db).sealPlaintextKeys(keyEncryptionKey(config));
-  if (sealed > 0) process.stdout.write(`Encrypted ${sealed} Open Badges signing key(s) stored in plain text before.\n`);
+  if (sealed > 0) process.stdout.write(`Encrypted ${sealed === 1 ? 'the Open Badges signing key' : `${String(sealed)} Open Badges signing keys`} stored in plain text before.\n`);
   const signIns = flags.demo ? (await seedIfEmpty(handle, config)) ?? storedSignIns(config) : null;
   const app = await buildApp({ config, database: handle });
 
