@@ -6,6 +6,7 @@ import { run as learningPages } from './learning-pages.js';
 import { run as learningRequirements } from './learning-requirements.js';
 import { run as workforce } from './workforce.js';
 import { run as xapi } from './xapi.js';
+import { run as xapiLimits } from './xapi-limits.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'learning-requirements': learningRequirements,
   workforce,
   xapi,
+  'xapi-limits': xapiLimits,
 };
 
 const name = process.argv[2];

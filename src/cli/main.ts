@@ -12,6 +12,8 @@ import { loadConfig, type Config } from '../config/env.js';
 import { isDomainError } from '../domain/errors.js';
 import { isRole, validateGrant, type RoleGrant } from '../domain/auth/index.js';
 import { organisationByCode } from '../domain/staff/index.js';
+import { CredentialStore } from '../db/stores/credential-store.js';
+import { keyEncryptionKey } from '../services/learning/signing-key-secret.js';
 import { isPostgresUrl, migrateToLatest, migratorFor, openDatabase, PRIVATE_FILE_MODE, sqlitePath, type DatabaseHandle } from '../db/database.js';
 import { StaffStore } from '../db/stores/staff-store.js';
 import { UserStore } from '../db/stores/user-store.js';
@@ -92,6 +94,9 @@ async function serve(config: Config, flags: { demo: boolean; reset: boolean }): 
   // Planner runs left queued or running by a process that has stopped (a server killed and started again).
   const interrupted = await interruptRunsOfStoppedProcesses(ScenarioStore.create(handle.db));
   if (interrupted > 0) process.stdout.write(`Marked ${interrupted} planner run(s) of a stopped process as interrupted.\n`);
+  // The Open Badges signing key: sealed under CREDENTIAL_KEY_SECRET or the key file (a wrong or too open one stops the start here).
+  const sealed = await CredentialStore.create(handle.db).sealPlaintextKeys(keyEncryptionKey(config));
+  if (sealed > 0) process.stdout.write(`Encrypted ${sealed === 1 ? 'the Open Badges signing key' : `${String(sealed)} Open Badges signing keys`} stored in plain text before.\n`);
   const signIns = flags.demo ? (await seedIfEmpty(handle, config)) ?? storedSignIns(config) : null;
   const app = await buildApp({ config, database: handle });
 

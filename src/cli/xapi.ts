@@ -9,6 +9,11 @@ import { XapiStatementStore } from '../db/stores/xapi-statement-store.js';
 import { isScope } from '../domain/xapi/scopes.js';
 import { agentKey } from '../domain/xapi/statement.js';
 
+/** "1 statement", "2 statements" (the command line speaks English; issue 14, item 21). */
+function count(n: number, noun: string): string {
+  return `${String(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export const XAPI_USAGE = `Usage:
   genomeg xapi client create --org CODE --name NAME --scope SCOPE [--scope ...]
   genomeg xapi client list [--org CODE]
@@ -62,7 +67,7 @@ export async function runXapi(handle: DatabaseHandle, args: readonly string[], o
       return 2;
     }
     const erased = await store.erasePerson(org, key, null);
-    out(`Erased ${erased.statements} statements and ${erased.documents} documents; the erasure is in the audit log.\n`);
+    out(`Erased ${count(erased.statements, 'statement')} and ${count(erased.documents, 'document')}; the erasure is in the audit log.\n`);
     return 0;
   }
   if (first === 'grant') {

@@ -28,6 +28,12 @@ const variables = z.object({
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(120),
   HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(65),
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(500),
+  // The key that seals the Open Badges signing key in the database
+  // (services/learning/signing-key-secret.ts): 32 random bytes, base64 or hex,
+  // from the environment; or else a file readable by its owner only (0600),
+  // made on first use. Never logged.
+  CREDENTIAL_KEY_SECRET: z.string().min(1).optional(),
+  CREDENTIAL_KEY_FILE: z.string().min(1).default('data/credential-key'),
 });
 
 const schema = variables.superRefine((config, context) => {

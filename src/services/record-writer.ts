@@ -26,7 +26,7 @@ import { refusalOf, type AttachmentContent, type RecordOutcome } from '../db/sto
 import { WriteGroup, type Batch } from '../db/write-group.js';
 import type { Json, Learner, LearningEvent } from '../domain/xapi/index.js';
 import { engineOf } from '../db/dialect.js';
-import { prepareStatements, recordLearningOfManyWithin, recordStatements, storeStatements, storeStatementsWithin, type PreparedStatements, type WriterOptions } from './xapi/record.js';
+import { prepareStatementsInSlices, recordLearningOfManyWithin, recordStatements, storeStatements, storeStatementsWithin, type PreparedStatements, type WriterOptions } from './xapi/record.js';
 
 export interface PageView {
   readonly learner: Learner;
@@ -203,9 +203,11 @@ class OnAWorker implements Omit<RecordWriter, 'consistentThrough'> {
     // Checked and prepared here, where there is time to spare (JSON, index
     // entries, progress), so that the writer thread only stores: it is the one
     // every SQLite write waits for. The batch crosses as strings and arrays.
-    const prepared = prepareStatements(sent.statements, sent.authority, sent.writer);
-    if ('answer' in prepared) return Promise.resolve(prepared.answer);
-    return this.send({ op: 'prepared-statements', prepared, attachments: sent.attachments }) as Promise<RecordOutcome>;
+    // A large batch is prepared a slice at a time, letting other requests run.
+    return prepareStatementsInSlices(sent.statements, sent.authority, sent.writer).then((prepared) => {
+      if ('answer' in prepared) return prepared.answer;
+      return this.send({ op: 'prepared-statements', prepared, attachments: sent.attachments }) as Promise<RecordOutcome>;
+    });
   }
 
   async close(): Promise<void> {

@@ -2,10 +2,15 @@
 // package, driven by playwright-core): an administrator creates a client, the
 // key and secret shown once work against /xapi, and revoking it shuts it out,
 // in English and in Welsh, with axe-core checking every page against WCAG 2.2 AA.
+// Revoking asks first, on a page of its own, and then says it is done; with
+// SHOTS_DIR set, each page is saved there at 1280 and 320 px (never committed).
 
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
+import { expectReadableText } from '../support/readable.js';
 import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../../src/security/passwords.js';
 
@@ -19,10 +24,30 @@ interface Wording {
   readonly revoke: string;
   readonly revoked: string;
   readonly important: string;
+  readonly write: string;
+  readonly readMine: string;
+  readonly confirm: string;
+  readonly revokedBanner: string;
+  readonly endpoint: string;
 }
 
-const ENGLISH: Wording = { prefix: '', name: 'Name', organisation: 'Organisation', create: 'Create client', created: 'Copy the secret now', revoke: 'Revoke', revoked: 'Revoked', important: 'Important' };
-const WELSH: Wording = { prefix: '/cy', name: 'Enw', organisation: 'Sefydliad', create: 'Creu cleient', created: 'Copïwch y gyfrinach nawr', revoke: 'Dirymu', revoked: "Wedi'i ddirymu", important: 'Pwysig' };
+const ENGLISH: Wording = { prefix: '', name: 'Name', organisation: 'Organisation', create: 'Create client', created: 'Copy the secret now', revoke: 'Revoke', revoked: 'Revoked', important: 'Important',
+  write: 'Send statements: record learning', readMine: 'Read only the statements it sent', confirm: 'Revoke client', revokedBanner: 'Client revoked', endpoint: 'Give each supplier this address' };
+const WELSH: Wording = { prefix: '/cy', name: 'Enw', organisation: 'Sefydliad', create: 'Creu cleient', created: 'Copïwch y gyfrinach nawr', revoke: 'Dirymu', revoked: "Wedi'i ddirymu", important: 'Pwysig',
+  write: 'Anfon datganiadau: cofnodi dysgu', readMine: 'Darllen y datganiadau a anfonodd yn unig', confirm: "Dirymu'r cleient", revokedBanner: "Cleient wedi'i ddirymu", endpoint: "Rhowch y cyfeiriad hwn i bob cyflenwr" };
+
+/** With SHOTS_DIR set: the page at 1280 and at 320 px wide, full length. */
+async function shoot(page: Page, name: string): Promise<void> {
+  const dir = process.env['SHOTS_DIR'];
+  if (dir === undefined) return;
+  mkdirSync(dir, { recursive: true });
+  for (const width of [1280, 320]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: join(dir, `${name}-${String(width)}.png`), fullPage: true });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
 
 describe('learning record store clients in a browser', () => {
   let server: BrowserServer;
@@ -56,6 +81,9 @@ describe('learning record store clients in a browser', () => {
       await page.goto(`${base}${words.prefix}/admin/xapi-clients`);
       expect(await page.locator('html').getAttribute('lang')).toBe(words.prefix === '' ? 'en' : 'cy');
       await expectAxeClean(page);
+      await expectReadableText(page, words.prefix === '' ? 'en' : 'cy');
+      expect(await page.locator('main').textContent()).toContain(words.endpoint);
+      expect(await page.locator('.app-endpoint code').textContent()).toMatch(/^https?:\/\/[^/]+\/xapi\/$/);
 
       // Nothing chosen: the form says what is missing and keeps the page accessible.
       await page.getByRole('button', { name: words.create }).click();
@@ -64,9 +92,9 @@ describe('learning record store clients in a browser', () => {
 
       const name = `Moodle ${words.prefix === '' ? 'Cardiff' : 'Bangor'}`;
       await page.getByLabel(words.name, { exact: true }).fill(name);
-      await page.getByLabel(words.organisation).selectOption('7A7');
-      await page.getByLabel('statements/write').check();
-      await page.getByLabel('statements/read/mine').check();
+      await page.getByLabel(words.organisation, { exact: true }).selectOption('7A7');
+      await page.getByLabel(words.write).check();
+      await page.getByLabel(words.readMine).check();
       await page.getByRole('button', { name: words.create }).click();
       const callout = page.locator('.nhsuk-card--warning');
       await callout.waitFor();
@@ -78,11 +106,21 @@ describe('learning record store clients in a browser', () => {
       const secret = codes.find((c) => /^[A-Za-z0-9_-]{43}$/.test(c)) ?? '';
       expect((await postStatement(key, secret)).status).toBe(200);
 
-      const row = page.locator('tr', { hasText: name });
-      await row.getByRole('button', { name: `${words.revoke} ${name}` }).click();
-      await page.waitForURL(`${base}${words.prefix}/admin/xapi-clients`);
-      expect(await page.locator('tr', { hasText: name }).textContent()).toContain(words.revoked);
+      await shoot(page, `clients-${words.prefix === '' ? 'en' : 'cy'}`);
+      const row = page.locator('.app-client', { hasText: name });
+      // Revoke asks first, on a page of its own (a link: no JavaScript needed).
+      await row.getByRole('link', { name: `${words.revoke} ${name}` }).click();
+      await page.waitForURL(/\/revoke$/);
       await expectAxeClean(page);
+      await expectReadableText(page, words.prefix === '' ? 'en' : 'cy');
+      await shoot(page, `revoke-${words.prefix === '' ? 'en' : 'cy'}`);
+      expect((await postStatement(key, secret)).status).toBe(200);
+      await page.getByRole('button', { name: words.confirm }).click();
+      await page.waitForURL(/\?revoked=/);
+      expect(await page.locator('.nhsuk-notification-banner--success').textContent()).toContain(words.revokedBanner);
+      expect(await page.locator('.app-client', { hasText: name }).textContent()).toContain(words.revoked);
+      await expectAxeClean(page);
+      await shoot(page, `revoked-${words.prefix === '' ? 'en' : 'cy'}`);
       expect((await postStatement(key, secret)).status).toBe(401);
       await context.close();
     });

@@ -111,6 +111,7 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'GET', url: '/admin/xapi-clients', path: '/admin/xapi-clients', allowed: ['education-lead', 'org-admin', 'platform-admin'] },
     { method: 'POST', url: '/admin/xapi-clients', path: '/admin/xapi-clients', allowed: ['education-lead', 'org-admin', 'platform-admin'], body: { name: 'x' } },
     { method: 'POST', url: '/admin/xapi-clients/:id/revoke', path: '/admin/xapi-clients/00000000-0000-0000-0000-000000000000/revoke', allowed: ['education-lead', 'org-admin', 'platform-admin'] },
+    { method: 'GET', url: '/admin/xapi-clients/:id/revoke', path: '/admin/xapi-clients/00000000-0000-0000-0000-000000000000/revoke', allowed: ['education-lead', 'org-admin', 'platform-admin'] },
     // workforce planning routes: add rows below this line
     { method: 'GET', url: '/plan', path: '/plan', allowed: ['workforce-planner', 'platform-admin'] },
     { method: 'POST', url: '/plan/scenarios', path: '/plan/scenarios', allowed: ['workforce-planner', 'platform-admin'], body: { source: '' } },

@@ -104,7 +104,7 @@ describe.each(engines)('subject access and erasure on $name', (engine) => {
     const ids = async (filter: { agent?: string; activity?: string }) =>
       (await store.query(['PLATFORM'], { ...filter, limit: 10 }, null)).statements.map((s) => (JSON.parse(s) as { id: string }).id);
     expect(await ids({ agent: 'mbox:mailto:erase.ref@example.org' })).toEqual([reviewed.ids[0], outcome.ids[0]]);
-    expect((await run('erase', '--org', 'PLATFORM', '--agent', JSON.stringify(person), '--confirm')).text).toContain('Erased 1 statements');
+    expect((await run('erase', '--org', 'PLATFORM', '--agent', JSON.stringify(person), '--confirm')).text).toContain('Erased 1 statement and 0 documents');
     expect(await ids({ agent: 'mbox:mailto:erase.ref@example.org' })).toEqual([]);
     expect(await ids({ activity: module })).toEqual([]);
     expect(await ids({ agent: 'mbox:mailto:reviewer@example.org' })).toEqual([reviewed.ids[0]]);

@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translator } from '../../src/web/i18n.js';
 import { buildTestApp, signedIn, type SignedIn, type TestApp } from '../support/app.js';
 import { engines } from '../support/engines.js';
 import { recordLearning, recordStatements } from '../../src/services/xapi/record.js';
@@ -118,7 +119,8 @@ describe.each(engines)('requests about a person\'s learning records on $name', (
 
     const done = await post('/admin/learning-records/erase', { organisationCode: '7A7', key, step: 'erase', confirm: 'yes' });
     expect(done.statusCode).toBe(200);
-    expect(done.body).toContain('Erased 1 statements and 0 documents from Powys Teaching Health Board');
+    // Regression: "Erased 1 statements" (issue 14, item 21).
+    expect(done.body).toContain('Erased 1 statement and no documents from the learning record store of Powys Teaching Health Board');
     expect(await count()).toBe(before - 1);
     const left = await t.database.db.selectFrom('xapi_statements').select('actor_key').where('organisation_code', '=', '7A7').orderBy('actor_key').execute();
     expect(left.map((r) => r.actor_key)).toEqual(['mbox:mailto:someone.else@example.org', `sha1:${createHash('sha1').update(`mailto:${email}`).digest('hex')}`]);
@@ -132,5 +134,31 @@ describe.each(engines)('requests about a person\'s learning records on $name', (
     expect((await post('/admin/learning-records/export', { organisationCode: '7a7; drop', key: 'x' })).statusCode).toBe(400);
     const noToken = await t.app.inject({ method: 'POST', url: '/admin/learning-records/export', headers: { cookie: admin.cookie, ...FORM }, payload: 'organisationCode=PLATFORM&key=mbox%3Amailto%3Aa%40b.org' });
     expect(noToken.statusCode).toBe(403);
+  });
+});
+
+describe('the erasure message in both languages', () => {
+  it('counts statements and documents with the plural form each number needs', () => {
+    const say = (language: 'en' | 'cy', statements: number, documents: number) => {
+      const t = translator(language);
+      return t('xapi.people.erased', { statements: t('xapi.people.statementCount', { count: statements }), documents: t('xapi.people.documentCount', { count: documents }), organisation: 'X' });
+    };
+    expect(say('en', 1, 0)).toBe('Erased 1 statement and no documents from the learning record store of X. The erasure is recorded in the audit log.');
+    expect(say('en', 2, 1)).toContain('Erased 2 statements and 1 document from');
+    expect(say('cy', 1, 1)).toContain('X: 1 datganiad a 1 ddogfen.');
+    expect(say('cy', 2, 2)).toContain('2 ddatganiad a 2 ddogfen');
+    expect(say('cy', 3, 3)).toContain('3 datganiad a 3 dogfen');
+    expect(say('cy', 0, 0)).toContain('dim datganiadau a dim dogfennau');
+  });
+
+  // The Welsh interface review (2026-12), rows 13, 22, 49 and 50.
+  it('uses the Welsh the review asked for', () => {
+    const cy = translator('cy');
+    expect(cy('xapi.people.erased', { statements: 'S', documents: 'D', organisation: 'Bwrdd Iechyd Addysgu Powys' })).toBe("Cofnodion wedi'u dileu o storfa cofnodion dysgu Bwrdd Iechyd Addysgu Powys: S a D. Mae'r dileu wedi'i gofnodi yn y log archwilio.");
+    expect(cy('xapi.people.identifier')).toBe('Dynodydd');
+    expect(cy('xapi.people.lookedFor')).toBe('Dynodyddion a chwiliwyd amdanynt');
+    expect(cy('xapi.people.none')).toContain('o dan y dynodyddion hyn');
+    expect(cy('xapi.people.emailHint')).toContain("cofnodion y platfform ei hun o'i ddysgu.");
+    expect(cy('xapi.people.eraseWarning')).toContain("Bydd datganiadau a oedd yn gwneud dim mwy na chyfeirio at ddatganiad sydd wedi'i ddileu yn aros.");
   });
 });

@@ -1,7 +1,7 @@
 // Signed statements. The key and certificate in ./keys were made for these tests
 // only (openssl req -x509 -newkey rsa:2048, CN "genomeg xapi test signer").
 
-import { createHash, createPrivateKey, sign, X509Certificate } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, sign, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../support/app.js';
@@ -11,7 +11,9 @@ import { SIGNATURE_USAGE } from '../../src/domain/xapi/index.js';
 import { validStatement, type Json } from './fixtures.js';
 
 const key = createPrivateKey(readFileSync(new URL('./keys/test-signer.key.pem', import.meta.url)));
-const certDer = new X509Certificate(readFileSync(new URL('./keys/test-signer.cert.pem', import.meta.url))).raw.toString('base64');
+const certPem = readFileSync(new URL('./keys/test-signer.cert.pem', import.meta.url));
+const certDer = new X509Certificate(certPem).raw.toString('base64');
+const publicPem = new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
 function jws(payload: unknown, header: Json = { alg: 'RS256', x5c: [certDer] }): string {
@@ -60,5 +62,32 @@ describe.each(engines)('signed statements on $name', (engine) => {
       const r = await post(signedBody(statement, token));
       expect({ name, status: r.statusCode, rule: (r.json<Json>()['problems'] as Json[] | undefined)?.[0]?.['rule'] }).toEqual({ name, status: 400, rule: 'signature' });
     }
+  });
+
+  it('refuses the usual attacks on a JWS: alg none, an HMAC keyed with the public key, a critical extension, a header that is not JSON', async () => {
+    const statement = validStatement();
+    const input = (header: Json) => `${b64(header)}.${b64(statement)}`;
+    const hmac = (header: Json) => `${input(header)}.${createHmac('sha256', publicPem).update(input(header)).digest('base64url')}`;
+    const cases: [string, string][] = [
+      ['alg none', `${input({ alg: 'none' })}.`],
+      ['alg none with x5c', `${input({ alg: 'none', x5c: [certDer] })}.`],
+      ['HMAC key confusion', hmac({ alg: 'HS256', x5c: [certDer] })],
+      ['HMAC without x5c', hmac({ alg: 'HS256' })],
+      ['unknown crit', jws(statement, { alg: 'RS256', x5c: [certDer], crit: ['http://x.org/must'], 'http://x.org/must': true })],
+      ['crit without x5c', jws(statement, { alg: 'RS256', crit: ['exp'], exp: 1 })],
+      ['x5c not a certificate', jws(statement, { alg: 'RS256', x5c: [Buffer.from('not a certificate').toString('base64')] })],
+      ['header not JSON', `${Buffer.from('{alg:RS256').toString('base64url')}.${b64(statement)}.c2ln`],
+    ];
+    for (const [name, token] of cases) {
+      const r = await post(signedBody(statement, token));
+      expect({ name, status: r.statusCode, rule: (r.json<Json>()['problems'] as Json[] | undefined)?.[0]?.['rule'] }).toEqual({ name, status: 400, rule: 'signature' });
+    }
+  });
+
+  it('compares the statement with its signature to 0.01 s in durations: PT0.1237S signed as PT0.12S is accepted, PT0.13S is not', async () => {
+    const statement = validStatement({ result: { duration: 'PT0.1237S' } });
+    expect((await post(signedBody(statement, jws({ ...statement, result: { duration: 'PT0.12S' } })))).statusCode).toBe(200);
+    const other = validStatement({ result: { duration: 'PT0.1237S' } });
+    expect((await post(signedBody(other, jws({ ...other, result: { duration: 'PT0.13S' } })))).statusCode).toBe(400);
   });
 });

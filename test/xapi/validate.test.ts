@@ -64,12 +64,13 @@ describe('xAPI statement validation', () => {
     }
   });
 
-  it('refuses an empty activity definition and empty contextActivities, in statements and sub-statements', () => {
-    expect(rules(validStatement({ object: { objectType: 'Activity', id: 'http://x.org/a', definition: {} } }))).toEqual(['definition.empty $.object.definition']);
-    expect(rules(validStatement({ context: { contextActivities: {} } }))).toEqual(['context.activities-empty $.context.contextActivities']);
+  it('accepts an empty activity definition and empty contextActivities, in statements and sub-statements (a SHOULD NOT for senders)', () => {
+    expect(rules(validStatement({ object: { objectType: 'Activity', id: 'http://x.org/a', definition: {} } }))).toEqual([]);
+    expect(rules(validStatement({ context: { contextActivities: {} } }))).toEqual([]);
     const sub = { objectType: 'SubStatement', actor: { mbox: 'mailto:a@b.org' }, verb: { id: 'http://x.org/v' }, object: { id: 'http://x.org/a', definition: {} }, context: { contextActivities: {} } };
-    expect(rules(validStatement({ object: sub }))).toEqual(['definition.empty $.object.object.definition', 'context.activities-empty $.object.context.contextActivities']);
+    expect(rules(validStatement({ object: sub }))).toEqual([]);
     expect(rules(validStatement({ object: { id: 'http://x.org/a', definition: { moreInfo: 'http://x.org/more' } } }))).toEqual([]);
+    expect(rules(validStatement({ object: { id: 'http://x.org/a', definition: { name: 'x' } } }))).toEqual(['type.object $.object.definition.name']);
   });
 
   it('takes as authority an agent or an anonymous group of exactly two agents, in both versions', () => {

@@ -8,6 +8,7 @@ import type { Database } from '../schema.js';
 import type { CredentialsTable } from '../schema-learning.js';
 import { toDate, toDateOrNull } from '../dialect.js';
 import { AuditStore } from './audit-store.js';
+import { openPrivateKey, sealPrivateKey } from '../../services/learning/signing-key-secret.js';
 
 export interface SigningKey {
   readonly kid: string;
@@ -41,15 +42,39 @@ export class CredentialStore {
     return new CredentialStore(db);
   }
 
-  /** The current signing key, made on first use (RSA 2048, as Open Badges 3.0 requires RS256). */
-  async signingKey(): Promise<SigningKey> {
+  /**
+   * The current signing key, made on first use (RSA 2048, as Open Badges 3.0
+   * requires RS256). Its private half is stored sealed under the
+   * key-encryption key `kek` (services/learning/signing-key-secret.ts), never
+   * in plain text; a key stored in plain text before is sealed first.
+   */
+  async signingKey(kek: Buffer): Promise<SigningKey> {
+    await this.sealPlaintextKeys(kek);
     const existing = await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').limit(1).executeTakeFirst();
-    if (existing !== undefined) return { kid: existing.kid, publicPem: existing.public_pem, privatePem: existing.private_pem };
+    if (existing !== undefined) return { kid: existing.kid, publicPem: existing.public_pem, privatePem: openPrivateKey(existing.private_pem, existing.kid, kek) };
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const key = { kid: randomUUID(), publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
-    await this.db.insertInto('signing_keys').values({ kid: key.kid, algorithm: 'RS256', public_pem: key.publicPem, private_pem: key.privatePem, created_at: new Date() })
+    await this.db.insertInto('signing_keys').values({ kid: key.kid, algorithm: 'RS256', public_pem: key.publicPem, private_pem: sealPrivateKey(key.privatePem, key.kid, kek), created_at: new Date() })
       .onConflict((oc) => oc.column('kid').doNothing()).execute();
     return key;
+  }
+
+  /**
+   * Seal every signing key still stored in plain text (databases from before
+   * keys were encrypted at rest), in one audited transaction. Run at start-up
+   * and before every signing; returns how many keys it sealed.
+   */
+  async sealPlaintextKeys(kek: Buffer): Promise<number> {
+    const plain = await this.db.selectFrom('signing_keys').select(['kid', 'private_pem']).where('private_pem', 'like', '-----BEGIN%').execute();
+    if (plain.length === 0) return 0;
+    await this.db.transaction().execute(async (trx) => {
+      for (const row of plain) {
+        await trx.updateTable('signing_keys').set({ private_pem: sealPrivateKey(row.private_pem, row.kid, kek) })
+          .where('kid', '=', row.kid).where('private_pem', '=', row.private_pem).execute();
+      }
+      await AuditStore.recordMany(trx, plain.map((row) => ({ actorUserId: null, action: 'credential.key-sealed', entityType: 'signing-key', entityId: row.kid, before: { sealed: false }, after: { sealed: true } })));
+    });
+    return plain.length;
   }
 
   async publicKey(kid: string): Promise<string | undefined> {

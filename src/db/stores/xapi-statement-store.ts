@@ -209,17 +209,55 @@ function definitionsOf(statements: readonly Json[]): [string, string[]][] {
  * when one id appears twice.
  */
 export function prepareBatch(inputs: readonly Json[], writer: Writer, stored: Date = new Date()): PreparedBatch {
-  const storedText = stored.toISOString();
-  const seen = new Set<string>();
-  const statements: Json[] = [];
-  const items = inputs.map((input, i): ReadyStatement => {
+  const preparing = new Preparing(writer, stored);
+  const items = inputs.map((input, i) => preparing.item(input, i));
+  return preparing.finish(inputs, items);
+}
+
+/** Statements prepared per slice, between which the caller may let other work run (prepareBatchInSlices). */
+class Preparing {
+  private readonly seen = new Set<string>();
+  readonly statements: Json[] = [];
+  constructor(private readonly writer: Writer, private readonly stored: Date) {}
+
+  item(input: Json, i: number): ReadyStatement {
     const own = typeof input['id'] === 'string' ? input['id'].toLowerCase() : null;
-    const { id, statement } = prepareStatement(input, { id: own ?? timeOrderedUuid(stored.getTime()), stored, authority: writer.authority, version: writer.version });
-    if (seen.has(id)) throw new Rejected({ status: 'invalid', problems: [{ rule: 'batch.duplicate-id', path: `$[${i}].id`, message: 'the same statement id appears twice in one batch' }] });
-    seen.add(id);
-    statements.push(statement);
+    const { id, statement } = prepareStatement(input, { id: own ?? timeOrderedUuid(this.stored.getTime()), stored: this.stored, authority: this.writer.authority, version: this.writer.version });
+    if (this.seen.has(id)) throw new Rejected({ status: 'invalid', problems: [{ rule: 'batch.duplicate-id', path: `$[${i}].id`, message: 'the same statement id appears twice in one batch' }] });
+    this.seen.add(id);
+    this.statements.push(statement);
     return { id, text: JSON.stringify(statement), ix: indexStatement(statement), isVoiding: isVoiding(statement), voids: voidedTarget(statement), chosenId: own !== null };
-  });
+  }
+
+  finish(inputs: readonly Json[], items: readonly ReadyStatement[]): PreparedBatch {
+    return finishBatch(inputs, items, this.statements, this.writer, this.stored.toISOString());
+  }
+}
+
+/** How many statements are prepared (or validated) between two turns of the event loop. */
+export const STATEMENTS_PER_SLICE = 50;
+
+/** Let the event loop run what is waiting (other requests, timers) before going on. */
+export function breathe(): Promise<void> {
+  return new Promise((resolve) => { setImmediate(resolve); });
+}
+
+/**
+ * prepareBatch for a large batch on the web thread: STATEMENTS_PER_SLICE at a
+ * time, letting other requests run in between, so that a batch at the cap
+ * does not block the event loop for long (issue 13, item 7). The same result.
+ */
+export async function prepareBatchInSlices(inputs: readonly Json[], writer: Writer, stored: Date = new Date()): Promise<PreparedBatch> {
+  const preparing = new Preparing(writer, stored);
+  const items: ReadyStatement[] = [];
+  for (let from = 0; from < inputs.length; from += STATEMENTS_PER_SLICE) {
+    if (from > 0) await breathe();
+    for (let i = from; i < Math.min(inputs.length, from + STATEMENTS_PER_SLICE); i += 1) items.push(preparing.item(inputs[i] as Json, i));
+  }
+  return preparing.finish(inputs, items);
+}
+
+function finishBatch(inputs: readonly Json[], items: readonly ReadyStatement[], statements: readonly Json[], writer: Writer, storedText: string): PreparedBatch {
   const targets = new Set(items.flatMap((it) => (it.voids === null ? [] : [it.voids])));
   const folded = statements.filter((_, i) => { const it = items[i] as ReadyStatement; return !it.isVoiding && !targets.has(it.id); });
   return {
@@ -355,13 +393,19 @@ export class XapiStatementStore {
     const allNew = seqOf.size === items.length;
     if (!allNew) {
       const skipped = ids.filter((id) => !seqOf.has(id));
-      const before = new Map((await trx.selectFrom('xapi_statements').select(['id', 'statement_json']).where('id', 'in', skipped).execute()).map((r) => [r.id, r.statement_json]));
+      const before = new Map((await trx.selectFrom('xapi_statements').select(['id', 'statement_json', 'organisation_code']).where('id', 'in', skipped).execute()).map((r) => [r.id, r]));
       // Only an id a client chose can already be stored (a generated one is new by construction), so sentText is there whenever this matters.
       const sent = batch.sentText === null ? [] : JSON.parse(batch.sentText) as Json[];
       for (const [i, id] of ids.entries()) {
-        const text = before.get(id);
+        const row = before.get(id);
+        if (row === undefined) continue;
+        // Statement ids are global: an id another organisation holds is a
+        // conflict whatever the content (comparing it would tell the writer
+        // whether it guessed another organisation's statement), never a silent
+        // acknowledgement of a statement the writer cannot then read.
+        if (row.organisation_code !== org) throw new Rejected({ status: 'conflict', id });
         const input = sent[i];
-        if (text !== undefined && (input === undefined || !sameStatement(input, JSON.parse(text) as Json))) throw new Rejected({ status: 'conflict', id });
+        if (input === undefined || !sameStatement(input, JSON.parse(row.statement_json) as Json)) throw new Rejected({ status: 'conflict', id });
       }
     }
     const fresh: Fresh[] = [];

@@ -50,18 +50,20 @@ export function openBadgeCredential(f: CredentialFacts): Record<string, unknown>
   };
 }
 
-function base64url(input: string | Uint8Array): string {
-  return (typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input)).toString('base64url');
-}
-
-/** The header and payload of a VC-JWT (Open Badges 3.0, section 8.2), joined for signing. */
-export function jwtSigningInput(credential: Record<string, unknown>, kid: string): string {
+/**
+ * The claims of a VC-JWT (Open Badges 3.0, section 8.2): the credential with
+ * iss, jti, sub, nbf and iat, and exp when it has a validUntil. Signed by the
+ * caller (with jose, in services/learning/credentials.ts).
+ */
+export function credentialJwtClaims(credential: Record<string, unknown>): Record<string, unknown> {
   const subject = credential['credentialSubject'] as { identifier?: { identityHash?: string }[] } | undefined;
-  const header = { alg: 'RS256', typ: 'JWT', kid };
   const issuer = credential['issuer'] as { id: string };
-  const issuedAt = Math.floor(new Date(String(credential['validFrom'])).getTime() / 1000);
-  const payload = { ...credential, iss: issuer.id, jti: credential['id'], sub: subject?.identifier?.[0]?.identityHash, nbf: issuedAt, iat: issuedAt };
-  return `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
+  const seconds = (value: unknown) => Math.floor(new Date(String(value)).getTime() / 1000);
+  const issuedAt = seconds(credential['validFrom']);
+  return {
+    ...credential, iss: issuer.id, jti: credential['id'], sub: subject?.identifier?.[0]?.identityHash, nbf: issuedAt, iat: issuedAt,
+    ...(credential['validUntil'] === undefined ? {} : { exp: seconds(credential['validUntil']) }),
+  };
 }
 
 export function decodeJwtPayload(jwt: string): Record<string, unknown> | null {

@@ -2,6 +2,7 @@
 // document hangs off, concurrency (ETag with If-Match / If-None-Match) and the
 // JSON merge a POST does. Pure.
 
+import { jsonTooDeep } from './limits.js';
 import type { XapiVersion } from './validate.js';
 
 export type DocumentKind = 'state' | 'activity-profile' | 'agent-profile';
@@ -58,6 +59,7 @@ export function isJsonType(contentType: string): boolean {
 export type MergeOutcome = { readonly ok: true; readonly content: string } | { readonly ok: false; readonly reason: string };
 
 function parseObject(text: string): Record<string, unknown> | null {
+  if (jsonTooDeep(text)) return null;
   try {
     const value: unknown = JSON.parse(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : null;

@@ -8,3 +8,4 @@ export * from './signature.js';
 export * from './platform-statements.js';
 export * from './activities.js';
 export * from './person.js';
+export * from './limits.js';

@@ -14,12 +14,10 @@ export function multipartBoundary(contentType: string): string | null {
   return m === null ? null : (m[1] ?? m[2] ?? null);
 }
 
+// Buffer's native search: a 16 MiB body is searched in milliseconds, where a
+// loop in JavaScript blocked the web thread for tens of them (issue 13, item 7).
 function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
-  outer: for (let i = from; i <= haystack.length - needle.length; i += 1) {
-    for (let j = 0; j < needle.length; j += 1) if (haystack[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
+  return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(needle, from);
 }
 
 /** The parts of a multipart body, or null when it is not well formed. */

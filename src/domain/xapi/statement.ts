@@ -307,11 +307,39 @@ export function formatCanonical(value: unknown, preferred: readonly string[]): u
   return out;
 }
 
-/** Two statements with the same id are the same statement if they agree, ignoring what the LRS sets. */
+/**
+ * A duration as compared (1.0.3 Data 4.6, 2.0.0 §4.2.7): seconds cut to 0.01 s
+ * and written without trailing zeros, so `PT0.1237S`, `PT0.12S` and `PT0.120S`
+ * compare equal. Anything that is not a duration is left as it is.
+ */
+export function comparableDuration(value: string): string {
+  return value.replace(/(\d+)(?:[.,](\d*))?S$/, (_m, whole: string, fraction: string | undefined) => {
+    const kept = (fraction ?? '').slice(0, 2).replace(/0+$/, '');
+    return `${String(Number(whole))}${kept === '' ? '' : `.${kept}`}S`;
+  });
+}
+
+function withComparableDuration(s: Json): Json {
+  let out = s;
+  const result = s['result'];
+  if (isObject(result) && typeof result['duration'] === 'string') out = { ...out, result: { ...result, duration: comparableDuration(result['duration']) } };
+  const obj = s['object'];
+  if (isObject(obj) && obj['objectType'] === 'SubStatement') {
+    const sub = withComparableDuration(obj);
+    if (sub !== obj) out = { ...out, object: sub };
+  }
+  return out;
+}
+
+/**
+ * Two statements with the same id are the same statement if they agree, ignoring
+ * what the LRS sets, and durations beyond 0.01 s (the precision the
+ * specification compares them to; also used for a statement and its signature).
+ */
 export function sameStatement(a: Json, b: Json): boolean {
   const withTime = typeof a['timestamp'] === 'string';
   const strip = (s: Json): Json => {
-    const rest: Json = { ...withActivityLists(s) };
+    const rest: Json = { ...withComparableDuration(withActivityLists(s)) };
     for (const key of ['stored', 'authority', 'version', 'id', 'timestamp']) Reflect.deleteProperty(rest, key);
     const timestamp = s['timestamp'];
     return withTime && typeof timestamp === 'string' ? { ...rest, timestamp: normaliseTimestamp(timestamp) } : rest;

@@ -246,7 +246,7 @@ class Checker {
 
   definition(value: unknown, path: string): void {
     if (!this.object(value, path, 'an activity definition')) return;
-    if (Object.keys(value).length === 0) this.add('definition.empty', path, 'an activity definition must have at least one of name, description, type, moreInfo, interactionType or extensions');
+    // An empty definition is a SHOULD NOT for the sender, not a MUST for the LRS: accepted (issue 13).
     this.only(value, path, ['name', 'description', 'type', 'moreInfo', 'extensions', 'interactionType', 'correctResponsesPattern', ...COMPONENT_LISTS]);
     if (value['name'] !== undefined) this.languageMap(value['name'], `${path}.name`);
     if (value['description'] !== undefined) this.languageMap(value['description'], `${path}.description`);
@@ -372,7 +372,7 @@ class Checker {
     const ca = value['contextActivities'];
     if (ca !== undefined && this.object(ca, `${path}.contextActivities`, 'contextActivities')) {
       this.only(ca, `${path}.contextActivities`, ['parent', 'grouping', 'category', 'other']);
-      if (Object.keys(ca).length === 0) this.add('context.activities-empty', `${path}.contextActivities`, 'contextActivities must have at least one of parent, grouping, category, other');
+      // Empty contextActivities are accepted, like an empty definition (issue 13).
       for (const [k, v] of Object.entries(ca)) {
         if (['parent', 'grouping', 'category', 'other'].includes(k)) this.activityOrList(v, `${path}.contextActivities.${k}`);
       }

@@ -2,22 +2,28 @@
 // Issuing and verifying Open Badges 3.0 credentials for completed modules, and
 // drawing the bilingual PDF certificate that goes with them.
 
-import { createHash, createSign, createVerify, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { decodeJwtPayload, jwtSigningInput, openBadgeCredential, type LearningModule } from '../../domain/learning/index.js';
+import { decodeProtectedHeader, importPKCS8, importSPKI, jwtVerify, SignJWT } from 'jose';
+import { credentialJwtClaims, openBadgeCredential, type LearningModule } from '../../domain/learning/index.js';
 import type { Language } from '../../domain/i18n.js';
 import type { CredentialStore, IssuedCredential } from '../../db/stores/credential-store.js';
 import type { Completion } from '../../db/stores/assessment-store.js';
 
 export const ISSUER_NAME = 'Genomeg for NHS Wales';
 
+/** The one algorithm credentials are signed and verified with (Open Badges 3.0 VC-JWT): RSA with SHA-256, never `none` or an HMAC. */
+export const CREDENTIAL_ALGORITHM = 'RS256';
+
 export async function issueCredential(store: CredentialStore, input: {
   readonly userId: string; readonly learnerName: string; readonly email: string; readonly module: LearningModule;
   readonly completion: Completion; readonly baseUrl: string;
+  /** The key that opens the sealed signing key (keyEncryptionKey in signing-key-secret.ts). */
+  readonly keyEncryptionKey: Buffer;
 }): Promise<IssuedCredential> {
   const existing = await store.forVersion(input.userId, input.completion.moduleId, input.completion.moduleVersion);
   if (existing !== undefined) return existing;
-  const key = await store.signingKey();
+  const key = await store.signingKey(input.keyEncryptionKey);
   const id = randomUUID();
   const salt = randomBytes(8).toString('hex');
   const m = input.module.manifest;
@@ -29,9 +35,14 @@ export async function issueCredential(store: CredentialStore, input: {
     criteria: `Passed the module assessment with at least ${Math.round(m.passMark * 100)}% / Wedi pasio asesiad y modiwl gydag o leiaf ${Math.round(m.passMark * 100)}%`,
     score: input.completion.score, cpdHours: input.completion.cpdHours, issuedAt: input.completion.completedAt,
   });
-  const signingInput = jwtSigningInput(credential, key.kid);
-  const signature = createSign('RSA-SHA256').update(signingInput).sign(key.privatePem).toString('base64url');
-  return store.save({ id, userId: input.userId, moduleId: m.id, moduleVersion: input.completion.moduleVersion, kid: key.kid, jwt: `${signingInput}.${signature}`, issuedAt: input.completion.completedAt });
+  const jwt = await signCredentialJwt(credential, key.kid, key.privatePem);
+  return store.save({ id, userId: input.userId, moduleId: m.id, moduleVersion: input.completion.moduleVersion, kid: key.kid, jwt, issuedAt: input.completion.completedAt });
+}
+
+/** A credential as a VC-JWT signed with jose (header: RS256, typ JWT, the key's kid). */
+export async function signCredentialJwt(credential: Record<string, unknown>, kid: string, privatePem: string): Promise<string> {
+  const key = await importPKCS8(privatePem, CREDENTIAL_ALGORITHM);
+  return new SignJWT(credentialJwtClaims(credential)).setProtectedHeader({ alg: CREDENTIAL_ALGORITHM, typ: 'JWT', kid }).sign(key);
 }
 
 export type Verification =
@@ -39,23 +50,30 @@ export type Verification =
   | { readonly status: 'revoked'; readonly credential: IssuedCredential; readonly payload: Record<string, unknown> }
   | { readonly status: 'not-genuine' };
 
-/** Genuine means: our key signed it, and it is the credential we issued under that id. */
+/**
+ * Genuine means: our key signed it (jose: RS256 only, the key an RSA public key
+ * of ours named by kid, no critical extension it does not understand, and
+ * within its validity: nbf, exp), and it is the credential we issued under that id.
+ */
 export async function verifyCredential(store: CredentialStore, jwt: string): Promise<Verification> {
   const token = jwt.trim();
-  const [headerPart, payloadPart, signaturePart] = token.split('.');
-  if (headerPart === undefined || payloadPart === undefined || signaturePart === undefined) return { status: 'not-genuine' };
   let kid: unknown;
   try {
-    kid = (JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8')) as { kid?: unknown }).kid;
+    kid = decodeProtectedHeader(token).kid;
   } catch {
     return { status: 'not-genuine' };
   }
   if (typeof kid !== 'string') return { status: 'not-genuine' };
   const publicPem = await store.publicKey(kid);
   if (publicPem === undefined) return { status: 'not-genuine' };
-  const valid = createVerify('RSA-SHA256').update(`${headerPart}.${payloadPart}`).verify(publicPem, Buffer.from(signaturePart, 'base64url'));
-  const payload = decodeJwtPayload(token);
-  if (!valid || payload === null || typeof payload['jti'] !== 'string') return { status: 'not-genuine' };
+  let payload: Record<string, unknown>;
+  try {
+    const key = await importSPKI(publicPem, CREDENTIAL_ALGORITHM);
+    payload = (await jwtVerify(token, key, { algorithms: [CREDENTIAL_ALGORITHM], typ: 'JWT' })).payload;
+  } catch {
+    return { status: 'not-genuine' };
+  }
+  if (typeof payload['jti'] !== 'string') return { status: 'not-genuine' };
   const id = payload['jti'].split('/').pop() ?? '';
   const credential = await store.find(id);
   if (credential?.jwt !== token) return { status: 'not-genuine' };

@@ -10,6 +10,7 @@ import { DomainError } from '../../domain/errors.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
 import { CredentialStore } from '../../db/stores/credential-store.js';
 import { issueCredential } from '../../services/learning/credentials.js';
+import { keyEncryptionKey } from '../../services/learning/signing-key-secret.js';
 import { ProgressStore } from '../../db/stores/progress-store.js';
 import { currentUser } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
@@ -114,7 +115,7 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     const { completion } = await attempts.submit(user.id, attempt.id, answers, result, module.manifest.cpdHours, request.lang,
       (trx, newCompletion) => recordLearningWithin(trx, learnerOf(request), statements(newCompletion)));
     if (completion !== null) {
-      await issueCredential(credentials, { userId: user.id, learnerName: user.displayName, email: user.email, module, completion, baseUrl: app.config.PUBLIC_URL });
+      await issueCredential(credentials, { userId: user.id, learnerName: user.displayName, email: user.email, module, completion, baseUrl: app.config.PUBLIC_URL, keyEncryptionKey: keyEncryptionKey(app.config) });
     }
     return reply.redirect(localPath(request.lang, `/learn/${slug}/assessment`), 303);
   });

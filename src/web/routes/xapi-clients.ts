@@ -31,13 +31,43 @@ export async function xapiClientRoutes(app: FastifyInstance): Promise<void> {
     return { user, orgs, organisations };
   };
 
+  // The address a supplier configures: the whole endpoint, not just its path (issue 14, item 13).
+  const endpoint = `${app.config.PUBLIC_URL}/xapi/`;
+
   const page = async (request: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const { orgs, organisations } = reach(request);
     const clients = await store.list(orgs);
-    return { clients, organisations, scopes: XAPI_SCOPES, ...formErrors(), values: { name: '', organisationCode: '', scopes: [] }, ...extra };
+    return { clients, organisations, scopes: XAPI_SCOPES, endpoint, ...formErrors(), values: { name: '', organisationCode: '', scopes: [] }, ...extra };
   };
 
-  app.get('/admin/xapi-clients', { config: { access: 'xapi.clients.manage' } }, async (request, reply) => reply.render('pages/xapi/clients.njk', await page(request)));
+  /** A client the person may manage, or a 404 (another organisation's client is not found, not forbidden). */
+  const reachable = async (request: FastifyRequest) => {
+    const { user, orgs } = reach(request);
+    const client = await store.find((request.params as { id: string }).id);
+    if (client === null || (orgs !== 'all' && !orgs.includes(client.organisationCode))) throw new DomainError('GNM_NOT_FOUND');
+    return { user, client };
+  };
+
+  app.get('/admin/xapi-clients', { config: { access: 'xapi.clients.manage' } }, async (request, reply) => {
+    // After a revocation (below): say so, for a client this person may see that is now revoked.
+    const revokedId = (request.query as { revoked?: unknown }).revoked;
+    const extra = typeof revokedId === 'string' && revokedId.length <= 64 ? await revokedNotice(request, revokedId) : {};
+    return reply.render('pages/xapi/clients.njk', await page(request, extra));
+  });
+
+  const revokedNotice = async (request: FastifyRequest, id: string) => {
+    const { orgs } = reach(request);
+    const client = await store.find(id).catch(() => null);
+    if (client === null || client.revokedAt === null || (orgs !== 'all' && !orgs.includes(client.organisationCode))) return {};
+    return { revokedClient: client };
+  };
+
+  // Revoking asks first (issue 14, item 9): a page of its own, which works without JavaScript.
+  app.get('/admin/xapi-clients/:id/revoke', { config: { access: 'xapi.clients.manage' } }, async (request, reply) => {
+    const { client } = await reachable(request);
+    if (client.revokedAt !== null) return reply.redirect(localPath(request.lang, `/admin/xapi-clients?revoked=${encodeURIComponent(client.id)}`), 303);
+    return reply.render('pages/xapi/revoke.njk', { client });
+  });
 
   app.post('/admin/xapi-clients', { config: { access: 'xapi.clients.manage' } }, async (request, reply) => {
     const { user, organisations } = reach(request);
@@ -61,10 +91,8 @@ export async function xapiClientRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/admin/xapi-clients/:id/revoke', { config: { access: 'xapi.clients.manage' } }, async (request, reply) => {
-    const { user, orgs } = reach(request);
-    const client = await store.find((request.params as { id: string }).id);
-    if (client === null || (orgs !== 'all' && !orgs.includes(client.organisationCode))) throw new DomainError('GNM_NOT_FOUND');
+    const { user, client } = await reachable(request);
     await store.revoke(client.id, user.id);
-    return reply.redirect(localPath(request.lang, '/admin/xapi-clients'), 303);
+    return reply.redirect(localPath(request.lang, `/admin/xapi-clients?revoked=${encodeURIComponent(client.id)}`), 303);
   });
 }

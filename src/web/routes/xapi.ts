@@ -4,13 +4,14 @@
 // Every answer is JSON with the xAPI headers; errors say which rule and which
 // path failed, and never become the HTML error pages.
 
-import { X509Certificate, createHash, randomBytes, verify as rsaVerify } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { HTTP_STATUS } from '../plugins/errors.js';
 import {
+  MAX_BODY_BYTES, MAX_JSON_DEPTH, MAX_STATEMENTS_JSON_BYTES, MAX_STATEMENTS_PER_REQUEST, jsonTooDeep,
   agentKey, canDo, formatCanonical, formatIds, isIri, isJsonType, isTimestamp, isUuid, matchAttachments, mergeDocuments, multipartBoundary, parseMultipart,
-  signatureProblem, signatureSha2, statementReadAccess, validateStatement, withActivityLists, writeDecision, type Verifier,
+  signatureProblem, signatureSha2, statementReadAccess, validateStatement, withActivityLists, writeDecision,
   type DocumentKind, type Json, type Problem, type XapiAction, type XapiVersion,
 } from '../../domain/xapi/index.js';
 import { XapiDocumentStore, type DocumentAddress } from '../../db/stores/xapi-document-store.js';
@@ -144,15 +145,40 @@ function present(stored: Json, format: string, request: FastifyRequest): unknown
   return statement;
 }
 
-/** The request body as JSON: the plugin reads every body as bytes. */
+export { MAX_BODY_BYTES, MAX_STATEMENTS_JSON_BYTES, MAX_STATEMENTS_PER_REQUEST };
+
+function tooLarge(rule: string, message: string): XapiError {
+  return new XapiError(413, 'GNM_TOO_LARGE', message, [{ rule, path: '$', message }]);
+}
+
+/**
+ * Statements' JSON (a JSON body, or a multipart body's first part), within the
+ * limits: at most MAX_STATEMENTS_JSON_BYTES, nested at most MAX_JSON_DEPTH
+ * deep (checked before parsing), and at most MAX_STATEMENTS_PER_REQUEST
+ * statements.
+ */
+function statementsJson(bytes: Uint8Array, what: string): unknown {
+  if (bytes.length > MAX_STATEMENTS_JSON_BYTES) {
+    throw tooLarge('batch.bytes', `${what} is ${String(bytes.length)} bytes; the statements of one request may take at most ${String(MAX_STATEMENTS_JSON_BYTES)} bytes of JSON (send them in smaller batches)`);
+  }
+  if (jsonTooDeep(bytes)) throw bad('json.depth', '$', `${what} nests arrays and objects more than ${String(MAX_JSON_DEPTH)} deep`);
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    throw bad('json', '$', `${what} is not valid JSON`);
+  }
+  if (Array.isArray(value) && value.length > MAX_STATEMENTS_PER_REQUEST) {
+    throw tooLarge('batch.size', `${String(value.length)} statements were sent; one request may carry at most ${String(MAX_STATEMENTS_PER_REQUEST)} (send them in smaller batches)`);
+  }
+  return value;
+}
+
+/** The request body as statements' JSON: the plugin reads every body as bytes. */
 function jsonBody(request: FastifyRequest): unknown {
   const body = request.body;
   if (!Buffer.isBuffer(body) || body.length === 0) throw bad('json', '$', 'the body must be JSON');
-  try {
-    return JSON.parse(body.toString('utf8')) as unknown;
-  } catch {
-    throw bad('json', '$', 'the body is not valid JSON');
-  }
+  return statementsJson(body, 'the body');
 }
 
 const SHA2_BY_LENGTH: Readonly<Record<number, string>> = { 56: 'sha224', 64: 'sha256', 96: 'sha384', 128: 'sha512' };
@@ -173,19 +199,11 @@ function declaredAttachments(statements: unknown): { sha2: string; fileUrl?: str
   return out;
 }
 
-const verifyRsa: Verifier = (algorithm, certificateDer, signingInput, signature) => {
-  try {
-    const key = new X509Certificate(certificateDer).publicKey;
-    return rsaVerify(`sha${algorithm.slice(2)}`, Buffer.from(signingInput), key, signature);
-  } catch {
-    return false;
-  }
-};
-
 /** Statements from a JSON body, or from a multipart/mixed body with their attachments checked against the SHA-2s declared. */
-function statementsUpload(request: FastifyRequest): Upload {
+async function statementsUpload(request: FastifyRequest): Promise<Upload> {
   const contentType = header(request, 'content-type') ?? '';
   const boundary = multipartBoundary(contentType);
+  if (boundary === '') throw bad('content-type', 'Content-Type', 'a multipart/mixed body needs a boundary parameter');
   // Statements come as application/json, or as multipart/mixed with their attachments; nothing else is read as JSON.
   if (boundary === null && !isJsonType(contentType)) {
     throw bad('content-type', 'Content-Type', /^multipart\/mixed\s*(;|$)/i.test(contentType)
@@ -203,12 +221,7 @@ function statementsUpload(request: FastifyRequest): Upload {
   const first = parts?.[0];
   if (parts === null || first === undefined) throw bad('multipart', '$', 'the multipart/mixed body is not well formed');
   if (!/^application\/json\s*(;|$)/i.test(first.headers['content-type'] ?? '')) throw bad('multipart', '$', 'the first part must be the statements as application/json');
-  let statements: unknown;
-  try {
-    statements = JSON.parse(Buffer.from(first.body).toString('utf8'));
-  } catch {
-    throw bad('json', '$', 'the statements part is not valid JSON');
-  }
+  const statements = statementsJson(first.body, 'the statements part');
   const rest = parts.slice(1);
   const encoded = rest.findIndex((p) => p.headers['content-transfer-encoding']?.toLowerCase() !== 'binary');
   if (encoded >= 0) throw bad('multipart', '$', `attachment part ${encoded + 1} must have Content-Transfer-Encoding: binary`);
@@ -223,7 +236,7 @@ function statementsUpload(request: FastifyRequest): Upload {
     const sha2 = signatureSha2(statement as Json);
     if (sha2 === null) continue;
     const part = rest.find((p) => p.headers['x-experience-api-hash']?.toLowerCase() === sha2);
-    const why = part === undefined ? 'the signature was not sent' : signatureProblem(statement as Json, Buffer.from(part.body).toString('utf8'), verifyRsa);
+    const why = part === undefined ? 'the signature was not sent' : await signatureProblem(statement as Json, Buffer.from(part.body).toString('utf8'));
     if (why !== null) throw bad('signature', Array.isArray(statements) ? `$[${i}].attachments` : '$.attachments', why);
   }
   return { statements, attachments: rest.map((p) => ({ sha2: p.headers['x-experience-api-hash'] ?? '', contentType: p.headers['content-type'] ?? 'application/octet-stream', content: p.body })) };
@@ -262,7 +275,7 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
   const documents = XapiDocumentStore.create(app.database.db);
   // Every body is read as bytes here: documents keep their exact content, and bad JSON is a 400 with a rule.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 16 * 1024 * 1024 }, (_request, body, done) => { done(null, body); });
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => { done(null, body); });
 
   /** 'METHOD /xapi/…' of the routes that answer 405 (filled in below). */
   const notAllowed = new Set<string>();
@@ -345,6 +358,14 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError | XapiError | DomainError, request, reply) => {
     if (error instanceof XapiError) return sendError(reply, error);
     if (error instanceof DomainError) return sendError(reply, new XapiError(HTTP_STATUS[error.code], error.code, error.message));
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // Fastify asks for the connection to be closed, which resets it under a
+      // client still sending: the client may never read the answer. Kept open
+      // instead, Node reads and drops the rest of the body (bounded by
+      // HTTP_REQUEST_TIMEOUT_SECONDS), then the client reads a clean 413.
+      reply.removeHeader('connection');
+      return sendError(reply, tooLarge('body.size', `the body is larger than ${String(MAX_BODY_BYTES)} bytes (16 MiB), the most one xAPI request may send`));
+    }
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return sendError(reply, new XapiError(error.statusCode, 'GNM_VALIDATION', error.message, [{ rule: 'request', path: '$', message: error.message }]));
     }
@@ -360,24 +381,24 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
     extensions: {},
   }));
 
-  app.post('/xapi/statements', { config, bodyLimit: 16 * 1024 * 1024 }, async (request, reply) => {
+  app.post('/xapi/statements', { config, bodyLimit: MAX_BODY_BYTES }, async (request, reply) => {
     const client = requireScope(request, 'statements/write');
-    const upload = statementsUpload(request);
+    const upload = await statementsUpload(request);
     const outcome = await app.records.recordStatements({ statements: upload.statements, authority: authorityOf(client), writer: writerOf(client, request.xapiVersion), attachments: upload.attachments });
     switch (outcome.status) {
       case 'invalid': throw new XapiError(400, 'GNM_VALIDATION', outcome.problems[0]?.message ?? 'invalid statement', outcome.problems.slice(0, 20));
-      case 'conflict': throw new XapiError(409, 'GNM_CONFLICT', `a different statement with id ${outcome.id} is already stored`);
+      case 'conflict': throw new XapiError(409, 'GNM_CONFLICT', `statement id ${outcome.id} is already in use by a different statement (statement ids are unique across the whole store)`);
       case 'stored':
         return reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(outcome.ids));
     }
   });
 
-  app.put('/xapi/statements', { config, bodyLimit: 16 * 1024 * 1024 }, async (request, reply) => {
+  app.put('/xapi/statements', { config, bodyLimit: MAX_BODY_BYTES }, async (request, reply) => {
     const client = requireScope(request, 'statements/write');
     const query = request.query as Record<string, string>;
     const id = query['statementId'];
     if (id === undefined || !isUuid(id)) throw bad('statementId', 'statementId', 'PUT needs a statementId parameter holding a UUID');
-    const upload = statementsUpload(request);
+    const upload = await statementsUpload(request);
     const body = upload.statements;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('type.object', '$', 'PUT takes one statement');
     const statement = body as Json;
@@ -387,7 +408,7 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await app.records.recordStatements({ statements: { ...statement, id }, authority: authorityOf(client), writer: writerOf(client, request.xapiVersion), attachments: upload.attachments });
     switch (outcome.status) {
       case 'invalid': throw new XapiError(400, 'GNM_VALIDATION', outcome.problems[0]?.message ?? 'invalid statement', outcome.problems.slice(0, 20));
-      case 'conflict': throw new XapiError(409, 'GNM_CONFLICT', `a different statement with id ${outcome.id} is already stored`);
+      case 'conflict': throw new XapiError(409, 'GNM_CONFLICT', `statement id ${outcome.id} is already in use by a different statement (statement ids are unique across the whole store)`);
       case 'stored':
         return reply.code(204).send();
     }
@@ -514,8 +535,8 @@ export async function xapiRoutes(app: FastifyInstance): Promise<void> {
       }
       throw new XapiError(409, 'GNM_CONFLICT', 'the document kept changing while this request was written: send it again');
     };
-    app.put(route.url, { config, bodyLimit: 16 * 1024 * 1024 }, write('PUT'));
-    app.post(route.url, { config, bodyLimit: 16 * 1024 * 1024 }, write('POST'));
+    app.put(route.url, { config, bodyLimit: MAX_BODY_BYTES }, write('PUT'));
+    app.post(route.url, { config, bodyLimit: MAX_BODY_BYTES }, write('POST'));
 
     app.delete(route.url, { config }, async (request, reply) => {
       const { address: at, id } = address(request);
