@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { MultipartValue } from '@fastify/multipart';
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import { validateScenario, type Scenario, type ScenarioIssue } from '../../domain/workforce/scenario.js';
-import type { ScenarioFormat, ScenarioStore, StoredRun, StoredScenario } from '../../db/stores/scenario-store.js';
+import { mayChangeScenario, type ScenarioActor, type ScenarioFormat, type ScenarioStore, type StoredRun, type StoredScenario } from '../../db/stores/scenario-store.js';
+import type { User } from '../../db/stores/user-store.js';
 import { parseScenarioText, resolveWithData } from '../../services/workforce/scenario-files.js';
 import type { RunResult } from '../../services/workforce/run-jobs.js';
 
@@ -53,6 +54,21 @@ export async function scenarioOr404(store: ScenarioStore, id: string): Promise<S
   const scenario = parsed.success ? await store.getScenario(parsed.data) : null;
   if (scenario === null) throw new DomainError('GNM_NOT_FOUND');
   return scenario;
+}
+
+/** The person asking, as the scenario store judges who may change or delete a scenario. */
+export function actorOf(user: User): ScenarioActor {
+  return { userId: user.id, platformAdmin: user.grants.some((g) => g.role === 'platform-admin') };
+}
+
+/** Scenarios have an owner: others may read, run and copy one; only the owner or a platform administrator changes or deletes it. */
+export function mayChange(stored: { readonly ownerUserId: string | null }, user: User): boolean {
+  return mayChangeScenario(stored, actorOf(user));
+}
+
+/** GNM_FORBIDDEN unless this person may change the scenario. */
+export function changeableOr403(stored: StoredScenario, user: User): void {
+  if (!mayChange(stored, user)) throw new DomainError('GNM_FORBIDDEN');
 }
 
 export async function runOr404(store: ScenarioStore, id: string): Promise<StoredRun> {

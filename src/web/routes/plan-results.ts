@@ -61,7 +61,9 @@ function tornadoChoice(request: FastifyRequest, result: RunResult): TornadoChoic
   return { role, year, errors };
 }
 
+/** The scenario's name as it was when the run was made (a later rename does not rename the run). */
 function scenarioName(run: StoredRun): string | undefined {
+  if (run.scenarioName !== null) return run.scenarioName;
   if (run.scenarioJson === null) return undefined;
   const data = JSON.parse(run.scenarioJson) as { name?: unknown; id?: unknown };
   return typeof data.name === 'string' ? data.name : undefined;
@@ -135,7 +137,7 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
     authorise(request, 'workforce.plan');
     const run = await current(request.params.id);
     const scenario = await store.getScenario(run.scenarioId, run.scenarioVersion);
-    const name = scenario?.name ?? scenarioName(run) ?? '';
+    const name = scenarioName(run) ?? scenario?.name ?? '';
     const slug = scenario?.slug ?? scenarioSlug(run, 'scenario');
     const base = { run, scenario, name, slug, percent: Math.floor((100 * run.done) / run.runs), canonicalPath: `/plan/runs/${run.id}` };
     if (run.status !== 'done') return reply.render('pages/plan/run.njk', base);
@@ -191,7 +193,7 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
     const slug = scenario?.slug ?? scenarioSlug(run, 'scenario');
     const body = {
       run: { id: run.id, seed: run.seed, runs: run.runs, seconds: run.result.seconds, createdAt: run.createdAt, finishedAt: run.finishedAt },
-      scenario: { id: slug, name: scenario?.name ?? scenarioName(run) ?? null, version: run.scenarioVersion },
+      scenario: { id: slug, name: scenarioName(run) ?? scenario?.name ?? null, version: run.scenarioVersion },
       percentiles: PERCENTILES,
       roles: run.result.roles,
       scenarioAsRun: run.scenarioJson === null ? null : JSON.parse(run.scenarioJson) as unknown,
@@ -222,7 +224,7 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
     const choice = tornadoChoice(request, run.result);
     const tornadoInput = choice.errors.length === 0 ? await tornadoOf(run, choice.role, choice.year) : undefined;
     const { html } = await buildReport([{
-      id: slug, name: scenario?.name ?? scenarioName(run) ?? slug, version: run.scenarioVersion, runs: run.runs, seed: run.seed, seconds: run.result.seconds,
+      id: slug, name: scenarioName(run) ?? scenario?.name ?? slug, version: run.scenarioVersion, runs: run.runs, seed: run.seed, seconds: run.result.seconds,
       roles: run.result.roles, ...(tornadoInput === undefined ? {} : { tornado: tornadoInput }),
       reproduce: `genomeg plan ${slug}-v${run.scenarioVersion}.json --runs ${run.runs} --seed ${run.seed}`,
     }], request.t, request.lang);
@@ -276,7 +278,7 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
     const letters = ['A', 'B', 'C'];
     const described = await Promise.all(runs.map(async (run, i) => {
       const scenario = await store.getScenario(run.scenarioId, run.scenarioVersion);
-      const name = scenario?.name ?? scenarioName(run) ?? run.scenarioId;
+      const name = scenarioName(run) ?? scenario?.name ?? run.scenarioId;
       return { run, letter: letters[i] ?? '', label: t('workforce.compare.runLabel', { letter: letters[i] ?? '', name, version: run.scenarioVersion, seed: run.seed }) };
     }));
     const labels = { year: t('workforce.chart.year'), wte: t('workforce.chart.wte'), supply: t('workforce.chart.supply'), demand: t('workforce.chart.demand') };
