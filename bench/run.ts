@@ -4,6 +4,7 @@ import { run as staffImport } from './staff-import.js';
 import { run as learningPages } from './learning-pages.js';
 import { run as learningRequirements } from './learning-requirements.js';
 import { run as workforce } from './workforce.js';
+import { run as planPages } from './plan-pages.js';
 import { run as xapi } from './xapi.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'learning-pages': learningPages,
   'learning-requirements': learningRequirements,
   workforce,
+  'plan-pages': planPages,
   xapi,
 };
 

@@ -4,3 +4,4 @@ export * from './engine.js';
 export * from './monte-carlo.js';
 export * from './staff-baseline.js';
 export * from './goal.js';
+export * from './difference.js';

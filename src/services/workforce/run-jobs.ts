@@ -45,11 +45,22 @@ export interface OrganisationResult {
   readonly rows: readonly StoredPercentiles[];
 }
 
+/** Pay (supply WTE × pay per WTE) and training (trainees × cost per trainee-year) in one year, in pounds, as percentiles. */
+export interface CostPercentiles {
+  readonly year: number;
+  readonly series: 'pay' | 'training';
+  readonly p5: number;
+  readonly p50: number;
+  readonly p95: number;
+}
+
 export interface RoleResult {
   readonly id: string;
   readonly name: string;
   readonly nameCy: string | null;
   readonly rows: readonly StoredPercentiles[];
+  /** Costs by year (runs stored before costs were kept have none). */
+  readonly costs?: readonly CostPercentiles[];
   /** The same percentiles per organisation, when the run kept them (see keepsOrganisations). */
   readonly organisations?: readonly OrganisationResult[];
 }
@@ -131,6 +142,12 @@ const SERIES_FIELD = { supply: FIELD.supplyWte, demand: FIELD.demandWte, gap: FI
 /** Position of each series in ORG_FIELDS. */
 const SERIES_K = { supply: 0, demand: 1, gap: 2 } as const;
 
+function costRow(summary: Summary, year: number, series: CostPercentiles['series'], s: number): CostPercentiles {
+  const at = s * PERCENTILES.length;
+  const v = (i: number): number => Math.round(summary.quantiles[at + i] ?? 0);
+  return { year, series, p5: v(0), p50: v(2), p95: v(4) };
+}
+
 function percentileRow(summary: Summary, year: number, series: StoredPercentiles['series'], s: number): StoredPercentiles {
   const at = s * PERCENTILES.length;
   const v = (i: number): number => Math.round((summary.quantiles[at + i] ?? 0) * 100) / 100;
@@ -138,7 +155,8 @@ function percentileRow(summary: Summary, year: number, series: StoredPercentiles
 }
 
 /**
- * Percentiles of supply, demand and gap per role and year, rounded to 0.01:
+ * Percentiles of supply, demand and gap per role and year, rounded to 0.01
+ * (and of pay and training costs, to the pound):
  * all organisations, and each organisation when the run kept them. An
  * organisation whose id is an ODS code takes its Welsh name from the
  * reference data.
@@ -147,6 +165,7 @@ export function roleResults(scenario: Scenario, model: CompiledModel, summary: S
   return scenario.roles.map((role, r) => ({
     id: role.id, name: role.name, nameCy: role.nameCy ?? null,
     rows: SERIES.flatMap((series) => summary.years.map((year, k) => percentileRow(summary, year, series, seriesIndex(model, r, k + 1, SERIES_FIELD[series])))),
+    costs: (['pay', 'training'] as const).flatMap((series) => summary.years.map((year, k) => costRow(summary, year, series, seriesIndex(model, r, k + 1, series === 'pay' ? FIELD.payCost : FIELD.trainingCost)))),
     ...(model.byOrganisation === true ? {
       organisations: scenario.organisations.map((org, o): OrganisationResult => ({
         id: org.id, name: org.name, nameCy: organisationByCode(org.id.toUpperCase())?.name.cy ?? null,

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { compile } from '../../domain/workforce/engine.js';
 import { PERCENTILES, tornado } from '../../domain/workforce/monte-carlo.js';
+import { difference } from '../../domain/workforce/difference.js';
 import type { ScenarioStore, StoredRun } from '../../db/stores/scenario-store.js';
 import { compareChartSvg, scalableSvg, type CompareRow } from '../../services/workforce/charts.js';
 import { buildReport, fanChart, gapChart, labelledBars, numberFormat, roleName, tornadoChart, type Chart, type TornadoInput } from '../../services/workforce/report.js';
@@ -92,6 +93,23 @@ function organisationRows(role: RoleResult, year: number, lang: 'en' | 'cy'): { 
   });
 }
 
+/** A role's pay and training costs by year, formatted in pounds: the median and its 90% range; `at` is the year named in the line above the table. */
+function costView(role: RoleResult, year: number, lang: Lang, t: FastifyRequest['t']): { rows: Record<string, string | number>[]; at: Record<string, string | number> } | null {
+  if (role.costs === undefined || role.costs.length === 0) return null;
+  const money = new Intl.NumberFormat(lang === 'cy' ? 'cy-GB' : 'en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
+  const years = [...new Set(role.costs.map((c) => c.year))];
+  const rows = years.map((y) => {
+    const pay = role.costs?.find((c) => c.year === y && c.series === 'pay');
+    const training = role.costs?.find((c) => c.year === y && c.series === 'training');
+    const m = (v: number | undefined): string => money.format(v ?? 0);
+    return {
+      year: y, pay: m(pay?.p50), payLow: m(pay?.p5), payHigh: m(pay?.p95), training: m(training?.p50), trainingLow: m(training?.p5), trainingHigh: m(training?.p95),
+      payRange: t('workforce.costs.range', { low: m(pay?.p5), high: m(pay?.p95) }), trainingRange: t('workforce.costs.range', { low: m(training?.p5), high: m(training?.p95) }),
+    };
+  });
+  return { rows, at: rows.find((r) => r.year === year) ?? rows[rows.length - 1] ?? {} };
+}
+
 export async function planResultRoutes(app: FastifyInstance, store: ScenarioStore): Promise<void> {
   const cache = new ChartCache();
   const tornadoes = new Map<string, Promise<TornadoInput>>();
@@ -156,7 +174,10 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
     const byOrganisation = new Map(done.result.roles.map((role) => [role.id, organisationRows(role, orgYear, request.lang)]));
     return reply.code(choice.errors.length > 0 ? 400 : 200).render('pages/plan/run.njk', {
       ...base, orgYear,
-      charts: charts.map((c) => ({ ...c, fanSvg: scalableSvg(c.fan.svg), gapSvg: scalableSvg(c.gap.svg), organisations: byOrganisation.get(c.id) ?? null })),
+      charts: charts.map((c) => {
+        const role = done.result.roles.find((r) => r.id === c.id);
+        return { ...c, fanSvg: scalableSvg(c.fan.svg), gapSvg: scalableSvg(c.gap.svg), organisations: byOrganisation.get(c.id) ?? null, costs: role === undefined ? null : costView(role, orgYear, request.lang, request.t) };
+      }),
       roleItems: done.result.roles.map((r) => ({ value: r.id, text: roleName(r, request.lang), selected: r.id === choice.role })),
       yearItems: years.map((y) => ({ value: String(y), text: String(y), selected: y === choice.year })),
       tornado: tornadoView, choice, errors: choice.errors, stem: fileStem(run, slug),
@@ -306,7 +327,22 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
           return [p50('supply'), p50('demand'), p50('gap')];
         }),
       }));
-      return { id: role.id, name, chart, svg: scalableSvg(chart.svg), table };
+      // A − B (and A − C): supply and gap, the median difference and its 90% interval.
+      const first = described[0];
+      const differences = described.slice(1).map((other) => ({
+        label: t('workforce.compare.differenceOf', { a: first?.letter ?? 'A', b: other.letter }),
+        rows: years.map((year) => {
+          const at = (run: StoredRun & { result: RunResult }, series: 'supply' | 'gap') => run.result.roles.find((x) => x.id === role.id)?.rows.find((x) => x.year === year && x.series === series);
+          const cell = (series: 'supply' | 'gap'): string => {
+            const a = first === undefined ? undefined : at(first.run, series), b = at(other.run, series);
+            if (a === undefined || b === undefined) return '–';
+            const d = difference(a, b);
+            return t('workforce.compare.differenceCell', { median: f.format(d.p50), low: f.format(d.p5), high: f.format(d.p95) });
+          };
+          return { year, supply: cell('supply'), gap: cell('gap') };
+        }),
+      }));
+      return { id: role.id, name, chart, svg: scalableSvg(chart.svg), table, differences };
     }));
     return page({ described, sections });
   });
