@@ -185,6 +185,8 @@ export function startRun(store: ScenarioStore, runId: string, scenario: Scenario
 }
 
 async function runInBackground(store: ScenarioStore, runId: string, scenario: Scenario, runs: number, seed: number): Promise<void> {
+  // Compiling the model and starting the worker threads waits until the page that started the run has been answered.
+  await new Promise((resolve) => setImmediate(resolve));
   let lastWritten = 0;
   let writing = Promise.resolve();
   const write = (job: () => Promise<void>): void => { writing = writing.then(job).catch(() => undefined); };

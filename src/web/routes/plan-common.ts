@@ -2,6 +2,7 @@
 // `extends` naming another saved scenario by its id) and the run it made, and
 // the field of a form body whether it came url-encoded or as multipart.
 
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { MultipartValue } from '@fastify/multipart';
 import { DomainError, isDomainError } from '../../domain/errors.js';
@@ -23,13 +24,35 @@ export function text(body: Record<string, unknown>, name: string): string | unde
 export type Checked = { scenario: Scenario; data: Record<string, unknown>; format: ScenarioFormat } | { issues: readonly ScenarioIssue[] };
 
 /**
+ * Checked scenarios by their text and every saved scenario's text: reading the
+ * Welsh baseline's YAML takes 10–50 ms (more on a busy machine), and the edit
+ * page read it up to four times a request (issue 14 item 17: about 2 s). The
+ * same text with the same bases always checks the same, so the answer is kept
+ * (callers only read it).
+ */
+const CHECKED_LIMIT = 100;
+const checkedCache = new Map<string, Checked>();
+
+/**
  * Resolve and validate scenario text; `extends` names another stored scenario
  * by its id (slug). Also gives the scenario's data with every base merged in.
  */
 export async function check(store: ScenarioStore, source: string, fileName: string): Promise<Checked> {
+  const stored = await store.currentSources();
+  const hash = createHash('sha256').update(fileName).update('\0').update(source);
+  for (const [slug, base] of stored) hash.update(`\0${slug}\0${base.format}\0`).update(base.source);
+  const key = hash.digest('base64');
+  const kept = checkedCache.get(key);
+  if (kept !== undefined) return kept;
+  const checked = checkUncached(stored, source, fileName);
+  checkedCache.set(key, checked);
+  if (checkedCache.size > CHECKED_LIMIT) checkedCache.delete(checkedCache.keys().next().value ?? key);
+  return checked;
+}
+
+function checkUncached(stored: Map<string, { source: string; format: ScenarioFormat }>, source: string, fileName: string): Checked {
   const format: ScenarioFormat = fileName.toLowerCase().endsWith('.json') || source.trimStart().startsWith('{') ? 'json' : 'yaml';
   const named = format === 'json' && !fileName.endsWith('.json') ? `${fileName}.json` : fileName;
-  const stored = await store.currentSources();
   try {
     const { scenario, data } = resolveWithData(parseScenarioText(source, named), (name) => {
       const slug = name.replace(/\.(ya?ml|json)$/i, '');
