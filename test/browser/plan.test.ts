@@ -189,8 +189,8 @@ describe('the workforce planner workspace in a browser', () => {
     await page.goto(`${base}/cy/plan/scenarios/${baselineId}/edit`);
     await page.locator('#horizon').fill('');
     await page.getByRole('button', { name: 'Cadw fel fersiwn newydd' }).click();
-    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain('Rhowch Gorwel (blynyddoedd) fel rhif');
-    expect(await page.locator('#horizon-error').textContent()).toContain('Rhowch Gorwel (blynyddoedd) fel rhif');
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain('Gorwel (blynyddoedd): rhowch rif');
+    expect(await page.locator('#horizon-error').textContent()).toContain('Gorwel (blynyddoedd): rhowch rif');
     await context.close();
   });
 });

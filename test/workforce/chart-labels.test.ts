@@ -23,6 +23,8 @@ describe('chart labels', () => {
       }
     }
     const svg = await compareChartSvg(rows, ['A: one', 'B: two', 'C: three'], 'Title', { year: 'Year', wte: 'WTE', supply: 'Supply', demand: 'Demand' });
+    // Welsh review row 55: no English words hidden in the chart (vega's "Title text '…'").
+    expect(svg).not.toContain('Title text');
     const ends = texts(svg).filter((t) => /^[ABC]: (Supply|Demand)$/.test(t.text)).sort((a, b) => a.y - b.y);
     expect(ends).toHaveLength(6);
     for (let i = 1; i < ends.length; i++) expect((ends[i]?.y ?? 0) - (ends[i - 1]?.y ?? 0)).toBeGreaterThanOrEqual(13.9);

@@ -102,3 +102,26 @@ function editFields(page: string): Record<string, string> {
   }
   return fields;
 }
+
+describe.each(engines)('scenario problems in Welsh on $name', (engine) => {
+  let t: TestApp;
+  let planner: SignedIn;
+  beforeAll(async () => {
+    t = await buildTestApp(engine);
+    planner = await signedIn(t.app, [{ role: 'workforce-planner', organisationCode: null }]);
+  }, 120_000);
+  afterAll(async () => { await t.close(); });
+
+  // Welsh review row 18: "startYear: Too small: expected number to be >=1990" on a Welsh page.
+  it('says the commonest schema problems in Welsh on Welsh pages, and as before in English', async () => {
+    const send = (url: string) => t.app.inject({
+      method: 'POST', url, headers: { cookie: planner.cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form({ _csrf: planner.csrf, source: JSON.stringify({ ...HAND, startYear: 1500 }) }),
+    });
+    const welsh = await send('/cy/plan/scenarios');
+    expect(welsh.statusCode).toBe(422);
+    expect(html(welsh)).toContain('startYear: mae&#39;r gwerth yn rhy fach – rhaid iddo fod yn 1990 neu fwy');
+    expect(html(welsh)).not.toContain('Too small');
+    expect(html(await send('/plan/scenarios'))).toContain('startYear: Too small');
+  });
+});

@@ -128,6 +128,8 @@ export interface ScenarioIssue {
   readonly file: string;
   readonly path: string;
   readonly message: string;
+  /** For the commonest schema problems, what kind it is and its figures, so a Welsh page can say it in Welsh. */
+  readonly kind?: { readonly code: 'tooSmall' | 'tooBig' | 'type' | 'unknownKeys'; readonly values: Readonly<Record<string, string | number>> };
 }
 
 /** Thrown (as GNM_SCENARIO_INVALID) with every problem found. */
@@ -227,15 +229,24 @@ export function resolveScenario(source: ScenarioSource, load: (name: string, fro
   return validateScenario({ file: source.file, data: merged });
 }
 
+function issueKind(issue: z.core.$ZodIssue): ScenarioIssue['kind'] {
+  switch (issue.code) {
+    case 'too_small': return typeof issue.minimum === 'number' ? { code: 'tooSmall', values: { min: issue.minimum } } : undefined;
+    case 'too_big': return typeof issue.maximum === 'number' ? { code: 'tooBig', values: { max: issue.maximum } } : undefined;
+    case 'invalid_type': return ['number', 'string', 'array', 'object', 'boolean', 'int'].includes(issue.expected) ? { code: 'type', values: { expected: issue.expected } } : undefined;
+    case 'unrecognized_keys': return { code: 'unknownKeys', values: { keys: issue.keys.join(', ') } };
+    default: return undefined;
+  }
+}
+
 /** Check one scenario (already merged) against the schema and its own references. */
 export function validateScenario(source: ScenarioSource): Scenario {
   const parsed = ScenarioSchema.safeParse(source.data);
   if (!parsed.success) {
-    throw scenarioError(parsed.error.issues.map((issue) => ({
-      file: source.file,
-      path: issue.path.map(String).join('.'),
-      message: issue.message,
-    })));
+    throw scenarioError(parsed.error.issues.map((issue) => {
+      const kind = issueKind(issue);
+      return { file: source.file, path: issue.path.map(String).join('.'), message: issue.message, ...(kind === undefined ? {} : { kind }) };
+    }));
   }
   const s = parsed.data;
   const issues: ScenarioIssue[] = [];

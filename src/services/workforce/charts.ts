@@ -121,7 +121,8 @@ async function render(spec: TopLevelSpec, ariaLabel: string, bind: { data?: Reco
   view.finalize();
   // The chart is one image with a name (its data is in the table under it): vega's
   // roles and descriptions of inner marks (in English) would only get in the way.
-  const inner = svg.replace(/ role="graphics-[a-z]+"| aria-roledescription="[^"]*"/g, '');
+  // Vega names its title mark in English ("Title text '…'"); the title is the image's own name already.
+  const inner = svg.replace(/ role="graphics-[a-z]+"| aria-roledescription="[^"]*"| aria-label="Title text [^"]*"/g, '');
   return inner.replace('<svg ', `<svg role="img" aria-label="${escapeAttribute(ariaLabel)}" `);
 }
 
