@@ -19,6 +19,7 @@ import { actorOf, check, checkStored, mayChange, runOr404, scenarioOfRun, scenar
 import { planEditRoutes } from './plan-edit.js';
 import { planBaselineRoutes } from './plan-baseline.js';
 import { planResultRoutes } from './plan-results.js';
+import { planGoalRoutes } from './plan-goal.js';
 
 const RunForm = z.object({
   runs: z.coerce.number().int().min(10).max(10_000),
@@ -130,4 +131,5 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
   await planEditRoutes(app, store);
   await planBaselineRoutes(app, store);
   await planResultRoutes(app, store);
+  await planGoalRoutes(app, store);
 }
