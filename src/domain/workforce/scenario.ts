@@ -230,13 +230,12 @@ export function resolveScenario(source: ScenarioSource, load: (name: string, fro
 }
 
 function issueKind(issue: z.core.$ZodIssue): ScenarioIssue['kind'] {
-  switch (issue.code) {
-    case 'too_small': return typeof issue.minimum === 'number' ? { code: 'tooSmall', values: { min: issue.minimum } } : undefined;
-    case 'too_big': return typeof issue.maximum === 'number' ? { code: 'tooBig', values: { max: issue.maximum } } : undefined;
-    case 'invalid_type': return ['number', 'string', 'array', 'object', 'boolean', 'int'].includes(issue.expected) ? { code: 'type', values: { expected: issue.expected } } : undefined;
-    case 'unrecognized_keys': return { code: 'unknownKeys', values: { keys: issue.keys.join(', ') } };
-    default: return undefined;
-  }
+  if (issue.code === 'too_small') return typeof issue.minimum === 'number' ? { code: 'tooSmall', values: { min: issue.minimum } } : undefined;
+  if (issue.code === 'too_big') return typeof issue.maximum === 'number' ? { code: 'tooBig', values: { max: issue.maximum } } : undefined;
+  if (issue.code === 'invalid_type') return ['number', 'string', 'array', 'object', 'boolean', 'int'].includes(issue.expected) ? { code: 'type', values: { expected: issue.expected } } : undefined;
+  if (issue.code === 'unrecognized_keys') return { code: 'unknownKeys', values: { keys: issue.keys.join(', ') } };
+  // Other problems keep the schema's own words.
+  return undefined;
 }
 
 /** Check one scenario (already merged) against the schema and its own references. */
