@@ -104,6 +104,20 @@ const DemandSchema = z.object({
   skillMix: z.array(z.object({ from: Id, to: Id, share: Rate, fromYear: Year, efficiency: dist(0, 5).default({ kind: 'fixed', value: 1 }) }).strict()).default([]),
 }).strict();
 
+/**
+ * A service that one organisation hosts for all of Wales (the All Wales Medical
+ * Genomics Service, hosted by Cardiff and Vale): its roles' staff all sit with
+ * the host while the demand they meet is spread by population, so their supply
+ * and demand are compared for the service as a whole, never board by board.
+ */
+const ServiceSchema = z.object({
+  id: Id,
+  name: z.string().min(1),
+  nameCy: z.string().min(1).optional(),
+  host: Id,
+  roles: z.array(Id).min(1),
+}).strict();
+
 export const ScenarioSchema = z.object({
   id: Id,
   name: z.string().min(1),
@@ -118,11 +132,13 @@ export const ScenarioSchema = z.object({
   pipelines: z.array(PipelineSchema).default([]),
   progression: z.array(ProgressionSchema).default([]),
   demand: DemandSchema.default({ availableHoursPerWte: { kind: 'fixed', value: 1650 }, activity: [], ratios: [], steps: [], skillMix: [] }),
+  services: z.array(ServiceSchema).default([]),
 }).strict();
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioRole = Scenario['roles'][number];
 export type ScenarioPipeline = Scenario['pipelines'][number];
+export type ScenarioService = Scenario['services'][number];
 
 export interface ScenarioIssue {
   readonly file: string;
@@ -288,6 +304,16 @@ export function validateScenario(source: ScenarioSource): Scenario {
     const key = `${b.role}@${b.organisation}`;
     if (seenBaseline.has(key)) add(`baseline.${i}`, `a second baseline for ${b.role} in ${b.organisation}`);
     seenBaseline.add(key);
+  });
+  const inService = new Map<string, string>();
+  s.services.forEach((v, i) => {
+    org(`services.${i}.host`, v.host);
+    v.roles.forEach((r, k) => {
+      role(`services.${i}.roles.${k}`, r);
+      const other = inService.get(r);
+      if (other !== undefined) add(`services.${i}.roles.${k}`, `the role "${r}" is already provided by the service "${other}"`);
+      inService.set(r, v.id);
+    });
   });
   const pipelineIds = new Set<string>();
   s.pipelines.forEach((p, i) => {

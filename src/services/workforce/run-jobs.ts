@@ -59,6 +59,8 @@ export interface RoleResult {
   readonly name: string;
   readonly nameCy: string | null;
   readonly rows: readonly StoredPercentiles[];
+  /** The hosted all-Wales service that provides the role, if one does: its figures are compared for the service, not per board. */
+  readonly service?: { readonly id: string; readonly name: string; readonly nameCy: string | null; readonly host: string; readonly hostName: string; readonly hostNameCy: string | null };
   /** Costs by year (runs stored before costs were kept have none). */
   readonly costs?: readonly CostPercentiles[];
   /** The same percentiles per organisation, when the run kept them (see keepsOrganisations). */
@@ -162,8 +164,18 @@ function percentileRow(summary: Summary, year: number, series: StoredPercentiles
  * reference data.
  */
 export function roleResults(scenario: Scenario, model: CompiledModel, summary: Summary): RoleResult[] {
+  const serviceOf = (roleId: string): RoleResult['service'] => {
+    const service = scenario.services.find((v) => v.roles.includes(roleId));
+    if (service === undefined) return undefined;
+    const host = scenario.organisations.find((o) => o.id === service.host);
+    return {
+      id: service.id, name: service.name, nameCy: service.nameCy ?? null, host: service.host,
+      hostName: host?.name ?? service.host, hostNameCy: organisationByCode(service.host.toUpperCase())?.name.cy ?? null,
+    };
+  };
   return scenario.roles.map((role, r) => ({
     id: role.id, name: role.name, nameCy: role.nameCy ?? null,
+    ...(serviceOf(role.id) === undefined ? {} : { service: serviceOf(role.id) }),
     rows: SERIES.flatMap((series) => summary.years.map((year, k) => percentileRow(summary, year, series, seriesIndex(model, r, k + 1, SERIES_FIELD[series])))),
     costs: (['pay', 'training'] as const).flatMap((series) => summary.years.map((year, k) => costRow(summary, year, series, seriesIndex(model, r, k + 1, series === 'pay' ? FIELD.payCost : FIELD.trainingCost)))),
     ...(model.byOrganisation === true ? {

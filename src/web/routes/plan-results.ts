@@ -176,10 +176,16 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
       ...base, orgYear,
       charts: charts.map((c) => {
         const role = done.result.roles.find((r) => r.id === c.id);
-        return { ...c, fanSvg: scalableSvg(c.fan.svg), gapSvg: scalableSvg(c.gap.svg), organisations: byOrganisation.get(c.id) ?? null, costs: role === undefined ? null : costView(role, orgYear, request.lang, request.t) };
+        // A role a hosted all-Wales service provides is compared for the service: per-board figures would mislead.
+        const service = role?.service === undefined ? null : {
+          name: request.lang === 'cy' && role.service.nameCy !== null ? role.service.nameCy : role.service.name,
+          host: request.lang === 'cy' && role.service.hostNameCy !== null ? role.service.hostNameCy : role.service.hostName,
+        };
+        return { ...c, service, fanSvg: scalableSvg(c.fan.svg), gapSvg: scalableSvg(c.gap.svg), organisations: service === null ? byOrganisation.get(c.id) ?? null : null, costs: role === undefined ? null : costView(role, orgYear, request.lang, request.t) };
       }),
       roleItems: done.result.roles.map((r) => ({ value: r.id, text: roleName(r, request.lang), selected: r.id === choice.role })),
       yearItems: years.map((y) => ({ value: String(y), text: String(y), selected: y === choice.year })),
+      hostedRoles: done.result.roles.some((r) => r.service !== undefined),
       tornado: tornadoView, choice, errors: choice.errors, stem: fileStem(run, slug),
       seconds: numberFormat(request.lang, 2).format(done.result.seconds),
     });
