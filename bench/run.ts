@@ -5,6 +5,7 @@ import { run as staffSearch } from './staff-search.js';
 import { run as learningPages } from './learning-pages.js';
 import { run as learningRequirements } from './learning-requirements.js';
 import { run as workforce } from './workforce.js';
+import { run as planPages } from './plan-pages.js';
 import { run as xapi } from './xapi.js';
 import { run as xapiLimits } from './xapi-limits.js';
 
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'learning-pages': learningPages,
   'learning-requirements': learningRequirements,
   workforce,
+  'plan-pages': planPages,
   xapi,
   'xapi-limits': xapiLimits,
 };

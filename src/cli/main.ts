@@ -68,7 +68,9 @@ async function seedIfEmpty(handle: DatabaseHandle, config: Config): Promise<Demo
   process.stdout.write('Empty database: loading the synthetic demo data set…\n');
   const result = await seedDemo({ users, staff: StaffStore.create(handle.db), requirements: RequirementStore.create(handle.db) });
   process.stdout.write(`Loaded ${result.staff} synthetic staff across NHS Wales organisations.\n`);
-  const scenarios = await seedDemoScenarios(ScenarioStore.create(handle.db), resolve(projectRoot, 'scenarios'));
+  const planner = result.signIns.find((s) => s.role === 'workforce-planner');
+  const owner = planner === undefined ? null : (await users.findByEmail(planner.email))?.id ?? null;
+  const scenarios = await seedDemoScenarios(ScenarioStore.create(handle.db), resolve(projectRoot, 'scenarios'), owner);
   process.stdout.write(`Saved ${scenarios} example workforce scenarios for the planner.\n`);
   const file = signInsFile(config);
   if (file !== null) {

@@ -11,8 +11,9 @@ import { parseArgs } from 'node:util';
 import { isDomainError } from '../domain/errors.js';
 import { formatFigure, plainFixed } from '../domain/number-format.js';
 import { OUTPUT_FIELDS, FIELD, ORG_FIELDS } from '../domain/workforce/engine.js';
-import { goalSeek, organisationSeriesIndex, PERCENTILES, seriesIndex, tornado, type GoalSeekResult, type TornadoBar } from '../domain/workforce/monte-carlo.js';
-import { formatIssue, type Scenario, type ScenarioIssue } from '../domain/workforce/scenario.js';
+import { goalSeek, organisationSeriesIndex, PERCENTILES, seriesIndex, tornado, type GoalSeekRequest, type GoalSeekResult, type TornadoBar } from '../domain/workforce/monte-carlo.js';
+import { formatIssue, scenarioError, type Scenario, type ScenarioIssue } from '../domain/workforce/scenario.js';
+import { checkGoal, goalYears, splitGoal } from '../domain/workforce/goal.js';
 import { runMonteCarlo, type MonteCarloResult } from '../services/workforce/monte-carlo-runner.js';
 import { buildReport } from '../services/workforce/report.js';
 import { roleResults } from '../services/workforce/run-jobs.js';
@@ -22,7 +23,10 @@ import { translator } from '../web/i18n.js';
 export const PLAN_USAGE = `Usage:
   genomeg plan SCENARIO.yaml [--runs 10000] [--seed 1] [--out DIR] [--threads N]
                [--tornado ROLE:YEAR] [--goal PIPELINE:YEAR[:CAP[:BUDGET]]] [--lang en|cy]
-  genomeg plan --compare A.yaml B.yaml [C.yaml] [--runs N] [--seed S] [--out DIR] [--lang en|cy]`;
+  genomeg plan --compare A.yaml B.yaml [C.yaml] [--runs N] [--seed S] [--out DIR] [--lang en|cy]
+The goal's answer: closed (the smallest yearly intake that closes the gap by YEAR),
+capped (the cap is not enough), over-budget (the budget is not enough),
+already-closed (no intake is needed).`;
 
 interface Io {
   readonly out: (text: string) => void;
@@ -100,19 +104,36 @@ function jsonResult(p: Planned): unknown {
   };
 }
 
-async function plan(path: string, runs: number, seed: number, threads: number | undefined, tornadoArg: string | undefined, goalArg: string | undefined, io: Io): Promise<Planned> {
-  const scenario = loadScenarioFile(path);
-  const result = await runMonteCarlo(scenario, { runs, seed, ...(threads === undefined ? {} : { threads }), onProgress: progressBar(io, scenario.id) });
+/**
+ * `--tornado ROLE:YEAR` and `--goal PIPELINE:YEAR[:CAP[:BUDGET]]` checked against
+ * the scenario before the Monte Carlo runs: every problem, in the scenario
+ * file's error style (GNM_SCENARIO_INVALID, exit code 1).
+ */
+function checkArguments(path: string, scenario: Scenario, tornadoArg: string | undefined, goalArg: string | undefined): { role: string; year: number; goal?: GoalSeekRequest } {
+  const issues: ScenarioIssue[] = [];
   const [tRole, tYear] = (tornadoArg ?? '').split(':');
   const role = tRole !== undefined && tRole !== '' ? tRole : scenario.roles[0]?.id ?? '';
   const year = tYear !== undefined && tYear !== '' ? Number(tYear) : scenario.startYear + Math.min(10, scenario.horizon);
+  const { first, last } = goalYears(scenario);
+  if (!scenario.roles.some((r) => r.id === role)) issues.push({ file: path, path: '--tornado.role', message: `no role "${role}" in the scenario (roles: ${scenario.roles.map((r) => r.id).join(', ')})` });
+  if (!(Number.isInteger(year) && year >= first && year <= last)) issues.push({ file: path, path: '--tornado.year', message: `"${tYear ?? ''}" is not a year from ${first} to ${last}` });
+  let goal: GoalSeekRequest | undefined;
+  if (goalArg !== undefined) {
+    const checked = checkGoal(scenario, splitGoal(goalArg), { file: path, prefix: '--goal' });
+    if ('issues' in checked) issues.push(...checked.issues.map(({ file, path: at, message }) => ({ file, path: at, message })));
+    else goal = checked.request;
+  }
+  if (issues.length > 0) throw scenarioError(issues);
+  return { role, year, ...(goal === undefined ? {} : { goal }) };
+}
+
+async function plan(path: string, runs: number, seed: number, threads: number | undefined, tornadoArg: string | undefined, goalArg: string | undefined, io: Io): Promise<Planned> {
+  const scenario = loadScenarioFile(path);
+  const { role, year, goal: goalRequest } = checkArguments(path, scenario, tornadoArg, goalArg);
+  const result = await runMonteCarlo(scenario, { runs, seed, ...(threads === undefined ? {} : { threads }), onProgress: progressBar(io, scenario.id) });
   const tor = tornado(result.model, { role, year, field: 'gapWte' });
   let goal: Planned['goal'];
-  if (goalArg !== undefined) {
-    const [pipeline = '', y = '', cap, budget] = goalArg.split(':');
-    const found = goalSeek(result.model, { pipeline, year: Number(y), ...(cap !== undefined && cap !== '' ? { cap: Number(cap) } : {}), ...(budget !== undefined ? { budget: Number(budget) } : {}) });
-    goal = { ...found, pipeline, year: Number(y) };
-  }
+  if (goalRequest !== undefined) goal = { ...goalSeek(result.model, goalRequest), pipeline: goalRequest.pipeline, year: goalRequest.year };
   return { file: path, scenario, result, tornado: { role, year, ...tor }, ...(goal === undefined ? {} : { goal }) };
 }
 

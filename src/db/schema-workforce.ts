@@ -44,6 +44,8 @@ export interface WorkforceRunTable {
   /** The process running it, and when that process last said it was working (0008). */
   owner: string | null;
   heartbeat_at: NullableTimestamp;
+  /** The scenario's name when it was run (0012); null only where it could not be known. */
+  scenario_name: string | null;
 }
 
 export interface WorkforceTables {

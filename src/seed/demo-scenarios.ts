@@ -1,13 +1,15 @@
 // The example workforce scenarios in scenarios/, saved into a demo database so
 // a workforce planner finds the Welsh baseline and its three alternatives ready
-// to run. The baseline goes first: the others extend it by its id.
+// to run. The baseline goes first: the others extend it by its id. They are
+// owned by the demo's workforce planner when one is given (only a scenario's
+// owner or a platform administrator may change or delete it), else by nobody.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { ScenarioStore } from '../db/stores/scenario-store.js';
 
-export async function seedDemoScenarios(store: ScenarioStore, dir: string): Promise<number> {
+export async function seedDemoScenarios(store: ScenarioStore, dir: string, ownerUserId: string | null = null): Promise<number> {
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
   const scenarios = files.map((file) => {
     const source = readFileSync(join(dir, file), 'utf8');
@@ -19,7 +21,7 @@ export async function seedDemoScenarios(store: ScenarioStore, dir: string): Prom
   let saved = 0;
   for (const s of scenarios) {
     if (existing.has(s.slug)) continue;
-    await store.createScenario({ slug: s.slug, name: s.name, format: 'yaml', source: s.source }, null);
+    await store.createScenario({ slug: s.slug, name: s.name, format: 'yaml', source: s.source }, ownerUserId);
     saved += 1;
   }
   return saved;

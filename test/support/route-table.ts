@@ -132,5 +132,7 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'GET', url: '/plan/runs/:id/report.html', path: '/plan/runs/00000000-0000-0000-0000-000000000000/report.html', allowed: ['workforce-planner', 'platform-admin'] },
     { method: 'GET', url: '/plan/runs/:id/charts/:file', path: '/plan/runs/00000000-0000-0000-0000-000000000000/charts/tornado.svg', allowed: ['workforce-planner', 'platform-admin'] },
     { method: 'GET', url: '/plan/compare', path: '/plan/compare', allowed: ['workforce-planner', 'platform-admin'] },
+    { method: 'GET', url: '/plan/runs/:id/goal', path: '/plan/runs/00000000-0000-0000-0000-000000000000/goal', allowed: ['workforce-planner', 'platform-admin'] },
+    { method: 'POST', url: '/plan/runs/:id/goal', path: '/plan/runs/00000000-0000-0000-0000-000000000000/goal', allowed: ['workforce-planner', 'platform-admin'] },
   ];
 }

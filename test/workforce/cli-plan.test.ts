@@ -57,6 +57,32 @@ describe('genomeg plan', () => {
     expect(existsSync(join(dir, 'never'))).toBe(false);
   });
 
+  // Issue 13 item 18: a bad goal was accepted and answered ("closed, intake 0") with exit 0.
+  it('checks --goal and --tornado before running, naming each problem in the scenario error style', async () => {
+    const cases: [string, string][] = [
+      ['clinical-scientist:abc', '--goal.pipeline: "clinical-scientist" is a role; name the training pipeline whose intake is sought (stp-genomics'],
+      ['stp-genomics:abc', '--goal.year: "abc" is not a year; give a year from 2026 to 2045'],
+      ['stp-genomics:2060', '--goal.year: 2060 is outside the horizon; give a year from 2026 to 2045'],
+      ['stp-genomics:2035:many', '--goal.cap: "many" is not a cap on yearly intake; give a whole number of 0 or more'],
+      ['stp-genomics:2035:-5', '--goal.cap: "-5" is not a cap'],
+      ['stp-genomics:2035:20:lots', '--goal.budget: "lots" is not a budget'],
+      ['nothing:2035', '--goal.pipeline: no pipeline "nothing" in the scenario (pipelines: stp-genomics'],
+    ];
+    for (const [goal, message] of cases) {
+      const c = io();
+      const out = join(dir, `bad-goal-${goal.replace(/\W/g, '_')}`);
+      expect(await planCommand(['scenarios/welsh-genomics-baseline.yaml', '--runs', '10', '--threads', '0', '--out', out, '--goal', goal], c.io)).toBe(1);
+      expect(c.err.join('')).toContain(`scenarios/welsh-genomics-baseline.yaml: ${message}`);
+      // Refused before the Monte Carlo ran: no progress, nothing written.
+      expect(c.err.join('')).not.toContain('%');
+      expect(existsSync(out)).toBe(false);
+    }
+    const c = io();
+    expect(await planCommand(['scenarios/welsh-genomics-baseline.yaml', '--runs', '10', '--threads', '0', '--out', join(dir, 'bad-tornado'), '--tornado', 'nobody:1990'], c.io)).toBe(1);
+    expect(c.err.join('')).toContain('--tornado.role: no role "nobody"');
+    expect(c.err.join('')).toContain('--tornado.year: "1990" is not a year from 2026 to 2045');
+  });
+
   it('prints the usage for wrong arguments', async () => {
     const c = io();
     expect(await planCommand(['--runs', 'many', 'x.yaml'], c.io)).toBe(2);

@@ -96,7 +96,7 @@ describe.each(engines)('editing and copying scenarios on $name', (engine) => {
     expect((await store.getScenario(idOf(baselineUrl)))?.version).toBe(1);
 
     const welsh = html(await post(`/cy${baselineUrl}/edit`, { ...fields, horizon: '99' }));
-    expect(welsh).toContain('Rhaid i Gorwel (blynyddoedd) fod rhwng 1 a 50');
+    expect(welsh).toContain('Gorwel (blynyddoedd): rhaid i&#39;r rhif fod rhwng 1 a 50');
     expect(welsh).toContain('<span class="nhsuk-u-visually-hidden">Gwall: </span>');
   });
 

@@ -41,7 +41,7 @@ describe('scenario validation', () => {
   });
 
   it('refuses a horizon of zero', () => {
-    expect(invalid({ horizon: 0 })).toEqual([{ file: 'bad.yaml', path: 'horizon', message: 'a horizon of at least 1 year' }]);
+    expect(invalid({ horizon: 0 })).toEqual([{ file: 'bad.yaml', path: 'horizon', message: 'a horizon of at least 1 year', kind: { code: 'tooSmall', values: { min: 1 } } }]);
   });
 
   it('checks lengths per age band and unknown fields', () => {
@@ -117,5 +117,23 @@ describe('Monte Carlo across worker threads', () => {
     const other = await runMonteCarlo(scenario, { runs: 60, seed: 8, threads: 0 });
     expect(other.summary.quantiles).not.toEqual(inline.summary.quantiles);
     expect(compile(scenario).params.length).toBeGreaterThan(50);
+  });
+});
+
+describe('hosted all-Wales services in a scenario', () => {
+  // Issue 14 item 15.
+  it('takes a service hosted by one organisation that provides some roles, and names each problem with one', async () => {
+    const { validateScenario } = await import('../../src/domain/workforce/scenario.js');
+    const { HAND } = await import('./helpers.js');
+    const role = HAND.roles[0]?.id ?? '';
+    const org = HAND.organisations[0]?.id ?? '';
+    const ok = validateScenario({ file: 's.json', data: { ...HAND, services: [{ id: 'awmgs', name: 'All Wales Medical Genomics Service', host: org, roles: [role] }] } });
+    expect(ok.services[0]?.roles).toEqual([role]);
+    let error: unknown;
+    try {
+      validateScenario({ file: 's.json', data: { ...HAND, services: [{ id: 'a', name: 'A', host: 'nowhere', roles: ['nobody', role] }, { id: 'b', name: 'B', host: org, roles: [role] }] } });
+    } catch (e) { error = e; }
+    const paths = ((error as { details: { path: string }[] }).details).map((d) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['services.0.host', 'services.0.roles.0', 'services.1.roles.0']));
   });
 });

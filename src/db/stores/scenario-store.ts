@@ -24,6 +24,20 @@ export interface StoredScenario {
   readonly source: string;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** Who created it (null for scenarios saved by the seed): only they or a platform administrator change or delete it. */
+  readonly ownerUserId: string | null;
+  readonly ownerName: string | null;
+}
+
+/** Who is asking to change or delete a scenario. */
+export interface ScenarioActor {
+  readonly userId: string;
+  readonly platformAdmin: boolean;
+}
+
+/** Whether this person may change (save a new version of) or delete the scenario. */
+export function mayChangeScenario(scenario: { readonly ownerUserId: string | null }, actor: ScenarioActor): boolean {
+  return actor.platformAdmin || (scenario.ownerUserId !== null && scenario.ownerUserId === actor.userId);
 }
 
 export interface StoredRun {
@@ -42,9 +56,11 @@ export interface StoredRun {
   readonly scenarioJson: string | null;
   readonly owner: string | null;
   readonly heartbeatAt: Date | null;
+  /** The scenario's name when it was run (0012); null for older runs whose name could not be known. */
+  readonly scenarioName: string | null;
 }
 
-/** A run in a list: no result, with its scenario's id and name. */
+/** A run in a list: no result, with its scenario's id and the name it had when run. */
 export interface RunSummary {
   readonly id: string;
   readonly scenarioId: string;
@@ -80,10 +96,10 @@ export class ScenarioStore {
       await trx.insertInto('workforce_scenario_versions').values({ scenario_id: id, version: 1, format: input.format, source: input.source, created_by: actorUserId, created_at: now }).execute();
       await AuditStore.record(trx, { actorUserId, action: 'workforce.scenario.create', entityType: 'workforce_scenario', entityId: id, after: { slug: input.slug, name: input.name, version: 1 } });
     });
-    return { id, slug: input.slug, name: input.name, version: 1, format: input.format, source: input.source, createdAt: now, updatedAt: now };
+    return { id, slug: input.slug, name: input.name, version: 1, format: input.format, source: input.source, createdAt: now, updatedAt: now, ownerUserId: actorUserId, ownerName: null };
   }
 
-  /** A copy of a scenario as a new scenario (version 1), audited with the version it was copied from. */
+  /** A copy of a scenario as a new scenario (version 1, owned by whoever copied it), audited with the version it was copied from. */
   async copyScenario(fromId: string, input: { slug: string; name: string; format: ScenarioFormat; source: string; fromVersion: number }, actorUserId: string | null): Promise<StoredScenario> {
     const id = randomUUID();
     const now = new Date();
@@ -94,7 +110,7 @@ export class ScenarioStore {
       await trx.insertInto('workforce_scenario_versions').values({ scenario_id: id, version: 1, format: input.format, source: input.source, created_by: actorUserId, created_at: now }).execute();
       await AuditStore.record(trx, { actorUserId, action: 'workforce.scenario.copy', entityType: 'workforce_scenario', entityId: id, before: { scenarioId: fromId, version: input.fromVersion }, after: { slug: input.slug, name: input.name, version: 1 } });
     });
-    return { id, slug: input.slug, name: input.name, version: 1, format: input.format, source: input.source, createdAt: now, updatedAt: now };
+    return { id, slug: input.slug, name: input.name, version: 1, format: input.format, source: input.source, createdAt: now, updatedAt: now, ownerUserId: actorUserId, ownerName: null };
   }
 
   /** `base`, or `base-2`, `base-3`…: the first id no saved scenario has. */
@@ -109,10 +125,15 @@ export class ScenarioStore {
    * once (GNM_CONFLICT). `audit` names the kind of change (default
    * workforce.scenario.save) and what the audit entry should say of it.
    */
-  async saveVersion(id: string, input: { name: string; format: ScenarioFormat; source: string; expectedVersion: number; audit?: { action: string; detail?: Record<string, unknown> } }, actorUserId: string | null): Promise<StoredScenario> {
+  async saveVersion(id: string, input: { name: string; format: ScenarioFormat; source: string; expectedVersion: number; audit?: { action: string; detail?: Record<string, unknown> } }, actorUserId: string | null, actor?: ScenarioActor): Promise<StoredScenario> {
     const now = new Date();
     const version = input.expectedVersion + 1;
     await this.db.transaction().execute(async (trx) => {
+      if (actor !== undefined) {
+        const row = await trx.selectFrom('workforce_scenarios').select('created_by').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+        if (row === undefined) throw new DomainError('GNM_NOT_FOUND');
+        if (!mayChangeScenario({ ownerUserId: row.created_by }, actor)) throw new DomainError('GNM_FORBIDDEN');
+      }
       const updated = await trx.updateTable('workforce_scenarios')
         .set({ current_version: version, name: input.name, updated_at: now })
         .where('id', '=', id).where('current_version', '=', input.expectedVersion).where('deleted_at', 'is', null)
@@ -129,21 +150,26 @@ export class ScenarioStore {
     return saved;
   }
 
-  /** The scenario at its current version, or at `version`. */
+  /** The scenario at its current version, or at `version`, with its owner. */
   async getScenario(id: string, version?: number): Promise<StoredScenario | null> {
     const row = await this.db.selectFrom('workforce_scenarios as s')
       .innerJoin('workforce_scenario_versions as v', 'v.scenario_id', 's.id')
-      .select(['s.id', 's.slug', 's.name', 's.created_at', 's.updated_at', 'v.version', 'v.format', 'v.source'])
+      .leftJoin('users as u', 'u.id', 's.created_by')
+      .select(['s.id', 's.slug', 's.name', 's.created_at', 's.updated_at', 's.created_by', 'u.display_name', 'v.version', 'v.format', 'v.source'])
       .where('s.id', '=', id).where('s.deleted_at', 'is', null)
       .$call((q) => (version === undefined ? q.whereRef('v.version', '=', 's.current_version') : q.where('v.version', '=', version)))
       .executeTakeFirst();
     if (row === undefined) return null;
-    return { id: row.id, slug: row.slug, name: row.name, version: row.version, format: row.format === 'json' ? 'json' : 'yaml', source: row.source, createdAt: toDate(row.created_at), updatedAt: toDate(row.updated_at) };
+    return {
+      id: row.id, slug: row.slug, name: row.name, version: row.version, format: row.format === 'json' ? 'json' : 'yaml', source: row.source,
+      createdAt: toDate(row.created_at), updatedAt: toDate(row.updated_at), ownerUserId: row.created_by, ownerName: row.display_name ?? null,
+    };
   }
 
-  async listScenarios(): Promise<{ id: string; slug: string; name: string; version: number; updatedAt: Date }[]> {
-    const rows = await this.db.selectFrom('workforce_scenarios').select(['id', 'slug', 'name', 'current_version', 'updated_at']).where('deleted_at', 'is', null).orderBy('name').orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, version: r.current_version, updatedAt: toDate(r.updated_at) }));
+  async listScenarios(): Promise<{ id: string; slug: string; name: string; version: number; updatedAt: Date; ownerUserId: string | null; ownerName: string | null }[]> {
+    const rows = await this.db.selectFrom('workforce_scenarios as s').leftJoin('users as u', 'u.id', 's.created_by')
+      .select(['s.id', 's.slug', 's.name', 's.current_version', 's.updated_at', 's.created_by', 'u.display_name']).where('s.deleted_at', 'is', null).orderBy('s.name').orderBy('s.id').execute();
+    return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, version: r.current_version, updatedAt: toDate(r.updated_at), ownerUserId: r.created_by, ownerName: r.display_name ?? null }));
   }
 
   /** The current text of every saved scenario by its id (slug), for resolving `extends`. */
@@ -154,12 +180,23 @@ export class ScenarioStore {
     return new Map(rows.map((r) => [r.slug, { source: r.source, format: r.format === 'json' ? 'json' : 'yaml' }]));
   }
 
-  /** Hide a scenario; its versions and runs stay, so published figures can still be reproduced. */
-  async deleteScenario(id: string, actorUserId: string | null): Promise<void> {
+  /**
+   * Hide a scenario; its versions and runs stay, so published figures can still
+   * be reproduced. Only its owner or a platform administrator may (GNM_FORBIDDEN,
+   * nothing changed); the audit entry names the scenario, its owner and whether
+   * a platform administrator deleted someone else's.
+   */
+  async deleteScenario(id: string, actor: ScenarioActor): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('workforce_scenarios').select(['slug', 'name', 'current_version', 'created_by']).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+      if (row === undefined) throw new DomainError('GNM_NOT_FOUND');
+      if (!mayChangeScenario({ ownerUserId: row.created_by }, actor)) throw new DomainError('GNM_FORBIDDEN');
       const done = await trx.updateTable('workforce_scenarios').set({ deleted_at: new Date() }).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
       if (Number(done.numUpdatedRows) !== 1) throw new DomainError('GNM_NOT_FOUND');
-      await AuditStore.record(trx, { actorUserId, action: 'workforce.scenario.delete', entityType: 'workforce_scenario', entityId: id });
+      await AuditStore.record(trx, {
+        actorUserId: actor.userId, action: 'workforce.scenario.delete', entityType: 'workforce_scenario', entityId: id,
+        before: { slug: row.slug, name: row.name, version: row.current_version, owner: row.created_by }, after: { deleted: true, byOwner: row.created_by === actor.userId },
+      });
     });
   }
 
@@ -167,15 +204,21 @@ export class ScenarioStore {
    * A queued run. `scenarioJson` is the scenario as it will run; `owner` the
    * process that will run it; `rerunOf` the run it repeats, for the audit log.
    */
-  async createRun(input: { scenarioId: string; scenarioVersion: number; seed: number; runs: number; scenarioJson?: string; owner?: string; rerunOf?: string }, actorUserId: string | null): Promise<StoredRun> {
+  async createRun(input: { scenarioId: string; scenarioVersion: number; seed: number; runs: number; scenarioJson?: string; owner?: string; rerunOf?: string; scenarioName?: string }, actorUserId: string | null): Promise<StoredRun> {
     const id = randomUUID();
     const now = new Date();
-    const { scenarioJson = null, owner = null, rerunOf, ...fields } = input;
+    const { scenarioJson = null, owner = null, rerunOf, scenarioName: given, ...fields } = input;
     await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('workforce_runs').values({ id, scenario_id: fields.scenarioId, scenario_version: fields.scenarioVersion, seed: fields.seed, runs: fields.runs, status: 'queued', done: 0, result_json: null, error: null, created_by: actorUserId, created_at: now, finished_at: null, scenario_json: scenarioJson, owner, heartbeat_at: now }).execute();
-      await AuditStore.record(trx, { actorUserId, action: 'workforce.run.create', entityType: 'workforce_run', entityId: id, after: { ...fields, ...(rerunOf === undefined ? {} : { rerunOf }) } });
+      // The name the scenario has as run: given, else that of the scenario as run, else the scenario's name now.
+      const fromJson = scenarioJson === null ? undefined : (JSON.parse(scenarioJson) as { name?: unknown }).name;
+      const scenarioName = given ?? (typeof fromJson === 'string' ? fromJson
+        : (await trx.selectFrom('workforce_scenarios').select('name').where('id', '=', fields.scenarioId).executeTakeFirst())?.name ?? null);
+      await trx.insertInto('workforce_runs').values({ id, scenario_id: fields.scenarioId, scenario_version: fields.scenarioVersion, seed: fields.seed, runs: fields.runs, status: 'queued', done: 0, result_json: null, error: null, created_by: actorUserId, created_at: now, finished_at: null, scenario_json: scenarioJson, owner, heartbeat_at: now, scenario_name: scenarioName }).execute();
+      await AuditStore.record(trx, { actorUserId, action: 'workforce.run.create', entityType: 'workforce_run', entityId: id, after: { ...fields, scenarioName, ...(rerunOf === undefined ? {} : { rerunOf }) } });
     });
-    return { id, ...fields, status: 'queued', done: 0, result: null, error: null, createdAt: now, finishedAt: null, scenarioJson, owner, heartbeatAt: now };
+    const run = await this.getRun(id);
+    if (run === null) throw new DomainError('GNM_NOT_FOUND');
+    return run;
   }
 
   async setRunProgress(id: string, done: number): Promise<void> {
@@ -213,14 +256,14 @@ export class ScenarioStore {
   async listRuns(filter: { scenarioId?: string; status?: RunStatus; limit?: number } = {}): Promise<RunSummary[]> {
     const rows = await this.db.selectFrom('workforce_runs as r')
       .innerJoin('workforce_scenarios as s', 's.id', 'r.scenario_id')
-      .select(['r.id', 'r.scenario_id', 's.slug', 's.name', 'r.scenario_version', 'r.seed', 'r.runs', 'r.status', 'r.error', 'r.created_at'])
+      .select(['r.id', 'r.scenario_id', 's.slug', 's.name', 'r.scenario_name', 'r.scenario_version', 'r.seed', 'r.runs', 'r.status', 'r.error', 'r.created_at'])
       .$call((q) => (filter.scenarioId === undefined ? q : q.where('r.scenario_id', '=', filter.scenarioId)))
       .$call((q) => (filter.status === undefined ? q : q.where('r.status', '=', filter.status)))
       .orderBy('r.created_at', 'desc').orderBy('r.id')
       .limit(filter.limit ?? 50)
       .execute();
     return rows.map((r) => ({
-      id: r.id, scenarioId: r.scenario_id, scenarioSlug: r.slug, scenarioName: r.name, scenarioVersion: r.scenario_version,
+      id: r.id, scenarioId: r.scenario_id, scenarioSlug: r.slug, scenarioName: r.scenario_name ?? r.name, scenarioVersion: r.scenario_version,
       seed: Number(r.seed), runs: r.runs, status: toStatus(r.status), error: r.error, createdAt: toDate(r.created_at),
     }));
   }
@@ -240,7 +283,7 @@ export class ScenarioStore {
       id: row.id, scenarioId: row.scenario_id, scenarioVersion: row.scenario_version, seed: Number(row.seed), runs: row.runs,
       status: toStatus(row.status), done: row.done, result: row.result_json === null ? null : JSON.parse(row.result_json) as unknown,
       error: row.error, createdAt: toDate(row.created_at), finishedAt: toDateOrNull(row.finished_at),
-      scenarioJson: row.scenario_json, owner: row.owner, heartbeatAt: toDateOrNull(row.heartbeat_at),
+      scenarioJson: row.scenario_json, owner: row.owner, heartbeatAt: toDateOrNull(row.heartbeat_at), scenarioName: row.scenario_name,
     };
   }
 }

@@ -104,6 +104,20 @@ const DemandSchema = z.object({
   skillMix: z.array(z.object({ from: Id, to: Id, share: Rate, fromYear: Year, efficiency: dist(0, 5).default({ kind: 'fixed', value: 1 }) }).strict()).default([]),
 }).strict();
 
+/**
+ * A service that one organisation hosts for all of Wales (the All Wales Medical
+ * Genomics Service, hosted by Cardiff and Vale): its roles' staff all sit with
+ * the host while the demand they meet is spread by population, so their supply
+ * and demand are compared for the service as a whole, never board by board.
+ */
+const ServiceSchema = z.object({
+  id: Id,
+  name: z.string().min(1),
+  nameCy: z.string().min(1).optional(),
+  host: Id,
+  roles: z.array(Id).min(1),
+}).strict();
+
 export const ScenarioSchema = z.object({
   id: Id,
   name: z.string().min(1),
@@ -118,16 +132,20 @@ export const ScenarioSchema = z.object({
   pipelines: z.array(PipelineSchema).default([]),
   progression: z.array(ProgressionSchema).default([]),
   demand: DemandSchema.default({ availableHoursPerWte: { kind: 'fixed', value: 1650 }, activity: [], ratios: [], steps: [], skillMix: [] }),
+  services: z.array(ServiceSchema).default([]),
 }).strict();
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioRole = Scenario['roles'][number];
 export type ScenarioPipeline = Scenario['pipelines'][number];
+export type ScenarioService = Scenario['services'][number];
 
 export interface ScenarioIssue {
   readonly file: string;
   readonly path: string;
   readonly message: string;
+  /** For the commonest schema problems, what kind it is and its figures, so a Welsh page can say it in Welsh. */
+  readonly kind?: { readonly code: 'tooSmall' | 'tooBig' | 'type' | 'unknownKeys'; readonly values: Readonly<Record<string, string | number>> };
 }
 
 /** Thrown (as GNM_SCENARIO_INVALID) with every problem found. */
@@ -227,15 +245,23 @@ export function resolveScenario(source: ScenarioSource, load: (name: string, fro
   return validateScenario({ file: source.file, data: merged });
 }
 
+function issueKind(issue: z.core.$ZodIssue): ScenarioIssue['kind'] {
+  if (issue.code === 'too_small') return typeof issue.minimum === 'number' ? { code: 'tooSmall', values: { min: issue.minimum } } : undefined;
+  if (issue.code === 'too_big') return typeof issue.maximum === 'number' ? { code: 'tooBig', values: { max: issue.maximum } } : undefined;
+  if (issue.code === 'invalid_type') return ['number', 'string', 'array', 'object', 'boolean', 'int'].includes(issue.expected) ? { code: 'type', values: { expected: issue.expected } } : undefined;
+  if (issue.code === 'unrecognized_keys') return { code: 'unknownKeys', values: { keys: issue.keys.join(', ') } };
+  // Other problems keep the schema's own words.
+  return undefined;
+}
+
 /** Check one scenario (already merged) against the schema and its own references. */
 export function validateScenario(source: ScenarioSource): Scenario {
   const parsed = ScenarioSchema.safeParse(source.data);
   if (!parsed.success) {
-    throw scenarioError(parsed.error.issues.map((issue) => ({
-      file: source.file,
-      path: issue.path.map(String).join('.'),
-      message: issue.message,
-    })));
+    throw scenarioError(parsed.error.issues.map((issue) => {
+      const kind = issueKind(issue);
+      return { file: source.file, path: issue.path.map(String).join('.'), message: issue.message, ...(kind === undefined ? {} : { kind }) };
+    }));
   }
   const s = parsed.data;
   const issues: ScenarioIssue[] = [];
@@ -278,6 +304,16 @@ export function validateScenario(source: ScenarioSource): Scenario {
     const key = `${b.role}@${b.organisation}`;
     if (seenBaseline.has(key)) add(`baseline.${i}`, `a second baseline for ${b.role} in ${b.organisation}`);
     seenBaseline.add(key);
+  });
+  const inService = new Map<string, string>();
+  s.services.forEach((v, i) => {
+    org(`services.${i}.host`, v.host);
+    v.roles.forEach((r, k) => {
+      role(`services.${i}.roles.${k}`, r);
+      const other = inService.get(r);
+      if (other !== undefined) add(`services.${i}.roles.${k}`, `the role "${r}" is already provided by the service "${other}"`);
+      inService.set(r, v.id);
+    });
   });
   const pipelineIds = new Set<string>();
   s.pipelines.forEach((p, i) => {

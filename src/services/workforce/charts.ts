@@ -121,7 +121,8 @@ async function render(spec: TopLevelSpec, ariaLabel: string, bind: { data?: Reco
   view.finalize();
   // The chart is one image with a name (its data is in the table under it): vega's
   // roles and descriptions of inner marks (in English) would only get in the way.
-  const inner = svg.replace(/ role="graphics-[a-z]+"| aria-roledescription="[^"]*"/g, '');
+  // Vega names its title mark in English ("Title text '…'"); the title is the image's own name already.
+  const inner = svg.replace(/ role="graphics-[a-z]+"| aria-roledescription="[^"]*"| aria-label="Title text [^"]*"/g, '');
   return inner.replace('<svg ', `<svg role="img" aria-label="${escapeAttribute(ariaLabel)}" `);
 }
 
@@ -217,9 +218,11 @@ export function tornadoSvg(base: number, bars: readonly LabelledTornadoBar[], ti
   // A label "Owner: what" is written on two lines, split at the colon.
   const y = { field: 'parameter', type: 'nominal' as const, sort: bars.map((b) => b.label), title: null, axis: { labelLimit: 0, labelExpr: "split(datum.label, ': ')" } };
   const domain = [labels.low, labels.high];
-  const endText = (side: 'left' | 'right') => ({
-    transform: [{ filter: side === 'left' ? 'datum.to < datum.from' : 'datum.to >= datum.from' }],
-    mark: { type: 'text' as const, align: side === 'left' ? 'right' as const : 'left' as const, dx: side === 'left' ? -4 : 4, fontSize: 11, color: INK },
+  // The low end's value is written in the upper half of the bar's band and the high end's in the lower half,
+  // so the two never print over each other when both ends fall on one side of the base.
+  const endText = (side: 'left' | 'right', end: string, dy: number) => ({
+    transform: [{ filter: `${side === 'left' ? 'datum.to < datum.from' : 'datum.to >= datum.from'} && datum.end === ${JSON.stringify(end)}` }],
+    mark: { type: 'text' as const, align: side === 'left' ? 'right' as const : 'left' as const, dx: side === 'left' ? -4 : 4, dy, fontSize: 11, color: INK },
     encoding: { y, x: { field: 'to', type: 'quantitative' as const }, text: { field: 'text' } },
   });
   const spec: TopLevelSpec = {
@@ -236,8 +239,10 @@ export function tornadoSvg(base: number, bars: readonly LabelledTornadoBar[], ti
               strokeDash: { field: 'end', type: 'nominal', title: null, scale: { domain, range: [[1, 0], [4, 2]] } },
             },
           },
-          endText('left'),
-          endText('right'),
+          endText('left', labels.low, -7),
+          endText('right', labels.low, -7),
+          endText('left', labels.high, 7),
+          endText('right', labels.high, 7),
         ],
       },
       {
@@ -262,26 +267,46 @@ export function compareChartSvg(rows: readonly CompareRow[], scenarios: readonly
   const seriesDomain = [labels.supply, labels.demand];
   const colour = { field: 'scenario', type: 'nominal' as const, title: null, scale: { domain: [...scenarios], range: COMPARE_COLOURS.slice(0, scenarios.length) }, legend: { direction: 'vertical' as const, labelLimit: 0 } };
   const end = lastYear(rows);
+  const height = 300;
   const values = rows.map((r) => ({ ...r, series: r.series === 'supply' ? labels.supply : labels.demand, label: `${r.short}: ${r.series === 'supply' ? labels.supply : labels.demand}` }));
+  // The y scale is fixed here so that the labels at the lines' ends can be spaced at least 14 px apart
+  // (lines that end together printed their labels over each other).
+  const lo = Math.min(0, ...values.map((v) => v.p50)), hi = Math.max(1, ...values.map((v) => v.p50)) * 1.05;
+  const perPixel = (hi - lo) / height;
+  const ends = values.filter((v) => v.year === end).sort((a, b) => a.p50 - b.p50);
+  const labelled = spaced(ends.map((v) => v.p50), 14 * perPixel, lo, hi).map((labelY, i) => ({ ...ends[i], labelY }));
+  const yScale = { domain: [lo, hi], nice: false, zero: false };
   const spec: TopLevelSpec = {
-    title, width: 560, height: 300,
+    title, width: 560, height,
     data: { values },
     layer: [
       {
         mark: { type: 'line', strokeWidth: 2.5, point: true },
         encoding: {
-          x, y: { field: 'p50', type: 'quantitative', title: labels.wte }, color: colour,
+          x, y: { field: 'p50', type: 'quantitative', title: labels.wte, scale: yScale }, color: colour,
           strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: seriesDomain, range: [[1, 0], [6, 4]] }, legend: null },
           shape: { field: 'scenario', type: 'nominal', title: null, scale: { domain: [...scenarios], range: ['circle', 'square', 'triangle-up'] } },
         },
       },
-      // Each run's labels a little above or below the others', so lines that end together stay readable.
-      ...scenarios.map((scenario, i) => ({
-        transform: [{ filter: `datum.year === ${end} && datum.scenario === ${JSON.stringify(scenario)}` }],
-        mark: { type: 'text' as const, align: 'left' as const, dx: 8, dy: (i - (scenarios.length - 1) / 2) * 12, fontSize: 11 },
-        encoding: { x, y: { field: 'p50', type: 'quantitative' as const }, text: { field: 'label' }, color: colour },
-      })),
+      {
+        data: { values: labelled },
+        mark: { type: 'text' as const, align: 'left' as const, baseline: 'middle' as const, dx: 8, fontSize: 11 },
+        encoding: { x, y: { field: 'labelY', type: 'quantitative' as const, scale: yScale }, text: { field: 'label' }, color: colour },
+      },
     ],
   };
   return render(spec, title);
+}
+
+/**
+ * Label positions near `wanted` (sorted ascending), each at least `gap` from
+ * the next, kept inside [lo, hi] as far as room allows.
+ */
+export function spaced(wanted: readonly number[], gap: number, lo: number, hi: number): number[] {
+  const out = [...wanted];
+  for (let i = 1; i < out.length; i++) out[i] = Math.max(out[i] ?? 0, (out[i - 1] ?? 0) + gap);
+  const over = (out[out.length - 1] ?? lo) - hi;
+  if (over > 0) for (let i = 0; i < out.length; i++) out[i] = (out[i] ?? 0) - over;
+  for (let i = out.length - 2; i >= 0; i--) out[i] = Math.min(out[i] ?? 0, (out[i + 1] ?? 0) - gap);
+  return out;
 }

@@ -45,11 +45,24 @@ export interface OrganisationResult {
   readonly rows: readonly StoredPercentiles[];
 }
 
+/** Pay (supply WTE × pay per WTE) and training (trainees × cost per trainee-year) in one year, in pounds, as percentiles. */
+export interface CostPercentiles {
+  readonly year: number;
+  readonly series: 'pay' | 'training';
+  readonly p5: number;
+  readonly p50: number;
+  readonly p95: number;
+}
+
 export interface RoleResult {
   readonly id: string;
   readonly name: string;
   readonly nameCy: string | null;
   readonly rows: readonly StoredPercentiles[];
+  /** The hosted all-Wales service that provides the role, if one does: its figures are compared for the service, not per board. */
+  readonly service?: { readonly id: string; readonly name: string; readonly nameCy: string | null; readonly host: string; readonly hostName: string; readonly hostNameCy: string | null };
+  /** Costs by year (runs stored before costs were kept have none). */
+  readonly costs?: readonly CostPercentiles[];
   /** The same percentiles per organisation, when the run kept them (see keepsOrganisations). */
   readonly organisations?: readonly OrganisationResult[];
 }
@@ -131,6 +144,12 @@ const SERIES_FIELD = { supply: FIELD.supplyWte, demand: FIELD.demandWte, gap: FI
 /** Position of each series in ORG_FIELDS. */
 const SERIES_K = { supply: 0, demand: 1, gap: 2 } as const;
 
+function costRow(summary: Summary, year: number, series: CostPercentiles['series'], s: number): CostPercentiles {
+  const at = s * PERCENTILES.length;
+  const v = (i: number): number => Math.round(summary.quantiles[at + i] ?? 0);
+  return { year, series, p5: v(0), p50: v(2), p95: v(4) };
+}
+
 function percentileRow(summary: Summary, year: number, series: StoredPercentiles['series'], s: number): StoredPercentiles {
   const at = s * PERCENTILES.length;
   const v = (i: number): number => Math.round((summary.quantiles[at + i] ?? 0) * 100) / 100;
@@ -138,15 +157,27 @@ function percentileRow(summary: Summary, year: number, series: StoredPercentiles
 }
 
 /**
- * Percentiles of supply, demand and gap per role and year, rounded to 0.01:
+ * Percentiles of supply, demand and gap per role and year, rounded to 0.01
+ * (and of pay and training costs, to the pound):
  * all organisations, and each organisation when the run kept them. An
  * organisation whose id is an ODS code takes its Welsh name from the
  * reference data.
  */
 export function roleResults(scenario: Scenario, model: CompiledModel, summary: Summary): RoleResult[] {
+  const serviceOf = (roleId: string): RoleResult['service'] => {
+    const service = scenario.services.find((v) => v.roles.includes(roleId));
+    if (service === undefined) return undefined;
+    const host = scenario.organisations.find((o) => o.id === service.host);
+    return {
+      id: service.id, name: service.name, nameCy: service.nameCy ?? null, host: service.host,
+      hostName: host?.name ?? service.host, hostNameCy: organisationByCode(service.host.toUpperCase())?.name.cy ?? null,
+    };
+  };
   return scenario.roles.map((role, r) => ({
     id: role.id, name: role.name, nameCy: role.nameCy ?? null,
+    ...(serviceOf(role.id) === undefined ? {} : { service: serviceOf(role.id) }),
     rows: SERIES.flatMap((series) => summary.years.map((year, k) => percentileRow(summary, year, series, seriesIndex(model, r, k + 1, SERIES_FIELD[series])))),
+    costs: (['pay', 'training'] as const).flatMap((series) => summary.years.map((year, k) => costRow(summary, year, series, seriesIndex(model, r, k + 1, series === 'pay' ? FIELD.payCost : FIELD.trainingCost)))),
     ...(model.byOrganisation === true ? {
       organisations: scenario.organisations.map((org, o): OrganisationResult => ({
         id: org.id, name: org.name, nameCy: organisationByCode(org.id.toUpperCase())?.name.cy ?? null,
@@ -166,6 +197,8 @@ export function startRun(store: ScenarioStore, runId: string, scenario: Scenario
 }
 
 async function runInBackground(store: ScenarioStore, runId: string, scenario: Scenario, runs: number, seed: number): Promise<void> {
+  // Compiling the model and starting the worker threads waits until the page that started the run has been answered.
+  await new Promise((resolve) => setImmediate(resolve));
   let lastWritten = 0;
   let writing = Promise.resolve();
   const write = (job: () => Promise<void>): void => { writing = writing.then(job).catch(() => undefined); };

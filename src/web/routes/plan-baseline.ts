@@ -12,9 +12,10 @@ import { baselineFromStaff, SPECIALIST_ROLE_KEYWORDS, specialistRoleOf, type Sta
 import type { Scenario } from '../../domain/workforce/scenario.js';
 import type { ScenarioStore, StoredScenario } from '../../db/stores/scenario-store.js';
 import { editScenarioText, type ScenarioEdit } from '../../services/workforce/scenario-files.js';
+import { organisationByCode } from '../../domain/staff/reference-data.js';
 import { authorise } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
-import { check, checkStored, scenarioOr404 } from './plan-common.js';
+import { actorOf, changeableOr403, check, checkStored, mayChange, scenarioOr404 } from './plan-common.js';
 
 type Source = 'staff' | 'same' | 'override' | 'scenario';
 
@@ -47,7 +48,8 @@ async function compare(app: FastifyInstance, s: Scenario, lang: 'en' | 'cy'): Pr
   }
   const counted = baselineFromStaff(staff, s.ageBands.map((b) => b.id), s.organisations.map((o) => o.id));
   const roles = new Map(s.roles.map((r) => [r.id, lang === 'cy' && r.nameCy !== undefined ? r.nameCy : r.name]));
-  const orgs = new Map(s.organisations.map((o) => [o.id, o.name]));
+  // Welsh pages name NHS Wales organisations in Welsh, from the reference data (as the run pages do).
+  const orgs = new Map(s.organisations.map((o) => [o.id, (lang === 'cy' ? organisationByCode(o.id)?.name.cy : undefined) ?? o.name]));
   const fromStaff = new Map<string, number[]>();
   let otherRoles = 0;
   for (const b of counted.baseline) {
@@ -76,10 +78,12 @@ function kept(body: unknown): Set<string> {
 export async function planBaselineRoutes(app: FastifyInstance, store: ScenarioStore): Promise<void> {
   const render = async (request: FastifyRequest, reply: FastifyReply, stored: StoredScenario, s: Scenario, extra: Record<string, unknown> = {}) => {
     const comparison = await compare(app, s, request.lang);
-    const mapping = SPECIALIST_ROLE_KEYWORDS.map(([role, phrases]) => ({ role, name: s.roles.find((r) => r.id === role)?.name ?? role, phrases }));
+    const roleName = (id: string): string => { const r = s.roles.find((x) => x.id === id); return r === undefined ? id : request.lang === 'cy' && r.nameCy !== undefined ? r.nameCy : r.name; };
+    const mapping = SPECIALIST_ROLE_KEYWORDS.map(([role, phrases]) => ({ role, name: roleName(role), phrases }));
     const applied = (request.query as Record<string, unknown>)['applied'];
     return reply.render('pages/plan/baseline.njk', {
-      scenario: stored, ageBands: s.ageBands.map((b) => b.id), ...comparison, mapping, sum,
+      scenario: stored, ageBands: s.ageBands.map((b) => { const key = `ageBands.${b.id}`; const label = request.t(key); return label === key || label.startsWith('[') ? b.id : label; }), ...comparison, mapping, sum,
+      mayChange: request.user !== null && mayChange(stored, request.user),
       applied: typeof applied === 'string' ? applied : undefined, canonicalPath: `/plan/scenarios/${stored.id}/baseline`, ...extra,
     });
   };
@@ -95,6 +99,7 @@ export async function planBaselineRoutes(app: FastifyInstance, store: ScenarioSt
   app.post('/plan/scenarios/:id/baseline', { config: { access: 'workforce.plan' } }, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
     const user = authorise(request, 'workforce.plan');
     const stored = await scenarioOr404(store, request.params.id);
+    changeableOr403(stored, user);
     const checked = await checkStored(store, stored);
     if ('issues' in checked) return reply.code(422).render('pages/plan/baseline.njk', { scenario: stored, issues: checked.issues, broken: true });
     const keep = kept(request.body);
@@ -115,7 +120,7 @@ export async function planBaselineRoutes(app: FastifyInstance, store: ScenarioSt
     const saved = await store.saveVersion(stored.id, {
       name: again.scenario.name, format: stored.format, source, expectedVersion: Number((request.body as Record<string, unknown> | undefined)?.['version'] ?? stored.version),
       audit: { action: 'workforce.scenario.baseline-from-staff', detail: { people: counted, fromStaff: taken.map((r) => r.key), kept: rows.filter((r) => r.source === 'override' && keep.has(r.key)).map((r) => r.key) } },
-    }, user.id);
+    }, user.id, actorOf(user));
     return reply.redirect(localPath(request.lang, `/plan/scenarios/${saved.id}/baseline?applied=${saved.version}`), 303);
   });
 }

@@ -2,11 +2,13 @@
 // `extends` naming another saved scenario by its id) and the run it made, and
 // the field of a form body whether it came url-encoded or as multipart.
 
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { MultipartValue } from '@fastify/multipart';
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import { validateScenario, type Scenario, type ScenarioIssue } from '../../domain/workforce/scenario.js';
-import type { ScenarioFormat, ScenarioStore, StoredRun, StoredScenario } from '../../db/stores/scenario-store.js';
+import { mayChangeScenario, type ScenarioActor, type ScenarioFormat, type ScenarioStore, type StoredRun, type StoredScenario } from '../../db/stores/scenario-store.js';
+import type { User } from '../../db/stores/user-store.js';
 import { parseScenarioText, resolveWithData } from '../../services/workforce/scenario-files.js';
 import type { RunResult } from '../../services/workforce/run-jobs.js';
 
@@ -22,13 +24,35 @@ export function text(body: Record<string, unknown>, name: string): string | unde
 export type Checked = { scenario: Scenario; data: Record<string, unknown>; format: ScenarioFormat } | { issues: readonly ScenarioIssue[] };
 
 /**
+ * Checked scenarios by their text and every saved scenario's text: reading the
+ * Welsh baseline's YAML takes 10–50 ms (more on a busy machine), and the edit
+ * page read it up to four times a request (issue 14 item 17: about 2 s). The
+ * same text with the same bases always checks the same, so the answer is kept
+ * (callers only read it).
+ */
+const CHECKED_LIMIT = 100;
+const checkedCache = new Map<string, Checked>();
+
+/**
  * Resolve and validate scenario text; `extends` names another stored scenario
  * by its id (slug). Also gives the scenario's data with every base merged in.
  */
 export async function check(store: ScenarioStore, source: string, fileName: string): Promise<Checked> {
+  const stored = await store.currentSources();
+  const hash = createHash('sha256').update(fileName).update('\0').update(source);
+  for (const [slug, base] of stored) hash.update(`\0${slug}\0${base.format}\0`).update(base.source);
+  const key = hash.digest('base64');
+  const kept = checkedCache.get(key);
+  if (kept !== undefined) return kept;
+  const checked = checkUncached(stored, source, fileName);
+  checkedCache.set(key, checked);
+  if (checkedCache.size > CHECKED_LIMIT) checkedCache.delete(checkedCache.keys().next().value ?? key);
+  return checked;
+}
+
+function checkUncached(stored: Map<string, { source: string; format: ScenarioFormat }>, source: string, fileName: string): Checked {
   const format: ScenarioFormat = fileName.toLowerCase().endsWith('.json') || source.trimStart().startsWith('{') ? 'json' : 'yaml';
   const named = format === 'json' && !fileName.endsWith('.json') ? `${fileName}.json` : fileName;
-  const stored = await store.currentSources();
   try {
     const { scenario, data } = resolveWithData(parseScenarioText(source, named), (name) => {
       const slug = name.replace(/\.(ya?ml|json)$/i, '');
@@ -53,6 +77,21 @@ export async function scenarioOr404(store: ScenarioStore, id: string): Promise<S
   const scenario = parsed.success ? await store.getScenario(parsed.data) : null;
   if (scenario === null) throw new DomainError('GNM_NOT_FOUND');
   return scenario;
+}
+
+/** The person asking, as the scenario store judges who may change or delete a scenario. */
+export function actorOf(user: User): ScenarioActor {
+  return { userId: user.id, platformAdmin: user.grants.some((g) => g.role === 'platform-admin') };
+}
+
+/** Scenarios have an owner: others may read, run and copy one; only the owner or a platform administrator changes or deletes it. */
+export function mayChange(stored: { readonly ownerUserId: string | null }, user: User): boolean {
+  return mayChangeScenario(stored, actorOf(user));
+}
+
+/** GNM_FORBIDDEN unless this person may change the scenario. */
+export function changeableOr403(stored: StoredScenario, user: User): void {
+  if (!mayChange(stored, user)) throw new DomainError('GNM_FORBIDDEN');
 }
 
 export async function runOr404(store: ScenarioStore, id: string): Promise<StoredRun> {

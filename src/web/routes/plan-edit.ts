@@ -18,7 +18,7 @@ import type { ScenarioStore, StoredScenario } from '../../db/stores/scenario-sto
 import { editScenarioText, parseScenarioText, type PathStep, type ScenarioEdit } from '../../services/workforce/scenario-files.js';
 import { authorise } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
-import { check, checkStored, scenarioOr404 } from './plan-common.js';
+import { actorOf, changeableOr403, check, checkStored, scenarioOr404 } from './plan-common.js';
 
 type Translate = FastifyRequest['t'];
 type Part = 'value' | 'min' | 'mode' | 'max' | 'mean' | 'sd';
@@ -288,8 +288,9 @@ export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore)
   };
 
   app.get('/plan/scenarios/:id/edit', { config: { access: 'workforce.plan' } }, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-    authorise(request, 'workforce.plan');
+    const user = authorise(request, 'workforce.plan');
     const stored = await scenarioOr404(store, request.params.id);
+    changeableOr403(stored, user);
     const checked = await checkStored(store, stored);
     if ('issues' in checked) return reply.code(422).render('pages/plan/edit.njk', { scenario: stored, issues: checked.issues, broken: true, errors: checked.issues });
     return render(request, reply, stored, checked.scenario);
@@ -299,6 +300,7 @@ export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore)
     const user = authorise(request, 'workforce.plan');
     const t = request.t;
     const stored = await scenarioOr404(store, request.params.id);
+    changeableOr403(stored, user);
     const checked = await checkStored(store, stored);
     if ('issues' in checked) return reply.code(422).render('pages/plan/edit.njk', { scenario: stored, issues: checked.issues, broken: true, errors: checked.issues });
     const s = checked.scenario;
@@ -365,7 +367,7 @@ export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore)
     const saved = await store.saveVersion(stored.id, {
       name: again.scenario.name, format: stored.format, source, expectedVersion: Number(body['version'] ?? stored.version),
       audit: { action: 'workforce.scenario.edit', detail: { changed: out.changed } },
-    }, user.id);
+    }, user.id, actorOf(user));
     return reply.redirect(localPath(request.lang, `/plan/scenarios/${saved.id}?saved=${saved.version}`), 303);
   });
 }

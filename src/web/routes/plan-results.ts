@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { compile } from '../../domain/workforce/engine.js';
 import { PERCENTILES, tornado } from '../../domain/workforce/monte-carlo.js';
+import { difference } from '../../domain/workforce/difference.js';
 import type { ScenarioStore, StoredRun } from '../../db/stores/scenario-store.js';
 import { compareChartSvg, scalableSvg, type CompareRow } from '../../services/workforce/charts.js';
 import { buildReport, fanChart, gapChart, labelledBars, numberFormat, roleName, tornadoChart, type Chart, type TornadoInput } from '../../services/workforce/report.js';
@@ -61,7 +62,9 @@ function tornadoChoice(request: FastifyRequest, result: RunResult): TornadoChoic
   return { role, year, errors };
 }
 
+/** The scenario's name as it was when the run was made (a later rename does not rename the run). */
 function scenarioName(run: StoredRun): string | undefined {
+  if (run.scenarioName !== null) return run.scenarioName;
   if (run.scenarioJson === null) return undefined;
   const data = JSON.parse(run.scenarioJson) as { name?: unknown; id?: unknown };
   return typeof data.name === 'string' ? data.name : undefined;
@@ -88,6 +91,23 @@ function organisationRows(role: RoleResult, year: number, lang: 'en' | 'cy'): { 
       gap5: gap?.p5 ?? Number.NaN, gap50: gap?.p50 ?? Number.NaN, gap95: gap?.p95 ?? Number.NaN,
     };
   });
+}
+
+/** A role's pay and training costs by year, formatted in pounds: the median and its 90% range; `at` is the year named in the line above the table. */
+function costView(role: RoleResult, year: number, lang: Lang, t: FastifyRequest['t']): { rows: Record<string, string | number>[]; at: Record<string, string | number> } | null {
+  if (role.costs === undefined || role.costs.length === 0) return null;
+  const money = new Intl.NumberFormat(lang === 'cy' ? 'cy-GB' : 'en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
+  const years = [...new Set(role.costs.map((c) => c.year))];
+  const rows = years.map((y) => {
+    const pay = role.costs?.find((c) => c.year === y && c.series === 'pay');
+    const training = role.costs?.find((c) => c.year === y && c.series === 'training');
+    const m = (v: number | undefined): string => money.format(v ?? 0);
+    return {
+      year: y, pay: m(pay?.p50), payLow: m(pay?.p5), payHigh: m(pay?.p95), training: m(training?.p50), trainingLow: m(training?.p5), trainingHigh: m(training?.p95),
+      payRange: t('workforce.costs.range', { low: m(pay?.p5), high: m(pay?.p95) }), trainingRange: t('workforce.costs.range', { low: m(training?.p5), high: m(training?.p95) }),
+    };
+  });
+  return { rows, at: rows.find((r) => r.year === year) ?? rows[rows.length - 1] ?? {} };
 }
 
 export async function planResultRoutes(app: FastifyInstance, store: ScenarioStore): Promise<void> {
@@ -135,7 +155,7 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
     authorise(request, 'workforce.plan');
     const run = await current(request.params.id);
     const scenario = await store.getScenario(run.scenarioId, run.scenarioVersion);
-    const name = scenario?.name ?? scenarioName(run) ?? '';
+    const name = scenarioName(run) ?? scenario?.name ?? '';
     const slug = scenario?.slug ?? scenarioSlug(run, 'scenario');
     const base = { run, scenario, name, slug, percent: Math.floor((100 * run.done) / run.runs), canonicalPath: `/plan/runs/${run.id}` };
     if (run.status !== 'done') return reply.render('pages/plan/run.njk', base);
@@ -154,9 +174,18 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
     const byOrganisation = new Map(done.result.roles.map((role) => [role.id, organisationRows(role, orgYear, request.lang)]));
     return reply.code(choice.errors.length > 0 ? 400 : 200).render('pages/plan/run.njk', {
       ...base, orgYear,
-      charts: charts.map((c) => ({ ...c, fanSvg: scalableSvg(c.fan.svg), gapSvg: scalableSvg(c.gap.svg), organisations: byOrganisation.get(c.id) ?? null })),
+      charts: charts.map((c) => {
+        const role = done.result.roles.find((r) => r.id === c.id);
+        // A role a hosted all-Wales service provides is compared for the service: per-board figures would mislead.
+        const service = role?.service === undefined ? null : {
+          name: request.lang === 'cy' && role.service.nameCy !== null ? role.service.nameCy : role.service.name,
+          host: request.lang === 'cy' && role.service.hostNameCy !== null ? role.service.hostNameCy : role.service.hostName,
+        };
+        return { ...c, service, fanSvg: scalableSvg(c.fan.svg), gapSvg: scalableSvg(c.gap.svg), organisations: service === null ? byOrganisation.get(c.id) ?? null : null, costs: role === undefined ? null : costView(role, orgYear, request.lang, request.t) };
+      }),
       roleItems: done.result.roles.map((r) => ({ value: r.id, text: roleName(r, request.lang), selected: r.id === choice.role })),
       yearItems: years.map((y) => ({ value: String(y), text: String(y), selected: y === choice.year })),
+      hostedRoles: done.result.roles.some((r) => r.service !== undefined),
       tornado: tornadoView, choice, errors: choice.errors, stem: fileStem(run, slug),
       seconds: numberFormat(request.lang, 2).format(done.result.seconds),
     });
@@ -191,7 +220,7 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
     const slug = scenario?.slug ?? scenarioSlug(run, 'scenario');
     const body = {
       run: { id: run.id, seed: run.seed, runs: run.runs, seconds: run.result.seconds, createdAt: run.createdAt, finishedAt: run.finishedAt },
-      scenario: { id: slug, name: scenario?.name ?? scenarioName(run) ?? null, version: run.scenarioVersion },
+      scenario: { id: slug, name: scenarioName(run) ?? scenario?.name ?? null, version: run.scenarioVersion },
       percentiles: PERCENTILES,
       roles: run.result.roles,
       scenarioAsRun: run.scenarioJson === null ? null : JSON.parse(run.scenarioJson) as unknown,
@@ -222,7 +251,7 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
     const choice = tornadoChoice(request, run.result);
     const tornadoInput = choice.errors.length === 0 ? await tornadoOf(run, choice.role, choice.year) : undefined;
     const { html } = await buildReport([{
-      id: slug, name: scenario?.name ?? scenarioName(run) ?? slug, version: run.scenarioVersion, runs: run.runs, seed: run.seed, seconds: run.result.seconds,
+      id: slug, name: scenarioName(run) ?? scenario?.name ?? slug, version: run.scenarioVersion, runs: run.runs, seed: run.seed, seconds: run.result.seconds,
       roles: run.result.roles, ...(tornadoInput === undefined ? {} : { tornado: tornadoInput }),
       reproduce: `genomeg plan ${slug}-v${run.scenarioVersion}.json --runs ${run.runs} --seed ${run.seed}`,
     }], request.t, request.lang);
@@ -276,7 +305,7 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
     const letters = ['A', 'B', 'C'];
     const described = await Promise.all(runs.map(async (run, i) => {
       const scenario = await store.getScenario(run.scenarioId, run.scenarioVersion);
-      const name = scenario?.name ?? scenarioName(run) ?? run.scenarioId;
+      const name = scenarioName(run) ?? scenario?.name ?? run.scenarioId;
       return { run, letter: letters[i] ?? '', label: t('workforce.compare.runLabel', { letter: letters[i] ?? '', name, version: run.scenarioVersion, seed: run.seed }) };
     }));
     const labels = { year: t('workforce.chart.year'), wte: t('workforce.chart.wte'), supply: t('workforce.chart.supply'), demand: t('workforce.chart.demand') };
@@ -304,7 +333,22 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
           return [p50('supply'), p50('demand'), p50('gap')];
         }),
       }));
-      return { id: role.id, name, chart, svg: scalableSvg(chart.svg), table };
+      // A − B (and A − C): supply and gap, the median difference and its 90% interval.
+      const first = described[0];
+      const differences = described.slice(1).map((other) => ({
+        label: t('workforce.compare.differenceOf', { a: first?.letter ?? 'A', b: other.letter }),
+        rows: years.map((year) => {
+          const at = (run: StoredRun & { result: RunResult }, series: 'supply' | 'gap') => run.result.roles.find((x) => x.id === role.id)?.rows.find((x) => x.year === year && x.series === series);
+          const cell = (series: 'supply' | 'gap'): string => {
+            const a = first === undefined ? undefined : at(first.run, series), b = at(other.run, series);
+            if (a === undefined || b === undefined) return '–';
+            const d = difference(a, b);
+            return t('workforce.compare.differenceCell', { median: f.format(d.p50), low: f.format(d.p5), high: f.format(d.p95) });
+          };
+          return { year, supply: cell('supply'), gap: cell('gap') };
+        }),
+      }));
+      return { id: role.id, name, chart, svg: scalableSvg(chart.svg), table, differences };
     }));
     return page({ described, sections });
   });
