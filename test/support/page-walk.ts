@@ -14,6 +14,7 @@ import { ScenarioStore } from '../../src/db/stores/scenario-store.js';
 import { AssessmentStore } from '../../src/db/stores/assessment-store.js';
 import { CredentialStore } from '../../src/db/stores/credential-store.js';
 import { issueCredential } from '../../src/services/learning/credentials.js';
+import { keyEncryptionKey } from '../../src/services/learning/signing-key-secret.js';
 import { seedDemoScenarios } from '../../src/seed/demo-scenarios.js';
 import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 import { addDays, calendarDateIn } from '../../src/domain/learning/index.js';
@@ -58,7 +59,7 @@ export async function seedPageWalk(app: FastifyInstance): Promise<PageWalk> {
       const attempt = await attempts.start(user.id, moduleId, version, 1, [], 'en');
       const { completion } = await attempts.submit(user.id, attempt.id, {}, { correct: 1, total: 1, score: 1, passed: true, perQuestion: [] }, module.manifest.cpdHours, 'en');
       if (completion !== null) {
-        const credential = await issueCredential(CredentialStore.create(app.database.db), { userId: user.id, learnerName: user.displayName, email: user.email, module, completion, baseUrl: app.config.PUBLIC_URL });
+        const credential = await issueCredential(CredentialStore.create(app.database.db), { userId: user.id, learnerName: user.displayName, email: user.email, module, completion, baseUrl: app.config.PUBLIC_URL, keyEncryptionKey: keyEncryptionKey(app.config) });
         realPaths.set('/my-learning/certificates/:id', `/my-learning/certificates/${credential.id}`);
         realPaths.set('/credentials/:id', `/credentials/${credential.id}`);
       }
