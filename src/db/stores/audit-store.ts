@@ -48,6 +48,11 @@ export class AuditStore {
     await trx.insertInto('audit_events').values(toRow(entry, new Date())).execute();
   }
 
+  /** Record one event that changes nothing else (a sign-in, a failed one). */
+  async add(entry: AuditEntry): Promise<void> {
+    await AuditStore.record(this.db, entry);
+  }
+
   /** Record many changes at once (an import), inside the caller's transaction. */
   static async recordMany(trx: Db, entries: readonly AuditEntry[]): Promise<void> {
     const at = new Date();
