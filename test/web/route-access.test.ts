@@ -54,6 +54,7 @@ describe.each(engines)('route access on $name', (engine) => {
       { method: 'GET', url: '/admin/users/:id', path: `/admin/users/${powysUserId}`, allowed: ['org-admin', 'platform-admin'] },
       { method: 'POST', url: '/admin/users/:id/roles', path: `/admin/users/${powysUserId}/roles`, allowed: ['org-admin', 'platform-admin'], body: { role: 'learner' } },
       { method: 'POST', url: '/admin/users/:id/roles/revoke', path: `/admin/users/${powysUserId}/roles/revoke`, allowed: ['org-admin', 'platform-admin'], body: { role: 'learner' } },
+      { method: 'GET', url: '/admin/users/:id/roles/remove', path: `/admin/users/${powysUserId}/roles/remove?role=line-manager&organisationCode=7A7`, allowed: ['org-admin', 'platform-admin'] },
       { method: 'GET', url: '/admin/audit', path: '/admin/audit', allowed: ['platform-admin'] },
       { method: 'GET', url: '/admin/learning-records', path: '/admin/learning-records', allowed: ['platform-admin'] },
       { method: 'POST', url: '/admin/learning-records', path: '/admin/learning-records', allowed: ['platform-admin'], body: { email: 'nobody@example.org' } },
