@@ -56,6 +56,7 @@ describe.each(engines)('route access on $name', (engine) => {
       { method: 'POST', url: '/admin/users/:id/roles/revoke', path: `/admin/users/${powysUserId}/roles/revoke`, allowed: ['org-admin', 'platform-admin'], body: { role: 'learner' } },
       { method: 'GET', url: '/admin/users/:id/roles/remove', path: `/admin/users/${powysUserId}/roles/remove?role=line-manager&organisationCode=7A7`, allowed: ['org-admin', 'platform-admin'] },
       { method: 'GET', url: '/admin/audit', path: '/admin/audit', allowed: ['platform-admin'] },
+      { method: 'GET', url: '/admin/audit.csv', path: '/admin/audit.csv?action=role.granted', allowed: ['platform-admin'] },
       { method: 'GET', url: '/admin/learning-records', path: '/admin/learning-records', allowed: ['platform-admin'] },
       { method: 'POST', url: '/admin/learning-records', path: '/admin/learning-records', allowed: ['platform-admin'], body: { email: 'nobody@example.org' } },
       { method: 'POST', url: '/admin/learning-records/export', path: '/admin/learning-records/export', allowed: ['platform-admin'], body: { organisationCode: 'PLATFORM', key: 'mbox:mailto:nobody@example.org' } },

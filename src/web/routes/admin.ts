@@ -11,6 +11,8 @@ import { authorise, principalOf } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
 import { formErrors, type FieldError } from '../form-errors.js';
 import type { User } from '../../db/stores/user-store.js';
+import type { AuditFilter } from '../../db/stores/audit-store.js';
+import { auditCsvHeader, auditCsvRow, csvField, presentAuditEvents } from '../audit-presenter.js';
 
 const GrantSchema = z.object({
   role: z.string().refine(isRole),
@@ -22,6 +24,34 @@ const DoneSchema = z.object({
   role: z.string().refine(isRole).optional(),
   organisationCode: z.string().max(10).optional(),
 });
+
+const AuditQuerySchema = z.object({
+  who: z.string().trim().max(200).optional(),
+  action: z.string().trim().max(100).optional(),
+  organisation: z.string().trim().max(10).optional(),
+  from: z.string().trim().max(20).optional(),
+  to: z.string().trim().max(20).optional(),
+  q: z.string().trim().max(200).optional(),
+  before: z.coerce.number().int().positive().optional(),
+  after: z.coerce.number().int().positive().optional(),
+});
+
+/**
+ * The moment a day (YYYY-MM-DD, plus some days) starts in Wales, as the log
+ * shows its times in Europe/London; null when the text is not a real date.
+ */
+function startOfLondonDay(text: string, plusDays = 0): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (match === null) return null;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const utc = Date.UTC(year, month - 1, day);
+  const check = new Date(utc);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  const midnight = utc + plusDays * 86_400_000;
+  // London is on UTC or an hour ahead: the hour there at UTC midnight says which.
+  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: 'numeric', hourCycle: 'h23' }).format(new Date(midnight)));
+  return new Date(midnight - hour * 3_600_000);
+}
 
 function doneQuery(action: 'grant' | 'revoke' | null, grant: RoleGrant): string {
   const query = new URLSearchParams();
@@ -136,10 +166,69 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(localPath(request.lang, stillVisible ? `/admin/users/${target.id}?${doneQuery('revoke', grant)}` : `/admin/users?${doneQuery('revoke', grant)}`), 303);
   });
 
+  /** The filters of the audit page's form, checked; a date that is not a date is an error on its field. */
+  const auditFilterFrom = (query: unknown): { filter: AuditFilter; values: Record<string, string>; errors: FieldError[] } => {
+    const parsed = AuditQuerySchema.safeParse(query);
+    const v = parsed.success ? parsed.data : {};
+    const values = { who: v.who ?? '', action: v.action ?? '', organisation: v.organisation ?? '', from: v.from ?? '', to: v.to ?? '', q: v.q ?? '' };
+    const errors: FieldError[] = [];
+    const from = values.from === '' ? undefined : startOfLondonDay(values.from);
+    const to = values.to === '' ? undefined : startOfLondonDay(values.to, 1);
+    if (from === null) errors.push({ field: 'from', key: 'audit.errors.date' });
+    if (to === null) errors.push({ field: 'to', key: 'audit.errors.date' });
+    if (from != null && to != null && to <= from) errors.push({ field: 'to', key: 'audit.errors.toBeforeFrom' });
+    const filter: AuditFilter = {
+      ...(values.who === '' ? {} : { actor: values.who }),
+      ...(values.action === '' ? {} : { action: values.action }),
+      ...(values.organisation === '' ? {} : { organisationCode: values.organisation }),
+      ...(from == null ? {} : { from }),
+      ...(to == null ? {} : { to }),
+      ...(values.q === '' ? {} : { q: values.q }),
+    };
+    return { filter, values, errors };
+  };
+
+  const PAGE_SIZE = 50;
   app.get('/admin/audit', { config: { access: 'audit.read' } }, async (request, reply) => {
-    const query = z.object({ before: z.coerce.number().int().positive().optional() }).safeParse(request.query);
-    const beforeId = query.success ? query.data.before : undefined;
-    const events = await app.stores.audit.list({ limit: 50, ...(beforeId === undefined ? {} : { beforeId }) });
-    return reply.render('pages/admin/audit.njk', { events, nextBefore: events.length === 50 ? events[events.length - 1]?.id : undefined });
+    authorise(request, 'audit.read');
+    const { filter, values, errors } = auditFilterFrom(request.query);
+    const paging = AuditQuerySchema.safeParse(request.query);
+    const beforeId = paging.success ? paging.data.before : undefined;
+    const afterId = paging.success ? paging.data.after : undefined;
+    const events = await app.stores.audit.search(filter, { limit: PAGE_SIZE, ...(beforeId === undefined ? {} : { beforeId }), ...(afterId === undefined ? {} : { afterId }) });
+    const names = await app.stores.audit.namesFor(events);
+    const rows = presentAuditEvents(events, names, request.t, (path) => localPath(request.lang, path));
+    const first = events[0];
+    const last = events[events.length - 1];
+    const older = last !== undefined && await app.stores.audit.hasMore(filter, last.id, false) ? last.id : undefined;
+    const newer = first !== undefined && (beforeId !== undefined || afterId !== undefined) && await app.stores.audit.hasMore(filter, first.id, true) ? first.id : undefined;
+    const actions = await app.stores.audit.actions();
+    const filterQuery = new URLSearchParams(Object.entries(values).filter(([, value]) => value !== '')).toString();
+    return reply.code(errors.length > 0 ? 400 : 200).render('pages/admin/audit.njk', {
+      rows, values, actions, organisations: ORGANISATIONS, older, newer, filterQuery, ...formErrors(errors),
+      filtered: filterQuery !== '',
+    });
+  });
+
+  // The same entries as the page shows, filtered alike, as a spreadsheet (up to a cap, said in the last row).
+  const CSV_MAX_ROWS = 50_000;
+  app.get('/admin/audit.csv', { config: { access: 'audit.read' } }, async (request, reply) => {
+    authorise(request, 'audit.read');
+    const { filter, errors } = auditFilterFrom(request.query);
+    if (errors.length > 0) throw new DomainError('GNM_VALIDATION', { field: errors[0]?.field ?? '' });
+    const lines = [auditCsvHeader(request.t)];
+    let beforeId: number | undefined;
+    let total = 0;
+    for (;;) {
+      const events = await app.stores.audit.search(filter, { limit: 1000, ...(beforeId === undefined ? {} : { beforeId }) });
+      if (events.length === 0) break;
+      const rows = presentAuditEvents(events, await app.stores.audit.namesFor(events), request.t, (path) => path);
+      events.forEach((e, i) => { const row = rows[i]; if (row !== undefined) lines.push(auditCsvRow(e, row)); });
+      total += events.length;
+      beforeId = events[events.length - 1]?.id;
+      if (events.length < 1000 || total >= CSV_MAX_ROWS) break;
+    }
+    const csv = `\uFEFF${lines.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${request.lang === 'cy' ? 'log-archwilio' : 'audit-log'}.csv"`).send(csv);
   });
 }
