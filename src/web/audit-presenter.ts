@@ -40,7 +40,7 @@ function shown(value: unknown): string {
 }
 
 /** Field by field: a value before, after, or both. Values that are not objects show as one field. */
-export function changesOf(before: unknown, after: unknown, t?: Translate): AuditChange[] {
+export function changesOf(before: unknown, after: unknown, t?: Translate, orgName: (code: string) => string = (code) => code): AuditChange[] {
   const changes = rawChangesOf(before, after);
   if (t === undefined) return changes;
   // Field names and roles in the reader's language where there are words for them; otherwise as stored.
@@ -48,7 +48,7 @@ export function changesOf(before: unknown, after: unknown, t?: Translate): Audit
     const text = t(key);
     return text.startsWith('[') ? fallback : text;
   };
-  const value = (field: string, v: string) => (field === 'role' && v !== '' ? named(`roles.${v}`, v) : v);
+  const value = (field: string, v: string) => (v === '' ? v : field === 'role' ? named(`roles.${v}`, v) : field === 'organisationCode' ? orgName(v) : v);
   return changes.map((c) => ({ field: c.field === '' ? '' : named(`audit.fields.${c.field}`, c.field), before: value(c.field, c.before), after: value(c.field, c.after) }));
 }
 
@@ -73,7 +73,7 @@ function nameFromValues(event: AuditEvent): string | null {
   return null;
 }
 
-export function presentAuditEvents(events: readonly AuditEvent[], names: AuditNames, t: Translate, path: (p: string) => string): AuditRow[] {
+export function presentAuditEvents(events: readonly AuditEvent[], names: AuditNames, t: Translate, path: (p: string) => string, orgName?: (code: string) => string): AuditRow[] {
   return events.map((e) => {
     const actorName = e.actorUserId === null ? undefined : names.users.get(e.actorUserId);
     const actor = e.actorUserId === null ? null : {
@@ -103,7 +103,7 @@ export function presentAuditEvents(events: readonly AuditEvent[], names: AuditNa
       actor,
       target: { kind: t(`audit.entities.${e.entityType}`), name, detail, href: page === undefined ? null : path(page(e.entityId)) },
       organisationCode: e.organisationCode,
-      changes: changesOf(e.before, e.after, t),
+      changes: changesOf(e.before, e.after, t, orgName),
     };
   });
 }

@@ -36,7 +36,7 @@ describe('the audit log and removing a role in the browser', () => {
   async function look(page: Page, name: string, lang: 'en' | 'cy'): Promise<void> {
     await expectAxeClean(page);
     await expectReadableText(page, lang);
-    const width = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, view: window.innerWidth }));
+    const width = await page.evaluate<{ scroll: number; view: number }>('({ scroll: document.documentElement.scrollWidth, view: window.innerWidth })');
     expect({ name, ...width }).toEqual({ name, scroll: width.view, view: width.view });
     if (SHOTS !== undefined) {
       mkdirSync(SHOTS, { recursive: true });

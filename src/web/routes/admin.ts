@@ -197,7 +197,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     const afterId = paging.success ? paging.data.after : undefined;
     const events = await app.stores.audit.search(filter, { limit: PAGE_SIZE, ...(beforeId === undefined ? {} : { beforeId }), ...(afterId === undefined ? {} : { afterId }) });
     const names = await app.stores.audit.namesFor(events);
-    const rows = presentAuditEvents(events, names, request.t, (path) => localPath(request.lang, path));
+    const rows = presentAuditEvents(events, names, request.t, (path) => localPath(request.lang, path), (code) => organisationByCode(code)?.name[request.lang] ?? code);
     const first = events[0];
     const last = events[events.length - 1];
     const older = last !== undefined && await app.stores.audit.hasMore(filter, last.id, false) ? last.id : undefined;
