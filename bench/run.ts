@@ -5,6 +5,7 @@ import { run as learningPages } from './learning-pages.js';
 import { run as learningRequirements } from './learning-requirements.js';
 import { run as workforce } from './workforce.js';
 import { run as xapi } from './xapi.js';
+import { run as signInThrottle } from './sign-in-throttle.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
@@ -12,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'learning-requirements': learningRequirements,
   workforce,
   xapi,
+  'sign-in-throttle': signInThrottle,
 };
 
 const name = process.argv[2];
