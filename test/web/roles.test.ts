@@ -70,6 +70,13 @@ describe.each(engines)('managing roles on $name', (engine) => {
     expect(audit[0]).toMatchObject({ action: 'role.revoked', actorUserId: admin.userId, entityId: target.userId });
   });
 
+  it('offers to remove only the roles the administrator could give', async () => {
+    const both = await signedIn(t.app, [{ role: 'workforce-planner', organisationCode: null }, { role: 'line-manager', organisationCode: '7A7' }]);
+    const page = await get(admin, `/admin/users/${both.userId}`);
+    expect(page.body).toContain('roles/remove?role=line-manager');
+    expect(page.body).not.toContain('roles/remove?role=workforce-planner');
+  });
+
   it('refuses an administrator removing their own last administrator role, with a clear error, and allows it while they hold another', async () => {
     for (const who of [admin, platform]) {
       const grant = who === admin ? { role: 'org-admin', organisationCode: '7A7' } : { role: 'platform-admin', organisationCode: '' };

@@ -91,7 +91,9 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
       ? ORGANISATIONS.some((o) => canGrant(principalOf(user), { role, organisationCode: o.code }))
       : canGrant(principalOf(user), { role, organisationCode: null }));
     const organisations = ORGANISATIONS.filter((o) => orgs === 'all' || orgs.includes(o.code));
-    return reply.render('pages/admin/user.njk', { target, staff, grantable, organisations, scopedRoles: [...ORGANISATION_SCOPED_ROLES], values: {}, ...extra });
+    // Only the roles this administrator could give are theirs to remove.
+    const removable = target.grants.map((g) => canGrant(principalOf(user), g));
+    return reply.render('pages/admin/user.njk', { target, staff, grantable, organisations, removable, scopedRoles: [...ORGANISATION_SCOPED_ROLES], values: {}, ...extra });
   };
 
   app.get('/admin/users/:id', { config: { access: 'roles.manage' } }, async (request, reply) => {
