@@ -8,6 +8,7 @@ import { run as workforce } from './workforce.js';
 import { run as planPages } from './plan-pages.js';
 import { run as xapi } from './xapi.js';
 import { run as xapiLimits } from './xapi-limits.js';
+import { run as signInThrottle } from './sign-in-throttle.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'plan-pages': planPages,
   xapi,
   'xapi-limits': xapiLimits,
+  'sign-in-throttle': signInThrottle,
 };
 
 const name = process.argv[2];

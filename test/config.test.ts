@@ -22,10 +22,21 @@ describe('configuration', () => {
     }
   });
 
-  it('reads booleans written the usual ways', () => {
-    expect(loadConfig({ TRUST_PROXY: 'yes' }).TRUST_PROXY).toBe(true);
+  it('trusts only the proxies configured: none, a number of hops, or a list of addresses and ranges (issue 13 item 4)', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
-    expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow(DomainError);
+    expect(loadConfig({ TRUST_PROXY: 'no' }).TRUST_PROXY).toBe(false);
+    // "true" used to trust every X-Forwarded-For hop; now it is one proxy.
+    expect(loadConfig({ TRUST_PROXY: 'yes' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,::1,fd00::/8,loopback' }).TRUST_PROXY)
+      .toEqual(['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8', 'loopback']);
+    for (const wrong of ['maybe', '10.0.0.0/33', '10.0.0/8', '300.1.1.1', '99']) {
+      let details: string[] = [];
+      try { loadConfig({ TRUST_PROXY: wrong }); } catch (error) { details = (error as DomainError).details.map(String); }
+      expect(details.join(' '), wrong).toMatch(/^TRUST_PROXY=.*proxy hops/);
+    }
   });
 
   it('limits the HTTP server and sessions by default, and names a limit that cannot work', () => {

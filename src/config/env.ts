@@ -1,10 +1,48 @@
 // Configuration from environment variables, validated once at start-up. A wrong
 // value stops the start with a message naming the variable and what is allowed.
 
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 
-const booleanFlag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+// One entry of TRUST_PROXY's list: an IPv4 or IPv6 address, a CIDR range, or
+// one of proxy-addr's names for a whole class of private addresses.
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', bits, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies in front of the service may say who the client is (through
+ * X-Forwarded-For and X-Forwarded-Proto). Never "everyone": the left-most
+ * X-Forwarded-For is whatever the client wrote. false: no proxy (the socket's
+ * address is the client's); a number: that many hops of proxies, counted from
+ * the service ("true" is one hop); a comma-separated list: only proxies at
+ * those addresses or in those CIDR ranges (Fastify's trustProxy takes each).
+ */
+const trustProxy = z.string().trim().transform((value, context): false | number | string[] => {
+  const lower = value.toLowerCase();
+  if (['false', '0', 'no'].includes(lower)) return false;
+  if (['true', 'yes'].includes(lower)) return 1;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops <= 20) return hops;
+  }
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const wrong = entries.filter((e) => !isProxyEntry(e));
+  if (entries.length === 0 || wrong.length > 0) {
+    context.addIssue({ code: 'custom', message: `must be false, a number of proxy hops (1 to 20), or a comma-separated list of proxy addresses or CIDR ranges${wrong.length > 0 ? ` (not an address: ${wrong.join(', ')})` : ''}` });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 const variables = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -14,9 +52,14 @@ const variables = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_LIFETIME_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(8),
   SESSION_MAX_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(12),
+  // Sign-in throttling (src/domain/auth/sign-in-throttle.ts): failures per
+  // account, and per account and address, before sign-in slows down; failures
+  // per address before it slows down for accounts not signed in from there before.
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGN_IN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** The half-life of failure counts, and the longest wait sign-in asks for. */
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().min(1).max(24 * 60).default(15),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   IMPORT_MAX_MEGABYTES: z.coerce.number().min(1).max(500).default(50),
   CONTENT_DIR: z.string().min(1).default('content'),
   /** Without a value: the address the server listens on (see publicUrlFor). */

@@ -45,10 +45,18 @@ export interface SessionsTable {
   last_seen_at: Timestamp;
 }
 
-export interface SignInFailuresTable {
+/** A decaying count of failed sign-ins for one key (an account, an address, or both). */
+export interface SignInCountersTable {
   key: string;
-  window_start: Timestamp;
-  count: number;
+  score: number;
+  last_failure_at: Timestamp;
+}
+
+/** An address an account has signed in from (IPv6 by its /64). */
+export interface SignInKnownAddressesTable {
+  account_key: string;
+  address: string;
+  last_success_at: Timestamp;
 }
 
 export interface StaffTable {
@@ -112,7 +120,8 @@ export interface Database extends XapiTables, WorkforceTables, LearningTables {
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;
-  sign_in_failures: SignInFailuresTable;
+  sign_in_counters: SignInCountersTable;
+  sign_in_known_addresses: SignInKnownAddressesTable;
   staff: StaffTable;
   staff_imports: StaffImportsTable;
   audit_events: AuditEventsTable;

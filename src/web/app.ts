@@ -15,6 +15,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import { AuditStore } from '../db/stores/audit-store.js';
 import { SessionStore } from '../db/stores/session-store.js';
 import { SignInThrottle } from '../db/stores/sign-in-throttle.js';
+import { policyFor } from '../domain/auth/index.js';
 import { StaffStore } from '../db/stores/staff-store.js';
 import { UserStore } from '../db/stores/user-store.js';
 import { projectRoot } from './paths.js';
@@ -73,6 +74,10 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]', '*.password', '*.passwordHash', '*.token',
 ];
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
@@ -85,7 +90,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       ...(typeof options.logger === 'object' ? options.logger : {}),
     },
-    trustProxy: config.TRUST_PROXY,
+    // A hop count trusts that many proxies nearest the service (as proxy-addr
+    // does for a number); a list trusts only those addresses and ranges.
+    trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     rewriteUrl: rewriteLanguageUrl,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
@@ -99,7 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessions: SessionStore.create(database.db, sessionLifetimeMs, config.SESSION_MAX_HOURS * 3600 * 1000),
     staff: StaffStore.create(database.db),
     audit: AuditStore.create(database.db),
-    throttle: SignInThrottle.create(database.db, config.SIGN_IN_MAX_FAILURES, config.SIGN_IN_WINDOW_MINUTES * 60_000),
+    throttle: SignInThrottle.create(database.db, policyFor({ accountLimit: config.SIGN_IN_MAX_FAILURES, addressLimit: config.SIGN_IN_ADDRESS_MAX_FAILURES, windowMinutes: config.SIGN_IN_WINDOW_MINUTES })),
   };
   app.decorate('stores', stores);
   app.decorate('config', config);

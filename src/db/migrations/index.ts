@@ -13,6 +13,7 @@ import { statementCompression } from './0009-statement-compression.js';
 import { staffSearch } from './0010-staff-search.js';
 import { contentProblemReports } from './0018-content-problem-reports.js';
 import { workforceRunNames } from './0012-workforce-run-names.js';
+import { signInThrottleAndAuditSearch } from './0011-sign-in-throttle-and-audit-search.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -25,6 +26,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010-staff-search': staffSearch,
   '0018-content-problem-reports': contentProblemReports,
   '0012-workforce-run-names': workforceRunNames,
+  '0011-sign-in-throttle-and-audit-search': signInThrottleAndAuditSearch,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

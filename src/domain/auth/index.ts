@@ -1,1 +1,2 @@
 export * from './roles.js';
+export * from './sign-in-throttle.js';

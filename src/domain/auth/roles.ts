@@ -109,3 +109,15 @@ export function validateGrant(grant: RoleGrant): boolean {
   const scoped = ORGANISATION_SCOPED_ROLES.has(grant.role);
   return scoped ? grant.organisationCode !== null : grant.organisationCode === null;
 }
+
+/** Roles that manage roles: a person cannot remove the last of these they hold themselves. */
+export const ADMINISTRATOR_ROLES: ReadonlySet<Role> = new Set<Role>(['org-admin', 'platform-admin']);
+
+/**
+ * Is this an administrator removing their own last administrator role? They
+ * could not undo it; another administrator has to (issue 14 item 9).
+ */
+export function removesOwnLastAdministratorRole(actor: Principal, target: Principal, grant: RoleGrant): boolean {
+  return actor.userId === target.userId && ADMINISTRATOR_ROLES.has(grant.role)
+    && !target.grants.some((g) => ADMINISTRATOR_ROLES.has(g.role) && !(g.role === grant.role && g.organisationCode === grant.organisationCode));
+}
