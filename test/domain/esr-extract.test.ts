@@ -50,7 +50,7 @@ describe('reading an ESR staff extract', () => {
   it('reports a duplicate assignment number instead of merging the rows', () => {
     const first = buildStaffRow();
     const result = readEsrExtract(staffCsv([first, buildStaffRow({ assignmentNumber: first.assignmentNumber })]), all);
-    expect(result.issues).toEqual([expect.objectContaining({ line: 3, code: 'duplicate-assignment', value: `${first.assignmentNumber} (line 2)` })]);
+    expect(result.issues).toEqual([expect.objectContaining({ line: 3, column: "Assignment Number", code: "duplicate-assignment", value: first.assignmentNumber, firstLine: 2 })]);
   });
 
   it('counts lines correctly after a field with an embedded newline', () => {

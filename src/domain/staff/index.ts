@@ -3,3 +3,4 @@ export * from './csv.js';
 export * from './esr-extract.js';
 export * from './plan-import.js';
 export * from './reference-data.js';
+export * from './decode.js';

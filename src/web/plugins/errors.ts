@@ -26,6 +26,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   GNM_INTERNAL: 500,
   GNM_SCENARIO_INVALID: 422,
   GNM_DATABASE_UNAVAILABLE: 503,
+  GNM_UPLOAD_NOT_ACCEPTED: 415,
 };
 
 function wantsHtml(request: FastifyRequest): boolean {
