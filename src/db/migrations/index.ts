@@ -10,6 +10,7 @@ import { workforcePlanning } from './0006-workforce-planning.js';
 import { learningRequirements } from './0007-learning-requirements.js';
 import { workforceWorkspace } from './0008-workforce-workspace.js';
 import { statementCompression } from './0009-statement-compression.js';
+import { pendingStaffImports } from './0014-pending-staff-imports.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -19,6 +20,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-learning-requirements': learningRequirements,
   '0008-workforce-workspace': workforceWorkspace,
   '0009-statement-compression': statementCompression,
+  '0014-pending-staff-imports': pendingStaffImports,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

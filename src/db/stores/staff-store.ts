@@ -11,7 +11,7 @@ import { AuditStore, type AuditEntry } from './audit-store.js';
 import { DomainError } from '../../domain/errors.js';
 import {
   isAgeBand, leaverWarnings, movesIn, planImport,
-  type DirectoryEntry, type ImportMode, type ImportPlan, type LeaverWarning, type StaffMove, type StaffRecord,
+  type DirectoryEntry, type ExtractEncoding, type ImportMode, type ImportPlan, type LeaverWarning, type StaffMove, type StaffRecord,
 } from '../../domain/staff/index.js';
 
 export interface StaffMember extends DirectoryEntry {
@@ -60,6 +60,26 @@ export interface ImportRequest {
   readonly asOf?: Date;
   /** Hold (apply nothing) when an organisation would lose more than a tenth of its active staff, unless confirmed. */
   readonly holdManyLeavers?: boolean;
+}
+
+/** How long a checked file is kept for its importer to confirm. */
+export const PENDING_IMPORT_MINUTES = 60;
+
+/** A file checked and kept for its importer (migration 0014). */
+export interface PendingImport {
+  readonly id: string;
+  readonly userId: string;
+  readonly fileName: string;
+  readonly mode: ImportMode;
+  /** YYYY-MM-DD */
+  readonly asOf: string;
+  readonly encoding: ExtractEncoding;
+  readonly content: string;
+  readonly expiresAt: Date;
+}
+
+function isEncoding(value: string): value is ExtractEncoding {
+  return value === 'utf-8' || value === 'utf-16le' || value === 'utf-16be' || value === 'windows-1252';
 }
 
 function toMember(row: Selectable<StaffTable>): StaffMember {
@@ -327,6 +347,37 @@ export class StaffStore {
       await AuditStore.recordMany(trx, audit);
       return summary;
     });
+  }
+
+  /**
+   * Keep a checked file for the person who checked it, so they can import it
+   * without choosing it again. Replaces their earlier one; clears expired ones.
+   */
+  async keepPending(input: Omit<PendingImport, 'id' | 'expiresAt'>, now = new Date()): Promise<PendingImport> {
+    const pending: PendingImport = { ...input, id: randomUUID(), expiresAt: new Date(now.getTime() + PENDING_IMPORT_MINUTES * 60_000) };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('staff_import_pending').where((eb) => eb.or([eb('user_id', '=', input.userId), eb('expires_at', '<', now)])).execute();
+      await trx.insertInto('staff_import_pending').values({
+        id: pending.id, user_id: pending.userId, file_name: pending.fileName.slice(0, 200), mode: pending.mode,
+        as_of: pending.asOf, encoding: pending.encoding, content: pending.content, created_at: now, expires_at: pending.expiresAt,
+      }).execute();
+    });
+    return pending;
+  }
+
+  /** A person's own checked file, if it has not expired; anyone else's is not found. */
+  async findPending(id: string, userId: string, now = new Date()): Promise<PendingImport | undefined> {
+    const row = await this.db.selectFrom('staff_import_pending').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    if (row === undefined) return undefined;
+    const expiresAt = toDateOrNull(row.expires_at) ?? now;
+    if (expiresAt.getTime() <= now.getTime()) return undefined;
+    const mode: ImportMode = row.mode === 'partial' ? 'partial' : 'full';
+    const encoding: ExtractEncoding = isEncoding(row.encoding) ? row.encoding : 'utf-8';
+    return { id: row.id, userId: row.user_id, fileName: row.file_name, mode, asOf: row.as_of, encoding, content: row.content, expiresAt };
+  }
+
+  async dropPending(id: string): Promise<void> {
+    await this.db.deleteFrom('staff_import_pending').where('id', '=', id).execute();
   }
 
   /** Remember a rejected import (counts only, no rows) so administrators can see attempts. */

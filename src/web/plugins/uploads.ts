@@ -38,8 +38,8 @@ export function isFormData(request: FastifyRequest): boolean {
 export async function installUploads(app: FastifyInstance, limits: UploadLimits): Promise<void> {
   // No attachFieldsToBody: the parser only marks the request; nothing is read until a handler asks.
   await app.register(multipart, { limits: { fileSize: limits.fileBytes, files: 1, fields: 20, fieldSize: 1024 * 1024, parts: 22 } });
-  app.addHook('onRequest', async (request) => {
-    if (isFormData(request) && request.routeOptions.config.upload !== true) throw new DomainError('GNM_UPLOAD_NOT_ACCEPTED');
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(isFormData(request) && request.routeOptions.config.upload !== true ? new DomainError('GNM_UPLOAD_NOT_ACCEPTED') : undefined);
   });
 }
 
