@@ -20,8 +20,31 @@ export const ENCODING_NAMES: Readonly<Record<ExtractEncoding, string>> = {
   'windows-1252': 'Windows-1252',
 };
 
-// Bytes Windows-1252 leaves undefined; a file holding one is not Windows-1252 text.
-const UNDEFINED_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+// Windows-1252's characters for the bytes 0x80 to 0x9F (the rest are Latin-1's,
+// which are Unicode's first 256 code points); -1 where Windows-1252 has none, so
+// a file holding such a byte is not Windows-1252 text. Written out here because
+// some Node builds decode the label 'windows-1252' as plain Latin-1 (0x93 as a
+// control character rather than “).
+const HIGH_1252 = [
+  0x20ac, -1, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, -1, 0x017d, -1,
+  -1, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, -1, 0x017e, 0x0178,
+];
+
+function windows1252(bytes: Uint8Array): string | null {
+  const chars: string[] = [];
+  let chunk: number[] = [];
+  for (const b of bytes) {
+    const code = b >= 0x80 && b < 0xa0 ? HIGH_1252[b - 0x80] ?? -1 : b;
+    if (code < 0) return null;
+    chunk.push(code);
+    if (chunk.length === 8192) {
+      chars.push(String.fromCharCode(...chunk));
+      chunk = [];
+    }
+  }
+  chars.push(String.fromCharCode(...chunk));
+  return chars.join('');
+}
 
 /** Control characters other than tab, line feed and carriage return mark a binary file. */
 function hasControlCharacters(text: string): boolean {
@@ -29,7 +52,7 @@ function hasControlCharacters(text: string): boolean {
   return /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text);
 }
 
-function strict(label: ExtractEncoding, bytes: Uint8Array): string | null {
+function strict(label: 'utf-8' | 'utf-16le' | 'utf-16be', bytes: Uint8Array): string | null {
   try {
     return new TextDecoder(label, { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
@@ -49,9 +72,9 @@ export function decodeExtract(bytes: Uint8Array): DecodedExtract {
   } else {
     encoding = 'utf-8';
     text = strict(encoding, bytes);
-    if (text === null && !bytes.some((b) => UNDEFINED_1252.has(b))) {
+    if (text === null) {
       encoding = 'windows-1252';
-      text = strict(encoding, bytes);
+      text = windows1252(bytes);
     }
   }
   // The decoder drops a byte-order mark it recognises; a stray one is still removed by the CSV reader.

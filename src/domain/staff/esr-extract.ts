@@ -258,7 +258,6 @@ export function readEsrExtract(text: string, options: EsrReadOptions): EsrReadRe
       // U+FFFD is what is left where a character was lost before the file reached us; it is never stored.
       if (value.includes('\uFFFD')) {
         error(field, 'replacement-character', field === 'dateOfBirth' ? null : value);
-        return '';
       }
       return value;
     };
