@@ -71,9 +71,9 @@ export async function importStaffExtract(staff: StaffStore, input: StaffImportIn
   const summary: ImportSummary = { importId, added, updated, leavers, unchanged, applied: applied.applied, moves, leaverWarnings, held, accountsNotLinked };
   // An account left unlinked is a warning on the line of the person whose email it has.
   const column = read.headers.get('email') ?? 'Email Address';
-  const linkIssues: EsrIssue[] = summary.accountsNotLinked.map((assignmentNumber) => ({
+  const linkIssues: EsrIssue[] = summary.accountsNotLinked.map((assignmentNumber): EsrIssue => ({
     line: read.lineOf.get(assignmentNumber) ?? null, column, code: 'account-not-linked', value: null, severity: 'warning',
-  }));
+  })).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   const status = input.dryRun === true ? 'checked' : summary.held ? 'held' : 'applied';
   return { status, read: withIssues(read, linkIssues), summary };
 }
