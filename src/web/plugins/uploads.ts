@@ -54,29 +54,35 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
   const fields: Record<string, string> = {};
   let file: Upload['file'] = null;
   let tooLarge = false;
-  for await (const part of request.parts()) {
-    if (!trusted) {
-      if (part.type === 'field' && part.fieldname === '_csrf' && csrfTokenMatches(request, part.value)) {
-        trusted = true;
+  try {
+    for await (const part of request.parts()) {
+      if (!trusted) {
+        if (part.type === 'field' && part.fieldname === '_csrf' && csrfTokenMatches(request, part.value)) {
+          trusted = true;
+          continue;
+        }
+        throw new DomainError('GNM_CSRF_INVALID');
+      }
+      if (part.type === 'field') {
+        if (typeof part.value === 'string') fields[part.fieldname] = part.value;
         continue;
       }
-      throw new DomainError('GNM_CSRF_INVALID');
+      if (part.filename === '') {
+        part.file.resume();
+        continue;
+      }
+      try {
+        file = { filename: part.filename, bytes: await part.toBuffer() };
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
+        tooLarge = true;
+        file = { filename: part.filename, bytes: Buffer.alloc(0) };
+      }
     }
-    if (part.type === 'field') {
-      if (typeof part.value === 'string') fields[part.fieldname] = part.value;
-      continue;
-    }
-    if (part.filename === '') {
-      part.file.resume();
-      continue;
-    }
-    try {
-      file = { filename: part.filename, bytes: await part.toBuffer() };
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
-      tooLarge = true;
-      file = { filename: part.filename, bytes: Buffer.alloc(0) };
-    }
+  } catch (error) {
+    // Past the limit: the file is dropped (busboy stops keeping it) and the form is refused.
+    if ((error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
+    return { fields, file: { filename: file?.filename ?? '', bytes: Buffer.alloc(0) }, tooLarge: true };
   }
   if (!trusted) throw new DomainError('GNM_CSRF_INVALID');
   return { fields, file, tooLarge };

@@ -61,6 +61,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
   const importPage = async (request: FastifyRequest, orgs: 'all' | readonly string[]) => ({
     columns: ESR_COLUMNS,
     imports: await app.stores.staff.recentImports(orgs, 10, request.user?.id ?? null),
+    maxMegabytes: app.config.IMPORT_MAX_MEGABYTES,
   });
 
   app.get('/staff/import', { config: { access: 'staff.import' } }, async (request, reply) => {
