@@ -49,7 +49,7 @@ describe('the staff import page in a browser', () => {
     for (const width of [1280, 320]) {
       await page.setViewportSize({ width, height: 900 });
       await page.screenshot({ path: join(SHOTS, `${name}-${String(width)}.png`), fullPage: true });
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
       expect({ name, width, overflow }).toEqual({ name, width, overflow: 0 });
     }
     await page.setViewportSize({ width: 1280, height: 900 });
