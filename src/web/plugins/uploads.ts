@@ -38,8 +38,10 @@ export function isFormData(request: FastifyRequest): boolean {
 export async function installUploads(app: FastifyInstance, limits: UploadLimits): Promise<void> {
   // No attachFieldsToBody: the parser only marks the request; nothing is read until a handler asks.
   await app.register(multipart, { limits: { fileSize: limits.fileBytes, files: 1, fields: 20, fieldSize: 1024 * 1024, parts: 22 } });
+  // Machine routes (config.csrf === false: /xapi) read their own bodies under their own limits and answer in their own format.
   app.addHook('onRequest', (request, _reply, done) => {
-    done(isFormData(request) && request.routeOptions.config.upload !== true ? new DomainError('GNM_UPLOAD_NOT_ACCEPTED') : undefined);
+    const config = request.routeOptions.config;
+    done(isFormData(request) && config.upload !== true && config.csrf !== false ? new DomainError('GNM_UPLOAD_NOT_ACCEPTED') : undefined);
   });
 }
 
