@@ -191,4 +191,20 @@ describe.each(engines)('staff import on $name', (engine) => {
     expect(held.summary.leaverWarnings[0]?.people).toHaveLength(3);
     expect((await staff.findByAssignment(people[17]?.assignmentNumber ?? ''))?.active).toBe(true);
   });
+
+  // Issue 14, item 8: a checked file is kept for its importer only, and not for long.
+  it('keeps a checked file for the person who checked it, for an hour at most', async () => {
+    const users = UserStore.create(handle.db);
+    const owner = await users.create({ email: 'pending.owner@test.genomeg.test', displayName: 'Owner', passwordHash: null }, null);
+    const other = await users.create({ email: 'pending.other@test.genomeg.test', displayName: 'Other', passwordHash: null }, null);
+    const input = { userId: owner.id, fileName: 'x.csv', mode: 'full' as const, asOf: '2026-11-30', encoding: 'windows-1252' as const, content: 'Siân' };
+    const kept = await staff.keepPending(input);
+    expect(await staff.findPending(kept.id, owner.id)).toMatchObject({ content: 'Siân', encoding: 'windows-1252', asOf: '2026-11-30', mode: 'full' });
+    expect(await staff.findPending(kept.id, other.id)).toBeUndefined();
+    expect(await staff.findPending(kept.id, owner.id, new Date(Date.now() + 61 * 60_000))).toBeUndefined();
+    // A second check replaces the first.
+    const second = await staff.keepPending(input);
+    expect(await staff.findPending(kept.id, owner.id)).toBeUndefined();
+    expect(await staff.findPending(second.id, owner.id)).toBeDefined();
+  });
 });
