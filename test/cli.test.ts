@@ -70,4 +70,21 @@ describe('the genomeg command', () => {
     const file = join(dir, 'good.csv');
     expect((await genomeg('staff', 'import', file, '--mode', 'sometimes')).stderr).toContain('--mode must be full or partial');
   });
+
+  // Issue 13, items 15 and 17.
+  it('checks a Windows-1252 extract with a warning naming the encoding, and reports an empty file without "line 0" or "1 errors"', async () => {
+    const file = join(dir, 'excel.csv');
+    const row = buildStaffRow({ organisationCode: '7A3', firstName: 'Siân', lastName: 'Gwenllian' });
+    writeFileSync(file, Buffer.from(staffCsv([row]), 'latin1'));
+    const result = await genomeg('staff', 'import', file, '--mode', 'partial', '--dry-run');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`${file}: warning: The file is not UTF-8: it was read as Windows-1252`);
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    const none = await genomeg('staff', 'import', empty);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`${empty}: error: The file has no staff rows`);
+    expect(none.stderr).not.toContain(':0');
+    expect(none.stderr).toContain('Errors: 1. Warnings: 0.');
+  });
 });

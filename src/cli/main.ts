@@ -11,7 +11,7 @@ import { NO_MIGRATIONS } from 'kysely';
 import { loadConfig, type Config } from '../config/env.js';
 import { isDomainError } from '../domain/errors.js';
 import { isRole, validateGrant, type RoleGrant } from '../domain/auth/index.js';
-import { organisationByCode } from '../domain/staff/index.js';
+import { decodeExtract, organisationByCode } from '../domain/staff/index.js';
 import { CredentialStore } from '../db/stores/credential-store.js';
 import { keyEncryptionKey } from '../services/learning/signing-key-secret.js';
 import { isPostgresUrl, migrateToLatest, migratorFor, openDatabase, PRIVATE_FILE_MODE, sqlitePath, type DatabaseHandle } from '../db/database.js';
@@ -144,21 +144,34 @@ async function staffImport(config: Config, args: string[]): Promise<number> {
   try {
     await migrateToLatest(handle);
     const started = performance.now();
+    // Read strictly: UTF-8, UTF-16 with a byte-order mark, or Windows-1252 with a warning; never a lossy guess.
+    const decoded = decodeExtract(readFileSync(file));
+    if (!decoded.ok) {
+      process.stderr.write(`${file}: ${t('staffImport.errors.notText')}\n`);
+      return 1;
+    }
     const outcome = await importStaffExtract(StaffStore.create(handle.db), {
-      text: readFileSync(file, 'utf8'), fileName: file, mode: values.mode, permittedOrganisations: 'all',
+      text: decoded.text, encoding: decoded.encoding, fileName: file, mode: values.mode, permittedOrganisations: 'all',
       actorUserId: null, dryRun: values['dry-run'], ...(asOf === undefined ? {} : { asOf }),
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     for (const issue of outcome.read.issues) {
-      const where = `${file}:${issue.line}${issue.column === null ? '' : ` [${issue.column}]`}`;
-      const found = issue.value === null ? '' : ` (${issue.value})`;
-      process.stderr.write(`${where}: ${t(`staffImport.severity.${issue.severity}`)}: ${t(`staffImport.issues.${issue.code}`)}${found}\n`);
+      const where = `${file}${issue.line === null ? '' : `:${issue.line}`}${issue.column === null ? '' : ` [${issue.column}]`}`;
+      const shownValue = issue.value === null || issue.code === 'windows-encoding' ? null : issue.value;
+      const found = shownValue === null ? '' : ` (${shownValue}${issue.firstLine === undefined ? '' : ` ${t('staffImport.firstLine', { line: issue.firstLine })}`})`;
+      process.stderr.write(`${where}: ${t(`staffImport.severity.${issue.severity}`)}: ${t(`staffImport.issues.${issue.code}`, { encoding: issue.value ?? '' })}${found}\n`);
     }
     if (outcome.status === 'rejected') {
       process.stderr.write(`${t('staffImport.rejectedTitle')}: ${t('staffImport.problemCounts', { errors: outcome.read.errorCount, warnings: outcome.read.warningCount })}\n`);
       return 1;
     }
     const s = outcome.summary;
+    const lang = values.lang === 'cy' ? 'cy' : 'en';
+    for (const w of s.leaverWarnings) {
+      const organisation = organisationByCode(w.organisationCode)?.name[lang] ?? w.organisationCode;
+      process.stderr.write(`${t('staffImport.leaverWarningTitle')}: ${t('staffImport.leaverWarningBody', { count: w.leavers, active: w.active, organisation })}\n`);
+    }
+    for (const m of s.moves) process.stdout.write(`${t('staffImport.moves')}: ${m.firstName} ${m.lastName} (${m.assignmentNumber}) ${m.from} → ${m.to}\n`);
     process.stdout.write(`${outcome.status === 'checked' ? t('staffImport.checkedTitle') : t('staffImport.appliedTitle')}: ${t('staffImport.summary', { added: s.added, updated: s.updated, leavers: s.leavers, unchanged: s.unchanged })} (${outcome.read.rowCount} rows, ${seconds} s)\n`);
     return 0;
   } finally {

@@ -99,6 +99,19 @@ export interface StaffImportsTable {
   created_at: Timestamp;
 }
 
+export interface StaffImportPendingTable {
+  id: string;
+  user_id: string;
+  file_name: string;
+  mode: string;
+  /** YYYY-MM-DD: the extract's date. */
+  as_of: string;
+  encoding: string;
+  content: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface AuditEventsTable {
   id: Generated<number>;
   at: Timestamp;
@@ -124,5 +137,6 @@ export interface Database extends XapiTables, WorkforceTables, LearningTables {
   sign_in_known_addresses: SignInKnownAddressesTable;
   staff: StaffTable;
   staff_imports: StaffImportsTable;
+  staff_import_pending: StaffImportPendingTable;
   audit_events: AuditEventsTable;
 }

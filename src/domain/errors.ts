@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   GNM_SCENARIO_INVALID: 'A workforce scenario is invalid; each problem names the file, the field and what was expected.',
   GNM_DATABASE_UNAVAILABLE: 'The database cannot be reached (a lost connection, a failover, or a server that is down); try again shortly.',
   GNM_TOO_LARGE: 'The request is larger than this service accepts; the detail names the limit.',
+  GNM_UPLOAD_NOT_ACCEPTED: 'This address does not take a file (multipart/form-data); only the pages with a file upload do.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -7,7 +7,6 @@ import { join, resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { Config } from '../config/env.js';
 import { recordWriterFor, type RecordWriter } from '../services/record-writer.js';
@@ -25,6 +24,7 @@ import { PublishedLibrary } from '../services/learning/published-library.js';
 import { installLanguage, rewriteLanguageUrl } from './plugins/language.js';
 import { installAuth } from './plugins/auth.js';
 import { installCsrf } from './plugins/csrf.js';
+import { installUploads } from './plugins/uploads.js';
 import { createViewEnvironment, installViews } from './plugins/views.js';
 import { installErrorHandling } from './plugins/errors.js';
 import { publicRoutes } from './routes/public.js';
@@ -120,7 +120,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(cookie);
   await app.register(formbody);
-  await app.register(multipart, { attachFieldsToBody: true, limits: { fileSize: config.IMPORT_MAX_MEGABYTES * 1024 * 1024, files: 1, fields: 20 } });
+  // Files only where a route takes one, read after the session and form token (plugins/uploads.ts).
+  await installUploads(app, { fileBytes: config.IMPORT_MAX_MEGABYTES * 1024 * 1024 });
 
   installLanguage(app);
   installAuth(app, { sessions: stores.sessions, users: stores.users, sessionLifetimeMs });

@@ -20,10 +20,11 @@ describe.each(engines)('staff import on $name', (engine) => {
   });
   afterAll(async () => { await handle.close(); });
 
-  const run = (rows: Parameters<typeof staffCsv>[0], options: { mode?: 'full' | 'partial'; dryRun?: boolean; permitted?: 'all' | string[] } = {}) =>
+  const run = (rows: Parameters<typeof staffCsv>[0], options: { mode?: 'full' | 'partial'; dryRun?: boolean; permitted?: 'all' | string[]; asOf?: Date; hold?: boolean } = {}) =>
     importStaffExtract(staff, {
       text: staffCsv(rows), fileName: 'extract.csv', mode: options.mode ?? 'full',
       permittedOrganisations: options.permitted ?? 'all', actorUserId: null, dryRun: options.dryRun ?? false,
+      ...(options.asOf === undefined ? {} : { asOf: options.asOf }), holdManyLeavers: options.hold ?? false,
     });
 
   it('adds new people, updates changed ones, marks leavers inactive and keeps them', async () => {
@@ -130,5 +131,80 @@ describe.each(engines)('staff import on $name', (engine) => {
     // Each person was added exactly once, by whichever import came first.
     if (one.status === 'rejected' || two.status === 'rejected') return;
     expect(one.summary.added + two.summary.added).toBe(4);
+  });
+
+  // Issue 13, item 1.
+  it('never lets an organisation\'s import change or move a person another organisation holds', async () => {
+    const cardiff = buildStaffRow({ organisationCode: '7A4', lastName: 'Heldelsewhere' });
+    await run([cardiff], { mode: 'partial' });
+    const before = await staff.findByAssignment(cardiff.assignmentNumber);
+    const outcome = await run([{ ...cardiff, organisationCode: '7A7', lastName: 'Takenover' }], { mode: 'partial', permitted: ['7A7'] });
+    expect(outcome.status).toBe('rejected');
+    expect(outcome.read.issues).toEqual([expect.objectContaining({ line: 2, column: 'Assignment Number', code: 'held-by-another-organisation' })]);
+    expect(await staff.findByAssignment(cardiff.assignmentNumber)).toEqual(before);
+    // A later full Powys import cannot mark them as a leaver either: they are not Powys's.
+    await run([buildStaffRow({ organisationCode: '7A7' })], { permitted: ['7A7'] });
+    expect((await staff.findByAssignment(cardiff.assignmentNumber))?.active).toBe(true);
+    // A platform-wide import may move them, and the check lists the move.
+    const moved = await run([{ ...cardiff, organisationCode: '7A7' }], { mode: 'partial', dryRun: true });
+    if (moved.status === 'rejected') throw new Error('rejected');
+    expect(moved.summary.moves).toEqual([expect.objectContaining({ assignmentNumber: cardiff.assignmentNumber, from: '7A4', to: '7A7' })]);
+  });
+
+  // Issue 13, item 3.
+  it('links an account by email only when it holds no role outside the importer\'s organisations, and warns on the line otherwise', async () => {
+    const users = UserStore.create(handle.db);
+    const national = await users.create({ email: 'national.admin@test.genomeg.test', displayName: 'National', passwordHash: null, grants: [{ role: 'platform-admin', organisationCode: null }] }, null);
+    const elsewhere = await users.create({ email: 'cardiff.manager@test.genomeg.test', displayName: 'Elsewhere', passwordHash: null, grants: [{ role: 'line-manager', organisationCode: '7A4' }] }, null);
+    const local = await users.create({ email: 'bangor.manager@test.genomeg.test', displayName: 'Local', passwordHash: null, grants: [{ role: 'line-manager', organisationCode: '7A1' }] }, null);
+    const rows = [
+      buildStaffRow({ organisationCode: '7A1', email: 'national.admin@test.genomeg.test' }),
+      buildStaffRow({ organisationCode: '7A1', email: 'cardiff.manager@test.genomeg.test' }),
+      buildStaffRow({ organisationCode: '7A1', email: 'bangor.manager@test.genomeg.test' }),
+    ];
+    const outcome = await run(rows, { mode: 'partial', permitted: ['7A1'] });
+    if (outcome.status === 'rejected') throw new Error('rejected');
+    expect((await users.findById(national.id))?.staffId).toBeNull();
+    expect((await users.findById(elsewhere.id))?.staffId).toBeNull();
+    expect((await users.findById(local.id))?.staffId).toBe((await staff.findByAssignment(rows[2]?.assignmentNumber ?? ''))?.id);
+    expect(outcome.read.issues.filter((i) => i.code === 'account-not-linked')).toEqual([
+      expect.objectContaining({ line: 2, column: 'Email Address', severity: 'warning' }),
+      expect.objectContaining({ line: 3, column: 'Email Address', severity: 'warning' }),
+    ]);
+  });
+
+  // Issue 13, item 17; issue 14, item 8.
+  it('gives leavers the extract\'s date, and holds a file that would mark more than a tenth of an organisation as leavers', async () => {
+    const people = Array.from({ length: 20 }, () => buildStaffRow({ organisationCode: 'RT4' }));
+    await run(people);
+    // Two leavers of twenty is exactly a tenth: applied.
+    const asOf = new Date('2026-10-31T12:00:00Z');
+    const ok = await run(people.slice(0, 18), { asOf, hold: true });
+    expect(ok.status).toBe('applied');
+    const left = await staff.findByAssignment(people[19]?.assignmentNumber ?? '');
+    expect(left?.leftAt?.toISOString().slice(0, 10)).toBe('2026-10-31');
+    // Three more of eighteen is more than a tenth: held, nothing written, the names given.
+    const held = await run(people.slice(0, 15), { hold: true });
+    expect(held.status).toBe('held');
+    if (held.status === 'rejected') return;
+    expect(held.summary.leaverWarnings).toEqual([expect.objectContaining({ organisationCode: 'RT4', leavers: 3, active: 18 })]);
+    expect(held.summary.leaverWarnings[0]?.people).toHaveLength(3);
+    expect((await staff.findByAssignment(people[17]?.assignmentNumber ?? ''))?.active).toBe(true);
+  });
+
+  // Issue 14, item 8: a checked file is kept for its importer only, and not for long.
+  it('keeps a checked file for the person who checked it, for an hour at most', async () => {
+    const users = UserStore.create(handle.db);
+    const owner = await users.create({ email: 'pending.owner@test.genomeg.test', displayName: 'Owner', passwordHash: null }, null);
+    const other = await users.create({ email: 'pending.other@test.genomeg.test', displayName: 'Other', passwordHash: null }, null);
+    const input = { userId: owner.id, fileName: 'x.csv', mode: 'full' as const, asOf: '2026-11-30', encoding: 'windows-1252' as const, content: 'Siân' };
+    const kept = await staff.keepPending(input);
+    expect(await staff.findPending(kept.id, owner.id)).toMatchObject({ content: 'Siân', encoding: 'windows-1252', asOf: '2026-11-30', mode: 'full' });
+    expect(await staff.findPending(kept.id, other.id)).toBeUndefined();
+    expect(await staff.findPending(kept.id, owner.id, new Date(Date.now() + 61 * 60_000))).toBeUndefined();
+    // A second check replaces the first.
+    const second = await staff.keepPending(input);
+    expect(await staff.findPending(kept.id, owner.id)).toBeUndefined();
+    expect(await staff.findPending(second.id, owner.id)).toBeDefined();
   });
 });

@@ -134,6 +134,8 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'GET', url: '/plan/runs/:id/report.html', path: '/plan/runs/00000000-0000-0000-0000-000000000000/report.html', allowed: ['workforce-planner', 'platform-admin'] },
     { method: 'GET', url: '/plan/runs/:id/charts/:file', path: '/plan/runs/00000000-0000-0000-0000-000000000000/charts/tornado.svg', allowed: ['workforce-planner', 'platform-admin'] },
     { method: 'GET', url: '/plan/compare', path: '/plan/compare', allowed: ['workforce-planner', 'platform-admin'] },
+    // staff import: importing a checked file without choosing it again
+    { method: 'POST', url: '/staff/import/confirm', path: '/staff/import/confirm', allowed: ['org-admin', 'platform-admin'], body: { pending: '00000000-0000-0000-0000-000000000000' } },
     { method: 'GET', url: '/plan/runs/:id/goal', path: '/plan/runs/00000000-0000-0000-0000-000000000000/goal', allowed: ['workforce-planner', 'platform-admin'] },
     { method: 'POST', url: '/plan/runs/:id/goal', path: '/plan/runs/00000000-0000-0000-0000-000000000000/goal', allowed: ['workforce-planner', 'platform-admin'] },
   ];

@@ -14,6 +14,7 @@ import { staffSearch } from './0010-staff-search.js';
 import { contentProblemReports } from './0018-content-problem-reports.js';
 import { workforceRunNames } from './0012-workforce-run-names.js';
 import { signInThrottleAndAuditSearch } from './0011-sign-in-throttle-and-audit-search.js';
+import { pendingStaffImports } from './0014-pending-staff-imports.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -27,6 +28,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0018-content-problem-reports': contentProblemReports,
   '0012-workforce-run-names': workforceRunNames,
   '0011-sign-in-throttle-and-audit-search': signInThrottleAndAuditSearch,
+  '0014-pending-staff-imports': pendingStaffImports,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

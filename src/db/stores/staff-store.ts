@@ -5,12 +5,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { Database, StaffTable } from '../schema.js';
+import type { Database, StaffImportsTable, StaffTable } from '../schema.js';
 import { batchSize, engineOf, refreshPlannerStatistics, staffSearchMatches, toBool, toDateOrNull } from '../dialect.js';
 import { AuditStore, type AuditEntry } from './audit-store.js';
+import { DomainError } from '../../domain/errors.js';
 import {
-  isAgeBand, planImport, searchTerms, staffSearchText,
-  type DirectoryEntry, type ImportMode, type ImportPlan, type StaffRecord,
+  isAgeBand, leaverWarnings, movesIn, planImport, searchTerms, staffSearchText,
+  type DirectoryEntry, type ExtractEncoding, type ImportMode, type ImportPlan, type LeaverWarning, type StaffMove, type StaffRecord,
 } from '../../domain/staff/index.js';
 
 export interface StaffMember extends DirectoryEntry {
@@ -33,6 +34,14 @@ export interface ImportSummary {
   readonly leavers: number;
   readonly unchanged: number;
   readonly applied: boolean;
+  /** People the file moves between organisations (only a platform administrator's import can). */
+  readonly moves: readonly StaffMove[];
+  /** Organisations where the file would mark more than a tenth of the active staff as leavers. */
+  readonly leaverWarnings: readonly LeaverWarning[];
+  /** Not applied: the leavers above need a second confirmation. */
+  readonly held: boolean;
+  /** Assignment numbers whose email matches an account that was not linked (it holds a role outside the importer's organisations). */
+  readonly accountsNotLinked: readonly string[];
 }
 
 export interface ImportRequest {
@@ -45,6 +54,32 @@ export interface ImportRequest {
   readonly warningCount: number;
   /** Work out what would change, and write nothing. */
   readonly dryRun?: boolean;
+  /** The organisations the importer administers ('all' for a platform administrator or the command line). */
+  readonly permittedOrganisations?: 'all' | readonly string[];
+  /** The day the extract stands for: leavers left on it. Defaults to now. */
+  readonly asOf?: Date;
+  /** Hold (apply nothing) when an organisation would lose more than a tenth of its active staff, unless confirmed. */
+  readonly holdManyLeavers?: boolean;
+}
+
+/** How long a checked file is kept for its importer to confirm. */
+export const PENDING_IMPORT_MINUTES = 60;
+
+/** A file checked and kept for its importer (migration 0014). */
+export interface PendingImport {
+  readonly id: string;
+  readonly userId: string;
+  readonly fileName: string;
+  readonly mode: ImportMode;
+  /** YYYY-MM-DD */
+  readonly asOf: string;
+  readonly encoding: ExtractEncoding;
+  readonly content: string;
+  readonly expiresAt: Date;
+}
+
+function isEncoding(value: string): value is ExtractEncoding {
+  return value === 'utf-8' || value === 'utf-16le' || value === 'utf-16be' || value === 'windows-1252';
 }
 
 function toMember(row: Selectable<StaffTable>): StaffMember {
@@ -153,6 +188,12 @@ export class StaffStore {
     return rows.map(toMember);
   }
 
+  /** The organisation holding each assignment number in the directory, leavers included. */
+  async organisationsByAssignment(): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('staff').select(['assignment_number', 'organisation_code']).execute();
+    return new Map(rows.map((r) => [r.assignment_number, r.organisation_code]));
+  }
+
   async assignmentNumbersIn(organisationCodes: 'all' | readonly string[]): Promise<Set<string>> {
     let query = this.db.selectFrom('staff').select('assignment_number');
     if (organisationCodes !== 'all') query = query.where('organisation_code', 'in', organisationCodes.length > 0 ? [...organisationCodes] : ['']);
@@ -189,6 +230,37 @@ export class StaffStore {
     return [...found.values()].map(toMember);
   }
 
+  /**
+   * Unlinked accounts whose email is a person's in the file. An account holding a
+   * role outside the importer's organisations (a national role included) is not
+   * linked: linking it would let the importer grant roles to, and follow, someone
+   * who is not theirs to manage.
+   */
+  private async accountLinks(trx: Transaction<Database>, records: readonly StaffRecord[], scope: 'all' | readonly string[]): Promise<{ allowed: { userId: string; assignmentNumber: string }[]; refused: string[] }> {
+    const byEmail = new Map<string, string>();
+    for (const r of records) if (r.email !== null && !byEmail.has(r.email)) byEmail.set(r.email, r.assignmentNumber);
+    const allowed: { userId: string; assignmentNumber: string }[] = [];
+    const refused: string[] = [];
+    const emails = [...byEmail.keys()];
+    for (let i = 0; i < emails.length; i += 5000) {
+      const users = await trx.selectFrom('users').select(['id', 'email'])
+        .where('staff_id', 'is', null).where(sql<string>`lower(email)`, 'in', emails.slice(i, i + 5000)).orderBy('email').execute();
+      const outside = new Set<string>();
+      if (scope !== 'all' && users.length > 0) {
+        const grants = await trx.selectFrom('role_grants').select(['user_id', 'organisation_code'])
+          .where('user_id', 'in', users.map((u) => u.id)).execute();
+        for (const g of grants) if (!scope.includes(g.organisation_code)) outside.add(g.user_id);
+      }
+      for (const u of users) {
+        const assignmentNumber = byEmail.get(u.email.toLowerCase());
+        if (assignmentNumber === undefined) continue;
+        if (outside.has(u.id)) refused.push(assignmentNumber);
+        else allowed.push({ userId: u.id, assignmentNumber });
+      }
+    }
+    return { allowed, refused };
+  }
+
   /** Serialise imports that touch the same organisations (PostgreSQL; SQLite writes one at a time already). */
   private async lockOrganisations(trx: Transaction<Database>, codes: readonly string[]): Promise<void> {
     if (engineOf(trx) !== 'postgres') return;
@@ -203,13 +275,22 @@ export class StaffStore {
       await this.lockOrganisations(trx, request.organisationCodes);
       const existing = await this.existingFor(trx, request);
       const plan = planImport(existing, request.records, request.mode, request.organisationCodes);
+      const scope = request.permittedOrganisations ?? 'all';
+      // The file was checked against the directory before this transaction; checked again inside it, so an
+      // import that raced another cannot take a person from an organisation the importer does not administer.
+      if (scope !== 'all' && plan.updates.some((u) => !scope.includes(u.before.organisationCode))) throw new DomainError('GNM_CONFLICT');
+      const warnings = request.mode === 'full' ? leaverWarnings(existing, plan) : [];
+      const held = request.dryRun !== true && request.holdManyLeavers === true && warnings.length > 0;
+      const links = await this.accountLinks(trx, request.records, scope);
       const summary = {
         importId, added: plan.additions.length, updated: plan.updates.length,
-        leavers: plan.leavers.length, unchanged: plan.unchanged, applied: request.dryRun !== true, plan,
+        leavers: plan.leavers.length, unchanged: plan.unchanged, applied: request.dryRun !== true && !held, plan,
+        moves: movesIn(plan), leaverWarnings: warnings, held, accountsNotLinked: links.refused,
       };
-      if (request.dryRun === true) return summary;
+      if (request.dryRun === true || held) return summary;
 
       const now = new Date();
+      const leftAt = request.asOf ?? now;
       const audit: AuditEntry[] = [];
       const upserts = [
         ...plan.additions.map((r) => {
@@ -246,22 +327,19 @@ export class StaffStore {
       }
       const leaverIds = plan.leavers.map((l) => l.id);
       for (let i = 0; i < leaverIds.length; i += 5000) {
-        await trx.updateTable('staff').set({ active: false, left_at: now, updated_at: now }).where('id', 'in', leaverIds.slice(i, i + 5000)).execute();
+        await trx.updateTable('staff').set({ active: false, left_at: leftAt, updated_at: now }).where('id', 'in', leaverIds.slice(i, i + 5000)).execute();
       }
       for (const l of plan.leavers) {
         audit.push({ actorUserId: request.actorUserId, action: 'staff.left', entityType: 'staff', entityId: l.id, organisationCode: l.organisationCode, before: auditView(l), after: { ...auditView(l), active: false } });
       }
-      // Accounts whose email matches an active staff record are linked to it, so a line
-      // manager's team and a learner's organisation follow from ESR.
-      const links = await trx.selectFrom('users').innerJoin('staff', 'staff.email', 'users.email')
-        .select(['users.id as userId', 'staff.id as staffId', 'staff.organisation_code as organisationCode'])
-        .where('users.staff_id', 'is', null).where('staff.active', '=', true).orderBy('staff.assignment_number').execute();
-      const linked = new Set<string>();
-      for (const link of links) {
-        if (linked.has(link.userId)) continue;
-        linked.add(link.userId);
-        await trx.updateTable('users').set({ staff_id: link.staffId, updated_at: now }).where('id', '=', link.userId).execute();
-        audit.push({ actorUserId: request.actorUserId, action: 'user.linked-to-staff', entityType: 'user', entityId: link.userId, organisationCode: link.organisationCode, before: { staffId: null }, after: { staffId: link.staffId } });
+      // Accounts whose email matches a person in this file are linked to their record, so a line
+      // manager's team and a learner's organisation follow from ESR; accountLinks() leaves out
+      // accounts holding a role outside the importer's organisations.
+      for (const link of links.allowed) {
+        const member = await trx.selectFrom('staff').select(['id', 'organisation_code']).where('assignment_number', '=', link.assignmentNumber).executeTakeFirst();
+        if (member === undefined) continue;
+        await trx.updateTable('users').set({ staff_id: member.id, updated_at: now }).where('id', '=', link.userId).where('staff_id', 'is', null).execute();
+        audit.push({ actorUserId: request.actorUserId, action: 'user.linked-to-staff', entityType: 'user', entityId: link.userId, organisationCode: member.organisation_code, before: { staffId: null }, after: { staffId: member.id } });
       }
       await trx.insertInto('staff_imports').values({
         id: importId, organisation_codes: request.organisationCodes.join(','), mode: request.mode,
@@ -283,6 +361,37 @@ export class StaffStore {
     return outcome;
   }
 
+  /**
+   * Keep a checked file for the person who checked it, so they can import it
+   * without choosing it again. Replaces their earlier one; clears expired ones.
+   */
+  async keepPending(input: Omit<PendingImport, 'id' | 'expiresAt'>, now = new Date()): Promise<PendingImport> {
+    const pending: PendingImport = { ...input, id: randomUUID(), expiresAt: new Date(now.getTime() + PENDING_IMPORT_MINUTES * 60_000) };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('staff_import_pending').where((eb) => eb.or([eb('user_id', '=', input.userId), eb('expires_at', '<', now)])).execute();
+      await trx.insertInto('staff_import_pending').values({
+        id: pending.id, user_id: pending.userId, file_name: pending.fileName.slice(0, 200), mode: pending.mode,
+        as_of: pending.asOf, encoding: pending.encoding, content: pending.content, created_at: now, expires_at: pending.expiresAt,
+      }).execute();
+    });
+    return pending;
+  }
+
+  /** A person's own checked file, if it has not expired; anyone else's is not found. */
+  async findPending(id: string, userId: string, now = new Date()): Promise<PendingImport | undefined> {
+    const row = await this.db.selectFrom('staff_import_pending').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    if (row === undefined) return undefined;
+    const expiresAt = toDateOrNull(row.expires_at) ?? now;
+    if (expiresAt.getTime() <= now.getTime()) return undefined;
+    const mode: ImportMode = row.mode === 'partial' ? 'partial' : 'full';
+    const encoding: ExtractEncoding = isEncoding(row.encoding) ? row.encoding : 'utf-8';
+    return { id: row.id, userId: row.user_id, fileName: row.file_name, mode, asOf: row.as_of, encoding, content: row.content, expiresAt };
+  }
+
+  async dropPending(id: string): Promise<void> {
+    await this.db.deleteFrom('staff_import_pending').where('id', '=', id).execute();
+  }
+
   /** Remember a rejected import (counts only, no rows) so administrators can see attempts. */
   async recordRejectedImport(input: { fileName: string; mode: ImportMode; organisationCodes: readonly string[]; rowCount: number; errorCount: number; warningCount: number; actorUserId: string | null }): Promise<string> {
     const id = randomUUID();
@@ -297,11 +406,22 @@ export class StaffStore {
     return id;
   }
 
-  async recentImports(organisationCodes: 'all' | readonly string[], limit = 10) {
-    const rows = await this.db.selectFrom('staff_imports').selectAll().orderBy('created_at', 'desc').limit(200).execute();
+  /**
+   * The latest imports an administrator may see: a platform administrator sees
+   * all; anyone else sees imports that touched only their organisations, and
+   * their own rejected attempts (which may name no organisation).
+   */
+  async recentImports(organisationCodes: 'all' | readonly string[], limit = 10, viewerUserId: string | null = null) {
+    const rows = await this.db.selectFrom('staff_imports').selectAll().orderBy('created_at', 'desc').limit(500).execute();
     const allowed = organisationCodes === 'all' ? null : new Set(organisationCodes);
+    const visible = (r: Selectable<StaffImportsTable>): boolean => {
+      if (allowed === null) return true;
+      const codes = r.organisation_codes.split(',').filter((c) => c !== '');
+      if (codes.length === 0) return viewerUserId !== null && r.imported_by === viewerUserId;
+      return codes.every((c) => allowed.has(c));
+    };
     return rows
-      .filter((r) => allowed === null || r.organisation_codes.split(',').some((c) => allowed.has(c)))
+      .filter(visible)
       .slice(0, limit)
       .map((r) => ({ id: r.id, fileName: r.file_name, status: r.status, mode: r.mode, organisationCodes: r.organisation_codes.split(',').filter((c) => c !== ''), rowCount: r.row_count, added: r.added, updated: r.updated, leavers: r.leavers, unchanged: r.unchanged, errorCount: r.error_count, createdAt: toDateOrNull(r.created_at) }));
   }

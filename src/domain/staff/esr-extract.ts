@@ -26,7 +26,7 @@ export interface StaffRecord {
 
 export type StaffField = keyof StaffRecord;
 
-interface ColumnSpec {
+export interface ColumnSpec {
   readonly field: Exclude<StaffField, 'ageBand'> | 'dateOfBirth';
   readonly header: string;
   readonly aliases: readonly string[];
@@ -39,12 +39,12 @@ export const ESR_COLUMNS: readonly ColumnSpec[] = [
   { field: 'assignmentNumber', header: 'Assignment Number', aliases: ['assignment no'], required: true },
   { field: 'firstName', header: 'First Name', aliases: ['forename', 'first forename', 'given name'], required: true },
   { field: 'lastName', header: 'Last Name', aliases: ['surname', 'family name'], required: true },
-  { field: 'email', header: 'Email Address', aliases: ['email', 'work email', 'e-mail'], required: false },
+  { field: 'email', header: 'Email Address', aliases: ['email', 'work email', 'work email address', 'email addr', 'primary email address'], required: false },
   { field: 'organisationCode', header: 'Organisation Code', aliases: ['org code', 'organization code', 'organisation'], required: true },
   { field: 'staffGroupCode', header: 'Staff Group', aliases: [], required: true },
   { field: 'jobRole', header: 'Job Role', aliases: ['occupation', 'job title'], required: true },
   { field: 'bandCode', header: 'Band', aliases: ['pay band', 'grade', 'payband'], required: true },
-  { field: 'wte', header: 'WTE', aliases: ['fte', 'whole time equivalent', 'assignment wte', 'contracted wte'], required: true },
+  { field: 'wte', header: 'WTE', aliases: ['fte', 'whole time equivalent', 'full time equivalent', 'assignment wte', 'contracted wte'], required: true },
   { field: 'assignmentStartDate', header: 'Assignment Start Date', aliases: ['start date', 'assignment start'], required: true },
   { field: 'dateOfBirth', header: 'Date of Birth', aliases: ['dob', 'birth date'], required: true },
   { field: 'lineManagerAssignmentNumber', header: 'Line Manager Assignment Number', aliases: ['supervisor assignment number', 'manager assignment number'], required: false },
@@ -56,6 +56,11 @@ export const ESR_ISSUE_CODES = [
   'stray-quote',
   'missing-column',
   'duplicate-column',
+  'ignored-column',
+  'windows-encoding',
+  'replacement-character',
+  'held-by-another-organisation',
+  'account-not-linked',
   'wrong-field-count',
   'required',
   'too-long',
@@ -77,13 +82,15 @@ export const ESR_ISSUE_CODES = [
 export type EsrIssueCode = (typeof ESR_ISSUE_CODES)[number];
 
 export interface EsrIssue {
-  /** 1-based line in the file; 0 for the file as a whole. */
-  readonly line: number;
+  /** 1-based line in the file; null for the file as a whole. */
+  readonly line: number | null;
   /** The column's header as the file spells it, or the documented header. */
   readonly column: string | null;
   readonly code: EsrIssueCode;
   /** What was found, trimmed to a readable length; never a date of birth. */
   readonly value: string | null;
+  /** For a duplicate: the line the value first appeared on (kept apart so each language words it). */
+  readonly firstLine?: number;
   /** Errors stop the import; warnings are reported and the row is kept. */
   readonly severity: 'error' | 'warning';
 }
@@ -95,6 +102,13 @@ export interface EsrReadOptions {
   readonly permittedOrganisations: 'all' | readonly string[];
   /** Assignment numbers already in the directory, for checking line managers. */
   readonly knownAssignmentNumbers?: ReadonlySet<string>;
+  /**
+   * The organisation holding each assignment number already in the directory.
+   * With a limited scope, a row whose assignment number is held by an
+   * organisation outside it is an error: an import never moves a person out of
+   * another organisation's directory.
+   */
+  readonly directoryOrganisations?: ReadonlyMap<string, string>;
   /** Stop collecting after this many errors (the count is still exact). */
   readonly maxIssues?: number;
 }
@@ -106,6 +120,10 @@ export interface EsrReadResult {
   readonly warningCount: number;
   readonly rowCount: number;
   readonly organisationCodes: string[];
+  /** The line each assignment number was read from. */
+  readonly lineOf: ReadonlyMap<string, number>;
+  /** Each column found, as the file spells its header. */
+  readonly headers: ReadonlyMap<string, string>;
 }
 
 const ASSIGNMENT_NUMBER = /^[0-9]{5,12}(-[0-9]{1,2})?$/;
@@ -113,8 +131,19 @@ const EMPLOYEE_NUMBER = /^[0-9A-Za-z]{3,20}$/;
 const EMAIL = /^[^\s@"<>,;]+@[^\s@"<>,;]+\.[^\s@"<>,;]{2,}$/;
 const MONTHS: Readonly<Record<string, number>> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 
-function normaliseHeader(value: string): string {
-  return value.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+/**
+ * A header as compared: letters and digits only, lower case, so "E-mail Address",
+ * "EMAIL ADDRESS" and "email_address" are one name, as are "W.T.E." and "WTE".
+ */
+export function headerKey(value: string): string {
+  return value.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '');
+}
+
+/** The column a header names, or undefined when the import ignores it. */
+export function columnForHeader(raw: string): ColumnSpec | undefined {
+  const key = headerKey(raw);
+  if (key === '') return undefined;
+  return ESR_COLUMNS.find((c) => headerKey(c.header) === key || c.aliases.some((a) => headerKey(a) === key));
 }
 
 /** Accepts 2024-03-31, 31/03/2024 and 31-MAR-2024 (ESR's own export format). */
@@ -142,6 +171,11 @@ function shown(value: string): string {
   return value.length > 60 ? `${value.slice(0, 57)}…` : value;
 }
 
+/** Names and other text are stored in Unicode NFC, so "Siân" is one string however it was typed. */
+function nfc(value: string): string {
+  return value.normalize('NFC');
+}
+
 export function readEsrExtract(text: string, options: EsrReadOptions): EsrReadResult {
   const maxIssues = options.maxIssues ?? 1000;
   const issues: EsrIssue[] = [];
@@ -158,23 +192,29 @@ export function readEsrExtract(text: string, options: EsrReadOptions): EsrReadRe
     warningCount,
     rowCount,
     organisationCodes: [...orgs].sort(),
+    lineOf: seen,
+    headers: headerText,
   });
 
+  const seen = new Map<string, number>();
+  const headerText = new Map<string, string>();
   const { records: rows, problems } = readCsv(text);
   for (const p of problems) report({ line: p.line, column: null, code: p.problem, value: null, severity: 'error' });
   const header = rows[0];
   if (header === undefined) {
-    report({ line: 0, column: null, code: 'file-empty', value: null, severity: 'error' });
+    report({ line: null, column: null, code: 'file-empty', value: null, severity: 'error' });
     return done([], 0, new Set());
   }
 
   // Map each known column to its index; extra columns are ignored.
   const index = new Map<string, number>();
-  const headerText = new Map<string, string>();
   header.fields.forEach((raw, i) => {
-    const name = normaliseHeader(raw);
-    const spec = ESR_COLUMNS.find((c) => normaliseHeader(c.header) === name || c.aliases.includes(name));
-    if (spec === undefined) return;
+    const spec = columnForHeader(raw);
+    if (spec === undefined) {
+      // Every column left out is named, so a header spelt in a way nobody foresaw is seen, not silently dropped.
+      report({ line: header.line, column: raw.trim() === '' ? `#${i + 1}` : shown(raw.trim()), code: 'ignored-column', value: null, severity: 'warning' });
+      return;
+    }
     if (index.has(spec.field)) {
       report({ line: header.line, column: raw.trim(), code: 'duplicate-column', value: null, severity: 'error' });
       return;
@@ -190,13 +230,12 @@ export function readEsrExtract(text: string, options: EsrReadOptions): EsrReadRe
   const dataRows = rows.slice(1);
   if (errorCount > 0) return done([], dataRows.length, new Set());
   if (dataRows.length === 0) {
-    report({ line: 0, column: null, code: 'file-empty', value: null, severity: 'error' });
+    report({ line: null, column: null, code: 'file-empty', value: null, severity: 'error' });
     return done([], 0, new Set());
   }
 
   const permitted = options.permittedOrganisations === 'all' ? null : new Set(options.permittedOrganisations);
   const records: StaffRecord[] = [];
-  const seen = new Map<string, number>();
   const organisations = new Set<string>();
   const headerLength = header.fields.length;
   const asOfDay = options.asOf.toISOString().slice(0, 10);
@@ -204,16 +243,23 @@ export function readEsrExtract(text: string, options: EsrReadOptions): EsrReadRe
   for (const row of dataRows) {
     const line = row.line;
     const errorsBefore = errorCount;
-    const error = (field: string, code: EsrIssueCode, value: string | null): void => {
-      report({ line, column: headerText.get(field) ?? field, code, value: value === null ? null : shown(value), severity: 'error' });
+    const columnOf = (field: string): string => headerText.get(field) ?? ESR_COLUMNS.find((c) => c.field === field)?.header ?? field;
+    const error = (field: string, code: EsrIssueCode, value: string | null, extra: { firstLine?: number } = {}): void => {
+      report({ line, column: columnOf(field), code, value: value === null ? null : shown(value), severity: 'error', ...extra });
     };
     if (row.fields.length < headerLength) {
-      report({ line, column: null, code: 'wrong-field-count', value: `${row.fields.length}/${headerLength}`, severity: 'error' });
+      // The column named is the first one the row does not reach.
+      report({ line, column: shown((header.fields[row.fields.length] ?? '').trim()), code: 'wrong-field-count', value: `${row.fields.length}/${headerLength}`, severity: 'error' });
       continue;
     }
     const get = (field: string): string => {
       const i = index.get(field);
-      return i === undefined ? '' : (row.fields[i] ?? '').trim();
+      const value = i === undefined ? '' : nfc((row.fields[i] ?? '').trim());
+      // U+FFFD is what is left where a character was lost before the file reached us; it is never stored.
+      if (value.includes('\uFFFD')) {
+        error(field, 'replacement-character', field === 'dateOfBirth' ? null : value);
+      }
+      return value;
     };
     const required = (field: string, max: number): string => {
       const value = get(field);
@@ -268,8 +314,11 @@ export function readEsrExtract(text: string, options: EsrReadOptions): EsrReadRe
 
     if (assignmentNumber !== '') {
       const first = seen.get(assignmentNumber);
-      if (first !== undefined) error('assignmentNumber', 'duplicate-assignment', `${assignmentNumber} (line ${first})`);
+      if (first !== undefined) error('assignmentNumber', 'duplicate-assignment', assignmentNumber, { firstLine: first });
       else seen.set(assignmentNumber, line);
+      // The person is another organisation's: the row may not rename, re-email or move them.
+      const holder = options.directoryOrganisations?.get(assignmentNumber);
+      if (permitted !== null && holder !== undefined && !permitted.has(holder)) error('assignmentNumber', 'held-by-another-organisation', assignmentNumber);
     }
 
     if (errorCount === errorsBefore && organisation !== undefined && group !== undefined && band !== undefined && start !== null && ageBand !== null) {
@@ -288,7 +337,7 @@ export function readEsrExtract(text: string, options: EsrReadOptions): EsrReadRe
   for (const record of records) {
     const manager = record.lineManagerAssignmentNumber;
     if (manager !== null && !seen.has(manager) && !(options.knownAssignmentNumbers?.has(manager) ?? false)) {
-      report({ line: seen.get(record.assignmentNumber) ?? 0, column: headerText.get('lineManagerAssignmentNumber') ?? 'Line Manager Assignment Number', code: 'unknown-line-manager', value: manager, severity: 'warning' });
+      report({ line: seen.get(record.assignmentNumber) ?? null, column: headerText.get('lineManagerAssignmentNumber') ?? 'Line Manager Assignment Number', code: 'unknown-line-manager', value: manager, severity: 'warning' });
     }
   }
   return done(records, dataRows.length, organisations);

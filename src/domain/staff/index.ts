@@ -4,3 +4,4 @@ export * from './esr-extract.js';
 export * from './plan-import.js';
 export * from './reference-data.js';
 export * from './search.js';
+export * from './decode.js';

@@ -64,3 +64,52 @@ export function planImport(
     : [];
   return { additions, updates, leavers, unchanged };
 }
+
+/** An organisation the plan would empty by more than the share allowed. */
+export interface LeaverWarning {
+  readonly organisationCode: string;
+  readonly leavers: number;
+  readonly active: number;
+  /** Everyone the plan would mark as a leaver there, by name. */
+  readonly people: readonly { readonly assignmentNumber: string; readonly firstName: string; readonly lastName: string }[];
+}
+
+/** A person the file moves from one organisation to another. */
+export interface StaffMove {
+  readonly assignmentNumber: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** More than this share of an organisation's active staff marked as leavers by one file needs a second confirmation. */
+export const LEAVER_SHARE_NEEDING_CONFIRMATION = 0.1;
+
+/**
+ * The organisations where a full extract would mark more than `share` of the
+ * active staff as leavers: the sign of a file that is not the whole
+ * organisation (a team's list imported as a full extract, a truncated export).
+ */
+export function leaverWarnings(existing: readonly DirectoryEntry[], plan: ImportPlan, share = LEAVER_SHARE_NEEDING_CONFIRMATION): LeaverWarning[] {
+  const active = new Map<string, number>();
+  for (const e of existing) if (e.active) active.set(e.organisationCode, (active.get(e.organisationCode) ?? 0) + 1);
+  const byOrganisation = new Map<string, DirectoryEntry[]>();
+  for (const l of plan.leavers) byOrganisation.set(l.organisationCode, [...(byOrganisation.get(l.organisationCode) ?? []), l]);
+  return [...byOrganisation.entries()]
+    .filter(([code, people]) => people.length > share * (active.get(code) ?? 0))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([code, people]) => ({
+      organisationCode: code, leavers: people.length, active: active.get(code) ?? 0,
+      people: [...people].sort((a, b) => a.lastName.localeCompare(b.lastName) || a.firstName.localeCompare(b.firstName))
+        .map((p) => ({ assignmentNumber: p.assignmentNumber, firstName: p.firstName, lastName: p.lastName })),
+    }));
+}
+
+/** The updates that move a person between organisations. */
+export function movesIn(plan: ImportPlan): StaffMove[] {
+  return plan.updates.filter((u) => u.before.organisationCode !== u.after.organisationCode).map((u) => ({
+    assignmentNumber: u.after.assignmentNumber, firstName: u.after.firstName, lastName: u.after.lastName,
+    from: u.before.organisationCode, to: u.after.organisationCode,
+  }));
+}

@@ -40,6 +40,11 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Whether a token sent with a request is this request's form token. */
+export function csrfTokenMatches(request: FastifyRequest, sent: unknown): boolean {
+  return typeof sent === 'string' && request.csrfToken !== '' && same(sent, request.csrfToken);
+}
+
 export function installCsrf(app: FastifyInstance): void {
   app.decorateRequest('csrfToken', '');
 
@@ -56,6 +61,8 @@ export function installCsrf(app: FastifyInstance): void {
       request.csrfToken = token;
     }
     if (!UNSAFE.has(request.method) || request.routeOptions.config.csrf === false) return;
+    // An upload's token is its first field, checked by readUpload (plugins/uploads.ts) before the file is read.
+    if (request.routeOptions.config.upload === true && request.isMultipart()) return;
     const sent = sentToken(request);
     if (sent === undefined || !same(sent, request.csrfToken)) throw new DomainError('GNM_CSRF_INVALID');
   });

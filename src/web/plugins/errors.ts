@@ -27,6 +27,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   GNM_SCENARIO_INVALID: 422,
   GNM_DATABASE_UNAVAILABLE: 503,
   GNM_TOO_LARGE: 413,
+  GNM_UPLOAD_NOT_ACCEPTED: 415,
 };
 
 function wantsHtml(request: FastifyRequest): boolean {

@@ -7,7 +7,7 @@
 
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { MultipartFile } from '@fastify/multipart';
+import { readUpload } from '../plugins/uploads.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Scenario } from '../../domain/workforce/scenario.js';
 import { ScenarioStore, type StoredScenario } from '../../db/stores/scenario-store.js';
@@ -61,15 +61,16 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     return reply.render('pages/plan/index.njk', { scenarios: await store.listScenarios(), values: {} });
   });
 
-  app.post('/plan/scenarios', { config: { access: 'workforce.plan' } }, async (request, reply) => {
+  app.post('/plan/scenarios', { config: { access: 'workforce.plan', upload: true } }, async (request, reply) => {
     const user = authorise(request, 'workforce.plan');
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    // A file is read only now, after the session, the access and the form token (plugins/uploads.ts).
+    const upload = request.isMultipart() ? await readUpload(request) : null;
+    const body = (upload?.fields ?? request.body ?? {}) as Record<string, unknown>;
     let source = text(body, 'source') ?? '';
     let fileName = 'scenario.yaml';
-    const file = body['file'] as MultipartFile | undefined;
-    if (request.isMultipart() && file?.filename !== undefined && file.filename !== '') {
-      source = (await file.toBuffer()).toString('utf8');
-      fileName = file.filename;
+    if (upload?.file != null && !upload.tooLarge) {
+      source = upload.file.bytes.toString('utf8');
+      fileName = upload.file.filename;
     }
     const render = async (status: number, issues: readonly unknown[], formError?: string) =>
       reply.code(status).render('pages/plan/index.njk', { scenarios: await store.listScenarios(), values: { source }, issues, formError, canonicalPath: '/plan' });
