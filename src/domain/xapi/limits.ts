@@ -9,9 +9,9 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
  * keeps the work a request does on the web thread (parsing, validating,
  * preparing) under 100 ms at a time (bench/xapi-batch-limits.ts).
  */
-export const MAX_STATEMENTS_PER_REQUEST = 1_000;
+export const MAX_STATEMENTS_PER_REQUEST = 500;
 /** The most bytes of statements' JSON in one request (the JSON body, or a multipart body's first part); attachments take the rest of MAX_BODY_BYTES. */
-export const MAX_STATEMENTS_JSON_BYTES = 2 * 1024 * 1024;
+export const MAX_STATEMENTS_JSON_BYTES = 1024 * 1024;
 /** The deepest nesting of arrays and objects accepted in any JSON the LRS parses (a statement needs about 8; extensions get the rest). */
 export const MAX_JSON_DEPTH = 64;
 
