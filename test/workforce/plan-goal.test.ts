@@ -94,9 +94,9 @@ describe.each(engines)('goal seeking, costs and differences on the web on $name'
     expect(html(await get(owner, `${runUrl}/goal?pipeline=stp-genomics&year=2070`))).toContain('2070 is outside the projection');
 
     const answered = html(await get(owner, `${runUrl}/goal?pipeline=stp-genomics&year=2035&cap=`));
-    const match = /(Closed|Capped|Already closed)[^<]*?(\d+) a year into stp-genomics/.exec(answered) ?? /Already closed/.exec(answered);
+    const match = /(Closed|Capped|Already closed)[^<]*?(\d+) a year into Scientist Training Programme \(genomics\)/.exec(answered) ?? /Already closed/.exec(answered);
     expect(match).not.toBeNull();
-    expect(html(await get(owner, `/cy${runUrl}/goal?pipeline=stp-genomics&year=2035`))).toContain('y flwyddyn i stp-genomics');
+    expect(html(await get(owner, `/cy${runUrl}/goal?pipeline=stp-genomics&year=2035`))).toContain('y flwyddyn (llwybr: Rhaglen Hyfforddi Gwyddonwyr (genomeg))');
 
     // Another planner sees the answer but cannot save it into the owner's scenario.
     expect(html(await get(other, `${runUrl}/goal?pipeline=stp-genomics&year=2035`))).toContain('Only the scenario&#39;s owner');

@@ -64,7 +64,7 @@ describe.each(engines)('run results, downloads and comparison on $name', (engine
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows a fan chart and a gap chart per role and a tornado, each with its table, the seed and version, and how to reproduce them', async () => {
+  it('shows a fan chart and a gap chart per role and a tornado, each with its table, the seed and version, and how to reproduce them', { timeout: 120_000 }, async () => {
     const response = await get(runUrl);
     expect(response.statusCode).toBe(200);
     const page = html(response);

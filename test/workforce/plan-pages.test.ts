@@ -59,8 +59,10 @@ describe.each(engines)('the workforce planner workspace on $name', (engine) => {
     expect(csv.body.split('\n')[0]).toBe('role,organisation,year,series,p5,p25,p50,p75,p95');
     expect(csv.body).toContain('\nclinical-scientist,all,2035,gap,');
     expect(csv.body).toContain('\nclinical-scientist,7a4,2035,gap,');
-    // Supply, demand and gap per health board in the chosen year (ten years on by default).
-    expect(body).toMatch(/<caption[^>]*>Clinical scientist \(genomics\): supply, demand and gap in whole-time equivalents by organisation in 2035/);
+    // Supply, demand and gap per health board in the chosen year (ten years on by default), for roles boards employ;
+    // the roles the All Wales Medical Genomics Service provides are compared for the service as a whole.
+    expect(body).toMatch(/<caption[^>]*>Genomic associate: supply, demand and gap in whole-time equivalents by organisation in 2035/);
+    expect(body).toContain('Clinical scientist (genomics): provided for all of Wales by the All Wales Medical Genomics Service');
     expect(body).toContain('<th scope="row" class="nhsuk-table__header">Cardiff and Vale University Health Board</th>');
 
     const welsh = html(await t.app.inject({ method: 'GET', url: `/cy${runUrl}`, headers: { cookie: planner.cookie } }));

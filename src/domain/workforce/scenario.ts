@@ -77,6 +77,9 @@ const BaselineSchema = z.object({
 
 const PipelineSchema = z.object({
   id: Id,
+  /** What people call it, in English and Welsh (the id is shown when there is none). */
+  name: z.string().min(1).optional(),
+  nameCy: z.string().min(1).optional(),
   role: Id,
   intake: NonNegative,
   duration: z.number().int().min(1).max(15),
@@ -139,6 +142,11 @@ export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioRole = Scenario['roles'][number];
 export type ScenarioPipeline = Scenario['pipelines'][number];
 export type ScenarioService = Scenario['services'][number];
+
+/** A pipeline's name in the language asked for: its Welsh name, its name, else its id. */
+export function pipelineName(p: Pick<ScenarioPipeline, 'id' | 'name' | 'nameCy'>, lang: 'en' | 'cy'): string {
+  return (lang === 'cy' ? p.nameCy ?? p.name : p.name) ?? p.id;
+}
 
 export interface ScenarioIssue {
   readonly file: string;

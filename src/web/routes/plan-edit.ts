@@ -13,7 +13,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Distribution } from '../../domain/workforce/random.js';
-import type { Scenario, ScenarioIssue } from '../../domain/workforce/scenario.js';
+import { pipelineName, type Scenario, type ScenarioIssue } from '../../domain/workforce/scenario.js';
 import type { ScenarioStore, StoredScenario } from '../../db/stores/scenario-store.js';
 import { editScenarioText, parseScenarioText, type PathStep, type ScenarioEdit } from '../../services/workforce/scenario-files.js';
 import { authorise } from '../plugins/auth.js';
@@ -139,7 +139,7 @@ function specs(s: Scenario, t: Translate, lang: 'en' | 'cy'): { top: ParamSpec[]
     };
   });
   const pipelines = s.pipelines.map((p) => {
-    const legend = t('workforce.edit.pipelineLegend', { pipeline: p.id, role: roleName(p.role) });
+    const legend = t('workforce.edit.pipelineLegend', { pipeline: pipelineName(p, lang), role: roleName(p.role) });
     const at = (field: string): PathStep[] => ['pipelines', { match: { id: p.id } }, field];
     const spec = (field: string, range: Range, current: Distribution | undefined, extra: Partial<ParamSpec> = {}): ParamSpec => ({
       id: `pipeline-${p.id}-${field}`, path: at(field), label: t(`workforce.edit.${field}`), full: of(t(`workforce.edit.${field}`), p.id), hint: t(`workforce.edit.${field}Hint`), range, current, ...extra,

@@ -11,7 +11,7 @@ import { DomainError } from '../../domain/errors.js';
 import { compile } from '../../domain/workforce/engine.js';
 import { checkGoal, goalYears, type GoalIssue, type GoalText } from '../../domain/workforce/goal.js';
 import { goalSeek, type GoalSeekResult } from '../../domain/workforce/monte-carlo.js';
-import type { Scenario } from '../../domain/workforce/scenario.js';
+import { pipelineName, type Scenario } from '../../domain/workforce/scenario.js';
 import type { ScenarioStore, StoredRun } from '../../db/stores/scenario-store.js';
 import { editScenarioText } from '../../services/workforce/scenario-files.js';
 import { authorise } from '../plugins/auth.js';
@@ -48,11 +48,11 @@ export async function planGoalRoutes(app: FastifyInstance, store: ScenarioStore)
     const number = new Intl.NumberFormat(request.lang === 'cy' ? 'cy-GB' : 'en-GB', { maximumFractionDigits: 1 });
     return reply.code(status).render('pages/plan/goal.njk', {
       run, given, first, last,
-      pipelineItems: s.pipelines.map((p) => ({ value: p.id, text: t('workforce.goal.pipelineItem', { pipeline: p.id, role: name(p.role) }), selected: p.id === given.pipeline })),
+      pipelineItems: s.pipelines.map((p) => ({ value: p.id, text: t('workforce.goal.pipelineItem', { pipeline: pipelineName(p, request.lang), role: name(p.role) }), selected: p.id === given.pipeline })),
       errors: state.errors ?? [],
       result: state.result === undefined ? undefined : {
-        ...state.result, roleName, startYear: pipeline?.startYear ?? s.startYear + 1,
-        sentence: t(`workforce.goal.answers.${state.result.status}`, { intake: state.result.intake, pipeline: given.pipeline, role: roleName, year: given.year, gap: number.format(state.result.gapAtYear), cost: money.format(state.result.trainingCost) }),
+        ...state.result, roleName, startYear: pipeline?.startYear ?? s.startYear + 1, pipelineName: pipeline === undefined ? given.pipeline : pipelineName(pipeline, request.lang),
+        sentence: t(`workforce.goal.answers.${state.result.status}`, { intake: state.result.intake, pipeline: pipeline === undefined ? given.pipeline : pipelineName(pipeline, request.lang), role: roleName, year: given.year, gap: number.format(state.result.gapAtYear), cost: money.format(state.result.trainingCost) }),
       },
       scenario: current, mayChange: request.user !== null && current !== null && mayChange(current, request.user),
       canonicalPath: `/plan/runs/${run.id}/goal`,
