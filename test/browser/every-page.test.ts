@@ -35,11 +35,7 @@ interface KnownFailure {
 }
 
 /** Pages other work is fixing. Every entry must still fail: remove it once its fix is merged. */
-const KNOWN_FAILURES: readonly KnownFailure[] = [
-  { url: '/plan/scenarios/:id', kind: 'overflow', reason: 'the scenario YAML is an unwrapped <pre> (1,709 px at 320)', fixedBy: 'issue 14 item 17 (planner)' },
-  { url: '/plan/runs/:id', kind: 'text', reason: "Vega's chart SVGs keep the title 'Title text …' in English on the Welsh run page", fixedBy: 'issue 14 item 17 (planner: charts)' },
-  { url: '/plan/runs/:id', kind: 'overflow', reason: 'the percentile tables and charts are wider than the window (809 px at 320)', fixedBy: 'issue 14 items 17 and 18 (planner)' },
-];
+const KNOWN_FAILURES: readonly KnownFailure[] = [];
 
 interface Failure { readonly who: Who; readonly path: string; readonly url: string; readonly kind: Kind; readonly detail: string }
 
