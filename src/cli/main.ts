@@ -29,6 +29,7 @@ import { hashPassword } from '../security/passwords.js';
 import { loadContentLibrary } from '../services/learning/content-library.js';
 import { xapiCommand } from './xapi.js';
 import { planCommand } from './plan.js';
+import { workerCommand } from './worker.js';
 
 const USAGE = `Usage: genomeg <command> [options]
 
@@ -45,6 +46,7 @@ Commands:
   users create --email E --name N --role ROLE[:ORG] [--role ...]
                                 Create an account and print its one-time password.
   xapi client create|list|revoke, xapi grant|grants, xapi rebuild-progress   Learning record store clients and read grants; rebuild the progress projection.
+  worker                        Work background jobs (email, reminders, workforce runs) until SIGTERM.
   plan SCENARIO.yaml [--runs N] [--seed S] [--out DIR] [--compare B.yaml ...]   Project a workforce scenario (results.json/csv, SVG, report.html).
 
 Environment: DATABASE_URL (default sqlite:data/genomeg.sqlite), HOST, PORT, LOG_LEVEL, ... (see README).`;
@@ -107,6 +109,8 @@ async function serve(config: Config, flags: { demo: boolean; reset: boolean }): 
   if (interrupted > 0) process.stdout.write(`Marked ${interrupted} planner run(s) of a stopped process as interrupted.\n`);
   const signIns = flags.demo ? (await seedIfEmpty(handle, config)) ?? storedSignIns(config) : null;
   const app = await buildApp({ config, database: handle });
+  // Background jobs: worked here too unless JOBS_WORK_IN_WEB=false leaves them to `genomeg worker`.
+  await app.jobs.start({ work: config.JOBS_WORK_IN_WEB });
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -252,6 +256,9 @@ export async function main(argv: string[]): Promise<number> {
       return xapiCommand(config, rest);
     case 'plan':
       return planCommand(rest);
+    case 'worker':
+      await workerCommand(config);
+      return -1;
     default:
       fail(`Unknown command "${command}".\n\n${USAGE}`);
   }

@@ -10,6 +10,7 @@ import { workforcePlanning } from './0006-workforce-planning.js';
 import { learningRequirements } from './0007-learning-requirements.js';
 import { workforceWorkspace } from './0008-workforce-workspace.js';
 import { statementCompression } from './0009-statement-compression.js';
+import { jobsAndEmail } from './0016-jobs-and-email.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -19,6 +20,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-learning-requirements': learningRequirements,
   '0008-workforce-workspace': workforceWorkspace,
   '0009-statement-compression': statementCompression,
+  '0016-jobs-and-email': jobsAndEmail,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {
