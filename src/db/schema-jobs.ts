@@ -50,7 +50,17 @@ export interface EmailFailedAddressesTable {
   failed_at: Timestamp;
 }
 
+export interface SentRemindersTable {
+  user_id: string;
+  module_id: string;
+  due_date: string;
+  kind: string;
+  message_id: string | null;
+  sent_at: Timestamp;
+}
+
 export interface JobTables {
+  sent_reminders: SentRemindersTable;
   background_jobs: BackgroundJobsTable;
   job_schedule_slots: JobScheduleSlotsTable;
   email_messages: EmailMessagesTable;

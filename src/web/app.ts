@@ -118,7 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => { await records.close(); });
   const jobs = options.jobs ?? openJobQueue(database, { onError: (error, context) => { app.log.warn({ err: error, ...context }, 'background job failed'); } });
   const email = EmailService.create(database.db, jobs, config, app.log);
-  registerPlatformJobs(jobs, { db: database.db, config, email });
+  registerPlatformJobs(jobs, { db: database.db, config, email, modules: () => app.content.modules });
   app.decorate('jobs', jobs);
   app.decorate('email', email);
   app.addHook('onClose', async () => {

@@ -11,6 +11,7 @@ import { learningRequirements } from './0007-learning-requirements.js';
 import { workforceWorkspace } from './0008-workforce-workspace.js';
 import { statementCompression } from './0009-statement-compression.js';
 import { jobsAndEmail } from './0016-jobs-and-email.js';
+import { reminders } from './0017-reminders.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -21,6 +22,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-workforce-workspace': workforceWorkspace,
   '0009-statement-compression': statementCompression,
   '0016-jobs-and-email': jobsAndEmail,
+  '0017-reminders': reminders,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -7,3 +7,4 @@ export * from './requirements.js';
 export * from './module-versions.js';
 export * from './catalogue.js';
 export * from './start-page.js';
+export * from './reminders.js';
