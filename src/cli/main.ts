@@ -109,8 +109,6 @@ async function serve(config: Config, flags: { demo: boolean; reset: boolean }): 
   if (interrupted > 0) process.stdout.write(`Marked ${interrupted} planner run(s) of a stopped process as interrupted.\n`);
   const signIns = flags.demo ? (await seedIfEmpty(handle, config)) ?? storedSignIns(config) : null;
   const app = await buildApp({ config, database: handle });
-  // Background jobs: worked here too unless JOBS_WORK_IN_WEB=false leaves them to `genomeg worker`.
-  await app.jobs.start({ work: config.JOBS_WORK_IN_WEB });
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -121,6 +121,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerPlatformJobs(jobs, { db: database.db, config, email, modules: () => app.content.modules });
   app.decorate('jobs', jobs);
   app.decorate('email', email);
+  // Web processes work jobs too unless JOBS_WORK_IN_WEB=false leaves them to `genomeg worker`.
+  if (options.jobs === undefined && config.JOBS_WORK_IN_WEB) app.addHook('onReady', async () => { await jobs.start(); });
   app.addHook('onClose', async () => {
     if (options.jobs === undefined) await jobs.stop();
     email.close();

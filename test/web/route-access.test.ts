@@ -130,6 +130,7 @@ describe.each(engines)('route access on $name', (engine) => {
       { method: 'POST', url: '/plan/scenarios/:id/edit', path: '/plan/scenarios/00000000-0000-0000-0000-000000000000/edit', allowed: ['workforce-planner', 'platform-admin'] },
       { method: 'GET', url: '/plan/scenarios/:id/baseline', path: '/plan/scenarios/00000000-0000-0000-0000-000000000000/baseline', allowed: ['workforce-planner', 'platform-admin'] },
       { method: 'POST', url: '/plan/scenarios/:id/baseline', path: '/plan/scenarios/00000000-0000-0000-0000-000000000000/baseline', allowed: ['workforce-planner', 'platform-admin'] },
+      { method: 'POST', url: '/plan/runs/:id/cancel', path: '/plan/runs/00000000-0000-0000-0000-000000000000/cancel', allowed: ['workforce-planner', 'platform-admin'] },
       { method: 'POST', url: '/plan/runs/:id/rerun', path: '/plan/runs/00000000-0000-0000-0000-000000000000/rerun', allowed: ['workforce-planner', 'platform-admin'] },
       { method: 'GET', url: '/plan/runs/:id/progress.json', path: '/plan/runs/00000000-0000-0000-0000-000000000000/progress.json', allowed: ['workforce-planner', 'platform-admin'] },
       { method: 'GET', url: '/plan/runs/:id/results.json', path: '/plan/runs/00000000-0000-0000-0000-000000000000/results.json', allowed: ['workforce-planner', 'platform-admin'] },

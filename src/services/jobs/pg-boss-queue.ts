@@ -31,6 +31,7 @@ export class PgBossJobQueue implements JobQueue {
   private readonly queues = new Map<string, Promise<void>>();
   private started: Promise<void> | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
+  private working = false;
   private readonly controllers = new Map<string, AbortController>();
   /** This process's pg-boss workers per name, woken when this process sends one of their jobs. */
   private readonly workerIds = new Map<string, string[]>();
@@ -142,7 +143,8 @@ export class PgBossJobQueue implements JobQueue {
   async start(options: { readonly work?: boolean } = {}): Promise<void> {
     await this.open();
     for (const name of this.registrations.keys()) await this.queue(name);
-    if (options.work === false) return;
+    if (options.work === false || this.working) return;
+    this.working = true;
     const pollingIntervalSeconds = Math.max(0.5, (this.options.pollMs ?? 1000) / 1000);
     for (const [name, { handler, concurrency }] of this.registrations) {
       // A pg-boss worker fetches a batch, then waits out its polling interval:
@@ -200,6 +202,7 @@ export class PgBossJobQueue implements JobQueue {
     await this.boss.stop({ graceful: true, wait: true, timeout: grace + 2000, close: true });
     clearTimeout(abort);
     this.started = null;
+    this.working = false;
     this.queues.clear();
     this.workerIds.clear();
   }
