@@ -5,6 +5,7 @@ import { run as learningPages } from './learning-pages.js';
 import { run as learningRequirements } from './learning-requirements.js';
 import { run as workforce } from './workforce.js';
 import { run as xapi } from './xapi.js';
+import { run as reminderEmails } from './reminder-emails.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
@@ -12,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'learning-requirements': learningRequirements,
   workforce,
   xapi,
+  'reminder-emails': reminderEmails,
 };
 
 const name = process.argv[2];
