@@ -144,7 +144,7 @@ export class EmailService {
   }
 
   /** Say what the email-send job does, on this queue. */
-  registerOn(jobs: JobQueue, concurrency = 10): void {
+  registerOn(jobs: JobQueue, concurrency = 20): void {
     jobs.register<{ messageId: string }>(EMAIL_JOB, async (data, context) => { await this.deliver(data.messageId, context); }, { concurrency });
   }
 
