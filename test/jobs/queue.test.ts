@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import { openJobQueue, type JobQueue } from '../../src/services/jobs/index.js';
+import { JobStore } from '../../src/db/stores/job-store.js';
 import { engines } from '../support/engines.js';
 import { eventually } from '../support/eventually.js';
 
@@ -144,6 +145,24 @@ describe('background jobs on a SQLite file', () => {
   let dir: string;
   beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'genomeg-jobs-')); });
   afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  it('takes again a job whose runner was killed once its lock runs out', async () => {
+    const handle = openDatabase(`sqlite:${join(dir, 'killed.sqlite')}`);
+    await migrateToLatest(handle);
+    const first = openJobQueue(handle, FAST);
+    const id = await first.send('orphan', { n: 1 }, { expireInSeconds: 1, retryDelaySeconds: 1 });
+    // A runner takes it and is killed: nothing renews its lock.
+    const [taken] = await JobStore.create(handle.db).claim('orphan', 'a runner that was killed', 1);
+    expect(taken?.id).toBe(id);
+    const second = openJobQueue(handle, FAST);
+    const attempts: number[] = [];
+    second.register('orphan', (_data, context) => { attempts.push(context.retryCount); return Promise.resolve(); });
+    await second.start();
+    await eventually(async () => (await second.get('orphan', id))?.state === 'completed');
+    expect(attempts).toEqual([1]);
+    await second.stop();
+    await handle.close();
+  }, 60_000);
 
   it('survive closing the database and opening it again (a restarted server)', async () => {
     const url = `sqlite:${join(dir, 'jobs.sqlite')}`;
