@@ -9,6 +9,7 @@ import { run as planPages } from './plan-pages.js';
 import { run as xapi } from './xapi.js';
 import { run as xapiLimits } from './xapi-limits.js';
 import { run as signInThrottle } from './sign-in-throttle.js';
+import { run as reminderEmails } from './reminder-emails.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   xapi,
   'xapi-limits': xapiLimits,
   'sign-in-throttle': signInThrottle,
+  'reminder-emails': reminderEmails,
 };
 
 const name = process.argv[2];

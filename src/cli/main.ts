@@ -32,6 +32,7 @@ import { loadContentLibrary } from '../services/learning/content-library.js';
 import { xapiCommand } from './xapi.js';
 import { planCommand } from './plan.js';
 import { helpAnswer, helpPointer, overview } from './help.js';
+import { workerCommand } from './worker.js';
 
 const USAGE = overview();
 
@@ -267,6 +268,9 @@ export async function main(argv: string[]): Promise<number> {
       return xapiCommand(config, rest);
     case 'plan':
       return planCommand(rest);
+    case 'worker':
+      await workerCommand(config);
+      return -1;
     default:
       fail(`Unknown command "${command}".\n\n${USAGE}`);
   }

@@ -5,6 +5,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 
+const booleanFlag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
 // One entry of TRUST_PROXY's list: an IPv4 or IPv6 address, a CIDR range, or
 // one of proxy-addr's names for a whole class of private addresses.
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -77,12 +79,32 @@ const variables = z.object({
   // made on first use. Never logged.
   CREDENTIAL_KEY_SECRET: z.string().min(1).optional(),
   CREDENTIAL_KEY_FILE: z.string().min(1).default('data/credential-key'),
+  // Background jobs (src/services/jobs): whether web processes work jobs too, or
+  // only send them to `genomeg worker` processes.
+  JOBS_WORK_IN_WEB: booleanFlag.default(true),
+  // Email (src/services/email): with no SMTP_HOST, messages go to the outbox page.
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  /** Implicit TLS from the first byte (port 465). */
+  SMTP_SECURE: booleanFlag.default(false),
+  /** STARTTLS on a plain connection: required (refuse to send without it), opportunistic, or off. */
+  SMTP_STARTTLS: z.enum(['required', 'opportunistic', 'off']).default('required'),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  MAIL_FROM: z.string().min(3).default('Genomeg <no-reply@genomeg.invalid>'),
+  // Required learning reminders (src/services/reminders).
+  REMINDER_DAYS_BEFORE: z.coerce.number().int().min(1).max(90).default(14),
+  REMINDER_OVERDUE_MAX: z.coerce.number().int().min(0).max(52).default(4),
 });
 
 const schema = variables.superRefine((config, context) => {
   // Node refuses a headers timeout longer than the whole request's.
   if (config.HTTP_HEADERS_TIMEOUT_SECONDS > config.HTTP_REQUEST_TIMEOUT_SECONDS) {
     context.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_SECONDS'], message: `must be at most HTTP_REQUEST_TIMEOUT_SECONDS (${String(config.HTTP_REQUEST_TIMEOUT_SECONDS)})` });
+  }
+  // A user without a password (or the reverse) is a half-made configuration.
+  if ((config.SMTP_USER === undefined) !== (config.SMTP_PASSWORD === undefined)) {
+    context.addIssue({ code: 'custom', path: [config.SMTP_USER === undefined ? 'SMTP_USER' : 'SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD are set together or not at all' });
   }
 });
 
@@ -111,7 +133,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (result.success) return { ...result.data, PUBLIC_URL: result.data.PUBLIC_URL ?? publicUrlFor(result.data.HOST, result.data.PORT) };
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path.join('.');
-    return `${variable}=${JSON.stringify(input[variable] ?? '')}: ${issue.message}`;
+    // A secret's value is never repeated back (it would land in logs).
+    const shown = /PASSWORD|SECRET/.test(variable) ? '[hidden]' : JSON.stringify(input[variable] ?? '');
+    return `${variable}=${shown}: ${issue.message}`;
   });
   throw new DomainError('GNM_CONFIG_INVALID', { problems: problems.join('; ') }, problems);
 }

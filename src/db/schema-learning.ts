@@ -73,6 +73,8 @@ export interface LearningRequirementsTable {
   /** YYYY-MM-DD, or null when due_days is set (never both). */
   due_date: string | null;
   due_days: number | null;
+  /** Completions older than this many years no longer count (migration 0017). */
+  refresher_years: number | null;
   revision: number;
   created_by: string | null;
   created_at: Timestamp;

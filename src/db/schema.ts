@@ -127,9 +127,10 @@ export interface AuditEventsTable {
 import type { XapiTables } from './schema-xapi.js';
 import type { WorkforceTables } from './schema-workforce.js';
 import type { LearningTables } from './schema-learning.js';
+import type { JobTables } from './schema-jobs.js';
 
 /** Every table. Each capability keeps its row types in a file of its own. */
-export interface Database extends XapiTables, WorkforceTables, LearningTables {
+export interface Database extends XapiTables, WorkforceTables, LearningTables, JobTables {
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;

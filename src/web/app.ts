@@ -41,6 +41,10 @@ import { xapiRoutes } from './routes/xapi.js';
 import { xapiClientRoutes } from './routes/xapi-clients.js';
 import { xapiPeopleRoutes } from './routes/xapi-people.js';
 import { planRoutes } from './routes/plan.js';
+import { messageRoutes } from './routes/messages.js';
+import { openJobQueue, type JobQueue } from '../services/jobs/index.js';
+import { EmailService } from '../services/email/email-service.js';
+import { registerPlatformJobs } from '../services/platform-jobs.js';
 
 export interface Stores {
   readonly users: UserStore;
@@ -59,6 +63,10 @@ declare module 'fastify' {
     database: DatabaseHandle;
     /** Where learning records are written: page views, answers and /xapi statements (services/record-writer.ts). */
     records: RecordWriter;
+    /** Background jobs (services/jobs): sent from here; worked here when started (JOBS_WORK_IN_WEB) or by `genomeg worker`. */
+    jobs: JobQueue;
+    /** Email: sendEmail(template, to, params, language) queues a message (services/email). */
+    email: EmailService;
   }
 }
 
@@ -67,6 +75,8 @@ export interface AppOptions {
   readonly database: DatabaseHandle;
   /** Pino logger options, or false for none (tests). */
   readonly logger?: boolean | Record<string, unknown>;
+  /** The job queue to send to; by default one for the database, not working jobs until started. */
+  readonly jobs?: JobQueue;
 }
 
 export const REDACTED_PATHS = [
@@ -114,6 +124,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const records = await recordWriterFor(database);
   app.decorate('records', records);
   app.addHook('onClose', async () => { await records.close(); });
+  const jobs = options.jobs ?? openJobQueue(database, { onError: (error, context) => { app.log.warn({ err: error, ...context }, 'background job failed'); } });
+  const email = EmailService.create(database.db, jobs, config, app.log);
+  registerPlatformJobs(jobs, { db: database.db, config, email, modules: () => app.content.modules });
+  app.decorate('jobs', jobs);
+  app.decorate('email', email);
+  // Web processes work jobs too unless JOBS_WORK_IN_WEB=false leaves them to `genomeg worker`.
+  if (options.jobs === undefined && config.JOBS_WORK_IN_WEB) app.addHook('onReady', async () => { await jobs.start(); });
+  app.addHook('onClose', async () => {
+    if (options.jobs === undefined) await jobs.stop();
+    email.close();
+  });
   // Learners get each module's published version (services/learning/published-library.ts).
   app.decorate('content', PublishedLibrary.over(loadContentLibrary(resolve(projectRoot, config.CONTENT_DIR)), resolve(projectRoot, config.CONTENT_DIR)));
   if (app.content.problems.length > 0) app.log.warn({ problems: app.content.problems.length }, 'some learning modules have problems and are hidden; run `genomeg content check`');
@@ -172,5 +193,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(xapiClientRoutes);
   await app.register(xapiPeopleRoutes);
   await app.register(planRoutes);
+  await app.register(messageRoutes);
   return app;
 }

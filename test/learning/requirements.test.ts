@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  addDays, appliesTo, calendarDateIn, compareVersions, dueDateFor, isCalendarDate, overdueCount, requiredModulesFor, versionState, canPublish,
+  addDays, appliesTo, calendarDateIn, compareVersions, dueDateFor, isCalendarDate, overdueCount, requiredModulesFor, versionState, canPublish, reminderDue,
   type LearningRequirement, type RequiredOf,
 } from '../../src/domain/learning/index.js';
 
@@ -95,5 +95,49 @@ describe('module versions', () => {
     expect(versionState(published, undefined)).toBe('missing');
     expect((['unpublished', 'newer'] as const).every(canPublish)).toBe(true);
     expect((['current', 'changed-same-version', 'older', 'missing'] as const).some(canPublish)).toBe(false);
+  });
+});
+
+describe('refresher periods', () => {
+  const person = { organisationCode: '7A7', staffGroupCode: 'HS', assignmentStartDate: '2019-09-01' } as const;
+  const requirement = {
+    id: 'r1', organisationCode: '7A7', moduleId: 'm', staffGroupCodes: [], due: { kind: 'date', date: '2026-03-31' },
+    refresherYears: 2, revision: 1, createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: new Date('2026-01-01T00:00:00Z'),
+  } as const;
+
+  it('counts a completion until it is older than the period, then the module is due from the day it expired', () => {
+    const completed = new Map([['m', new Date('2026-02-01T10:00:00Z')]]);
+    const [counts] = requiredModulesFor(person, [requirement], completed, '2027-06-01');
+    expect(counts?.status).toBe('completed');
+    expect(counts?.renewBy).toBe('2028-02-01');
+    const [expired] = requiredModulesFor(person, [requirement], completed, '2028-02-02');
+    expect(expired?.status).toBe('overdue');
+    expect(expired?.dueDate).toBe('2028-02-01');
+    expect(expired?.completedAt).toBeNull();
+  });
+
+  it('counts from the latest completion, not the first', () => {
+    const first = new Map([['m', new Date('2024-01-01T10:00:00Z')]]);
+    const latest = new Map([['m', new Date('2027-01-01T10:00:00Z')]]);
+    expect(requiredModulesFor(person, [requirement], first, '2027-06-01', latest)[0]?.status).toBe('completed');
+    expect(requiredModulesFor(person, [requirement], first, '2027-06-01')[0]?.status).toBe('overdue');
+  });
+
+  it('leaves a requirement without a period as it was: once is enough', () => {
+    const once = { ...requirement, refresherYears: null };
+    expect(requiredModulesFor(person, [once], new Map([['m', new Date('2010-01-01T00:00:00Z')]]), '2030-01-01')[0]?.status).toBe('completed');
+  });
+});
+
+describe('reminder kinds', () => {
+  it('is before within the window, due on the day, and weekly when overdue up to the limit', () => {
+    expect(reminderDue('2027-01-31', '2027-01-10', 14, 4)).toBeNull();
+    expect(reminderDue('2027-01-31', '2027-01-17', 14, 4)).toBe('before');
+    expect(reminderDue('2027-01-31', '2027-01-31', 14, 4)).toBe('due');
+    expect(reminderDue('2027-01-31', '2027-02-01', 14, 4)).toBe('overdue-1');
+    expect(reminderDue('2027-01-31', '2027-02-07', 14, 4)).toBe('overdue-1');
+    expect(reminderDue('2027-01-31', '2027-02-08', 14, 4)).toBe('overdue-2');
+    expect(reminderDue('2027-01-31', '2027-03-01', 14, 4)).toBeNull();
+    expect(reminderDue('2027-01-31', '2027-02-28', 14, 4)).toBe('overdue-4');
   });
 });

@@ -15,6 +15,8 @@ import { contentProblemReports } from './0018-content-problem-reports.js';
 import { workforceRunNames } from './0012-workforce-run-names.js';
 import { signInThrottleAndAuditSearch } from './0011-sign-in-throttle-and-audit-search.js';
 import { pendingStaffImports } from './0014-pending-staff-imports.js';
+import { jobsAndEmail } from './0016-jobs-and-email.js';
+import { reminders } from './0017-reminders.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -29,6 +31,8 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012-workforce-run-names': workforceRunNames,
   '0011-sign-in-throttle-and-audit-search': signInThrottleAndAuditSearch,
   '0014-pending-staff-imports': pendingStaffImports,
+  '0016-jobs-and-email': jobsAndEmail,
+  '0017-reminders': reminders,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -17,6 +17,8 @@ export interface RequirementInput {
   readonly moduleId: string;
   readonly staffGroupCodes: readonly string[];
   readonly due: RequirementDue;
+  /** Every N years; absent or null: once is enough. */
+  readonly refresherYears?: number | null;
 }
 
 function toRequirement(row: Selectable<LearningRequirementsTable>): LearningRequirement {
@@ -27,6 +29,7 @@ function toRequirement(row: Selectable<LearningRequirementsTable>): LearningRequ
     moduleId: row.module_id,
     staffGroupCodes: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
     due: row.due_date !== null ? { kind: 'date', date: row.due_date } : { kind: 'days', days: row.due_days ?? 0 },
+    refresherYears: row.refresher_years ?? null,
     revision: row.revision,
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
@@ -40,12 +43,13 @@ function columns(input: RequirementInput) {
     staff_group_codes: JSON.stringify([...input.staffGroupCodes].sort()),
     due_date: input.due.kind === 'date' ? input.due.date : null,
     due_days: input.due.kind === 'days' ? input.due.days : null,
+    refresher_years: input.refresherYears ?? null,
   };
 }
 
 /** What the audit log keeps of a requirement: its fields, nothing about people. */
 function audited(r: RequirementInput) {
-  return { organisationCode: r.organisationCode, moduleId: r.moduleId, staffGroupCodes: [...r.staffGroupCodes].sort(), due: r.due };
+  return { organisationCode: r.organisationCode, moduleId: r.moduleId, staffGroupCodes: [...r.staffGroupCodes].sort(), due: r.due, refresherYears: r.refresherYears ?? null };
 }
 
 export class RequirementStore {
@@ -125,7 +129,7 @@ export class RequirementStore {
    * When each of these staff first completed each module (any version), through
    * the accounts linked to their staff records. Staff with no account have none.
    */
-  async completionsByStaff(staffIds: readonly string[]): Promise<Map<string, Map<string, Date>>> {
+  async completionsByStaff(staffIds: readonly string[], which: 'first' | 'latest' = 'first'): Promise<Map<string, Map<string, Date>>> {
     const out = new Map<string, Map<string, Date>>();
     if (staffIds.length === 0) return out;
     const chunk = 500;
@@ -139,8 +143,8 @@ export class RequirementStore {
         if (row.staffId === null) continue;
         const mine = out.get(row.staffId) ?? new Map<string, Date>();
         const at = toDate(row.completedAt);
-        const earlier = mine.get(row.moduleId);
-        if (earlier === undefined || at < earlier) mine.set(row.moduleId, at);
+        const kept = mine.get(row.moduleId);
+        if (kept === undefined || (which === 'first' ? at < kept : at > kept)) mine.set(row.moduleId, at);
         out.set(row.staffId, mine);
       }
     }

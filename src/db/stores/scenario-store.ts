@@ -76,6 +76,10 @@ export interface RunSummary {
 
 /** What `error` says of a run whose process stopped before it finished. */
 export const RUN_INTERRUPTED = 'interrupted';
+/** A run's error when a planner cancelled it. */
+export const RUN_CANCELLED = 'cancelled';
+/** The owner of a run waiting in the job queue for a worker to take it (never interrupted for a stale heartbeat). */
+export const QUEUED_AS_JOB = 'job-queue';
 
 function toStatus(value: string): RunStatus {
   return value === 'queued' || value === 'running' || value === 'done' ? value : 'failed';
@@ -241,10 +245,30 @@ export class ScenarioStore {
     });
   }
 
+  /** A planner cancels a queued or running run; false if it had already ended. */
+  async cancelRun(id: string, actorUserId: string | null): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const updated = await trx.updateTable('workforce_runs').set({ status: 'failed', error: RUN_CANCELLED, finished_at: new Date() })
+        .where('id', '=', id).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return false;
+      await AuditStore.record(trx, { actorUserId, action: 'workforce.run.cancelled', entityType: 'workforce_run', entityId: id });
+      return true;
+    });
+  }
+
+  /** A worker has taken a queued run: it is this process's now (heartbeats and interruption follow). False if it had ended. */
+  async claimRun(id: string, owner: string): Promise<boolean> {
+    const updated = await this.db.updateTable('workforce_runs').set({ owner, heartbeat_at: new Date() })
+      .where('id', '=', id).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+    return Number(updated.numUpdatedRows) === 1;
+  }
+
   /** Every queued or running run whose process has not said it was working since `before`; returns how many. */
   async interruptStaleRuns(before: Date): Promise<number> {
     const stale = await this.db.selectFrom('workforce_runs').select('id')
       .where('status', 'in', ['queued', 'running'])
+      // A run still waiting in the job queue has no process yet: the queue keeps it.
+      .where((eb) => eb.or([eb('owner', 'is', null), eb('owner', '!=', QUEUED_AS_JOB), eb('status', '=', 'running')]))
       .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', before)]))
       .execute();
     let count = 0;
@@ -269,11 +293,12 @@ export class ScenarioStore {
   }
 
   async finishRun(id: string, result: unknown): Promise<void> {
-    await this.db.updateTable('workforce_runs').set((eb) => ({ status: 'done', done: eb.ref('runs'), result_json: JSON.stringify(result), finished_at: new Date() })).where('id', '=', id).execute();
+    // A run cancelled (or interrupted) meanwhile stays as it is.
+    await this.db.updateTable('workforce_runs').set((eb) => ({ status: 'done', done: eb.ref('runs'), result_json: JSON.stringify(result), finished_at: new Date() })).where('id', '=', id).where('status', 'in', ['queued', 'running']).execute();
   }
 
   async failRun(id: string, error: string): Promise<void> {
-    await this.db.updateTable('workforce_runs').set({ status: 'failed', error, finished_at: new Date() }).where('id', '=', id).execute();
+    await this.db.updateTable('workforce_runs').set({ status: 'failed', error, finished_at: new Date() }).where('id', '=', id).where('status', 'in', ['queued', 'running']).execute();
   }
 
   async getRun(id: string): Promise<StoredRun | null> {

@@ -38,6 +38,7 @@ export const PERMISSIONS = [
   'credentials.revoke',
   'learning.require',
   'learning.publish',
+  'email.outbox.read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -60,6 +61,8 @@ const MATRIX: Readonly<Record<Permission, Partial<Record<Role, 'scoped' | 'natio
   // Which modules an organisation's staff must complete, and by when.
   'learning.require': { 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
   'learning.publish': { 'education-lead': 'national', 'platform-admin': 'national' },
+  // Every message the platform made (the outbox) and the addresses that fail.
+  'email.outbox.read': { 'platform-admin': 'national' },
 };
 
 export interface Principal {

@@ -10,3 +10,4 @@ export * from './start-page.js';
 export * from './review.js';
 export * from './terms.js';
 export * from './team.js';
+export * from './reminders.js';

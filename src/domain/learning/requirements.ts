@@ -18,6 +18,11 @@ export interface LearningRequirement {
   /** ESR staff group codes it applies to; empty means everyone in the organisation. */
   readonly staffGroupCodes: readonly string[];
   readonly due: RequirementDue;
+  /**
+   * A refresher period: the module is needed again every N years, and a
+   * completion older than that no longer counts. Absent or null: once is enough.
+   */
+  readonly refresherYears?: number | null;
   /** Bumped on every change, so two people editing at once cannot overwrite each other. */
   readonly revision: number;
   readonly createdAt: Date;
@@ -42,6 +47,8 @@ export interface RequiredModule {
   /** When the module (any version) was first completed, if it has been. */
   readonly completedAt: Date | null;
   readonly requirementIds: readonly string[];
+  /** With a refresher period and a completion that still counts: the day it stops counting. */
+  readonly renewBy?: CalendarDate;
 }
 
 /** Longest "within N days of starting" accepted: two years. */
@@ -55,6 +62,13 @@ export function isCalendarDate(value: string): boolean {
   if (m === null) return false;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** The same day N years on (29 February becomes 1 March). */
+export function addYears(date: CalendarDate, years: number): CalendarDate {
+  const at = new Date(`${date}T00:00:00Z`);
+  at.setUTCFullYear(at.getUTCFullYear() + years);
+  return at.toISOString().slice(0, 10);
 }
 
 export function addDays(date: CalendarDate, days: number): CalendarDate {
@@ -98,23 +112,38 @@ export function requiredModulesFor(
   requirements: readonly LearningRequirement[],
   completedAt: ReadonlyMap<string, Date>,
   today: CalendarDate,
+  /** The latest completion of each module, for refresher periods; by default `completedAt`. */
+  latestCompletedAt: ReadonlyMap<string, Date> = completedAt,
 ): RequiredModule[] {
-  const byModule = new Map<string, { dueDate: CalendarDate; ids: string[] }>();
+  const byModule = new Map<string, { dueDate: CalendarDate; ids: string[]; refresherYears: number | null }>();
   for (const requirement of requirements) {
     if (!appliesTo(requirement, person)) continue;
     const due = dueDateFor(requirement, person);
+    const refresher = requirement.refresherYears ?? null;
     const entry = byModule.get(requirement.moduleId);
-    if (entry === undefined) byModule.set(requirement.moduleId, { dueDate: due, ids: [requirement.id] });
+    if (entry === undefined) byModule.set(requirement.moduleId, { dueDate: due, ids: [requirement.id], refresherYears: refresher });
     else {
       entry.ids.push(requirement.id);
       if (due < entry.dueDate) entry.dueDate = due;
+      // Several requirements with refresher periods: the shortest counts.
+      if (refresher !== null && (entry.refresherYears === null || refresher < entry.refresherYears)) entry.refresherYears = refresher;
     }
   }
   const rank: Record<RequirementStatus, number> = { overdue: 0, due: 1, completed: 2 };
-  return [...byModule].map(([moduleId, { dueDate, ids }]): RequiredModule => {
-    const done = completedAt.get(moduleId) ?? null;
+  return [...byModule].map(([moduleId, { dueDate: setDue, ids, refresherYears }]): RequiredModule => {
+    let done = completedAt.get(moduleId) ?? null;
+    let dueDate = setDue;
+    let renewBy: CalendarDate | undefined;
+    if (refresherYears !== null) {
+      const latest = latestCompletedAt.get(moduleId) ?? done;
+      const expires = latest === null ? null : addYears(calendarDateIn(latest), refresherYears);
+      // An expired completion no longer counts; the module falls due again the day it expired (or at the set date, if later).
+      done = expires !== null && expires > today ? latest : null;
+      if (done === null && expires !== null && expires > dueDate) dueDate = expires;
+      if (done !== null && expires !== null) renewBy = expires;
+    }
     const status: RequirementStatus = done !== null ? 'completed' : today > dueDate ? 'overdue' : 'due';
-    return { moduleId, dueDate, status, completedAt: done, requirementIds: ids };
+    return { moduleId, dueDate, status, completedAt: done, requirementIds: ids, ...(renewBy === undefined ? {} : { renewBy }) };
   }).sort((a, b) => rank[a.status] - rank[b.status] || a.dueDate.localeCompare(b.dueDate) || a.moduleId.localeCompare(b.moduleId));
 }
 

@@ -23,6 +23,16 @@ export function firstCompletions(completions: readonly Pick<Completion, 'moduleI
   return out;
 }
 
+/** The latest completion of each module (refresher periods count from it). */
+export function latestCompletions(completions: readonly Pick<Completion, 'moduleId' | 'completedAt'>[]): Map<string, Date> {
+  const out = new Map<string, Date>();
+  for (const c of completions) {
+    const later = out.get(c.moduleId);
+    if (later === undefined || c.completedAt > later) out.set(c.moduleId, c.completedAt);
+  }
+  return out;
+}
+
 export function today(now: Date = new Date()): CalendarDate {
   return calendarDateIn(now);
 }
@@ -37,7 +47,7 @@ export async function requiredLearningOf(
   if (staff?.active !== true) return [];
   const offered = new Map(deps.library.modules.map((m) => [m.manifest.id, m]));
   const requirements = (await deps.requirements.list([staff.organisationCode])).filter((r) => offered.has(r.moduleId));
-  return requiredModulesFor(staff, requirements, firstCompletions(completions), on)
+  return requiredModulesFor(staff, requirements, firstCompletions(completions), on, latestCompletions(completions))
     .flatMap((r) => {
       const module = offered.get(r.moduleId);
       return module === undefined ? [] : [{ ...r, module }];
@@ -74,8 +84,11 @@ export async function overdueByStaff(
   const organisations = [...new Set(staff.map((s) => s.organisationCode))];
   const requirements = (await deps.requirements.list(organisations)).filter((r) => offered.has(r.moduleId));
   const completions = requirements.length === 0 ? new Map<string, Map<string, Date>>() : await deps.requirements.completionsByStaff(staff.map((s) => s.id));
+  // Refresher periods count from the latest completion.
+  const latest = requirements.some((r) => (r.refresherYears ?? null) !== null) ? await deps.requirements.completionsByStaff(staff.map((s) => s.id), 'latest') : completions;
   for (const person of staff) {
-    out.set(person.id, overdueCount(requiredModulesFor(person, requirements, completions.get(person.id) ?? new Map<string, Date>(), on)));
+    const first = completions.get(person.id) ?? new Map<string, Date>();
+    out.set(person.id, overdueCount(requiredModulesFor(person, requirements, first, on, latest.get(person.id) ?? first)));
   }
   return out;
 }

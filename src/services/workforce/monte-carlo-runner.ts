@@ -15,6 +15,8 @@ export interface MonteCarloOptions {
   /** Worker threads; 0 runs in this thread. Default: the number of cores. */
   readonly threads?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Aborting stops the worker threads; the run rejects. */
+  readonly signal?: AbortSignal;
   /**
    * Also keep supply, demand and gap per organisation. Default 'auto': when
    * those series take no more than ORGANISATION_SERIES_BUDGET bytes.
@@ -112,6 +114,9 @@ export async function runMonteCarlo(scenario: Scenario, options: MonteCarloOptio
     };
     const done = new Array<number>(threads).fill(0);
     const workers: Worker[] = [];
+    // Cancelled: the threads are stopped, so their promises reject below.
+    const stop = (): void => { for (const w of workers) void w.terminate(); };
+    options.signal?.addEventListener('abort', stop, { once: true });
     // If one worker fails, the others would wait at the barrier for ever: stop them all.
     const reports = await Promise.all(Array.from({ length: threads }, (_, index) => {
       const from = Math.floor((index * runs) / threads), to = Math.floor(((index + 1) * runs) / threads);
@@ -121,8 +126,8 @@ export async function runMonteCarlo(scenario: Scenario, options: MonteCarloOptio
       }, workers);
     })).catch(async (error: unknown) => {
       await Promise.all(workers.map((w) => w.terminate()));
-      throw error;
-    });
+      throw options.signal?.aborted === true ? new Error('cancelled') : error;
+    }).finally(() => { options.signal?.removeEventListener('abort', stop); });
     summary = summaryOf(model, options.seed, runs, new Float64Array(shared.quantiles).slice(), new Float64Array(shared.mean).slice());
     const last = (pick: (r: WorkerDone) => number): number => since(Math.max(...reports.map(pick)));
     phases = { workersLoaded: last((r) => r.loaded), projected: last((r) => r.projected), summarised: last((r) => r.summarised) };

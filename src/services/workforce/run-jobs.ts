@@ -21,7 +21,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { ScenarioStore, StoredRun } from '../../db/stores/scenario-store.js';
+import { QUEUED_AS_JOB, type ScenarioStore, type StoredRun } from '../../db/stores/scenario-store.js';
+import { validateScenario } from '../../domain/workforce/scenario.js';
+import type { JobQueue } from '../jobs/index.js';
 import { FIELD, type CompiledModel } from '../../domain/workforce/engine.js';
 import { organisationSeriesIndex, PERCENTILES, seriesIndex, type Summary } from '../../domain/workforce/monte-carlo.js';
 import { organisationByCode } from '../../domain/staff/reference-data.js';
@@ -120,6 +122,8 @@ const active = new Set<string>();
 /** Whether a queued or running run has lost the process that was running it. */
 export function isRunInterrupted(run: StoredRun, now = Date.now()): boolean {
   if (run.status !== 'queued' && run.status !== 'running') return false;
+  // Waiting in the job queue: no process holds it yet, and the queue keeps it across restarts.
+  if (run.status === 'queued' && run.owner === QUEUED_AS_JOB) return false;
   if (run.owner === PROCESS_ID) return !active.has(run.id);
   if (ownerIsGone(run.owner)) return true;
   return now - (run.heartbeatAt ?? run.createdAt).getTime() > STALE_AFTER_MS;
@@ -191,22 +195,31 @@ export function roleResults(scenario: Scenario, model: CompiledModel, summary: S
  * Start a run in this process (the run must have been created with owner
  * PROCESS_ID); resolves when it has finished or failed, never rejects.
  */
-export function startRun(store: ScenarioStore, runId: string, scenario: Scenario, runs: number, seed: number): Promise<void> {
+export function startRun(store: ScenarioStore, runId: string, scenario: Scenario, runs: number, seed: number, signal?: AbortSignal): Promise<void> {
   active.add(runId);
-  return runInBackground(store, runId, scenario, runs, seed).finally(() => { active.delete(runId); });
+  return runInBackground(store, runId, scenario, runs, seed, signal).finally(() => { active.delete(runId); });
 }
 
-async function runInBackground(store: ScenarioStore, runId: string, scenario: Scenario, runs: number, seed: number): Promise<void> {
+async function runInBackground(store: ScenarioStore, runId: string, scenario: Scenario, runs: number, seed: number, signal?: AbortSignal): Promise<void> {
   // Compiling the model and starting the worker threads waits until the page that started the run has been answered.
   await new Promise((resolve) => setImmediate(resolve));
   let lastWritten = 0;
   let writing = Promise.resolve();
   const write = (job: () => Promise<void>): void => { writing = writing.then(job).catch(() => undefined); };
-  const heartbeat = setInterval(() => { write(() => store.heartbeat(runId)); }, HEARTBEAT_MS);
+  // A run cancelled from any process (its row says so) stops its threads here.
+  const cancelled = new AbortController();
+  signal?.addEventListener('abort', () => { cancelled.abort(); }, { once: true });
+  const heartbeat = setInterval(() => {
+    write(async () => {
+      await store.heartbeat(runId);
+      const now = await store.getRun(runId);
+      if (now !== null && now.status !== 'queued' && now.status !== 'running') cancelled.abort();
+    });
+  }, HEARTBEAT_MS);
   heartbeat.unref();
   try {
     const result = await runMonteCarlo(scenario, {
-      runs, seed,
+      runs, seed, signal: cancelled.signal,
       onProgress: (done) => {
         if (done - lastWritten < runs / 20 && done < runs) return;
         lastWritten = done;
@@ -221,4 +234,30 @@ async function runInBackground(store: ScenarioStore, runId: string, scenario: Sc
     await writing;
     await store.failRun(runId, error instanceof Error ? error.message : String(error)).catch(() => undefined);
   }
+}
+
+export const WORKFORCE_RUN_JOB = 'workforce-run';
+
+/**
+ * Workforce runs as background jobs: the page creates the run (owner
+ * QUEUED_AS_JOB) and sends this job; whichever process takes it claims the run
+ * (its owner and heartbeat from then on), runs it on worker threads and
+ * records progress and the result in the run's row, which any process reads.
+ * A run cancelled (its row marked) stops at the next heartbeat. Not retried:
+ * a run whose process died is interrupted (as before) and the planner runs it again.
+ */
+export function registerWorkforceRuns(jobs: JobQueue, store: ScenarioStore): void {
+  jobs.register<{ runId: string }>(WORKFORCE_RUN_JOB, async ({ runId }, context) => {
+    const run = await store.getRun(runId);
+    if (run === null || run.status !== 'queued' || run.scenarioJson === null) return;
+    if (!await store.claimRun(runId, PROCESS_ID)) return;
+    const scenario = validateScenario({ file: 'scenario.json', data: JSON.parse(run.scenarioJson) as Record<string, unknown> });
+    await startRun(store, runId, scenario, run.runs, run.seed, context.signal);
+  }, { concurrency: 1 });
+}
+
+/** Queue a run created with owner QUEUED_AS_JOB. */
+export async function queueRun(jobs: JobQueue, runId: string): Promise<string> {
+  // Never retried (see registerWorkforceRuns); a whole 10,000-run projection may take a few minutes.
+  return jobs.send(WORKFORCE_RUN_JOB, { runId }, { retryLimit: 0, expireInSeconds: 6 * 3600 });
 }

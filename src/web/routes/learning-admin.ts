@@ -31,6 +31,7 @@ const RequirementForm = z.object({
   dueMonth: z.string().trim().max(4).optional(),
   dueYear: z.string().trim().max(6).optional(),
   dueDays: z.string().trim().max(6).optional(),
+  refresherYears: z.string().trim().max(6).optional(),
   revision: z.string().trim().max(12).optional(),
 });
 type RequirementFormValues = z.infer<typeof RequirementForm>;
@@ -47,7 +48,10 @@ function whole(value: string | undefined): number | null {
 }
 
 /** The form's values as a requirement, or every problem with it. */
-function readRequirement(values: RequirementFormValues, moduleIds: ReadonlyMap<string, string>): { moduleId: string; staffGroupCodes: string[]; due: RequirementDue } | { errors: FieldError[] } {
+/** Longest refresher period accepted, in years. */
+const MAX_REFRESHER_YEARS = 10;
+
+function readRequirement(values: RequirementFormValues, moduleIds: ReadonlyMap<string, string>): { moduleId: string; staffGroupCodes: string[]; due: RequirementDue; refresherYears: number | null } | { errors: FieldError[] } {
   const errors: FieldError[] = [];
   const moduleId = moduleIds.get(values.module ?? '');
   if (moduleId === undefined) errors.push({ field: 'module', key: 'learning.requirements.errors.module' });
@@ -67,8 +71,13 @@ function readRequirement(values: RequirementFormValues, moduleIds: ReadonlyMap<s
   } else {
     errors.push({ field: 'dueKind', key: 'learning.requirements.errors.dueKind' });
   }
+  // Optional: every N years, a completion older than that no longer counting.
+  const refresher = values.refresherYears === undefined || values.refresherYears === '' ? null : whole(values.refresherYears);
+  if (refresher !== null ? refresher < 1 || refresher > MAX_REFRESHER_YEARS : (values.refresherYears ?? '') !== '') {
+    errors.push({ field: 'refresherYears', key: 'refresher.error' });
+  }
   if (errors.length > 0 || moduleId === undefined || due === undefined) return { errors };
-  return { moduleId, staffGroupCodes: groups, due };
+  return { moduleId, staffGroupCodes: groups, due, refresherYears: refresher };
 }
 
 /** A stored requirement as the form's values, for changing it. */
@@ -77,7 +86,8 @@ function formValuesOf(requirement: LearningRequirement, slug: string): Requireme
   return {
     organisationCode: requirement.organisationCode, module: slug, staffGroups: [...requirement.staffGroupCodes],
     dueKind: requirement.due.kind, dueDay: day === undefined ? '' : String(Number(day)), dueMonth: month === undefined ? '' : String(Number(month)),
-    dueYear: year ?? '', dueDays: requirement.due.kind === 'days' ? String(requirement.due.days) : '', revision: String(requirement.revision),
+    dueYear: year ?? '', dueDays: requirement.due.kind === 'days' ? String(requirement.due.days) : '',
+    refresherYears: requirement.refresherYears === null || requirement.refresherYears === undefined ? '' : String(requirement.refresherYears), revision: String(requirement.revision),
   };
 }
 

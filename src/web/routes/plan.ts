@@ -12,7 +12,8 @@ import { DomainError } from '../../domain/errors.js';
 import type { Scenario } from '../../domain/workforce/scenario.js';
 import { ScenarioStore, type StoredScenario } from '../../db/stores/scenario-store.js';
 import { editScenarioText } from '../../services/workforce/scenario-files.js';
-import { PROCESS_ID, STALE_AFTER_MS, startRun } from '../../services/workforce/run-jobs.js';
+import { queueRun, STALE_AFTER_MS } from '../../services/workforce/run-jobs.js';
+import { QUEUED_AS_JOB } from '../../db/stores/scenario-store.js';
 import { authorise } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
 import { actorOf, check, checkStored, mayChange, runOr404, scenarioOfRun, scenarioOr404, text } from './plan-common.js';
@@ -46,13 +47,14 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
   };
 
   /**
-   * Create a run, start it here, and show its page at once: the progress bar
-   * (it once waited up to 0.9 s for the results first, and a planner saw
-   * nothing happen for 2–3 s).
+   * Create a run, send it to the job queue, and show its page at once: the
+   * progress bar (it once waited up to 0.9 s for the results first, and a
+   * planner saw nothing happen for 2–3 s). This process, another web process or
+   * a worker takes it (services/workforce/run-jobs.ts).
    */
   const start = async (request: FastifyRequest, reply: FastifyReply, input: { scenarioId: string; scenarioVersion: number; seed: number; runs: number; rerunOf?: string; scenarioName?: string }, resolved: { scenario: Scenario; data: Record<string, unknown> }, actorUserId: string) => {
-    const run = await store.createRun({ ...input, scenarioJson: JSON.stringify(resolved.data), owner: PROCESS_ID }, actorUserId);
-    void startRun(store, run.id, resolved.scenario, input.runs, input.seed);
+    const run = await store.createRun({ ...input, scenarioJson: JSON.stringify(resolved.data), owner: QUEUED_AS_JOB }, actorUserId);
+    await queueRun(app.jobs, run.id);
     return reply.redirect(localPath(request.lang, `/plan/runs/${run.id}`), 303);
   };
 
@@ -106,6 +108,14 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     const source = editScenarioText(stored.source, stored.format, [{ path: ['id'], value: slug }, { path: ['name'], value: name }]);
     const copy = await store.copyScenario(stored.id, { slug, name, format: stored.format, source, fromVersion: stored.version }, user.id);
     return reply.redirect(localPath(request.lang, `/plan/scenarios/${copy.id}`), 303);
+  });
+
+  // Cancel a queued or running run, from any process: the one running it stops at its next heartbeat.
+  app.post('/plan/runs/:id/cancel', { config: { access: 'workforce.plan' } }, async (request: Params, reply) => {
+    const user = authorise(request, 'workforce.plan');
+    const run = await runOr404(store, request.params.id);
+    await store.cancelRun(run.id, user.id);
+    return reply.redirect(localPath(request.lang, `/plan/runs/${run.id}`), 303);
   });
 
   app.post('/plan/scenarios/:id/runs', { config: { access: 'workforce.plan' } }, async (request: Params, reply) => {

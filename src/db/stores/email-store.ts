@@ -1,0 +1,122 @@
+// Every message the platform made (email_messages): the outbox a platform
+// administrator reads, the record of delivery attempts, and what a person can
+// see they were sent. Addresses the mail server refused for good are kept in
+// email_failed_addresses and nothing more is sent to them.
+
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../schema.js';
+import type { EmailMessagesTable } from '../schema-jobs.js';
+import { toDate, toDateOrNull } from '../dialect.js';
+
+export type EmailStatus = 'queued' | 'sent' | 'outboxed' | 'failed' | 'suppressed';
+
+export interface StoredEmail {
+  readonly id: string;
+  readonly template: string;
+  readonly recipient: string;
+  readonly userId: string | null;
+  readonly language: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly status: EmailStatus;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly createdAt: Date;
+  readonly sentAt: Date | null;
+}
+
+export interface NewEmail {
+  readonly template: string;
+  readonly recipient: string;
+  readonly userId: string | null;
+  readonly language: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export interface FailedAddress {
+  readonly address: string;
+  readonly reason: string;
+  readonly messageId: string | null;
+  readonly failedAt: Date;
+}
+
+function toEmail(row: Selectable<EmailMessagesTable>): StoredEmail {
+  return {
+    id: row.id, template: row.template, recipient: row.recipient, userId: row.user_id, language: row.language,
+    subject: row.subject, text: row.text_body, html: row.html_body, status: row.status as EmailStatus, attempts: row.attempts,
+    lastError: row.last_error, createdAt: toDate(row.created_at), sentAt: toDateOrNull(row.sent_at),
+  };
+}
+
+/** Addresses are compared without case. */
+export function normaliseAddress(address: string): string {
+  return address.trim().toLowerCase();
+}
+
+export class EmailStore {
+  private constructor(private readonly db: Kysely<Database>) {}
+
+  static create(db: Kysely<Database>): EmailStore {
+    return new EmailStore(db);
+  }
+
+  async insert(emails: readonly NewEmail[]): Promise<string[]> {
+    const now = new Date();
+    const rows = emails.map((e) => ({
+      id: randomUUID(), template: e.template, recipient: e.recipient, user_id: e.userId, language: e.language,
+      subject: e.subject, text_body: e.text, html_body: e.html, status: 'queued', attempts: 0, last_error: null, created_at: now, sent_at: null,
+    }));
+    for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('email_messages').values(rows.slice(i, i + 500)).execute();
+    return rows.map((r) => r.id);
+  }
+
+  async get(id: string): Promise<StoredEmail | null> {
+    const row = await this.db.selectFrom('email_messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toEmail(row);
+  }
+
+  async setStatus(id: string, status: EmailStatus, detail: { readonly error?: string; readonly attempted?: boolean } = {}): Promise<void> {
+    await this.db.updateTable('email_messages').set((eb) => ({
+      status,
+      ...(detail.attempted === true ? { attempts: eb('attempts', '+', 1) } : {}),
+      ...(detail.error === undefined ? {} : { last_error: detail.error.slice(0, 1000) }),
+      ...(status === 'sent' || status === 'outboxed' ? { sent_at: new Date() } : {}),
+    })).where('id', '=', id).execute();
+  }
+
+  /** Newest first; `before` pages on (the created_at of the last one shown, and its id). */
+  async list(options: { readonly limit: number; readonly userId?: string; readonly before?: { readonly at: Date; readonly id: string } }): Promise<StoredEmail[]> {
+    let query = this.db.selectFrom('email_messages').selectAll();
+    if (options.userId !== undefined) query = query.where('user_id', '=', options.userId);
+    if (options.before !== undefined) {
+      const { at, id } = options.before;
+      query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+    }
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+    return rows.map(toEmail);
+  }
+
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom('email_messages').select(['status', (eb) => eb.fn.countAll<string | number>().as('n')]).groupBy('status').execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  async recordFailedAddress(address: string, reason: string, messageId: string | null): Promise<void> {
+    await this.db.insertInto('email_failed_addresses').values({ address: normaliseAddress(address), reason: reason.slice(0, 1000), message_id: messageId, failed_at: new Date() })
+      .onConflict((oc) => oc.column('address').doUpdateSet({ reason: reason.slice(0, 1000), message_id: messageId })).execute();
+  }
+
+  async isFailedAddress(address: string): Promise<boolean> {
+    const row = await this.db.selectFrom('email_failed_addresses').select('address').where('address', '=', normaliseAddress(address)).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async failedAddresses(limit = 200): Promise<FailedAddress[]> {
+    const rows = await this.db.selectFrom('email_failed_addresses').selectAll().orderBy('failed_at', 'desc').limit(limit).execute();
+    return rows.map((r) => ({ address: r.address, reason: r.reason, messageId: r.message_id, failedAt: toDate(r.failed_at) }));
+  }
+}
