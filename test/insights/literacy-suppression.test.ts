@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  cellsOf, complianceOf, gridRelations, literacyLevelOf, literacyTable, suppress, within, defaultDimension, drillsTo,
+  cellsOf, complianceOf, gridRelations, targetRelations, literacyLevelOf, literacyTable, suppress, within, defaultDimension, drillsTo,
   type LiteracyPerson, type Relation,
 } from '../../src/domain/insights/index.js';
-import { LITERACY_LEVEL_CODES } from '../../src/domain/learning/index.js';
+import { LITERACY_LEVEL_CODES, type LiteracyLevelCode } from '../../src/domain/learning/index.js';
 
 // An oracle independent of the code under test: exact rank over the integers
 // modulo a prime. A withheld cell x can be worked out from the published
@@ -82,7 +82,8 @@ describe('drill-down', () => {
 
 describe('small-number suppression (hand-worked)', () => {
   it('shows a count of 5 and withholds a count of 4 as fewer than 5', () => {
-    const table = literacyTable([...many(5), ...many(4, { level: null, target: 'awareness' })], 'organisation');
+    // A staff group with no target, so "meeting" and "below" are zero by definition.
+    const table = literacyTable([...many(5, { target: null }), ...many(4, { level: null, target: null })], 'organisation');
     expect(table.total.levels.awareness).toEqual({ state: 'shown', count: 5 });
     expect(table.total.levels.none).toEqual({ state: 'small' });
     expect(table.total.people).toEqual({ state: 'shown', count: 9 });
@@ -109,14 +110,23 @@ describe('small-number suppression (hand-worked)', () => {
     expect(published.length).toBeLessThan(3);
   });
 
+  it('withholds the people meeting target when it and the group size would give away how many are below it', () => {
+    // 9 people with an awareness target, 5 meeting it: 9 − 5 would tell a reader that 4 are below.
+    const table = literacyTable([...many(5), ...many(4, { level: null })], 'organisation');
+    expect(table.total.target.below).toEqual({ state: 'small' });
+    expect([table.total.people.state, table.total.target.meeting.state]).toContain('withheld');
+  });
+
   it('gives a percentage only where both its counts are shown', () => {
-    const table = literacyTable([...many(8), ...many(2, { level: null })], 'organisation');
-    expect(table.total.meetingPercent).toBe(80);
+    const table = literacyTable([...many(8), ...many(5, { level: null })], 'organisation');
+    expect(table.total.meetingPercent).toBe(62);
     expect(literacyTable(many(3), 'organisation').total.meetingPercent).toBeNull();
   });
 });
 
 describe('small-number suppression (properties)', () => {
+  // Targets follow the staff group, as in the service, so rows of one staff group carry the target sums.
+  const TARGETS: Record<string, LiteracyLevelCode | null> = { 'admin-clerical': 'awareness', 'medical-dental': 'foundation', 'nursing-midwifery': null };
   const personArb = fc.record({
     organisationCode: fc.constantFrom('7A1', '7A2', '7A3', '7A4'),
     staffGroupCode: fc.constantFrom('admin-clerical', 'medical-dental', 'nursing-midwifery'),
@@ -124,23 +134,28 @@ describe('small-number suppression (properties)', () => {
     jobRole: fc.constantFrom('Nurse', 'Administrator'),
     ageBand: fc.constantFrom('25-34', '45-54'),
     level: fc.constantFrom(null, ...LITERACY_LEVEL_CODES.slice(0, 3)),
-    target: fc.constantFrom(null, 'awareness' as const, 'foundation' as const),
     compliance: fc.constantFrom('overdue' as const, 'due' as const, 'complete' as const, 'none' as const),
-  });
+  }).map((p): LiteracyPerson => ({ ...p, target: TARGETS[p.staffGroupCode] ?? null }));
 
   it('never shows a count under 5, shows every other count truly, and leaves no withheld count derivable from the sums', () => {
-    fc.assert(fc.property(fc.array(personArb, { maxLength: 80 }), fc.constantFrom('organisation' as const, 'staffGroup' as const, 'band' as const), (people, by) => {
+    fc.assert(fc.property(fc.array(personArb, { maxLength: 80 }), fc.constantFrom('organisation' as const, 'staffGroup' as const, 'band' as const, 'jobRole' as const), (people, by) => {
       const table = literacyTable(people, by);
       const rows = [...table.rows, table.total];
       const published = rows.flatMap(cellsOf);
       for (const cell of published) if (cell.state === 'shown') expect(cell.count).toBeGreaterThanOrEqual(5);
       // Every shown count of people is the true number in its group.
-      const keyOf = (p: LiteracyPerson) => ({ organisation: p.organisationCode, staffGroup: p.staffGroupCode, band: p.bandCode })[by];
+      const keyOf = (p: LiteracyPerson) => ({ organisation: p.organisationCode, staffGroup: p.staffGroupCode, band: p.bandCode, jobRole: p.jobRole })[by];
       for (const r of table.rows) if (r.people.state === 'shown') expect(r.people.count).toBe(people.filter((p) => keyOf(p) === r.key).length);
       if (table.total.people.state === 'shown') expect(table.total.people.count).toBe(people.length);
-      // No withheld cell can be worked out exactly from the published cells and the table's sums.
-      const relations = gridRelations(rows.length);
-      const withheld = published.flatMap((c, i) => (c.state === 'shown' ? [] : [i]));
+      // No withheld cell can be worked out exactly from the published cells and the table's sums,
+      // the target sums of rows of one staff group included (their structural zeros are known).
+      const members = [...table.rows.map((r) => people.filter((p) => keyOf(p) === r.key)), people];
+      const extra = targetRelations(members);
+      const relations = [...gridRelations(rows.length), ...extra.relations];
+      // Cells pinned by the sums from the known zeros alone, with nothing published, are public knowledge too.
+      const unpublished = published.flatMap((_, i) => (extra.known[i] === true ? [] : [i]));
+      const structural = new Set(unpublished.filter((cell) => derivable(relations, unpublished, cell)));
+      const withheld = published.flatMap((c, i) => (c.state === 'shown' || extra.known[i] === true || structural.has(i) ? [] : [i]));
       for (const cell of withheld) expect(derivable(relations, withheld, cell)).toBe(false);
     }), { numRuns: 100 });
   });

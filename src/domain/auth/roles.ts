@@ -38,6 +38,8 @@ export const PERMISSIONS = [
   'credentials.revoke',
   'learning.require',
   'learning.publish',
+  'insights.read',
+  'insights.organisations',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -60,6 +62,10 @@ const MATRIX: Readonly<Record<Permission, Partial<Record<Role, 'scoped' | 'natio
   // Which modules an organisation's staff must complete, and by when.
   'learning.require': { 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
   'learning.publish': { 'education-lead': 'national', 'platform-admin': 'national' },
+  // Literacy insights (aggregates only): the page at all, and which organisations' staff they count;
+  // a line manager without the second counts only their own team (domain/insights/scope.ts).
+  'insights.read': { 'line-manager': 'scoped', 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
+  'insights.organisations': { 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
 };
 
 export interface Principal {

@@ -161,6 +161,32 @@ export function gridRelations(rowCount: number): Relation[] {
   return relations;
 }
 
+/**
+ * What a reader knows of a row whose people all share one target (a single staff group: targets
+ * are public): meeting target is the sum of the levels at or above it, and "no target" is zero;
+ * or, with no target, "meeting" and "below" are zero.
+ */
+export function targetRelations(members: readonly (readonly LiteracyPerson[])[]): { relations: Relation[]; known: boolean[] } {
+  const known = new Array<boolean>(members.length * WIDTH).fill(false);
+  const relations: Relation[] = [];
+  const targetStart = 1 + LEVEL_COLUMNS.length;
+  members.forEach((row, r) => {
+    const targets = new Set(row.map((p) => p.target));
+    if (targets.size !== 1) return;
+    const [target] = [...targets];
+    const cell = (c: number) => r * WIDTH + c;
+    if (target === null || target === undefined) {
+      known[cell(targetStart)] = true;
+      known[cell(targetStart + 1)] = true;
+      return;
+    }
+    known[cell(targetStart + 2)] = true;
+    const atOrAbove = LEVEL_COLUMNS.flatMap((level, k): [number, number][] => (level !== 'none' && levelRank(level) >= levelRank(target) ? [[cell(1 + k), 1]] : []));
+    relations.push([[cell(targetStart), -1], ...atOrAbove]);
+  });
+  return { relations, known };
+}
+
 function published(value: number, state: CellState): PublishedCount {
   return state === 'shown' ? { state, count: value } : { state };
 }
@@ -195,10 +221,12 @@ export function literacyTable(people: readonly LiteracyPerson[], by: Dimension, 
   }
   const rank = (key: string) => { const i = order.indexOf(key); return i === -1 ? order.length : i; };
   const keys = [...groups.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, 'en-GB'));
-  const grid = [...keys.map((k) => countsOf(groups.get(k) ?? [])), countsOf(people)];
+  const members = [...keys.map((k) => groups.get(k) ?? []), people];
+  const grid = members.map(countsOf);
   const values = grid.flat();
   const isTotal = grid.flatMap((row, r) => row.map((_, c) => c === 0 || r === grid.length - 1));
-  const states = suppress({ values, isTotal, relations: gridRelations(grid.length) });
+  const { relations, known } = targetRelations(members);
+  const states = suppress({ values, isTotal, relations: [...gridRelations(grid.length), ...relations], known });
   const rowAt = (r: number, key: string) => rowOf(key, values.slice(r * WIDTH, (r + 1) * WIDTH), states.slice(r * WIDTH, (r + 1) * WIDTH));
   return { by, rows: keys.map((k, r) => rowAt(r, k)), total: rowAt(keys.length, '') };
 }

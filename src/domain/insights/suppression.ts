@@ -26,6 +26,12 @@ export interface SuppressionInput {
   readonly isTotal: readonly boolean[];
   /** The sums a reader could use; the values satisfy each of them. */
   readonly relations: readonly Relation[];
+  /**
+   * Cells a reader knows without being told (a count that is zero by definition, such as "no
+   * target" in a staff group that has one): shown as fewer than 5 all the same, but treated as
+   * known when deciding what else could be worked out, and never chosen to withhold.
+   */
+  readonly known?: readonly boolean[];
 }
 
 const EPSILON = 1e-9;
@@ -80,7 +86,11 @@ export function determinedCells(relations: readonly Relation[], withheld: Readon
 /** Each cell's state: shown, withheld as fewer than 5, or withheld so a small count cannot be worked out. */
 export function suppress(input: SuppressionInput): CellState[] {
   const state: CellState[] = input.values.map((v) => (v < THRESHOLD ? 'small' : 'shown'));
-  const withheld = new Set(state.flatMap((s, i) => (s === 'shown' ? [] : [i])));
+  // Known cells, and any cell the sums pin down from them alone with nothing published (a total of
+  // zeros that are zero by definition), are public knowledge: never unknowns, never chosen to withhold.
+  const known = new Set(input.values.flatMap((_, i) => (input.known?.[i] === true ? [i] : [])));
+  for (const cell of determinedCells(input.relations, new Set(input.values.flatMap((_, i) => (known.has(i) ? [] : [i]))))) known.add(cell);
+  const withheld = new Set(state.flatMap((s, i) => (s === 'shown' || known.has(i) ? [] : [i])));
   const through = new Map<number, Relation[]>();
   for (const relation of input.relations) for (const [cell] of relation) through.set(cell, [...(through.get(cell) ?? []), relation]);
   const order = (a: number, b: number) => Number(input.isTotal[a]) - Number(input.isTotal[b]) || (input.values[a] ?? 0) - (input.values[b] ?? 0) || a - b;
@@ -91,7 +101,7 @@ export function suppress(input: SuppressionInput): CellState[] {
     if (determined.length === 0) return state;
     let added = false;
     for (const cell of determined) {
-      const candidates = (through.get(cell) ?? []).flatMap((relation) => relation.map(([c]) => c)).filter((c) => !withheld.has(c)).sort(order);
+      const candidates = (through.get(cell) ?? []).flatMap((relation) => relation.map(([c]) => c)).filter((c) => !withheld.has(c) && !known.has(c)).sort(order);
       const next = candidates[0];
       if (next === undefined) continue;
       withheld.add(next);
