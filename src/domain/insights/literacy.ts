@@ -226,7 +226,10 @@ export function literacyTable(people: readonly LiteracyPerson[], by: Dimension, 
   const values = grid.flat();
   const isTotal = grid.flatMap((row, r) => row.map((_, c) => c === 0 || r === grid.length - 1));
   const { relations, known } = targetRelations(members);
-  const states = suppress({ values, isTotal, relations: [...gridRelations(grid.length), ...relations], known });
+  const meetingColumn = 1 + LEVEL_COLUMNS.length;
+  const overdueColumn = 1 + LEVEL_COLUMNS.length + TARGET_COLUMNS.length + COMPLIANCE_COLUMNS.indexOf('overdue');
+  const headline = values.map((_, i) => i % WIDTH === meetingColumn || i % WIDTH === overdueColumn);
+  const states = suppress({ values, isTotal, relations: [...gridRelations(grid.length), ...relations], known, headline });
   const rowAt = (r: number, key: string) => rowOf(key, values.slice(r * WIDTH, (r + 1) * WIDTH), states.slice(r * WIDTH, (r + 1) * WIDTH));
   return { by, rows: keys.map((k, r) => rowAt(r, k)), total: rowAt(keys.length, '') };
 }

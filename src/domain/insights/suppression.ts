@@ -7,7 +7,7 @@
 // worked out exactly from the published ones by adding and subtracting along
 // the table's sums (row totals, column totals, a row's groups of columns), one
 // more cell on a sum through it is withheld too (secondary suppression), the
-// smallest such cell, counts before totals. A withheld cell is determined
+// smallest such cell, counts before totals and other counts before headline ones. A withheld cell is determined
 // exactly when it is not touched by any solution of the homogeneous system of
 // the sums restricted to the withheld cells; that is checked by reducing the
 // system to row echelon form.
@@ -32,6 +32,8 @@ export interface SuppressionInput {
    * known when deciding what else could be worked out, and never chosen to withhold.
    */
   readonly known?: readonly boolean[];
+  /** Headline cells (meeting target, overdue): chosen for secondary suppression after the others of their kind. */
+  readonly headline?: readonly boolean[];
 }
 
 const EPSILON = 1e-9;
@@ -93,7 +95,9 @@ export function suppress(input: SuppressionInput): CellState[] {
   const withheld = new Set(state.flatMap((s, i) => (s === 'shown' || known.has(i) ? [] : [i])));
   const through = new Map<number, Relation[]>();
   for (const relation of input.relations) for (const [cell] of relation) through.set(cell, [...(through.get(cell) ?? []), relation]);
-  const order = (a: number, b: number) => Number(input.isTotal[a]) - Number(input.isTotal[b]) || (input.values[a] ?? 0) - (input.values[b] ?? 0) || a - b;
+  const order = (a: number, b: number) => Number(input.isTotal[a]) - Number(input.isTotal[b])
+    || Number(input.headline?.[a] === true) - Number(input.headline?.[b] === true)
+    || (input.values[a] ?? 0) - (input.values[b] ?? 0) || a - b;
 
   // Each round withholds one more cell for every determined one; the loop ends because cells run out.
   for (let round = 0; round <= input.values.length; round++) {
