@@ -75,6 +75,8 @@ describe('genomic literacy insights in a browser', () => {
         await expectAxeClean(page);
         await expectReadableText(page, lang);
         for (const n of await shownCounts(page)) expect(n).toBeGreaterThanOrEqual(5);
+        // Wales by organisation: the chart of the share meeting target, a named image, with its table under it.
+        if (who === 'wales') expect(await page.locator('figure svg[role="img"]').getAttribute('aria-label')).toContain(lang === 'cy' ? 'targed' : 'target');
         if (SHOTS) await page.screenshot({ path: `/tmp/shots/insights/${who}-${lang}-1280.png`, fullPage: true });
         await page.setViewportSize({ width: 320, height: 800 });
         await page.waitForFunction('document.documentElement.clientWidth <= 320');
