@@ -31,7 +31,7 @@ export async function shareChartSvg(bars: readonly ShareBar[], title: string, ax
     height: { step: 28 },
     data: { values: bars.map((b) => ({ label: b.label, percent: b.percent, text: `${String(b.percent)}%` })) },
     encoding: {
-      y: { field: 'label', type: 'nominal', sort: null, title: null },
+      y: { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 240 } },
       x: { field: 'percent', type: 'quantitative', scale: { domain: [0, 100] }, title: axisTitle },
     },
     layer: [

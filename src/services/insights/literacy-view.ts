@@ -18,6 +18,8 @@ export interface TableSection {
 
 export interface ViewRow {
   readonly label: string;
+  /** A shorter name for the chart's axis (an organisation's short name), else the label. */
+  readonly shortLabel: string;
   /** Meeting target as a percentage, when shown (for the chart). */
   readonly meetingPercent: number | null;
   /** Where the row drills down to (a path with query), or null. */
@@ -69,7 +71,7 @@ export function literacyView(table: LiteracyTable, filter: InsightsFilter, lang:
   const drill = drillsTo(filter, table.by);
   const text = (c: PublishedCount) => countText(c, lang, t);
   const rowOf = (row: LiteracyRow, label: string, href: string | null): ViewRow => ({
-    label, href, people: text(row.people), meetingPercent: row.meetingPercent,
+    label, href, shortLabel: table.by === 'organisation' ? ORGANISATIONS.find((o) => o.code === row.key)?.shortName[lang] ?? label : label, people: text(row.people), meetingPercent: row.meetingPercent,
     levels: LEVEL_COLUMNS.map((c) => text(row.levels[c])),
     target: [...TARGET_COLUMNS.map((c) => text(row.target[c])), percentText(row.meetingPercent, t)],
     compliance: [...COMPLIANCE_COLUMNS.map((c) => text(row.compliance[c])), percentText(row.overduePercent, t)],

@@ -80,7 +80,7 @@ export async function insightsRoutes(app: FastifyInstance): Promise<void> {
     }
     const params = new URLSearchParams({ ...(query.filter.organisationCode === undefined ? {} : { org: query.filter.organisationCode }), ...(query.filter.staffGroupCode === undefined ? {} : { group: query.filter.staffGroupCode }), by: query.by });
     const dimensions = DIMENSIONS.filter((d) => !(d === 'organisation' && query.filter.organisationCode !== undefined) && !(d === 'staffGroup' && query.filter.staffGroupCode !== undefined));
-    const bars = view.rows.flatMap((r) => (r.meetingPercent === null ? [] : [{ label: r.label, percent: r.meetingPercent }]));
+    const bars = view.rows.flatMap((r) => (r.meetingPercent === null ? [] : [{ label: r.shortLabel, percent: r.meetingPercent }]));
     const chart = await shareChartSvg(bars, request.t('insights.chartTitle', { by: request.t(`insights.by.${query.by}`) }), request.t('insights.target.meetingPercent'));
     return reply.header('Cache-Control', 'no-store').render('pages/insights.njk', {
       scope, query, linked, view, trail, dimensions, chart, csvHref: `/insights.csv?${params.toString()}`,
