@@ -32,6 +32,7 @@ import { signInRoutes } from './routes/sign-in.js';
 import { staffRoutes } from './routes/staff.js';
 import { adminRoutes } from './routes/admin.js';
 import { teamRoutes } from './routes/team.js';
+import { insightsRoutes } from './routes/insights.js';
 import { learnRoutes } from './routes/learn.js';
 import { learningAdminRoutes } from './routes/learning-admin.js';
 import { problemReportRoutes } from './routes/problem-reports.js';
@@ -184,6 +185,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staffRoutes);
   await app.register(adminRoutes);
   await app.register(teamRoutes);
+  await app.register(insightsRoutes);
   await app.register(learningAdminRoutes);
   await app.register(learnRoutes);
   await app.register(problemReportRoutes);

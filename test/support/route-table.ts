@@ -38,6 +38,8 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'GET', url: '/team', path: '/team', allowed: ['line-manager'] },
     { method: 'GET', url: '/team.csv', path: '/team.csv', allowed: ['line-manager'] },
     { method: 'GET', url: '/team/:staffId', path: `/team/${reportStaffId}`, allowed: ['line-manager'] },
+    { method: 'GET', url: '/insights', path: '/insights', allowed: ['line-manager', 'education-lead', 'org-admin', 'platform-admin'] },
+    { method: 'GET', url: '/insights.csv', path: '/insights.csv', allowed: ['line-manager', 'education-lead', 'org-admin', 'platform-admin'] },
     { method: 'GET', url: '/staff', path: '/staff', allowed: ['org-admin', 'platform-admin'] },
     { method: 'GET', url: '/staff/:id', path: `/staff/${staffId}`, allowed: ['org-admin', 'platform-admin'] },
     { method: 'GET', url: '/staff/import', path: '/staff/import', allowed: ['org-admin', 'platform-admin'] },

@@ -39,6 +39,8 @@ export const PERMISSIONS = [
   'learning.require',
   'learning.publish',
   'email.outbox.read',
+  'insights.read',
+  'insights.organisations',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -63,6 +65,10 @@ const MATRIX: Readonly<Record<Permission, Partial<Record<Role, 'scoped' | 'natio
   'learning.publish': { 'education-lead': 'national', 'platform-admin': 'national' },
   // Every message the platform made (the outbox) and the addresses that fail.
   'email.outbox.read': { 'platform-admin': 'national' },
+  // Literacy insights (aggregates only): the page at all, and which organisations' staff they count;
+  // a line manager without the second counts only their own team (domain/insights/scope.ts).
+  'insights.read': { 'line-manager': 'scoped', 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
+  'insights.organisations': { 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
 };
 
 export interface Principal {

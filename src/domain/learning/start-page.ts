@@ -97,6 +97,7 @@ export interface WorkCard {
 /** In the order they are shown within a role. */
 export const WORK_CARDS: readonly WorkCard[] = [
   { id: 'team', href: '/team', permission: 'team.read' },
+  { id: 'insights', href: '/insights', permission: 'insights.read' },
   { id: 'moduleVersions', href: '/admin/learning/modules', permission: 'learning.publish' },
   { id: 'requirements', href: '/admin/learning/requirements', permission: 'learning.require' },
   { id: 'credentials', href: '/credentials/verify', permission: 'credentials.revoke' },

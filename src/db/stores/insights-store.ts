@@ -1,0 +1,74 @@
+// The per-person facts insights are counted from: active staff with only the
+// fields the tables break down by (never names), and which modules each has
+// completed, for a set of organisations or for named staff. Read-only; no
+// aggregate tables: the figures are counted from these rows on each request
+// (docs/insights.md says why and what comes next).
+
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import { toDate } from '../dialect.js';
+
+export interface InsightsStaff {
+  readonly id: string;
+  readonly organisationCode: string;
+  readonly staffGroupCode: string;
+  readonly bandCode: string;
+  readonly jobRole: string;
+  readonly ageBand: string;
+  readonly assignmentStartDate: string;
+}
+
+export type InsightsPopulation = { readonly organisations: 'all' | readonly string[] } | { readonly staffIds: readonly string[] };
+
+const CHUNK = 500;
+
+export class InsightsStore {
+  private constructor(private readonly db: Kysely<Database>) {}
+
+  static create(db: Kysely<Database>): InsightsStore {
+    return new InsightsStore(db);
+  }
+
+  /** Active staff in the population. */
+  async activeStaff(population: InsightsPopulation): Promise<InsightsStaff[]> {
+    const base = this.db.selectFrom('staff')
+      .select(['id', 'organisation_code', 'staff_group_code', 'band_code', 'job_role', 'age_band', 'assignment_start_date'])
+      .where('active', '=', true);
+    const rows = 'staffIds' in population
+      ? (await Promise.all(chunks(population.staffIds).map((ids) => base.where('id', 'in', ids).execute()))).flat()
+      : population.organisations === 'all' ? await base.execute()
+        : await base.where('organisation_code', 'in', population.organisations.length > 0 ? [...population.organisations] : ['']).execute();
+    return rows.map((r) => ({
+      id: r.id, organisationCode: r.organisation_code, staffGroupCode: r.staff_group_code, bandCode: r.band_code,
+      jobRole: r.job_role, ageBand: r.age_band, assignmentStartDate: r.assignment_start_date,
+    }));
+  }
+
+  /** When each active member of staff in the population first completed each module (any version), by staff id. */
+  async completedModules(population: InsightsPopulation): Promise<Map<string, Map<string, Date>>> {
+    const base = this.db.selectFrom('module_completions')
+      .innerJoin('users', 'users.id', 'module_completions.user_id')
+      .innerJoin('staff', 'staff.id', 'users.staff_id')
+      .select(['staff.id as staffId', 'module_completions.module_id as moduleId', 'module_completions.completed_at as completedAt'])
+      .where('staff.active', '=', true);
+    const rows = 'staffIds' in population
+      ? (await Promise.all(chunks(population.staffIds).map((ids) => base.where('staff.id', 'in', ids).execute()))).flat()
+      : population.organisations === 'all' ? await base.execute()
+        : await base.where('staff.organisation_code', 'in', population.organisations.length > 0 ? [...population.organisations] : ['']).execute();
+    const out = new Map<string, Map<string, Date>>();
+    for (const row of rows) {
+      const mine = out.get(row.staffId) ?? new Map<string, Date>();
+      const at = toDate(row.completedAt);
+      const earlier = mine.get(row.moduleId);
+      if (earlier === undefined || at < earlier) mine.set(row.moduleId, at);
+      out.set(row.staffId, mine);
+    }
+    return out;
+  }
+}
+
+function chunks(ids: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) out.push(ids.slice(i, i + CHUNK));
+  return out;
+}

@@ -1,0 +1,3 @@
+export * from './suppression.js';
+export * from './literacy.js';
+export * from './scope.js';

@@ -1,0 +1,39 @@
+// The people an insights view counts, each with their literacy level, their
+// staff group's target and their required-learning compliance, worked out by
+// the same rules as the learner's own pages (domain/learning) from the facts
+// the insights store reads. The route chooses the population (the reader's
+// scope); this never widens it.
+
+import { DEFAULT_REQUIRED_LEVEL, requiredModulesFor, type CalendarDate } from '../../domain/learning/index.js';
+import { complianceOf, literacyLevelOf, type LiteracyPerson } from '../../domain/insights/index.js';
+import { STAFF_GROUPS } from '../../domain/staff/index.js';
+import type { InsightsPopulation, InsightsStore } from '../../db/stores/insights-store.js';
+import type { RequirementStore } from '../../db/stores/requirement-store.js';
+import type { ContentLibrary } from '../learning/content-library.js';
+import { today } from '../learning/required-learning.js';
+
+export interface PopulationSources {
+  readonly insights: InsightsStore;
+  readonly requirements: RequirementStore;
+  readonly library: ContentLibrary;
+}
+
+const targetOf = new Map(STAFF_GROUPS.map((g) => [g.code, DEFAULT_REQUIRED_LEVEL[g.name.en] ?? null]));
+
+export async function literacyPopulation(sources: PopulationSources, population: InsightsPopulation, on: CalendarDate = today()): Promise<LiteracyPerson[]> {
+  const offered = sources.library.modules.map((m) => ({ id: m.manifest.id, level: m.manifest.level }));
+  const offeredIds = new Set(offered.map((m) => m.id));
+  const [staff, completed] = await Promise.all([sources.insights.activeStaff(population), sources.insights.completedModules(population)]);
+  const organisations = [...new Set(staff.map((s) => s.organisationCode))];
+  const requirements = organisations.length === 0 ? [] : (await sources.requirements.list(organisations)).filter((r) => offeredIds.has(r.moduleId));
+  const none = new Map<string, Date>();
+  return staff.map((s): LiteracyPerson => {
+    const mine = completed.get(s.id) ?? none;
+    return {
+      organisationCode: s.organisationCode, staffGroupCode: s.staffGroupCode, bandCode: s.bandCode, jobRole: s.jobRole, ageBand: s.ageBand,
+      level: literacyLevelOf(new Set(mine.keys()), offered),
+      target: targetOf.get(s.staffGroupCode) ?? null,
+      compliance: complianceOf(requiredModulesFor(s, requirements, mine, on).map((r) => r.status)),
+    };
+  });
+}
