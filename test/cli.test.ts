@@ -87,4 +87,34 @@ describe('the genomeg command', () => {
     expect(none.stderr).not.toContain(':0');
     expect(none.stderr).toContain('Errors: 1. Warnings: 0.');
   });
+
+  // Issue 14, item 8: the command line holds a full extract that empties an organisation, as the web page does.
+  it('refuses a full extract that would mark more than 10% of an organisation as leavers, naming them, unless --confirm-leavers is given', async () => {
+    const staff = Array.from({ length: 14 }, (_, i) => buildStaffRow({ organisationCode: '7A5', lastName: `Leaver${String(i).padStart(2, '0')}` }));
+    const all = join(dir, 'all-7A5.csv');
+    writeFileSync(all, staffCsv(staff));
+    expect((await genomeg('staff', 'import', all)).code).toBe(0);
+    const some = join(dir, 'some-7A5.csv');
+    writeFileSync(some, staffCsv(staff.slice(0, 2)));
+
+    const held = await genomeg('staff', 'import', some);
+    expect(held.code).toBe(1);
+    expect(held.stderr).toContain('12 of the 14 active staff in');
+    expect(held.stderr).toContain(`Siân Leaver02 (${staff[2]?.assignmentNumber})`);
+    expect(held.stderr).toContain(`Siân Leaver11 (${staff[11]?.assignmentNumber})`);
+    expect(held.stderr).not.toContain('Leaver12');
+    expect(held.stderr).toContain('and 2 more');
+    expect(held.stderr).toContain('--confirm-leavers');
+    expect(held.stdout).not.toContain('Staff imported');
+
+    // Nothing was written: a check still finds all twelve, and still exits 0 as before.
+    const checked = await genomeg('staff', 'import', some, '--dry-run');
+    expect(checked.code).toBe(0);
+    expect(checked.stderr).toContain('12 of the 14 active staff in');
+    expect(checked.stdout).toContain('12 marked as leavers');
+
+    const confirmed = await genomeg('staff', 'import', some, '--confirm-leavers');
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.stdout).toContain('Staff imported: 0 added, 0 updated, 12 marked as leavers, 2 unchanged');
+  });
 });

@@ -53,17 +53,19 @@ export const COMMANDS: readonly CommandHelp[] = [
   },
   {
     name: 'staff import', summary: 'Import an ESR staff extract; nothing is written if any row is invalid.',
-    usage: ['genomeg staff import <file.csv> [--mode full|partial] [--dry-run] [--as-of YYYY-MM-DD] [--lang en|cy]'],
-    description: 'Problems are printed as file:line [column]; the exit code is 1 when the file was refused.',
+    usage: ['genomeg staff import <file.csv> [--mode full|partial] [--dry-run] [--confirm-leavers] [--as-of YYYY-MM-DD] [--lang en|cy]'],
+    description: 'Problems are printed as file:line [column]; the exit code is 1 when the file was refused. A full extract that would mark more than 10% of an organisation\'s active staff as leavers is not imported (exit code 1, with the count and the first names) unless --confirm-leavers is given.',
     options: [
       ['--mode full|partial', 'full (default): people missing from the file are marked as leavers; partial: only the rows in the file change.'],
       ['--dry-run', 'Check the file and say what would change; write nothing.'],
+      ['--confirm-leavers', 'Import even when more than 10% of an organisation\'s active staff would be marked as leavers (the people have left).'],
       ['--as-of YYYY-MM-DD', 'The date the extract was taken (leavers\' leaving date).'],
       ['--lang en|cy', 'The language of the messages (default en).'],
     ],
     examples: [
       ['genomeg staff import powys.csv --dry-run', 'check a full extract first'],
       ['genomeg staff import new-starters.csv --mode partial', 'add or update only the people in the file'],
+      ['genomeg staff import powys.csv --confirm-leavers', 'import a full extract that marks many people as leavers'],
     ],
   },
   {

@@ -126,10 +126,16 @@ async function serve(config: Config, flags: { demo: boolean; reset: boolean }): 
   }
 }
 
+/** How many of the people a held import would mark as leavers the command names (the rest are counted). */
+const LEAVER_NAMES_SHOWN = 10;
+
 async function staffImport(config: Config, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { mode: { type: 'string', default: 'full' }, 'dry-run': { type: 'boolean', default: false }, 'as-of': { type: 'string' }, lang: { type: 'string', default: 'en' } },
+    options: {
+      mode: { type: 'string', default: 'full' }, 'dry-run': { type: 'boolean', default: false }, 'as-of': { type: 'string' }, lang: { type: 'string', default: 'en' },
+      'confirm-leavers': { type: 'boolean', default: false },
+    },
   });
   const file = positionals[0];
   if (file === undefined) fail('staff import: name the CSV file to import.');
@@ -154,6 +160,8 @@ async function staffImport(config: Config, args: string[]): Promise<number> {
     const outcome = await importStaffExtract(StaffStore.create(handle.db), {
       text: decoded.text, encoding: decoded.encoding, fileName: file, mode: values.mode, permittedOrganisations: 'all',
       actorUserId: null, dryRun: values['dry-run'], ...(asOf === undefined ? {} : { asOf }),
+      // As on the web page: a full extract that would mark more than a tenth of an organisation's active staff as leavers is held until confirmed.
+      holdManyLeavers: !values['confirm-leavers'],
     });
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     for (const issue of outcome.read.issues) {
@@ -171,6 +179,13 @@ async function staffImport(config: Config, args: string[]): Promise<number> {
     for (const w of s.leaverWarnings) {
       const organisation = organisationByCode(w.organisationCode)?.name[lang] ?? w.organisationCode;
       process.stderr.write(`${t('staffImport.leaverWarningTitle')}: ${t('staffImport.leaverWarningBody', { count: w.leavers, active: w.active, organisation })}\n`);
+      if (outcome.status === 'applied') continue;
+      for (const p of w.people.slice(0, LEAVER_NAMES_SHOWN)) process.stderr.write(`  ${p.firstName} ${p.lastName} (${p.assignmentNumber})\n`);
+      if (w.people.length > LEAVER_NAMES_SHOWN) process.stderr.write(`  ${t('staffImport.cliMoreLeavers', { count: w.people.length - LEAVER_NAMES_SHOWN })}\n`);
+    }
+    if (outcome.status === 'held') {
+      process.stderr.write(`${t('staffImport.cliHeld')}\n`);
+      return 1;
     }
     for (const m of s.moves) process.stdout.write(`${t('staffImport.moves')}: ${m.firstName} ${m.lastName} (${m.assignmentNumber}) ${m.from} → ${m.to}\n`);
     process.stdout.write(`${outcome.status === 'checked' ? t('staffImport.checkedTitle') : t('staffImport.appliedTitle')}: ${t('staffImport.summary', { added: s.added, updated: s.updated, leavers: s.leavers, unchanged: s.unchanged })} (${outcome.read.rowCount} rows, ${seconds} s)\n`);
@@ -253,7 +268,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'staff': {
-      if (rest[0] !== 'import') fail(`Usage: genomeg staff import <file.csv> [--mode full|partial] [--dry-run]\n${helpPointer(['staff', 'import'])}`);
+      if (rest[0] !== 'import') fail(`Usage: genomeg staff import <file.csv> [--mode full|partial] [--dry-run] [--confirm-leavers]\n${helpPointer(['staff', 'import'])}`);
       return staffImport(config, rest.slice(1));
     }
     case 'content': {

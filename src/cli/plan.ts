@@ -12,7 +12,7 @@ import { isDomainError } from '../domain/errors.js';
 import { formatFigure, plainFixed } from '../domain/number-format.js';
 import { OUTPUT_FIELDS, FIELD, ORG_FIELDS } from '../domain/workforce/engine.js';
 import { goalSeek, organisationSeriesIndex, PERCENTILES, seriesIndex, tornado, type GoalSeekRequest, type GoalSeekResult, type TornadoBar } from '../domain/workforce/monte-carlo.js';
-import { formatIssue, scenarioError, type Scenario, type ScenarioIssue } from '../domain/workforce/scenario.js';
+import { formatIssue, scenarioError, scenarioNames, type Scenario, type ScenarioIssue } from '../domain/workforce/scenario.js';
 import { checkGoal, goalYears, splitGoal } from '../domain/workforce/goal.js';
 import { runMonteCarlo, type MonteCarloResult } from '../services/workforce/monte-carlo-runner.js';
 import { buildReport } from '../services/workforce/report.js';
@@ -144,7 +144,7 @@ async function writeOutputs(planned: readonly Planned[], dir: string, lang: 'en'
   writeFileSync(join(dir, 'results.json'), JSON.stringify(planned.length === 1 ? jsonResult(planned[0] as Planned) : planned.map(jsonResult), null, 1));
   const { html, charts } = await buildReport(planned.map((p) => ({
     id: p.scenario.id, name: p.scenario.name, runs: p.result.summary.runs, seed: p.result.summary.seed, seconds: p.result.seconds,
-    roles: roleResults(p.scenario, p.result.model, p.result.summary), tornado: p.tornado,
+    roles: roleResults(p.scenario, p.result.model, p.result.summary), tornado: { ...p.tornado, names: scenarioNames(p.scenario) },
     ...(p.goal === undefined ? {} : { goal: p.goal }),
     reproduce: `genomeg plan ${p.file} --runs ${p.result.summary.runs} --seed ${p.result.summary.seed}`,
   })), translator(lang), lang);

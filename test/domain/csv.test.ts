@@ -31,10 +31,11 @@ describe('the CSV reader', () => {
 
   it('reports an unterminated quote with the line it started on', () => {
     const { problems } = readCsv('a,b\n1,"open\n2,3\n');
-    expect(problems).toEqual([{ line: 2, problem: 'unterminated-quote' }]);
+    expect(problems).toEqual([{ line: 2, field: 2, problem: 'unterminated-quote' }]);
   });
 
   it('reports a quote in the middle of an unquoted field', () => {
-    expect(readCsv('a,b\n1,ab"c\n').problems).toEqual([{ line: 2, problem: 'stray-quote' }]);
+    expect(readCsv('a,b\n1,ab"c\n').problems).toEqual([{ line: 2, field: 2, problem: 'stray-quote' }]);
+    expect(readCsv('a,b,c\n"x"y,2,3\n').problems).toEqual([{ line: 2, field: 1, problem: 'stray-quote' }]);
   });
 });

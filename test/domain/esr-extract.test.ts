@@ -31,6 +31,17 @@ describe('reading an ESR staff extract', () => {
     expect(result.records).toHaveLength(1);
   });
 
+  // Issue 13, item 17: a quote problem names its column like any other row error.
+  it('names the column of a stray or unterminated quote: its header on a data row, its number on the header line', () => {
+    const text = staffCsv([buildStaffRow({ lastName: 'Prosser' }), buildStaffRow({ firstName: 'Ifan' })]).replace(/\r\n$/, '');
+    const stray = readEsrExtract(text.replace('Prosser', 'Pro"sser'), all);
+    expect(stray.issues).toContainEqual(expect.objectContaining({ line: 2, column: 'Last Name', code: 'stray-quote' }));
+    const open = readEsrExtract(text.replace(',Ifan,', ',"Ifan,'), all);
+    expect(open.issues).toContainEqual(expect.objectContaining({ line: 3, column: 'First Name', code: 'unterminated-quote' }));
+    const inHeader = readEsrExtract(text.replace('Last Name', 'Last"Name'), all);
+    expect(inHeader.issues).toContainEqual(expect.objectContaining({ line: 1, column: '#4', code: 'stray-quote' }));
+  });
+
   it('names the line, column and reason of each bad value, and keeps no rows', () => {
     const rows = [
       buildStaffRow(),

@@ -12,6 +12,8 @@ export interface CsvRecord {
 
 export interface CsvProblem {
   readonly line: number;
+  /** 1-based number of the field, within its record, where the problem is. */
+  readonly field: number;
   readonly problem: 'unterminated-quote' | 'stray-quote';
 }
 
@@ -62,7 +64,7 @@ export function readCsv(input: string): CsvReadResult {
         }
         out += text.slice(from, j);
         if (!closed) {
-          problems.push({ line: startLine, problem: 'unterminated-quote' });
+          problems.push({ line: startLine, field: fields.length + 1, problem: 'unterminated-quote' });
           i = length;
         } else {
           i = j + 1;
@@ -74,7 +76,7 @@ export function readCsv(input: string): CsvReadResult {
             k += 1;
           }
           if (k > i) {
-            problems.push({ line, problem: 'stray-quote' });
+            problems.push({ line, field: fields.length + 1, problem: 'stray-quote' });
             out += text.slice(i, k);
             i = k;
           }
@@ -88,7 +90,7 @@ export function readCsv(input: string): CsvReadResult {
           j += 1;
         }
         value = text.slice(i, j);
-        if (value.includes('"')) problems.push({ line, problem: 'stray-quote' });
+        if (value.includes('"')) problems.push({ line, field: fields.length + 1, problem: 'stray-quote' });
         i = j;
       }
       fields.push(value);

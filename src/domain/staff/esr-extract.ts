@@ -199,8 +199,12 @@ export function readEsrExtract(text: string, options: EsrReadOptions): EsrReadRe
   const seen = new Map<string, number>();
   const headerText = new Map<string, string>();
   const { records: rows, problems } = readCsv(text);
-  for (const p of problems) report({ line: p.line, column: null, code: p.problem, value: null, severity: 'error' });
   const header = rows[0];
+  for (const p of problems) {
+    // The column a quote problem is in: its header, or its number where the header itself is the line (or names nothing).
+    const name = header === undefined || p.line <= header.line ? '' : (header.fields[p.field - 1] ?? '').trim();
+    report({ line: p.line, column: name === '' ? `#${p.field}` : shown(name), code: p.problem, value: null, severity: 'error' });
+  }
   if (header === undefined) {
     report({ line: null, column: null, code: 'file-empty', value: null, severity: 'error' });
     return done([], 0, new Set());

@@ -98,6 +98,9 @@ const DemandSchema = z.object({
   availableHoursPerWte: dist(1, 3000).default({ kind: 'fixed', value: 1650 }),
   activity: z.array(z.object({
     category: Id,
+    /** What people call the category, in English and Welsh (the id is shown when there is none). */
+    name: z.string().min(1).optional(),
+    nameCy: z.string().min(1).optional(),
     tests: NonNegative,
     growth: dist(-0.5, 2).default({ kind: 'fixed', value: 0 }),
     hours: z.record(z.string(), NonNegative),
@@ -124,7 +127,10 @@ const ServiceSchema = z.object({
 export const ScenarioSchema = z.object({
   id: Id,
   name: z.string().min(1),
+  /** The name and description in Welsh, for Welsh pages (the English is shown when there is none). */
+  nameCy: z.string().min(1).optional(),
   description: z.string().optional(),
+  descriptionCy: z.string().optional(),
   extends: z.string().optional(),
   startYear: Year,
   horizon: z.number().int().min(1, 'a horizon of at least 1 year').max(50),
@@ -146,6 +152,24 @@ export type ScenarioService = Scenario['services'][number];
 /** A pipeline's name in the language asked for: its Welsh name, its name, else its id. */
 export function pipelineName(p: Pick<ScenarioPipeline, 'id' | 'name' | 'nameCy'>, lang: 'en' | 'cy'): string {
   return (lang === 'cy' ? p.nameCy ?? p.name : p.name) ?? p.id;
+}
+
+/** A demand category's name in the language asked for: its Welsh name, its name, else its id. */
+export function categoryName(a: { readonly category: string; readonly name?: string | undefined; readonly nameCy?: string | undefined }, lang: 'en' | 'cy'): string {
+  return (lang === 'cy' ? a.nameCy ?? a.name : a.name) ?? a.category;
+}
+
+/** The names of a scenario's pipelines and demand categories, by id, in both languages (for labels drawn after a run). */
+export interface ScenarioNames {
+  readonly pipelines: Readonly<Record<string, { readonly en: string; readonly cy: string }>>;
+  readonly categories: Readonly<Record<string, { readonly en: string; readonly cy: string }>>;
+}
+
+export function scenarioNames(s: Pick<Scenario, 'pipelines' | 'demand'>): ScenarioNames {
+  return {
+    pipelines: Object.fromEntries(s.pipelines.map((p) => [p.id, { en: pipelineName(p, 'en'), cy: pipelineName(p, 'cy') }])),
+    categories: Object.fromEntries(s.demand.activity.map((a) => [a.category, { en: categoryName(a, 'en'), cy: categoryName(a, 'cy') }])),
+  };
 }
 
 export interface ScenarioIssue {
@@ -190,6 +214,19 @@ function baselineKey(v: Json): string | undefined {
  * have an `id` (or role + organisation, for the baseline) merge item by item, new
  * items appended; other lists and plain values are replaced.
  */
+/**
+ * A layer that renames (or redescribes) the scenario without giving the Welsh
+ * drops its base's Welsh: "More training places" must not show the baseline's
+ * Welsh name on a Welsh page. The English is shown instead.
+ */
+export function withoutStaleWelsh(merged: Json, layer: Record<string, Json>): Json {
+  if (!isPlainObject(merged)) return merged;
+  const out = { ...merged };
+  if ('name' in layer && !('nameCy' in layer)) delete out['nameCy'];
+  if ('description' in layer && !('descriptionCy' in layer)) delete out['descriptionCy'];
+  return out;
+}
+
 export function mergeScenario(base: Json, override: Json): Json {
   if (isPlainObject(base) && isPlainObject(override)) {
     const out: Record<string, Json> = { ...base };
@@ -248,7 +285,7 @@ export function resolveScenario(source: ScenarioSource, load: (name: string, fro
     if (!isPlainObject(layer.data)) throw scenarioError([{ file: layer.file, path: '', message: 'a scenario must be a mapping (YAML) or an object (JSON)' }]);
     const rest = { ...layer.data };
     delete rest['extends'];
-    merged = mergeScenario(merged, rest);
+    merged = mergeScenario(withoutStaleWelsh(merged, rest), rest);
   }
   return validateScenario({ file: source.file, data: merged });
 }

@@ -5,6 +5,7 @@
 // the same chart functions, so a chart reads the same everywhere.
 
 import type { TornadoBar } from '../../domain/workforce/monte-carlo.js';
+import type { ScenarioNames } from '../../domain/workforce/scenario.js';
 import { fanChartSvg, gapChartSvg, tornadoSvg, type FanRow, type LabelledTornadoBar } from './charts.js';
 import type { RoleResult, StoredPercentiles } from './run-jobs.js';
 import { FIGURE_DIGITS, numberFormatter } from '../../domain/number-format.js';
@@ -17,6 +18,8 @@ export interface TornadoInput {
   readonly year: number;
   readonly base: number;
   readonly bars: readonly TornadoBar[];
+  /** The scenario's pipeline and demand category names, so that labels name them rather than show ids. */
+  readonly names?: ScenarioNames;
 }
 
 export interface ReportScenario {
@@ -63,7 +66,9 @@ function translated(t: Translate, key: string, params?: Readonly<Record<string, 
  * A model parameter's name as a planner reads it: `roles.clinical-scientist.attrition`
  * becomes "Clinical scientist (genomics): attrition". Names it does not know stay as they are.
  */
-export function parameterLabel(name: string, roles: readonly RoleResult[], t: Translate, lang: Language): string {
+export function parameterLabel(name: string, roles: readonly RoleResult[], t: Translate, lang: Language, names?: ScenarioNames): string {
+  const pipelineOf = (id: string): string => names?.pipelines[id]?.[lang] ?? id;
+  const categoryOf = (id: string): string => names?.categories[id]?.[lang] ?? id;
   const role = /^roles\.([a-z0-9-]+)\.([A-Za-z]+)(?:\.([A-Za-z0-9-]+))?$/.exec(name);
   if (role !== null) {
     const [, id = '', field = '', sub] = role;
@@ -74,7 +79,7 @@ export function parameterLabel(name: string, roles: readonly RoleResult[], t: Tr
   const pipeline = /^pipelines\.([a-z0-9-]+)\.([A-Za-z]+)$/.exec(name);
   if (pipeline !== null) {
     const what = translated(t, `workforce.param.pipeline.${pipeline[2] ?? ''}`);
-    if (what !== undefined) return t('workforce.param.pipelineLabel', { pipeline: pipeline[1] ?? '', field: what });
+    if (what !== undefined) return t('workforce.param.pipelineLabel', { pipeline: pipelineOf(pipeline[1] ?? ''), field: what });
   }
   const named = (id: string): string => {
     const r = roles.find((x) => x.id === id);
@@ -82,8 +87,8 @@ export function parameterLabel(name: string, roles: readonly RoleResult[], t: Tr
   };
   const patterns: readonly [RegExp, (m: RegExpExecArray) => string | undefined][] = [
     [/^demand\.availableHoursPerWte$/, () => translated(t, 'workforce.param.availableHours')],
-    [/^demand\.activity\.([a-z0-9-]+)\.(tests|growth)$/, (m) => translated(t, `workforce.param.activity.${m[2] ?? ''}`, { category: m[1] ?? '' })],
-    [/^demand\.activity\.([a-z0-9-]+)\.hours\.([a-z0-9-]+)$/, (m) => translated(t, 'workforce.param.activity.hours', { category: m[1] ?? '', role: named(m[2] ?? '') })],
+    [/^demand\.activity\.([a-z0-9-]+)\.(tests|growth)$/, (m) => translated(t, `workforce.param.activity.${m[2] ?? ''}`, { category: categoryOf(m[1] ?? '') })],
+    [/^demand\.activity\.([a-z0-9-]+)\.hours\.([a-z0-9-]+)$/, (m) => translated(t, 'workforce.param.activity.hours', { category: categoryOf(m[1] ?? ''), role: named(m[2] ?? '') })],
     [/^demand\.ratios\.([a-z0-9-]+)\.per100k$/, (m) => translated(t, 'workforce.param.ratio', { role: named(m[1] ?? '') })],
     [/^demand\.steps\.\d+\.([a-z0-9-]+)\.wte$/, (m) => translated(t, 'workforce.param.step', { role: named(m[1] ?? '') })],
     [/^demand\.skillMix\.([a-z0-9-]+)>([a-z0-9-]+)\.(share|efficiency)$/, (m) => translated(t, `workforce.param.skillMix.${m[3] ?? ''}`, { from: named(m[1] ?? ''), to: named(m[2] ?? '') })],
@@ -122,7 +127,7 @@ export async function gapChart(role: RoleResult, t: Translate, lang: Language): 
 /** The tornado bars with the words and numbers the chart and its table show. */
 export function labelledBars(tornado: TornadoInput, roles: readonly RoleResult[], t: Translate, lang: Language): LabelledTornadoBar[] {
   const f = numberFormat(lang, 3);
-  return tornado.bars.map((b) => ({ ...b, label: parameterLabel(b.parameter, roles, t, lang), lowText: f.format(b.low), highText: f.format(b.high) }));
+  return tornado.bars.map((b) => ({ ...b, label: parameterLabel(b.parameter, roles, t, lang, tornado.names), lowText: f.format(b.low), highText: f.format(b.high) }));
 }
 
 /** What moves a role's gap in a year most: the tornado chart and its words. */

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parse as parseYaml, parseDocument, type Document, type Node } from 'yaml';
-import { mergeScenario, resolveScenario, scenarioError, type Scenario, type ScenarioSource } from '../../domain/workforce/scenario.js';
+import { mergeScenario, resolveScenario, withoutStaleWelsh, scenarioError, type Scenario, type ScenarioSource } from '../../domain/workforce/scenario.js';
 
 /** Parse scenario text; YAML is a superset of JSON, but .json files are parsed strictly. */
 export function parseScenarioText(text: string, file: string): ScenarioSource {
@@ -49,7 +49,7 @@ export function resolveWithData(source: ScenarioSource, load: (name: string, fro
   for (const layer of chain.reverse()) {
     const rest = { ...(layer.data as Record<string, unknown>) };
     delete rest['extends'];
-    merged = mergeScenario(merged, rest);
+    merged = mergeScenario(withoutStaleWelsh(merged, rest), rest);
   }
   return { scenario, data: merged as Record<string, unknown> };
 }

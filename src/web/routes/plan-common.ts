@@ -122,3 +122,28 @@ export async function scenarioOfRun(store: ScenarioStore, run: StoredRun): Promi
   const checked = await checkStored(store, stored);
   return 'issues' in checked ? undefined : checked;
 }
+
+/**
+ * A scenario's name and description in the page's language, from its data
+ * (as saved, or as run): `nameCy` / `descriptionCy` on Welsh pages where they
+ * are given, else the English.
+ */
+export function localScenarioText(data: Readonly<Record<string, unknown>> | undefined, lang: 'en' | 'cy'): { name?: string; description?: string } {
+  if (data === undefined) return {};
+  const text = (key: string): string | undefined => (typeof data[key] === 'string' && data[key] !== '' ? data[key] : undefined);
+  const name = (lang === 'cy' ? text('nameCy') : undefined) ?? text('name');
+  const description = (lang === 'cy' ? text('descriptionCy') : undefined) ?? text('description');
+  return { ...(name === undefined ? {} : { name }), ...(description === undefined ? {} : { description }) };
+}
+
+/** The Welsh name a run's scenario had when it was run, if it had one. */
+export function welshNameOfRun(run: StoredRun): string | undefined {
+  if (run.scenarioJson === null) return undefined;
+  try {
+    const data = JSON.parse(run.scenarioJson) as unknown;
+    const nameCy = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['nameCy'] : undefined;
+    return typeof nameCy === 'string' && nameCy !== '' ? nameCy : undefined;
+  } catch {
+    return undefined;
+  }
+}

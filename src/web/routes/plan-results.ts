@@ -13,12 +13,13 @@ import { DomainError } from '../../domain/errors.js';
 import { compile } from '../../domain/workforce/engine.js';
 import { PERCENTILES, tornado } from '../../domain/workforce/monte-carlo.js';
 import { difference } from '../../domain/workforce/difference.js';
+import { scenarioNames } from '../../domain/workforce/scenario.js';
 import type { ScenarioStore, StoredRun } from '../../db/stores/scenario-store.js';
 import { compareChartSvg, scalableSvg, type CompareRow } from '../../services/workforce/charts.js';
 import { buildReport, fanChart, gapChart, labelledBars, numberFormat, roleName, tornadoChart, type Chart, type TornadoInput } from '../../services/workforce/report.js';
 import { isRunInterrupted, type RoleResult, type RunResult } from '../../services/workforce/run-jobs.js';
 import { authorise } from '../plugins/auth.js';
-import { doneRunOr404, Id, runOr404, scenarioOfRun } from './plan-common.js';
+import { doneRunOr404, Id, runOr404, scenarioOfRun, welshNameOfRun } from './plan-common.js';
 
 type Params = FastifyRequest<{ Params: { id: string } }>;
 type Lang = 'en' | 'cy';
@@ -131,7 +132,7 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
       found = scenarioOfRun(store, run).then((resolved) => {
         if (resolved === undefined) throw new DomainError('GNM_NOT_FOUND');
         const model = compile(resolved.scenario);
-        return { role, year, ...tornado(model, { role, year, field: 'gapWte' }) };
+        return { role, year, ...tornado(model, { role, year, field: 'gapWte' }), names: scenarioNames(resolved.scenario) };
       });
       found.catch(() => tornadoes.delete(key));
       tornadoes.set(key, found);
@@ -155,7 +156,8 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
     authorise(request, 'workforce.plan');
     const run = await current(request.params.id);
     const scenario = await store.getScenario(run.scenarioId, run.scenarioVersion);
-    const name = scenarioName(run) ?? scenario?.name ?? '';
+    // A Welsh page names the scenario by its Welsh name as run (nameCy), where it had one.
+    const name = (request.lang === 'cy' ? welshNameOfRun(run) : undefined) ?? scenarioName(run) ?? scenario?.name ?? '';
     const slug = scenario?.slug ?? scenarioSlug(run, 'scenario');
     const base = { run, scenario, name, slug, percent: Math.floor((100 * run.done) / run.runs), canonicalPath: `/plan/runs/${run.id}` };
     if (run.status !== 'done') return reply.render('pages/plan/run.njk', base);

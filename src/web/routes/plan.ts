@@ -16,7 +16,7 @@ import { queueRun, STALE_AFTER_MS } from '../../services/workforce/run-jobs.js';
 import { QUEUED_AS_JOB } from '../../db/stores/scenario-store.js';
 import { authorise } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
-import { actorOf, check, checkStored, mayChange, runOr404, scenarioOfRun, scenarioOr404, text } from './plan-common.js';
+import { actorOf, check, checkStored, localScenarioText, mayChange, runOr404, scenarioOfRun, scenarioOr404, text } from './plan-common.js';
 import { planEditRoutes } from './plan-edit.js';
 import { planBaselineRoutes } from './plan-baseline.js';
 import { planResultRoutes } from './plan-results.js';
@@ -39,9 +39,12 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
 
   const scenarioPage = async (request: FastifyRequest, reply: FastifyReply, stored: StoredScenario, extra: Record<string, unknown> = {}, status = 200) => {
     const runs = await store.listRuns({ scenarioId: stored.id, limit: 20 });
+    // The name and description in the page's language (nameCy / descriptionCy), from the scenario with its bases merged in.
+    const checked = await checkStored(store, stored);
+    const local = localScenarioText('issues' in checked ? undefined : checked.data, request.lang);
     const saved = (request.query as Record<string, unknown>)['saved'];
     return reply.code(status).render('pages/plan/scenario.njk', {
-      scenario: stored, runs, mayChange: request.user !== null && mayChange(stored, request.user), ownedByMe: stored.ownerUserId !== null && stored.ownerUserId === request.user?.id, values: { runs: 1000, seed: 1 }, saved: typeof saved === 'string' && /^(\d+|unchanged)$/.test(saved) ? saved : undefined,
+      scenario: stored, heading: local.name ?? stored.name, description: local.description, runs, mayChange: request.user !== null && mayChange(stored, request.user), ownedByMe: stored.ownerUserId !== null && stored.ownerUserId === request.user?.id, values: { runs: 1000, seed: 1 }, saved: typeof saved === 'string' && /^(\d+|unchanged)$/.test(saved) ? saved : undefined,
       canonicalPath: `/plan/scenarios/${stored.id}`, ...extra,
     });
   };

@@ -1,0 +1,100 @@
+// Welsh review row 56: demand categories and scenario names showed as raw ids or
+// English on Welsh planner pages. Categories, pipelines and scenarios now carry
+// English and Welsh names (optional; the id or the English is shown without).
+
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { categoryName, scenarioNames } from '../../src/domain/workforce/scenario.js';
+import { labelledBars, parameterLabel } from '../../src/services/workforce/report.js';
+import { loadScenarioFile, parseScenarioText, resolveWithData } from '../../src/services/workforce/scenario-files.js';
+import { translator } from '../../src/web/i18n.js';
+import { ScenarioStore } from '../../src/db/stores/scenario-store.js';
+import { buildTestApp, multipart, signedIn, type SignedIn, type TestApp } from '../support/app.js';
+import { engines } from '../support/engines.js';
+
+const cy = translator('cy');
+const en = translator('en');
+
+describe('demand category, pipeline and scenario names', () => {
+  const baseline = loadScenarioFile('scenarios/welsh-genomics-baseline.yaml');
+
+  it('names every demand category of the shipped scenario in English and Welsh, and falls back to the id', () => {
+    for (const a of baseline.demand.activity) {
+      expect(a.name).toBeTruthy();
+      expect(a.nameCy).toBeTruthy();
+    }
+    expect(categoryName({ category: 'genome-sequencing', name: 'Whole genome sequencing', nameCy: 'Dilyniannu genom cyfan' }, 'cy')).toBe('Dilyniannu genom cyfan');
+    expect(categoryName({ category: 'genome-sequencing', name: 'Whole genome sequencing' }, 'cy')).toBe('Whole genome sequencing');
+    expect(categoryName({ category: 'genome-sequencing' }, 'en')).toBe('genome-sequencing');
+  });
+
+  it('labels demand and pipeline parameters by name in the page language', () => {
+    const names = scenarioNames(baseline);
+    const roles = [{ id: 'clinical-scientist', name: 'Clinical scientist', nameCy: 'Gwyddonydd clinigol' }] as never;
+    expect(parameterLabel('demand.activity.other-genetic-tests.tests', roles, cy, 'cy', names)).toBe('Galw, Profion genetig eraill: profion y flwyddyn');
+    expect(parameterLabel('demand.activity.genome-sequencing.growth', roles, en, 'en', names)).toContain('Whole genome sequencing');
+    const pipeline = baseline.pipelines[0];
+    expect(pipeline?.nameCy).toBeTruthy();
+    expect(parameterLabel(`pipelines.${pipeline?.id ?? ''}.intake`, roles, cy, 'cy', names)).toContain(pipeline?.nameCy ?? '?');
+    // Without names (a report of an older run) the id is still shown, never a raw key.
+    expect(parameterLabel('demand.activity.other-genetic-tests.tests', roles, cy, 'cy')).toBe('Galw, other-genetic-tests: profion y flwyddyn');
+    const bars = labelledBars({ role: 'clinical-scientist', year: 2030, base: 0, names, bars: [{ parameter: 'demand.activity.cancer-genomic-profiles.tests', low: 1, high: 2, outputAtLow: 0, outputAtHigh: 1 }] as never }, roles, cy, 'cy');
+    expect(bars[0]?.label).toContain('Proffiliau genomig canser');
+  });
+
+  it('gives a scenario that renames its base without Welsh the English name, not the base\'s Welsh', () => {
+    const base = parseScenarioText(readFileSync('scenarios/welsh-genomics-baseline.yaml', 'utf8'), 'welsh-genomics-baseline.yaml');
+    const child = parseScenarioText('extends: welsh-genomics-baseline.yaml\nid: mine\nname: My scenario\n', 'mine.yaml');
+    const { scenario, data } = resolveWithData(child, () => base);
+    expect(scenario.name).toBe('My scenario');
+    expect(scenario.nameCy).toBeUndefined();
+    expect(data['nameCy']).toBeUndefined();
+    // Categories it does not touch keep their names.
+    expect(scenario.demand.activity[0]?.nameCy).toBe('Dilyniannu genom cyfan');
+  });
+});
+
+describe.each(engines)('Welsh scenario and run pages on $name', (engine) => {
+  let t: TestApp;
+  let planner: SignedIn;
+  let store: ScenarioStore;
+  let scenarioId = '';
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine);
+    planner = await signedIn(t.app, [{ role: 'workforce-planner', organisationCode: null }]);
+    store = ScenarioStore.create(t.database.db);
+    const upload = multipart({ _csrf: planner.csrf }, { name: 'file', filename: 'welsh-genomics-baseline.yaml', content: readFileSync('scenarios/welsh-genomics-baseline.yaml', 'utf8') });
+    const saved = await t.app.inject({ method: 'POST', url: '/plan/scenarios', headers: { ...upload.headers, cookie: planner.cookie, accept: 'text/html' }, payload: upload.payload });
+    scenarioId = (saved.headers.location as string).split('/').pop() ?? '';
+  }, 120_000);
+  afterAll(async () => { await t.close(); });
+
+  it('shows the scenario\'s Welsh name and description on the Welsh scenario page, and the English on the English one', async () => {
+    const welsh = await t.app.inject({ method: 'GET', url: `/cy/plan/scenarios/${scenarioId}`, headers: { cookie: planner.cookie } });
+    expect(welsh.statusCode).toBe(200);
+    expect(welsh.body).toContain('<h1>Gweithlu genomeg Cymru, llinell sylfaen</h1>');
+    expect(welsh.body).toContain('Parhau â&#39;r cynlluniau presennol');
+    const english = await t.app.inject({ method: 'GET', url: `/plan/scenarios/${scenarioId}`, headers: { cookie: planner.cookie } });
+    expect(english.body).toContain('<h1>Welsh genomics workforce, baseline</h1>');
+    expect(english.body).toContain('Current plans continued');
+  });
+
+  it('names the run\'s scenario in Welsh on the Welsh run page', async () => {
+    const started = await t.app.inject({
+      method: 'POST', url: `/plan/scenarios/${scenarioId}/runs`,
+      headers: { cookie: planner.cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: planner.csrf, runs: '20', seed: '3' }).toString(),
+    });
+    expect(started.statusCode).toBe(303);
+    const runId = (started.headers.location as string).split('/').pop() ?? '';
+    for (let i = 0; i < 400; i++) {
+      const status = (await store.getRun(runId))?.status;
+      if (status === 'done' || status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const page = await t.app.inject({ method: 'GET', url: `/cy/plan/runs/${runId}`, headers: { cookie: planner.cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Gweithlu genomeg Cymru, llinell sylfaen');
+  }, 120_000);
+});
