@@ -28,12 +28,32 @@ const variables = z.object({
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(120),
   HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(65),
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(500),
+  // Single sign-on with the organisation's OpenID Connect provider (README "Single
+  // sign-on"; services/auth/oidc.ts). Off unless OIDC_ISSUER_URL is set.
+  OIDC_ISSUER_URL: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_EMAIL_CLAIM: z.string().min(1).default('email'),
+  /** Comma-separated; an email outside them is refused. Empty: any domain. */
+  OIDC_ALLOWED_EMAIL_DOMAINS: z.string().default('').transform((v) => v.split(',').map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter((d) => d !== '')),
+  OIDC_EMPLOYEE_NUMBER_CLAIM: z.string().min(1).optional(),
+  OIDC_BUTTON_LABEL_EN: z.string().min(1).max(80).default('Sign in with your NHS Wales account'),
+  OIDC_BUTTON_LABEL_CY: z.string().min(1).max(80).default('Mewngofnodi gyda’ch cyfrif GIG Cymru'),
 });
 
 const schema = variables.superRefine((config, context) => {
   // Node refuses a headers timeout longer than the whole request's.
   if (config.HTTP_HEADERS_TIMEOUT_SECONDS > config.HTTP_REQUEST_TIMEOUT_SECONDS) {
     context.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_SECONDS'], message: `must be at most HTTP_REQUEST_TIMEOUT_SECONDS (${String(config.HTTP_REQUEST_TIMEOUT_SECONDS)})` });
+  }
+  // Single sign-on needs its client's credentials; and only a local test provider may use plain http.
+  if (config.OIDC_ISSUER_URL !== undefined) {
+    if (config.OIDC_CLIENT_ID === undefined) context.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER_URL is set' });
+    if (config.OIDC_CLIENT_SECRET === undefined) context.addIssue({ code: 'custom', path: ['OIDC_CLIENT_SECRET'], message: 'is required when OIDC_ISSUER_URL is set' });
+    const issuer = new URL(config.OIDC_ISSUER_URL);
+    if (issuer.protocol !== 'https:' && !(config.NODE_ENV !== 'production' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname))) {
+      context.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'must be an https:// address (plain http only for a provider on this machine outside production)' });
+    }
   }
 });
 

@@ -23,6 +23,23 @@ export interface UsersTable {
   locked_until: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Single sign-on link and account state (migration 0019). */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  last_signed_in_at: NullableTimestamp;
+  must_change_password: ColumnType<boolean | number, boolean | undefined, boolean>;
+}
+
+/** A sign-in with the identity provider under way: single-use, short-lived (migration 0019). */
+export interface OidcSignInsTable {
+  state_hash: string;
+  browser_hash: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string | null;
+  language: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 export interface RoleGrantsTable {
@@ -116,4 +133,5 @@ export interface Database extends XapiTables, WorkforceTables, LearningTables {
   staff: StaffTable;
   staff_imports: StaffImportsTable;
   audit_events: AuditEventsTable;
+  oidc_sign_ins: OidcSignInsTable;
 }

@@ -40,6 +40,10 @@ import { xapiRoutes } from './routes/xapi.js';
 import { xapiClientRoutes } from './routes/xapi-clients.js';
 import { xapiPeopleRoutes } from './routes/xapi-people.js';
 import { planRoutes } from './routes/plan.js';
+import { AccountStore } from '../db/stores/account-store.js';
+import { SingleSignOn, singleSignOnSettings } from '../services/auth/oidc.js';
+import { oidcRoutes } from './routes/oidc.js';
+import { accountRoutes, installPasswordChangeGate } from './routes/account.js';
 
 export interface Stores {
   readonly users: UserStore;
@@ -47,6 +51,8 @@ export interface Stores {
   readonly staff: StaffStore;
   readonly audit: AuditStore;
   readonly throttle: SignInThrottle;
+  /** Single sign-on links, sign-in times, password changes, disabling (accounts). */
+  readonly accounts: AccountStore;
 }
 
 declare module 'fastify' {
@@ -66,6 +72,8 @@ export interface AppOptions {
   readonly database: DatabaseHandle;
   /** Pino logger options, or false for none (tests). */
   readonly logger?: boolean | Record<string, unknown>;
+  /** Single sign-on in place of the one the configuration describes (tests reach their own provider through it). */
+  readonly singleSignOn?: SingleSignOn | null;
 }
 
 export const REDACTED_PATHS = [
@@ -100,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     staff: StaffStore.create(database.db),
     audit: AuditStore.create(database.db),
     throttle: SignInThrottle.create(database.db, config.SIGN_IN_MAX_FAILURES, config.SIGN_IN_WINDOW_MINUTES * 60_000),
+    accounts: AccountStore.create(database.db),
   };
   app.decorate('stores', stores);
   app.decorate('config', config);
@@ -118,7 +127,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installLanguage(app);
   installAuth(app, { sessions: stores.sessions, users: stores.users, sessionLifetimeMs });
   installCsrf(app);
-  installViews(app, createViewEnvironment(config.NODE_ENV === 'production'));
+  const views = createViewEnvironment(config.NODE_ENV === 'production');
+  const ssoSettings = singleSignOnSettings(config);
+  const singleSignOn = options.singleSignOn !== undefined ? options.singleSignOn : ssoSettings === null ? null : SingleSignOn.create(ssoSettings);
+  // The sign-in page's "Sign in with your NHS Wales account" button (partials/sso-button.njk).
+  views.addGlobal('singleSignOn', singleSignOn === null ? null : { label: singleSignOn.settings.buttonLabel });
+  installViews(app, views);
+  installPasswordChangeGate(app);
   installErrorHandling(app);
 
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -164,5 +179,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(xapiClientRoutes);
   await app.register(xapiPeopleRoutes);
   await app.register(planRoutes);
+  await app.register(oidcRoutes(singleSignOn));
+  await app.register(accountRoutes);
   return app;
 }

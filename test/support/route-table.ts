@@ -131,5 +131,16 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'GET', url: '/plan/runs/:id/report.html', path: '/plan/runs/00000000-0000-0000-0000-000000000000/report.html', allowed: ['workforce-planner', 'platform-admin'] },
     { method: 'GET', url: '/plan/runs/:id/charts/:file', path: '/plan/runs/00000000-0000-0000-0000-000000000000/charts/tornado.svg', allowed: ['workforce-planner', 'platform-admin'] },
     { method: 'GET', url: '/plan/compare', path: '/plan/compare', allowed: ['workforce-planner', 'platform-admin'] },
+    // Accounts (routes/oidc.ts, routes/account.ts). Single sign-on routes answer 404 while it is not configured.
+    { method: 'GET', url: '/sign-in/sso', path: '/sign-in/sso', allowed: EVERYONE },
+    { method: 'GET', url: '/sign-in/sso/callback', path: '/sign-in/sso/callback?state=x&code=y', allowed: EVERYONE },
+    { method: 'GET', url: '/sign-out/sso', path: '/sign-out/sso', allowed: EVERYONE },
+    { method: 'GET', url: '/signed-out', path: '/signed-out', allowed: EVERYONE },
+    { method: 'GET', url: '/account/not-in-directory', path: '/account/not-in-directory', allowed: SIGNED_IN },
+    { method: 'GET', url: '/account/password', path: '/account/password', allowed: SIGNED_IN },
+    { method: 'POST', url: '/account/password', path: '/account/password', allowed: SIGNED_IN, body: { newPassword: '' } },
+    { method: 'GET', url: '/admin/users/:id/account', path: `/admin/users/${powysUserId}/account`, allowed: ['org-admin', 'platform-admin'] },
+    { method: 'POST', url: '/admin/users/:id/disable', path: `/admin/users/${powysUserId}/disable`, allowed: ['org-admin', 'platform-admin'] },
+    { method: 'POST', url: '/admin/users/:id/enable', path: `/admin/users/${powysUserId}/enable`, allowed: ['org-admin', 'platform-admin'] },
   ];
 }

@@ -12,6 +12,7 @@ import { workforceWorkspace } from './0008-workforce-workspace.js';
 import { statementCompression } from './0009-statement-compression.js';
 import { staffSearch } from './0010-staff-search.js';
 import { contentProblemReports } from './0018-content-problem-reports.js';
+import { singleSignOn } from './0019-single-sign-on.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -23,6 +24,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-statement-compression': statementCompression,
   '0010-staff-search': staffSearch,
   '0018-content-problem-reports': contentProblemReports,
+  '0019-single-sign-on': singleSignOn,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -1,0 +1,161 @@
+// Account state beyond the roles: the link to an identity provider, sign-in
+// times, password changes, disabling and re-enabling, and single sign-ins under
+// way. Every change here is audited in the same transaction. Password hashes
+// come in already hashed; nothing here sees a password.
+
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Language } from '../../domain/i18n.js';
+import type { RoleGrant } from '../../domain/auth/index.js';
+import type { Database } from '../schema.js';
+import { toDate } from '../dialect.js';
+import { AuditStore } from './audit-store.js';
+import { hashToken } from './session-store.js';
+
+export interface PendingSignIn {
+  readonly browserHash: string;
+  readonly nonce: string;
+  readonly codeVerifier: string;
+  readonly returnTo: string | null;
+  readonly language: Language;
+  readonly expiresAt: Date;
+}
+
+export interface DirectoryMatch {
+  readonly staffId: string;
+  readonly organisationCode: string;
+  readonly displayName: string;
+}
+
+export class AccountStore {
+  private constructor(private readonly db: Kysely<Database>) {}
+
+  static create(db: Kysely<Database>): AccountStore {
+    return new AccountStore(db);
+  }
+
+  // ---- single sign-ins under way ------------------------------------------
+
+  async beginSignIn(state: string, pending: Omit<PendingSignIn, 'expiresAt'>, lifetimeMs: number): Promise<void> {
+    const now = new Date();
+    // Old, abandoned sign-ins go as new ones begin.
+    await this.db.deleteFrom('oidc_sign_ins').where('expires_at', '<=', now).execute();
+    await this.db.insertInto('oidc_sign_ins').values({
+      state_hash: hashToken(state), browser_hash: pending.browserHash, nonce: pending.nonce, code_verifier: pending.codeVerifier,
+      return_to: pending.returnTo, language: pending.language, created_at: now, expires_at: new Date(now.getTime() + lifetimeMs),
+    }).execute();
+  }
+
+  /** The sign-in this state began, removed as it is read: a state works once. Undefined when unknown or expired. */
+  async takeSignIn(state: string): Promise<PendingSignIn | undefined> {
+    const stateHash = hashToken(state);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('oidc_sign_ins').selectAll().where('state_hash', '=', stateHash).executeTakeFirst();
+      if (row === undefined) return undefined;
+      const deleted = await trx.deleteFrom('oidc_sign_ins').where('state_hash', '=', stateHash).executeTakeFirst();
+      // Two callbacks racing with the same state: only the one that deleted the row goes on.
+      if (Number(deleted.numDeletedRows) === 0) return undefined;
+      const expiresAt = toDate(row.expires_at);
+      if (expiresAt.getTime() <= Date.now()) return undefined;
+      return {
+        browserHash: row.browser_hash, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to,
+        language: row.language === 'cy' ? 'cy' : 'en', expiresAt,
+      };
+    });
+  }
+
+  // ---- linking accounts to the provider and the directory ------------------
+
+  async findIdBySubject(issuer: string, subject: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('users').select('id').where('oidc_issuer', '=', issuer).where('oidc_subject', '=', subject).executeTakeFirst();
+    return row?.id;
+  }
+
+  async linkSubject(userId: string, issuer: string, subject: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ oidc_issuer: issuer, oidc_subject: subject, updated_at: new Date() }).where('id', '=', userId).execute();
+      await AuditStore.record(trx, { actorUserId: userId, action: 'user.sso-linked', entityType: 'user', entityId: userId, after: { issuer } });
+    });
+  }
+
+  /** The active staff record with this employee number, or else this work email; undefined when none, or more than one, matches. */
+  async matchDirectory(by: { email: string; employeeNumber: string | null }): Promise<DirectoryMatch | undefined> {
+    const base = this.db.selectFrom('staff').select(['id', 'organisation_code', 'first_name', 'last_name', 'employee_number']).where('active', '=', true).limit(2);
+    const rows = by.employeeNumber !== null
+      ? await base.where('employee_number', '=', by.employeeNumber).execute()
+      : await base.where((eb) => eb(eb.fn('lower', ['email']), '=', by.email.toLowerCase())).execute();
+    // A person with two assignments has two rows under one employee number: the same person, one account.
+    const people = new Set(rows.map((r) => r.employee_number));
+    const first = rows[0];
+    if (first === undefined || people.size > 1) return undefined;
+    return { staffId: first.id, organisationCode: first.organisation_code, displayName: `${first.first_name} ${first.last_name}` };
+  }
+
+  /** A new account from a first single sign-on: linked to the provider's subject, no password, the learner role only. */
+  async createFromSignOn(input: { email: string; displayName: string; language: Language; staffId: string | null; issuer: string; subject: string }): Promise<string> {
+    const id = randomUUID();
+    const now = new Date();
+    const grant: RoleGrant = { role: 'learner', organisationCode: null };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('users').values({
+        id, email: input.email.toLowerCase(), display_name: input.displayName, password_hash: null, language: input.language,
+        staff_id: input.staffId, active: true, failed_sign_ins: 0, locked_until: null, created_at: now, updated_at: now,
+        oidc_issuer: input.issuer, oidc_subject: input.subject,
+      }).execute();
+      await trx.insertInto('role_grants').values({ id: randomUUID(), user_id: id, role: grant.role, organisation_code: '', granted_by: null, created_at: now }).execute();
+      await AuditStore.record(trx, {
+        actorUserId: null, action: 'user.created', entityType: 'user', entityId: id,
+        after: { email: input.email.toLowerCase(), displayName: input.displayName, grants: [grant], via: 'sso', staffId: input.staffId },
+      });
+    });
+    return id;
+  }
+
+  // ---- signing in -----------------------------------------------------------
+
+  async recordSignIn(userId: string, method: 'password' | 'sso'): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ last_signed_in_at: new Date(), failed_sign_ins: 0, locked_until: null }).where('id', '=', userId).execute();
+      await AuditStore.record(trx, { actorUserId: userId, action: 'user.signed-in', entityType: 'user', entityId: userId, after: { method } });
+    });
+  }
+
+  // ---- passwords ------------------------------------------------------------
+
+  async requirePasswordChange(userId: string): Promise<void> {
+    await this.db.updateTable('users').set({ must_change_password: true }).where('id', '=', userId).execute();
+  }
+
+  async passwordHashOf(userId: string): Promise<string | null> {
+    const row = await this.db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst();
+    return row?.password_hash ?? null;
+  }
+
+  /** A new password; every other session of the account ends (one taken with the old password is worthless). */
+  async changePassword(userId: string, passwordHash: string, keepSessionHash: string | null): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: false, updated_at: new Date() }).where('id', '=', userId).execute();
+      let ending = trx.deleteFrom('sessions').where('user_id', '=', userId);
+      if (keepSessionHash !== null) ending = ending.where('id_hash', '!=', keepSessionHash);
+      await ending.execute();
+      await AuditStore.record(trx, { actorUserId: userId, action: 'user.password-changed', entityType: 'user', entityId: userId });
+    });
+  }
+
+  // ---- administration -------------------------------------------------------
+
+  /** Disable or re-enable an account; disabling ends every session at once. False when it was already so. */
+  async setActive(userId: string, active: boolean, actorUserId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('users').select('active').where('id', '=', userId).executeTakeFirst();
+      if (row === undefined || Boolean(row.active) === active) return false;
+      await trx.updateTable('users').set({ active, updated_at: new Date(), failed_sign_ins: 0, locked_until: null }).where('id', '=', userId).execute();
+      if (!active) await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await AuditStore.record(trx, {
+        actorUserId, action: active ? 'user.enabled' : 'user.disabled', entityType: 'user', entityId: userId,
+        before: { active: !active }, after: { active },
+      });
+      return true;
+    });
+  }
+}
