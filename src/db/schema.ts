@@ -31,6 +31,19 @@ export interface UsersTable {
 }
 
 /** A sign-in with the identity provider under way: single-use, short-lived (migration 0019). */
+/** A single-use link sent to a person: a password reset or an invitation (migration 0020). */
+export interface AccountTokensTable {
+  token_hash: string;
+  kind: string;
+  user_id: string | null;
+  email: string;
+  language: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
 export interface OidcSignInsTable {
   state_hash: string;
   browser_hash: string;
@@ -134,4 +147,5 @@ export interface Database extends XapiTables, WorkforceTables, LearningTables {
   staff_imports: StaffImportsTable;
   audit_events: AuditEventsTable;
   oidc_sign_ins: OidcSignInsTable;
+  account_tokens: AccountTokensTable;
 }

@@ -44,6 +44,8 @@ import { AccountStore } from '../db/stores/account-store.js';
 import { SingleSignOn, singleSignOnSettings } from '../services/auth/oidc.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { accountRoutes, installPasswordChangeGate } from './routes/account.js';
+import { passwordResetRoutes } from './routes/password-reset.js';
+import { LoggedAccountMessages, type AccountMessages } from '../services/auth/account-messages.js';
 
 export interface Stores {
   readonly users: UserStore;
@@ -74,6 +76,8 @@ export interface AppOptions {
   readonly logger?: boolean | Record<string, unknown>;
   /** Single sign-on in place of the one the configuration describes (tests reach their own provider through it). */
   readonly singleSignOn?: SingleSignOn | null;
+  /** Where password-reset links and invitations go (default: a log line with ids only, until email is wired). */
+  readonly accountMessages?: AccountMessages;
 }
 
 export const REDACTED_PATHS = [
@@ -181,5 +185,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(planRoutes);
   await app.register(oidcRoutes(singleSignOn));
   await app.register(accountRoutes);
+  await app.register(passwordResetRoutes(options.accountMessages ?? LoggedAccountMessages.create(app.log)));
   return app;
 }

@@ -142,5 +142,9 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'GET', url: '/admin/users/:id/account', path: `/admin/users/${powysUserId}/account`, allowed: ['org-admin', 'platform-admin'] },
     { method: 'POST', url: '/admin/users/:id/disable', path: `/admin/users/${powysUserId}/disable`, allowed: ['org-admin', 'platform-admin'] },
     { method: 'POST', url: '/admin/users/:id/enable', path: `/admin/users/${powysUserId}/enable`, allowed: ['org-admin', 'platform-admin'] },
+    { method: 'GET', url: '/forgot-password', path: '/forgot-password', allowed: EVERYONE },
+    { method: 'POST', url: '/forgot-password', path: '/forgot-password', allowed: EVERYONE, body: { email: '' } },
+    { method: 'GET', url: '/reset-password/:token', path: '/reset-password/not-a-token', allowed: EVERYONE },
+    { method: 'POST', url: '/reset-password/:token', path: '/reset-password/not-a-token', allowed: EVERYONE, body: { newPassword: '' } },
   ];
 }

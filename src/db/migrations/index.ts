@@ -13,6 +13,7 @@ import { statementCompression } from './0009-statement-compression.js';
 import { staffSearch } from './0010-staff-search.js';
 import { contentProblemReports } from './0018-content-problem-reports.js';
 import { singleSignOn } from './0019-single-sign-on.js';
+import { accountTokens } from './0020-account-tokens.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -25,6 +26,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010-staff-search': staffSearch,
   '0018-content-problem-reports': contentProblemReports,
   '0019-single-sign-on': singleSignOn,
+  '0020-account-tokens': accountTokens,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

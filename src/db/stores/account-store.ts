@@ -10,7 +10,7 @@ import type { RoleGrant } from '../../domain/auth/index.js';
 import type { Database } from '../schema.js';
 import { toDate } from '../dialect.js';
 import { AuditStore } from './audit-store.js';
-import { hashToken } from './session-store.js';
+import { hashToken, newToken } from './session-store.js';
 
 export interface PendingSignIn {
   readonly browserHash: string;
@@ -155,6 +155,49 @@ export class AccountStore {
         actorUserId, action: active ? 'user.enabled' : 'user.disabled', entityType: 'user', entityId: userId,
         before: { active: !active }, after: { active },
       });
+      return true;
+    });
+  }
+
+  // ---- single-use links (password reset; invitations later) ----------------
+
+  /** A new password-reset link's token for this account; earlier unused ones stop working. */
+  async issueResetToken(userId: string, email: string, language: Language, lifetimeMs: number): Promise<string> {
+    const token = newToken();
+    const now = new Date();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('account_tokens').set({ used_at: now }).where('user_id', '=', userId).where('kind', '=', 'reset').where('used_at', 'is', null).execute();
+      await trx.insertInto('account_tokens').values({
+        token_hash: hashToken(token), kind: 'reset', user_id: userId, email, language, created_by: null, created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), used_at: null,
+      }).execute();
+      await AuditStore.record(trx, { actorUserId: null, action: 'user.password-reset-requested', entityType: 'user', entityId: userId });
+    });
+    return token;
+  }
+
+  /** The account a reset token is for, while it is unused and in date. */
+  async resetTokenUser(token: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('account_tokens').select(['user_id', 'expires_at', 'used_at'])
+      .where('token_hash', '=', hashToken(token)).where('kind', '=', 'reset').executeTakeFirst();
+    if (row?.user_id == null || row.used_at !== null || toDate(row.expires_at).getTime() <= Date.now()) return undefined;
+    return row.user_id;
+  }
+
+  /**
+   * Use a reset token: the new password, every session of the account ended,
+   * the token spent; all or nothing. False when the token is unknown, used or expired.
+   */
+  async resetPassword(token: string, passwordHash: string): Promise<boolean> {
+    const tokenHash = hashToken(token);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('account_tokens').select(['user_id', 'expires_at']).where('token_hash', '=', tokenHash).where('kind', '=', 'reset').where('used_at', 'is', null).executeTakeFirst();
+      if (row?.user_id == null || toDate(row.expires_at).getTime() <= Date.now()) return false;
+      const spent = await trx.updateTable('account_tokens').set({ used_at: new Date() }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
+      if (Number(spent.numUpdatedRows) !== 1) return false;
+      const userId = row.user_id;
+      await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: false, failed_sign_ins: 0, locked_until: null, updated_at: new Date() }).where('id', '=', userId).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await AuditStore.record(trx, { actorUserId: userId, action: 'user.password-reset', entityType: 'user', entityId: userId });
       return true;
     });
   }
