@@ -36,6 +36,7 @@ export interface AccountTokensTable {
   token_hash: string;
   kind: string;
   user_id: string | null;
+  staff_id: ColumnType<string | null, string | null | undefined, string | null>;
   email: string;
   language: string;
   created_by: string | null;

@@ -45,6 +45,7 @@ import { SingleSignOn, singleSignOnSettings } from '../services/auth/oidc.js';
 import { oidcRoutes } from './routes/oidc.js';
 import { accountRoutes, installPasswordChangeGate } from './routes/account.js';
 import { passwordResetRoutes } from './routes/password-reset.js';
+import { invitationRoutes } from './routes/invitations.js';
 import { LoggedAccountMessages, type AccountMessages } from '../services/auth/account-messages.js';
 
 export interface Stores {
@@ -185,6 +186,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(planRoutes);
   await app.register(oidcRoutes(singleSignOn));
   await app.register(accountRoutes);
-  await app.register(passwordResetRoutes(options.accountMessages ?? LoggedAccountMessages.create(app.log)));
+  const accountMessages = options.accountMessages ?? LoggedAccountMessages.create(app.log);
+  await app.register(passwordResetRoutes(accountMessages));
+  await app.register(invitationRoutes(accountMessages));
   return app;
 }

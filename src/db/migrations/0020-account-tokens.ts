@@ -1,5 +1,5 @@
-// Single-use links sent to people: password resets (1 hour) and, later,
-// invitations (7 days). Only the SHA-256 of a token is kept, so a copy of the
+// Single-use links sent to people: password resets (1 hour) and invitations
+// (7 days). Only the SHA-256 of a token is kept, so a copy of the
 // database cannot be used to reset anyone's password; a used or expired token
 // is refused.
 
@@ -13,6 +13,8 @@ export const accountTokens: Migration = {
       .addColumn('token_hash', 'text', (c) => c.primaryKey())
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('cascade'))
+      // An invitation's staff record: the account it creates is linked to it.
+      .addColumn('staff_id', 'text')
       .addColumn('email', 'text', (c) => c.notNull())
       .addColumn('language', 'text', (c) => c.notNull())
       .addColumn('created_by', 'text')

@@ -201,4 +201,53 @@ export class AccountStore {
       return true;
     });
   }
+
+  // ---- invitations ----------------------------------------------------------
+
+  /** An invitation's token for a person in the staff directory; earlier unused ones for the same email stop working. */
+  async issueInvitation(input: { staffId: string; email: string; language: Language; organisationCode: string }, actorUserId: string, lifetimeMs: number): Promise<string> {
+    const token = newToken();
+    const now = new Date();
+    const email = input.email.toLowerCase();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('account_tokens').set({ used_at: now }).where('email', '=', email).where('kind', '=', 'invitation').where('used_at', 'is', null).execute();
+      await trx.insertInto('account_tokens').values({
+        token_hash: hashToken(token), kind: 'invitation', user_id: null, staff_id: input.staffId, email, language: input.language,
+        created_by: actorUserId, created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), used_at: null,
+      }).execute();
+      await AuditStore.record(trx, { actorUserId, action: 'user.invited', entityType: 'staff', entityId: input.staffId, organisationCode: input.organisationCode, after: { email } });
+    });
+    return token;
+  }
+
+  /** The invitation a token stands for, while unused and in date. */
+  async invitation(token: string): Promise<{ staffId: string; email: string; language: Language } | undefined> {
+    const row = await this.db.selectFrom('account_tokens').select(['staff_id', 'email', 'language', 'expires_at', 'used_at'])
+      .where('token_hash', '=', hashToken(token)).where('kind', '=', 'invitation').executeTakeFirst();
+    if (row?.staff_id == null || row.used_at !== null || toDate(row.expires_at).getTime() <= Date.now()) return undefined;
+    return { staffId: row.staff_id, email: row.email, language: row.language === 'cy' ? 'cy' : 'en' };
+  }
+
+  /** Accept an invitation: a learner account with this password, linked to the staff record; the token spent. Undefined when spent, expired, or the email already has an account. */
+  async acceptInvitation(token: string, input: { displayName: string; passwordHash: string }): Promise<string | undefined> {
+    const tokenHash = hashToken(token);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('account_tokens').select(['staff_id', 'email', 'language', 'expires_at']).where('token_hash', '=', tokenHash)
+        .where('kind', '=', 'invitation').where('used_at', 'is', null).executeTakeFirst();
+      if (row?.staff_id == null || toDate(row.expires_at).getTime() <= Date.now()) return undefined;
+      const existing = await trx.selectFrom('users').select('id').where('email', '=', row.email).executeTakeFirst();
+      if (existing !== undefined) return undefined;
+      const spent = await trx.updateTable('account_tokens').set({ used_at: new Date() }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
+      if (Number(spent.numUpdatedRows) !== 1) return undefined;
+      const id = randomUUID();
+      const now = new Date();
+      await trx.insertInto('users').values({
+        id, email: row.email, display_name: input.displayName, password_hash: input.passwordHash, language: row.language === 'cy' ? 'cy' : 'en',
+        staff_id: row.staff_id, active: true, failed_sign_ins: 0, locked_until: null, created_at: now, updated_at: now,
+      }).execute();
+      await trx.insertInto('role_grants').values({ id: randomUUID(), user_id: id, role: 'learner', organisation_code: '', granted_by: null, created_at: now }).execute();
+      await AuditStore.record(trx, { actorUserId: id, action: 'user.invitation-accepted', entityType: 'user', entityId: id, after: { email: row.email, staffId: row.staff_id } });
+      return id;
+    });
+  }
 }
