@@ -48,6 +48,7 @@ describe.each(engines)('invitations on $name', (engine) => {
 
   it('invites a person from the directory in the page’s language; accepting sets a password, links the staff record and signs in; the link then stops working', async () => {
     const admin = await signedIn(app, [{ role: 'org-admin', organisationCode: '7A7' }]);
+    expect((await app.inject({ method: 'GET', url: `/staff/${powys}`, headers: { cookie: admin.cookie } })).body).toContain('Invite to Genomeg');
     const invite = await app.inject({ method: 'POST', url: `/cy/admin/staff/${powys}/invite`, headers: { cookie: admin.cookie }, payload: { _csrf: admin.csrf } });
     expect(invite.statusCode).toBe(200);
     expect(invite.body).toContain('Gwahoddiad wedi’i anfon');
