@@ -58,5 +58,5 @@ describe.each(engines)('route access on $name', (engine) => {
         expect({ route: `${c.method} ${prefix}${c.path}`, status: response.statusCode < 500 ? 'ok' : response.body.slice(0, 300) }).toEqual({ route: `${c.method} ${prefix}${c.path}`, status: 'ok' });
       }
     }
-  });
+  }, 120_000);
 });
