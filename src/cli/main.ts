@@ -28,6 +28,7 @@ import { ScenarioStore } from '../db/stores/scenario-store.js';
 import { interruptRunsOfStoppedProcesses } from '../services/workforce/run-jobs.js';
 import { RequirementStore } from '../db/stores/requirement-store.js';
 import { hashPassword } from '../security/passwords.js';
+import { AccountStore } from '../db/stores/account-store.js';
 import { loadContentLibrary } from '../services/learning/content-library.js';
 import { xapiCommand } from './xapi.js';
 import { planCommand } from './plan.js';
@@ -212,7 +213,9 @@ async function usersCreate(config: Config, args: string[]): Promise<number> {
     await migrateToLatest(handle);
     const password = randomBytes(15).toString('base64url');
     const user = await UserStore.create(handle.db).create({ email: values.email, displayName: values.name.trim(), passwordHash: await hashPassword(password), grants }, null);
-    process.stdout.write(`Created ${user.email}. One-time password (shown once, not stored): ${password}\n`);
+    // A one-time password: the person must choose their own at first sign-in (routes/account.ts).
+    await AccountStore.create(handle.db).requirePasswordChange(user.id);
+    process.stdout.write(`Created ${user.email}. One-time password (shown once, not stored; it must be changed at first sign-in): ${password}\n`);
     return 0;
   } finally {
     await handle.close();

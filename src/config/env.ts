@@ -95,6 +95,17 @@ const variables = z.object({
   // Required learning reminders (src/services/reminders).
   REMINDER_DAYS_BEFORE: z.coerce.number().int().min(1).max(90).default(14),
   REMINDER_OVERDUE_MAX: z.coerce.number().int().min(0).max(52).default(4),
+  // Single sign-on with the organisation's OpenID Connect provider (README "Single
+  // sign-on"; services/auth/oidc.ts). Off unless OIDC_ISSUER_URL is set.
+  OIDC_ISSUER_URL: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_EMAIL_CLAIM: z.string().min(1).default('email'),
+  /** Comma-separated; an email outside them is refused. Empty: any domain. */
+  OIDC_ALLOWED_EMAIL_DOMAINS: z.string().default('').transform((v) => v.split(',').map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter((d) => d !== '')),
+  OIDC_EMPLOYEE_NUMBER_CLAIM: z.string().min(1).optional(),
+  OIDC_BUTTON_LABEL_EN: z.string().min(1).max(80).default('Sign in with your NHS Wales account'),
+  OIDC_BUTTON_LABEL_CY: z.string().min(1).max(80).default('Mewngofnodi gyda’ch cyfrif GIG Cymru'),
 });
 
 const schema = variables.superRefine((config, context) => {
@@ -105,6 +116,15 @@ const schema = variables.superRefine((config, context) => {
   // A user without a password (or the reverse) is a half-made configuration.
   if ((config.SMTP_USER === undefined) !== (config.SMTP_PASSWORD === undefined)) {
     context.addIssue({ code: 'custom', path: [config.SMTP_USER === undefined ? 'SMTP_USER' : 'SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD are set together or not at all' });
+  }
+  // Single sign-on needs its client's credentials; and only a local test provider may use plain http.
+  if (config.OIDC_ISSUER_URL !== undefined) {
+    if (config.OIDC_CLIENT_ID === undefined) context.addIssue({ code: 'custom', path: ['OIDC_CLIENT_ID'], message: 'is required when OIDC_ISSUER_URL is set' });
+    if (config.OIDC_CLIENT_SECRET === undefined) context.addIssue({ code: 'custom', path: ['OIDC_CLIENT_SECRET'], message: 'is required when OIDC_ISSUER_URL is set' });
+    const issuer = new URL(config.OIDC_ISSUER_URL);
+    if (issuer.protocol !== 'https:' && !(config.NODE_ENV !== 'production' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname))) {
+      context.addIssue({ code: 'custom', path: ['OIDC_ISSUER_URL'], message: 'must be an https:// address (plain http only for a provider on this machine outside production)' });
+    }
   }
 });
 

@@ -23,6 +23,37 @@ export interface UsersTable {
   locked_until: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Single sign-on link and account state (migration 0019). */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  last_signed_in_at: NullableTimestamp;
+  must_change_password: ColumnType<boolean | number, boolean | undefined, boolean>;
+}
+
+/** A sign-in with the identity provider under way: single-use, short-lived (migration 0019). */
+/** A single-use link sent to a person: a password reset or an invitation (migration 0020). */
+export interface AccountTokensTable {
+  token_hash: string;
+  kind: string;
+  user_id: string | null;
+  staff_id: ColumnType<string | null, string | null | undefined, string | null>;
+  email: string;
+  language: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface OidcSignInsTable {
+  state_hash: string;
+  browser_hash: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string | null;
+  language: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 export interface RoleGrantsTable {
@@ -140,4 +171,6 @@ export interface Database extends XapiTables, WorkforceTables, LearningTables, J
   staff_imports: StaffImportsTable;
   staff_import_pending: StaffImportPendingTable;
   audit_events: AuditEventsTable;
+  oidc_sign_ins: OidcSignInsTable;
+  account_tokens: AccountTokensTable;
 }

@@ -46,6 +46,13 @@ import { messageRoutes } from './routes/messages.js';
 import { openJobQueue, type JobQueue } from '../services/jobs/index.js';
 import { EmailService } from '../services/email/email-service.js';
 import { registerPlatformJobs } from '../services/platform-jobs.js';
+import { AccountStore } from '../db/stores/account-store.js';
+import { SingleSignOn, singleSignOnSettings } from '../services/auth/oidc.js';
+import { oidcRoutes } from './routes/oidc.js';
+import { accountRoutes, installPasswordChangeGate } from './routes/account.js';
+import { passwordResetRoutes } from './routes/password-reset.js';
+import { invitationRoutes } from './routes/invitations.js';
+import { EmailAccountMessages, type AccountMessages } from '../services/auth/account-messages.js';
 
 export interface Stores {
   readonly users: UserStore;
@@ -53,6 +60,8 @@ export interface Stores {
   readonly staff: StaffStore;
   readonly audit: AuditStore;
   readonly throttle: SignInThrottle;
+  /** Single sign-on links, sign-in times, password changes, disabling (accounts). */
+  readonly accounts: AccountStore;
 }
 
 declare module 'fastify' {
@@ -78,6 +87,10 @@ export interface AppOptions {
   readonly logger?: boolean | Record<string, unknown>;
   /** The job queue to send to; by default one for the database, not working jobs until started. */
   readonly jobs?: JobQueue;
+  /** Single sign-on in place of the one the configuration describes (tests reach their own provider through it). */
+  readonly singleSignOn?: SingleSignOn | null;
+  /** Where password-reset links and invitations go (default: a log line with ids only, until email is wired). */
+  readonly accountMessages?: AccountMessages;
 }
 
 export const REDACTED_PATHS = [
@@ -118,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     staff: StaffStore.create(database.db),
     audit: AuditStore.create(database.db),
     throttle: SignInThrottle.create(database.db, policyFor({ accountLimit: config.SIGN_IN_MAX_FAILURES, addressLimit: config.SIGN_IN_ADDRESS_MAX_FAILURES, windowMinutes: config.SIGN_IN_WINDOW_MINUTES })),
+    accounts: AccountStore.create(database.db),
   };
   app.decorate('stores', stores);
   app.decorate('config', config);
@@ -148,7 +162,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installLanguage(app);
   installAuth(app, { sessions: stores.sessions, users: stores.users, sessionLifetimeMs });
   installCsrf(app);
-  installViews(app, createViewEnvironment(config.NODE_ENV === 'production'));
+  const views = createViewEnvironment(config.NODE_ENV === 'production');
+  const ssoSettings = singleSignOnSettings(config);
+  const singleSignOn = options.singleSignOn !== undefined ? options.singleSignOn : ssoSettings === null ? null : SingleSignOn.create(ssoSettings);
+  // The sign-in page's "Sign in with your NHS Wales account" button (partials/sso-button.njk).
+  views.addGlobal('singleSignOn', singleSignOn === null ? null : { label: singleSignOn.settings.buttonLabel });
+  installViews(app, views);
+  installPasswordChangeGate(app);
   installErrorHandling(app);
 
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -196,5 +216,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(xapiPeopleRoutes);
   await app.register(planRoutes);
   await app.register(messageRoutes);
+  await app.register(oidcRoutes(singleSignOn));
+  await app.register(accountRoutes);
+  const accountMessages = options.accountMessages ?? EmailAccountMessages.create(email);
+  await app.register(passwordResetRoutes(accountMessages));
+  await app.register(invitationRoutes(accountMessages));
   return app;
 }

@@ -32,10 +32,10 @@ export interface SignedIn {
 let counter = 0;
 
 /** An account with these roles, and a live session for it. */
-export async function signedIn(app: FastifyInstance, grants: readonly RoleGrant[], options: { staffId?: string } = {}): Promise<SignedIn> {
+export async function signedIn(app: FastifyInstance, grants: readonly RoleGrant[], options: { staffId?: string; displayName?: string } = {}): Promise<SignedIn> {
   counter += 1;
   const user = await app.stores.users.create({
-    email: `person${counter}-${Date.now()}@test.genomeg.test`, displayName: `Test Person ${counter}`,
+    email: `person${counter}-${Date.now()}@test.genomeg.test`, displayName: options.displayName ?? `Test Person ${counter}`,
     passwordHash: null, grants, staffId: options.staffId ?? null,
   }, null);
   const { token, session } = await app.stores.sessions.start(user.id);

@@ -145,5 +145,23 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'POST', url: '/staff/import/confirm', path: '/staff/import/confirm', allowed: ['org-admin', 'platform-admin'], body: { pending: '00000000-0000-0000-0000-000000000000' } },
     { method: 'GET', url: '/plan/runs/:id/goal', path: '/plan/runs/00000000-0000-0000-0000-000000000000/goal', allowed: ['workforce-planner', 'platform-admin'] },
     { method: 'POST', url: '/plan/runs/:id/goal', path: '/plan/runs/00000000-0000-0000-0000-000000000000/goal', allowed: ['workforce-planner', 'platform-admin'] },
+    // Accounts (routes/oidc.ts, routes/account.ts). Single sign-on routes answer 404 while it is not configured.
+    { method: 'GET', url: '/sign-in/sso', path: '/sign-in/sso', allowed: EVERYONE },
+    { method: 'GET', url: '/sign-in/sso/callback', path: '/sign-in/sso/callback?state=x&code=y', allowed: EVERYONE },
+    { method: 'GET', url: '/sign-out/sso', path: '/sign-out/sso', allowed: EVERYONE },
+    { method: 'GET', url: '/signed-out', path: '/signed-out', allowed: EVERYONE },
+    { method: 'GET', url: '/account/not-in-directory', path: '/account/not-in-directory', allowed: SIGNED_IN },
+    { method: 'GET', url: '/account/password', path: '/account/password', allowed: SIGNED_IN },
+    { method: 'POST', url: '/account/password', path: '/account/password', allowed: SIGNED_IN, body: { newPassword: '' } },
+    { method: 'GET', url: '/admin/users/:id/account', path: `/admin/users/${powysUserId}/account`, allowed: ['org-admin', 'platform-admin'] },
+    { method: 'POST', url: '/admin/users/:id/disable', path: `/admin/users/${powysUserId}/disable`, allowed: ['org-admin', 'platform-admin'] },
+    { method: 'POST', url: '/admin/users/:id/enable', path: `/admin/users/${powysUserId}/enable`, allowed: ['org-admin', 'platform-admin'] },
+    { method: 'GET', url: '/forgot-password', path: '/forgot-password', allowed: EVERYONE },
+    { method: 'POST', url: '/admin/staff/:id/invite', path: `/admin/staff/${staffId}/invite`, allowed: ['org-admin', 'platform-admin'] },
+    { method: 'GET', url: '/invitation/:token', path: '/invitation/not-a-token', allowed: EVERYONE },
+    { method: 'POST', url: '/invitation/:token', path: '/invitation/not-a-token', allowed: EVERYONE, body: { newPassword: '' } },
+    { method: 'POST', url: '/forgot-password', path: '/forgot-password', allowed: EVERYONE, body: { email: '' } },
+    { method: 'GET', url: '/reset-password/:token', path: '/reset-password/not-a-token', allowed: EVERYONE },
+    { method: 'POST', url: '/reset-password/:token', path: '/reset-password/not-a-token', allowed: EVERYONE, body: { newPassword: '' } },
   ];
 }

@@ -17,6 +17,8 @@ import { signInThrottleAndAuditSearch } from './0011-sign-in-throttle-and-audit-
 import { pendingStaffImports } from './0014-pending-staff-imports.js';
 import { jobsAndEmail } from './0016-jobs-and-email.js';
 import { reminders } from './0017-reminders.js';
+import { singleSignOn } from './0019-single-sign-on.js';
+import { accountTokens } from './0020-account-tokens.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -33,6 +35,8 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0014-pending-staff-imports': pendingStaffImports,
   '0016-jobs-and-email': jobsAndEmail,
   '0017-reminders': reminders,
+  '0019-single-sign-on': singleSignOn,
+  '0020-account-tokens': accountTokens,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -21,6 +21,12 @@ export interface User {
   readonly lockedUntil: Date | null;
   readonly failedSignIns: number;
   readonly grants: readonly RoleGrant[];
+  /** When the person last signed in, by password or single sign-on (null: never). */
+  readonly lastSignedInAt: Date | null;
+  /** The password is a one-time one and must be changed before anything else. */
+  readonly mustChangePassword: boolean;
+  /** Linked to an identity provider's account (single sign-on). */
+  readonly ssoLinked: boolean;
 }
 
 export interface UserCredentials {
@@ -48,6 +54,9 @@ export function toUser(row: Selectable<UsersTable>, grants: readonly RoleGrant[]
     lockedUntil: toDateOrNull(row.locked_until),
     failedSignIns: row.failed_sign_ins,
     grants,
+    lastSignedInAt: toDateOrNull(row.last_signed_in_at),
+    mustChangePassword: toBool(row.must_change_password),
+    ssoLinked: row.oidc_subject !== null,
   };
 }
 
@@ -190,7 +199,7 @@ export class UserStore {
   }
 
   async recordSuccessfulSignIn(userId: string): Promise<void> {
-    await this.db.updateTable('users').set({ failed_sign_ins: 0, locked_until: null }).where('id', '=', userId).execute();
+    await this.db.updateTable('users').set({ failed_sign_ins: 0, locked_until: null, last_signed_in_at: new Date() }).where('id', '=', userId).execute();
   }
 
   async setPasswordHash(userId: string, passwordHash: string, actorUserId: string | null): Promise<void> {

@@ -19,6 +19,8 @@ export const EMAIL_TEMPLATES = {
   'reminder-overdue': ['name', 'module', 'dueDate', 'days'],
   'manager-digest': ['name', 'count'],
   'test-message': ['name'],
+  'password-reset': ['name', 'minutes'],
+  'invitation': ['name', 'days', 'invitedBy'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EmailTemplate = keyof typeof EMAIL_TEMPLATES;

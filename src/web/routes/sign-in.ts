@@ -111,8 +111,11 @@ export async function signInRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/sign-out', { config: { access: 'public' } }, async (request, reply) => {
     const userId = request.user?.id;
+    const viaSingleSignOn = request.user?.ssoLinked === true;
     await reply.endSession();
     if (userId !== undefined) request.log.info({ event: 'sign-out', userId }, 'signed out');
+    // Single sign-on accounts are offered the provider's sign-out too (routes/oidc.ts).
+    if (viaSingleSignOn) return reply.redirect(localPath(request.lang, '/signed-out'), 303);
     return reply.redirect(`${localPath(request.lang, '/sign-in')}?signedOut=1`, 303);
   });
 }

@@ -1,0 +1,253 @@
+// Account state beyond the roles: the link to an identity provider, sign-in
+// times, password changes, disabling and re-enabling, and single sign-ins under
+// way. Every change here is audited in the same transaction. Password hashes
+// come in already hashed; nothing here sees a password.
+
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Language } from '../../domain/i18n.js';
+import type { RoleGrant } from '../../domain/auth/index.js';
+import type { Database } from '../schema.js';
+import { toDate } from '../dialect.js';
+import { AuditStore } from './audit-store.js';
+import { hashToken, newToken } from './session-store.js';
+
+export interface PendingSignIn {
+  readonly browserHash: string;
+  readonly nonce: string;
+  readonly codeVerifier: string;
+  readonly returnTo: string | null;
+  readonly language: Language;
+  readonly expiresAt: Date;
+}
+
+export interface DirectoryMatch {
+  readonly staffId: string;
+  readonly organisationCode: string;
+  readonly displayName: string;
+}
+
+export class AccountStore {
+  private constructor(private readonly db: Kysely<Database>) {}
+
+  static create(db: Kysely<Database>): AccountStore {
+    return new AccountStore(db);
+  }
+
+  // ---- single sign-ins under way ------------------------------------------
+
+  async beginSignIn(state: string, pending: Omit<PendingSignIn, 'expiresAt'>, lifetimeMs: number): Promise<void> {
+    const now = new Date();
+    // Old, abandoned sign-ins go as new ones begin.
+    await this.db.deleteFrom('oidc_sign_ins').where('expires_at', '<=', now).execute();
+    await this.db.insertInto('oidc_sign_ins').values({
+      state_hash: hashToken(state), browser_hash: pending.browserHash, nonce: pending.nonce, code_verifier: pending.codeVerifier,
+      return_to: pending.returnTo, language: pending.language, created_at: now, expires_at: new Date(now.getTime() + lifetimeMs),
+    }).execute();
+  }
+
+  /** The sign-in this state began, removed as it is read: a state works once. Undefined when unknown or expired. */
+  async takeSignIn(state: string): Promise<PendingSignIn | undefined> {
+    const stateHash = hashToken(state);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('oidc_sign_ins').selectAll().where('state_hash', '=', stateHash).executeTakeFirst();
+      if (row === undefined) return undefined;
+      const deleted = await trx.deleteFrom('oidc_sign_ins').where('state_hash', '=', stateHash).executeTakeFirst();
+      // Two callbacks racing with the same state: only the one that deleted the row goes on.
+      if (Number(deleted.numDeletedRows) === 0) return undefined;
+      const expiresAt = toDate(row.expires_at);
+      if (expiresAt.getTime() <= Date.now()) return undefined;
+      return {
+        browserHash: row.browser_hash, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to,
+        language: row.language === 'cy' ? 'cy' : 'en', expiresAt,
+      };
+    });
+  }
+
+  // ---- linking accounts to the provider and the directory ------------------
+
+  async findIdBySubject(issuer: string, subject: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('users').select('id').where('oidc_issuer', '=', issuer).where('oidc_subject', '=', subject).executeTakeFirst();
+    return row?.id;
+  }
+
+  async linkSubject(userId: string, issuer: string, subject: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ oidc_issuer: issuer, oidc_subject: subject, updated_at: new Date() }).where('id', '=', userId).execute();
+      await AuditStore.record(trx, { actorUserId: userId, action: 'user.sso-linked', entityType: 'user', entityId: userId, after: { issuer } });
+    });
+  }
+
+  /** The active staff record with this employee number, or else this work email; undefined when none, or more than one, matches. */
+  async matchDirectory(by: { email: string; employeeNumber: string | null }): Promise<DirectoryMatch | undefined> {
+    const base = this.db.selectFrom('staff').select(['id', 'organisation_code', 'first_name', 'last_name', 'employee_number']).where('active', '=', true).limit(2);
+    const rows = by.employeeNumber !== null
+      ? await base.where('employee_number', '=', by.employeeNumber).execute()
+      : await base.where((eb) => eb(eb.fn('lower', ['email']), '=', by.email.toLowerCase())).execute();
+    // A person with two assignments has two rows under one employee number: the same person, one account.
+    const people = new Set(rows.map((r) => r.employee_number));
+    const first = rows[0];
+    if (first === undefined || people.size > 1) return undefined;
+    return { staffId: first.id, organisationCode: first.organisation_code, displayName: `${first.first_name} ${first.last_name}` };
+  }
+
+  /** A new account from a first single sign-on: linked to the provider's subject, no password, the learner role only. */
+  async createFromSignOn(input: { email: string; displayName: string; language: Language; staffId: string | null; issuer: string; subject: string }): Promise<string> {
+    const id = randomUUID();
+    const now = new Date();
+    const grant: RoleGrant = { role: 'learner', organisationCode: null };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('users').values({
+        id, email: input.email.toLowerCase(), display_name: input.displayName, password_hash: null, language: input.language,
+        staff_id: input.staffId, active: true, failed_sign_ins: 0, locked_until: null, created_at: now, updated_at: now,
+        oidc_issuer: input.issuer, oidc_subject: input.subject,
+      }).execute();
+      await trx.insertInto('role_grants').values({ id: randomUUID(), user_id: id, role: grant.role, organisation_code: '', granted_by: null, created_at: now }).execute();
+      await AuditStore.record(trx, {
+        actorUserId: null, action: 'user.created', entityType: 'user', entityId: id,
+        after: { email: input.email.toLowerCase(), displayName: input.displayName, grants: [grant], via: 'sso', staffId: input.staffId },
+      });
+    });
+    return id;
+  }
+
+  // ---- signing in -----------------------------------------------------------
+
+  async recordSignIn(userId: string, method: 'password' | 'sso'): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ last_signed_in_at: new Date(), failed_sign_ins: 0, locked_until: null }).where('id', '=', userId).execute();
+      await AuditStore.record(trx, { actorUserId: userId, action: 'user.signed-in', entityType: 'user', entityId: userId, after: { method } });
+    });
+  }
+
+  // ---- passwords ------------------------------------------------------------
+
+  async requirePasswordChange(userId: string): Promise<void> {
+    await this.db.updateTable('users').set({ must_change_password: true }).where('id', '=', userId).execute();
+  }
+
+  async passwordHashOf(userId: string): Promise<string | null> {
+    const row = await this.db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst();
+    return row?.password_hash ?? null;
+  }
+
+  /** A new password; every other session of the account ends (one taken with the old password is worthless). */
+  async changePassword(userId: string, passwordHash: string, keepSessionHash: string | null): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: false, updated_at: new Date() }).where('id', '=', userId).execute();
+      let ending = trx.deleteFrom('sessions').where('user_id', '=', userId);
+      if (keepSessionHash !== null) ending = ending.where('id_hash', '!=', keepSessionHash);
+      await ending.execute();
+      await AuditStore.record(trx, { actorUserId: userId, action: 'user.password-changed', entityType: 'user', entityId: userId });
+    });
+  }
+
+  // ---- administration -------------------------------------------------------
+
+  /** Disable or re-enable an account; disabling ends every session at once. False when it was already so. */
+  async setActive(userId: string, active: boolean, actorUserId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('users').select('active').where('id', '=', userId).executeTakeFirst();
+      if (row === undefined || Boolean(row.active) === active) return false;
+      await trx.updateTable('users').set({ active, updated_at: new Date(), failed_sign_ins: 0, locked_until: null }).where('id', '=', userId).execute();
+      if (!active) await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await AuditStore.record(trx, {
+        actorUserId, action: active ? 'user.enabled' : 'user.disabled', entityType: 'user', entityId: userId,
+        before: { active: !active }, after: { active },
+      });
+      return true;
+    });
+  }
+
+  // ---- single-use links (password reset; invitations later) ----------------
+
+  /** A new password-reset link's token for this account; earlier unused ones stop working. */
+  async issueResetToken(userId: string, email: string, language: Language, lifetimeMs: number): Promise<string> {
+    const token = newToken();
+    const now = new Date();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('account_tokens').set({ used_at: now }).where('user_id', '=', userId).where('kind', '=', 'reset').where('used_at', 'is', null).execute();
+      await trx.insertInto('account_tokens').values({
+        token_hash: hashToken(token), kind: 'reset', user_id: userId, email, language, created_by: null, created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), used_at: null,
+      }).execute();
+      await AuditStore.record(trx, { actorUserId: null, action: 'user.password-reset-requested', entityType: 'user', entityId: userId });
+    });
+    return token;
+  }
+
+  /** The account a reset token is for, while it is unused and in date. */
+  async resetTokenUser(token: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('account_tokens').select(['user_id', 'expires_at', 'used_at'])
+      .where('token_hash', '=', hashToken(token)).where('kind', '=', 'reset').executeTakeFirst();
+    if (row?.user_id == null || row.used_at !== null || toDate(row.expires_at).getTime() <= Date.now()) return undefined;
+    return row.user_id;
+  }
+
+  /**
+   * Use a reset token: the new password, every session of the account ended,
+   * the token spent; all or nothing. False when the token is unknown, used or expired.
+   */
+  async resetPassword(token: string, passwordHash: string): Promise<boolean> {
+    const tokenHash = hashToken(token);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('account_tokens').select(['user_id', 'expires_at']).where('token_hash', '=', tokenHash).where('kind', '=', 'reset').where('used_at', 'is', null).executeTakeFirst();
+      if (row?.user_id == null || toDate(row.expires_at).getTime() <= Date.now()) return false;
+      const spent = await trx.updateTable('account_tokens').set({ used_at: new Date() }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
+      if (Number(spent.numUpdatedRows) !== 1) return false;
+      const userId = row.user_id;
+      await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: false, failed_sign_ins: 0, locked_until: null, updated_at: new Date() }).where('id', '=', userId).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await AuditStore.record(trx, { actorUserId: userId, action: 'user.password-reset', entityType: 'user', entityId: userId });
+      return true;
+    });
+  }
+
+  // ---- invitations ----------------------------------------------------------
+
+  /** An invitation's token for a person in the staff directory; earlier unused ones for the same email stop working. */
+  async issueInvitation(input: { staffId: string; email: string; language: Language; organisationCode: string }, actorUserId: string, lifetimeMs: number): Promise<string> {
+    const token = newToken();
+    const now = new Date();
+    const email = input.email.toLowerCase();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('account_tokens').set({ used_at: now }).where('email', '=', email).where('kind', '=', 'invitation').where('used_at', 'is', null).execute();
+      await trx.insertInto('account_tokens').values({
+        token_hash: hashToken(token), kind: 'invitation', user_id: null, staff_id: input.staffId, email, language: input.language,
+        created_by: actorUserId, created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), used_at: null,
+      }).execute();
+      await AuditStore.record(trx, { actorUserId, action: 'user.invited', entityType: 'staff', entityId: input.staffId, organisationCode: input.organisationCode, after: { email } });
+    });
+    return token;
+  }
+
+  /** The invitation a token stands for, while unused and in date. */
+  async invitation(token: string): Promise<{ staffId: string; email: string; language: Language } | undefined> {
+    const row = await this.db.selectFrom('account_tokens').select(['staff_id', 'email', 'language', 'expires_at', 'used_at'])
+      .where('token_hash', '=', hashToken(token)).where('kind', '=', 'invitation').executeTakeFirst();
+    if (row?.staff_id == null || row.used_at !== null || toDate(row.expires_at).getTime() <= Date.now()) return undefined;
+    return { staffId: row.staff_id, email: row.email, language: row.language === 'cy' ? 'cy' : 'en' };
+  }
+
+  /** Accept an invitation: a learner account with this password, linked to the staff record; the token spent. Undefined when spent, expired, or the email already has an account. */
+  async acceptInvitation(token: string, input: { displayName: string; passwordHash: string }): Promise<string | undefined> {
+    const tokenHash = hashToken(token);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('account_tokens').select(['staff_id', 'email', 'language', 'expires_at']).where('token_hash', '=', tokenHash)
+        .where('kind', '=', 'invitation').where('used_at', 'is', null).executeTakeFirst();
+      if (row?.staff_id == null || toDate(row.expires_at).getTime() <= Date.now()) return undefined;
+      const existing = await trx.selectFrom('users').select('id').where('email', '=', row.email).executeTakeFirst();
+      if (existing !== undefined) return undefined;
+      const spent = await trx.updateTable('account_tokens').set({ used_at: new Date() }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
+      if (Number(spent.numUpdatedRows) !== 1) return undefined;
+      const id = randomUUID();
+      const now = new Date();
+      await trx.insertInto('users').values({
+        id, email: row.email, display_name: input.displayName, password_hash: input.passwordHash, language: row.language === 'cy' ? 'cy' : 'en',
+        staff_id: row.staff_id, active: true, failed_sign_ins: 0, locked_until: null, created_at: now, updated_at: now,
+      }).execute();
+      await trx.insertInto('role_grants').values({ id: randomUUID(), user_id: id, role: 'learner', organisation_code: '', granted_by: null, created_at: now }).execute();
+      await AuditStore.record(trx, { actorUserId: id, action: 'user.invitation-accepted', entityType: 'user', entityId: id, after: { email: row.email, staffId: row.staff_id } });
+      return id;
+    });
+  }
+}

@@ -1,0 +1,84 @@
+// An organisation administrator invites a person from the staff directory; the
+// single-use link sets a password and creates a learner account linked to the
+// staff record.
+
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config/env.js';
+import type { DatabaseHandle } from '../../src/db/database.js';
+import type { AccountMessages, InvitationMessage } from '../../src/services/auth/account-messages.js';
+import { buildApp } from '../../src/web/app.js';
+import { signedIn } from '../support/app.js';
+import { engines } from '../support/engines.js';
+
+function csrfFrom(body: string): string {
+  return /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
+}
+function cookieFrom(setCookie: string | string[] | undefined, name: string): string {
+  for (const c of [setCookie ?? []].flat()) {
+    const [pair = ''] = c.split(';');
+    if (pair.startsWith(`${name}=`)) return pair.slice(name.length + 1);
+  }
+  return '';
+}
+
+describe.each(engines)('invitations on $name', (engine) => {
+  let app: FastifyInstance;
+  let database: DatabaseHandle;
+  const sent: InvitationMessage[] = [];
+  const messages: AccountMessages = { passwordReset: () => Promise.resolve(), invitation: (m) => { sent.push(m); return Promise.resolve(); } };
+  const powys = randomUUID();
+  const cardiff = randomUUID();
+
+  beforeAll(async () => {
+    database = await engine.open();
+    app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content', PUBLIC_URL: 'http://genomeg.test' }), database, logger: false, accountMessages: messages });
+    await app.ready();
+    const now = new Date();
+    for (const [id, org, n, email] of [[powys, '7A7', '1', 'dafydd.owen@wales.nhs.uk'], [cardiff, '7A4', '2', 'cardiff.person@wales.nhs.uk']] as const) {
+      await database.db.insertInto('staff').values({
+        id, employee_number: `2000000${n}`, assignment_number: `2000000${n}-1`, first_name: n === '1' ? 'Dafydd' : 'Cardiff', last_name: n === '1' ? 'Owen' : 'Person', email,
+        organisation_code: org, staff_group_code: 'NUR', job_role: 'Staff Nurse', band_code: '5', wte: 1, assignment_start_date: '2020-01-01', age_band: '25-29',
+        line_manager_assignment_number: null, active: true, left_at: null, search_text: email, created_at: now, updated_at: now,
+      }).execute();
+    }
+  }, 120_000);
+  afterAll(async () => { await app.close(); await database.close(); });
+
+  it('invites a person from the directory in the page’s language; accepting sets a password, links the staff record and signs in; the link then stops working', async () => {
+    const admin = await signedIn(app, [{ role: 'org-admin', organisationCode: '7A7' }]);
+    expect((await app.inject({ method: 'GET', url: `/staff/${powys}`, headers: { cookie: admin.cookie } })).body).toContain('Invite to Genomeg');
+    const invite = await app.inject({ method: 'POST', url: `/cy/admin/staff/${powys}/invite`, headers: { cookie: admin.cookie }, payload: { _csrf: admin.csrf } });
+    expect(invite.statusCode).toBe(200);
+    expect(invite.body).toContain('Gwahoddiad wedi’i anfon');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.to).toBe('dafydd.owen@wales.nhs.uk');
+    expect(sent[0]?.link).toMatch(/^http:\/\/genomeg\.test\/cy\/invitation\//);
+    const path = new URL(sent[0]?.link ?? '').pathname;
+    const form = await app.inject({ method: 'GET', url: path });
+    expect(form.body).toContain('Sefydlu eich cyfrif Genomeg');
+    const cookie = `gnm_csrf=${cookieFrom(form.headers['set-cookie'], 'gnm_csrf')}`;
+    const short = await app.inject({ method: 'POST', url: path, headers: { cookie }, payload: { _csrf: csrfFrom(form.body), newPassword: 'short', confirmPassword: 'short' } });
+    expect(short.statusCode).toBe(400);
+    const accepted = await app.inject({ method: 'POST', url: path, headers: { cookie }, payload: { _csrf: csrfFrom(form.body), newPassword: 'kestrel harbour lantern', confirmPassword: 'kestrel harbour lantern' } });
+    expect(accepted.statusCode).toBe(303);
+    expect(cookieFrom(accepted.headers['set-cookie'], 'gnm_session')).not.toBe('');
+    const user = await app.stores.users.findByEmail('dafydd.owen@wales.nhs.uk');
+    expect(user?.staffId).toBe(powys);
+    expect(user?.displayName).toBe('Dafydd Owen');
+    expect(user?.grants).toEqual([{ role: 'learner', organisationCode: null }]);
+    const again = await app.inject({ method: 'GET', url: path });
+    expect(again.statusCode).toBe(400);
+    const twice = await app.inject({ method: 'POST', url: `/admin/staff/${powys}/invite`, headers: { cookie: admin.cookie }, payload: { _csrf: admin.csrf } });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.body).toContain('This person already has an account');
+  });
+
+  it('does not let an organisation administrator invite someone from another organisation', async () => {
+    const admin = await signedIn(app, [{ role: 'org-admin', organisationCode: '7A7' }]);
+    const response = await app.inject({ method: 'POST', url: `/admin/staff/${cardiff}/invite`, headers: { cookie: admin.cookie }, payload: { _csrf: admin.csrf } });
+    expect(response.statusCode).toBe(404);
+    expect(await app.stores.users.findByEmail('cardiff.person@wales.nhs.uk')).toBeUndefined();
+  });
+});
