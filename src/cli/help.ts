@@ -44,7 +44,7 @@ export const COMMANDS: readonly CommandHelp[] = [
     name: 'worker', summary: 'Work background jobs (email, reminders, workforce runs) until SIGTERM.',
     usage: ['genomeg worker'],
     description: 'Takes jobs from the queue that web processes send to (pg-boss on PostgreSQL, the background_jobs table on SQLite) and runs the scheduled jobs; run as many as you like beside web processes started with JOBS_WORK_IN_WEB=false.',
-    examples: [['JOBS_WORK_IN_WEB=false genomeg serve & genomeg worker', 'web processes only send jobs; a worker does them']],
+    examples: [['genomeg worker', 'work the jobs that web processes started with JOBS_WORK_IN_WEB=false only send']],
   },
   {
     name: 'staff', summary: 'The staff directory.',
