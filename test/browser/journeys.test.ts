@@ -97,6 +97,8 @@ describe('in a browser', () => {
     await axe(page);
     const bad = staffCsv([buildStaffRow({ organisationCode: '7A7' }), buildStaffRow({ organisationCode: '7A7', band: '12', dateOfBirth: 'yesterday' })]);
     await page.setInputFiles('input[type=file]', { name: 'bad-extract.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    // The mode has no default: the administrator says whether the file is everyone or only some people.
+    await page.locator('input[name="mode"][value="partial"]').check();
     await page.getByRole('button', { name: 'Import file' }).click();
     expect(await page.locator('h1').textContent()).toContain('The file was not imported');
     const rows = await page.locator('#problems ~ .app-table-scroll tbody tr').allTextContents();
@@ -169,6 +171,7 @@ describe('in a browser', () => {
     await signInWith(admin, base, 'powys@demo.genomeg.test');
     await admin.goto(`${base}/staff/import`);
     await admin.setInputFiles('input[type=file]', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(staffCsv([buildStaffRow({ organisationCode: '7A2' })])) });
+    await admin.locator('input[name="mode"][value="partial"]').check();
     await admin.getByRole('button', { name: 'Import file' }).click();
     expect(await admin.locator('main').textContent()).toContain('You cannot import staff for this organisation');
     await adminNoScript.close();
