@@ -17,6 +17,7 @@ import { signInThrottleAndAuditSearch } from './0011-sign-in-throttle-and-audit-
 import { pendingStaffImports } from './0014-pending-staff-imports.js';
 import { jobsAndEmail } from './0016-jobs-and-email.js';
 import { reminders } from './0017-reminders.js';
+import { events } from './0022-events.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -33,6 +34,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0014-pending-staff-imports': pendingStaffImports,
   '0016-jobs-and-email': jobsAndEmail,
   '0017-reminders': reminders,
+  '0022-events': events,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {
