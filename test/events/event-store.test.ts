@@ -1,20 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { AuditStore } from '../../src/db/stores/audit-store.js';
-import { EventStore, type SessionInput } from '../../src/db/stores/event-store.js';
+import { EventStore } from '../../src/db/stores/event-store.js';
+import { HOUR, sessionInput } from './support.js';
 import { UserStore } from '../../src/db/stores/user-store.js';
 import { engines } from '../support/engines.js';
-
-const HOUR = 3_600_000;
-
-export function sessionInput(overrides: Partial<SessionInput> = {}): SessionInput {
-  const start = new Date(Date.now() + 10 * 24 * HOUR);
-  return {
-    startsAt: start, endsAt: new Date(start.getTime() + HOUR), delivery: 'online', joinUrl: 'https://teams.example.test/join/1',
-    venueName: null, venueAddress: null, capacity: 10, bookingOpensAt: new Date(Date.now() - HOUR), bookingClosesAt: start, language: 'bilingual',
-    ...overrides,
-  };
-}
 
 const EVENT = {
   title: { en: 'Pharmacogenomics webinar', cy: 'Gweminar ffarmacogenomeg' }, summary: { en: 'Summary', cy: 'Crynodeb' },

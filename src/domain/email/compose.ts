@@ -19,6 +19,10 @@ export const EMAIL_TEMPLATES = {
   'reminder-overdue': ['name', 'module', 'dueDate', 'days'],
   'manager-digest': ['name', 'count'],
   'test-message': ['name'],
+  'event-booked': ['name', 'event', 'when'],
+  'event-waiting': ['name', 'event', 'when'],
+  'event-promoted': ['name', 'event', 'when'],
+  'event-cancelled': ['name', 'event', 'when'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EmailTemplate = keyof typeof EMAIL_TEMPLATES;
