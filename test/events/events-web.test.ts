@@ -59,6 +59,11 @@ describe.each(engines)('events on the web on $name', (engine) => {
   }, 120_000);
   afterAll(async () => { await t.close(); });
 
+  it('links the events list from the home page, in both languages', async () => {
+    expect((await get(first, '/')).body).toContain('href="/events"');
+    expect((await get(first, '/cy/')).body).toContain('href="/cy/events"');
+  });
+
   it('shows a helpful empty state before any event is published', async () => {
     const page = await get(first, '/events');
     expect(page.statusCode).toBe(200);

@@ -16,7 +16,8 @@ function londonOffsetMinutes(instant: number): number {
 /**
  * The instant of a London wall-clock date (YYYY-MM-DD) and time (HH:MM), or
  * null when either is not real. A time that does not exist (the hour skipped
- * in March) is read as the same time after the change.
+ * in March) is moved on by the hour skipped (01:30 becomes 02:30 BST), as
+ * calendars do.
  */
 export function londonToUtc(date: string, time: string): Date | null {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.trim());
