@@ -24,6 +24,7 @@ import { translator } from '../web/i18n.js';
 import { importStaffExtract } from '../services/staff-import.js';
 import { formatSignIns, seedDemo, type DemoSignIn } from '../seed/demo.js';
 import { seedDemoScenarios } from '../seed/demo-scenarios.js';
+import { seedDemoEvents } from '../seed/demo-events.js';
 import { ScenarioStore } from '../db/stores/scenario-store.js';
 import { interruptRunsOfStoppedProcesses } from '../services/workforce/run-jobs.js';
 import { RequirementStore } from '../db/stores/requirement-store.js';
@@ -74,6 +75,8 @@ async function seedIfEmpty(handle: DatabaseHandle, config: Config): Promise<Demo
   const owner = planner === undefined ? null : (await users.findByEmail(planner.email))?.id ?? null;
   const scenarios = await seedDemoScenarios(ScenarioStore.create(handle.db), resolve(projectRoot, 'scenarios'), owner);
   process.stdout.write(`Saved ${scenarios} example workforce scenarios for the planner.\n`);
+  const events = await seedDemoEvents(handle.db);
+  process.stdout.write(`Added ${String(events.events)} illustrative events with ${String(events.bookings)} bookings.\n`);
   const file = signInsFile(config);
   if (file !== null) {
     // Made owner-only as it is created, never readable by others for a moment.

@@ -1,5 +1,6 @@
 // Row types of background jobs and email (migration 0016).
 
+import type { ColumnType } from 'kysely';
 import type { NullableTimestamp, Timestamp } from './schema.js';
 
 export interface BackgroundJobsTable {
@@ -41,6 +42,8 @@ export interface EmailMessagesTable {
   last_error: string | null;
   created_at: Timestamp;
   sent_at: NullableTimestamp;
+  /** JSON [{ filename, contentType, content }] (migration 0022), or null. */
+  attachments: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface EmailFailedAddressesTable {

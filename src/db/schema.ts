@@ -159,9 +159,10 @@ import type { XapiTables } from './schema-xapi.js';
 import type { WorkforceTables } from './schema-workforce.js';
 import type { LearningTables } from './schema-learning.js';
 import type { JobTables } from './schema-jobs.js';
+import type { EventTables } from './schema-events.js';
 
 /** Every table. Each capability keeps its row types in a file of its own. */
-export interface Database extends XapiTables, WorkforceTables, LearningTables, JobTables {
+export interface Database extends XapiTables, WorkforceTables, LearningTables, JobTables, EventTables {
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;

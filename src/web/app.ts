@@ -36,6 +36,7 @@ import { insightsRoutes } from './routes/insights.js';
 import { learnRoutes } from './routes/learn.js';
 import { learningAdminRoutes } from './routes/learning-admin.js';
 import { problemReportRoutes } from './routes/problem-reports.js';
+import { eventRoutes } from './routes/events.js';
 import { assessmentRoutes } from './routes/assessment.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { xapiRoutes } from './routes/xapi.js';
@@ -209,6 +210,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(learningAdminRoutes);
   await app.register(learnRoutes);
   await app.register(problemReportRoutes);
+  await app.register(eventRoutes);
   await app.register(assessmentRoutes);
   await app.register(credentialRoutes);
   await app.register(xapiRoutes);

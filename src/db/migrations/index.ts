@@ -19,6 +19,7 @@ import { jobsAndEmail } from './0016-jobs-and-email.js';
 import { reminders } from './0017-reminders.js';
 import { singleSignOn } from './0019-single-sign-on.js';
 import { accountTokens } from './0020-account-tokens.js';
+import { events } from './0022-events.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -37,6 +38,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0017-reminders': reminders,
   '0019-single-sign-on': singleSignOn,
   '0020-account-tokens': accountTokens,
+  '0022-events': events,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -25,6 +25,15 @@ export interface StoredEmail {
   readonly lastError: string | null;
   readonly createdAt: Date;
   readonly sentAt: Date | null;
+  /** Files sent with the message (a booking's .ics), migration 0022. */
+  readonly attachments: readonly EmailAttachment[];
+}
+
+export interface EmailAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  /** The file's text (calendar files are text). */
+  readonly content: string;
 }
 
 export interface NewEmail {
@@ -35,6 +44,7 @@ export interface NewEmail {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  readonly attachments?: readonly EmailAttachment[];
 }
 
 export interface FailedAddress {
@@ -49,6 +59,7 @@ function toEmail(row: Selectable<EmailMessagesTable>): StoredEmail {
     id: row.id, template: row.template, recipient: row.recipient, userId: row.user_id, language: row.language,
     subject: row.subject, text: row.text_body, html: row.html_body, status: row.status as EmailStatus, attempts: row.attempts,
     lastError: row.last_error, createdAt: toDate(row.created_at), sentAt: toDateOrNull(row.sent_at),
+    attachments: row.attachments === null ? [] : JSON.parse(row.attachments) as EmailAttachment[],
   };
 }
 
@@ -69,6 +80,7 @@ export class EmailStore {
     const rows = emails.map((e) => ({
       id: randomUUID(), template: e.template, recipient: e.recipient, user_id: e.userId, language: e.language,
       subject: e.subject, text_body: e.text, html_body: e.html, status: 'queued', attempts: 0, last_error: null, created_at: now, sent_at: null,
+      attachments: e.attachments === undefined || e.attachments.length === 0 ? null : JSON.stringify(e.attachments),
     }));
     for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('email_messages').values(rows.slice(i, i + 500)).execute();
     return rows.map((r) => r.id);

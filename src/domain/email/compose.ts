@@ -21,6 +21,10 @@ export const EMAIL_TEMPLATES = {
   'test-message': ['name'],
   'password-reset': ['name', 'minutes'],
   'invitation': ['name', 'days', 'invitedBy'],
+  'event-booked': ['name', 'event', 'when'],
+  'event-waiting': ['name', 'event', 'when'],
+  'event-promoted': ['name', 'event', 'when'],
+  'event-cancelled': ['name', 'event', 'when'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EmailTemplate = keyof typeof EMAIL_TEMPLATES;

@@ -100,6 +100,7 @@ export const WORK_CARDS: readonly WorkCard[] = [
   { id: 'insights', href: '/insights', permission: 'insights.read' },
   { id: 'moduleVersions', href: '/admin/learning/modules', permission: 'learning.publish' },
   { id: 'requirements', href: '/admin/learning/requirements', permission: 'learning.require' },
+  { id: 'events', href: '/admin/events', permission: 'learning.publish' },
   { id: 'credentials', href: '/credentials/verify', permission: 'credentials.revoke' },
   { id: 'plan', href: '/plan', permission: 'workforce.plan' },
   { id: 'compare', href: '/plan/compare', permission: 'workforce.plan' },

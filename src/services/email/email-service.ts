@@ -14,7 +14,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/env.js';
 import type { Database } from '../../db/schema.js';
-import { EmailStore, type EmailStatus } from '../../db/stores/email-store.js';
+import { EmailStore, type EmailAttachment, type EmailStatus } from '../../db/stores/email-store.js';
 import { composeEmail, type EmailParams, type EmailTemplate, type EmailTranslate } from '../../domain/email/index.js';
 import type { Language } from '../../domain/i18n.js';
 import { translator } from '../../web/i18n.js';
@@ -39,6 +39,8 @@ export interface OutgoingEmail {
   readonly params: EmailParams;
   /** The person's recorded language; null when not known (Welsh, then English). */
   readonly language: Language | null;
+  /** Files sent with it (a booking's .ics). */
+  readonly attachments?: readonly EmailAttachment[];
 }
 
 export interface EmailLog {
@@ -89,8 +91,8 @@ export class EmailService {
   }
 
   /** Compose, keep and queue one message; returns its id. */
-  async sendEmail(template: EmailTemplate, to: Recipient, params: EmailParams, language: Language | null): Promise<string> {
-    const [id] = await this.sendEmails([{ template, to, params, language }]);
+  async sendEmail(template: EmailTemplate, to: Recipient, params: EmailParams, language: Language | null, options: { readonly attachments?: readonly EmailAttachment[] } = {}): Promise<string> {
+    const [id] = await this.sendEmails([{ template, to, params, language, ...(options.attachments === undefined ? {} : { attachments: options.attachments }) }]);
     if (id === undefined) throw new Error('no message was kept');
     return id;
   }
@@ -100,7 +102,7 @@ export class EmailService {
     if (emails.length === 0) return [];
     const composed = emails.map((e) => {
       const message = composeEmail(translate, e.template, { name: e.to.name, ...e.params }, e.language);
-      return { template: e.template, recipient: e.to.address, userId: e.to.userId ?? null, language: message.language, subject: message.subject, text: message.text, html: message.html };
+      return { template: e.template, recipient: e.to.address, userId: e.to.userId ?? null, language: message.language, subject: message.subject, text: message.text, html: message.html, ...(e.attachments === undefined ? {} : { attachments: e.attachments }) };
     });
     const ids = await this.store.insert(composed);
     await this.jobs.sendMany(EMAIL_JOB, ids.map((messageId) => ({ messageId })), { retryLimit: EMAIL_RETRY_LIMIT, retryDelaySeconds: this.retryDelaySeconds });
@@ -124,6 +126,7 @@ export class EmailService {
     try {
       await this.transport.sendMail({
         from: this.config.MAIL_FROM, to: message.recipient, subject: message.subject, text: message.text, html: message.html,
+        attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
         headers: { 'Content-Language': message.language === 'cy+en' ? 'cy, en' : message.language, 'X-Genomeg-Message': message.id },
       });
       await this.store.setStatus(messageId, 'sent', { attempted: true });

@@ -1,0 +1,161 @@
+// Events through the web, on every database engine: an education lead creates
+// an event by form (errors named by field) and publishes it; a learner books
+// and gets a confirmation email in their language with a calendar file that
+// parses; a second learner waits and is promoted (and emailed) when the first
+// cancels; the joining link is shown only to people booked, only from 30
+// minutes before; cancelling the event emails everyone booked.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, signedIn, type SignedIn, type TestApp } from '../support/app.js';
+import { engines } from '../support/engines.js';
+import { sessionInput } from './support.js';
+import { EventStore } from '../../src/db/stores/event-store.js';
+import { EmailStore } from '../../src/db/stores/email-store.js';
+
+/** A calendar file's VEVENT properties (lines unfolded, parameters dropped). */
+export function parseIcs(text: string): { calendar: Record<string, string>; events: Record<string, string>[] } {
+  const lines = text.replace(/\r\n[ \t]/g, '').split(/\r\n/).filter((l) => l !== '');
+  const calendar: Record<string, string> = {};
+  const events: Record<string, string>[] = [];
+  let current: Record<string, string> | null = null;
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon < 1) throw new Error(`not a content line: ${line}`);
+    const name = line.slice(0, colon).split(';')[0] ?? '';
+    const value = line.slice(colon + 1);
+    if (name === 'BEGIN' && value === 'VEVENT') { current = {}; continue; }
+    if (name === 'END' && value === 'VEVENT') { if (current !== null) events.push(current); current = null; continue; }
+    (current ?? calendar)[name] = value;
+  }
+  return { calendar, events };
+}
+
+describe.each(engines)('events on the web on $name', (engine) => {
+  let t: TestApp;
+  let lead: SignedIn;
+  let first: SignedIn;
+  let second: SignedIn;
+  let emails: EmailStore;
+  const get = (who: SignedIn, url: string) => t.app.inject({ method: 'GET', url, headers: { cookie: who.cookie, accept: 'text/html' } });
+  const post = (who: SignedIn, url: string, payload: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url, headers: { cookie: who.cookie, accept: 'text/html' }, payload: { _csrf: who.csrf, ...payload } });
+  const messagesTo = async (userId: string) =>
+    (await t.app.database.db.selectFrom('email_messages').select('id').where('user_id', '=', userId).orderBy('created_at').execute())
+      .map((r) => r.id);
+
+  const FORM = {
+    titleEn: 'Pharmacogenomics in practice', titleCy: 'Ffarmacogenomeg yn ymarferol', summaryEn: 'How prescribing changes', summaryCy: 'Sut mae rhagnodi yn newid',
+    descriptionEn: 'A live webinar.', descriptionCy: 'Gweminar byw.', topic: 'pharmacogenomics', cpdHours: '1.5', date: '2031-07-01', startTime: '13:30', endTime: '14:30',
+    delivery: 'online', joinUrl: 'https://teams.example.test/join/abc', capacity: '1', language: 'bilingual',
+  };
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine);
+    lead = await signedIn(t.app, [{ role: 'education-lead', organisationCode: null }]);
+    first = await signedIn(t.app, [{ role: 'learner', organisationCode: null }]);
+    second = await signedIn(t.app, [{ role: 'learner', organisationCode: null }]);
+    await t.app.database.db.updateTable('users').set({ language: 'cy' }).where('id', '=', second.userId).execute();
+    emails = EmailStore.create(t.app.database.db);
+  }, 120_000);
+  afterAll(async () => { await t.close(); });
+
+  it('links the events list from the home page, in both languages', async () => {
+    expect((await get(first, '/')).body).toContain('href="/events"');
+    expect((await get(first, '/cy/')).body).toContain('href="/cy/events"');
+  });
+
+  it('shows a helpful empty state before any event is published', async () => {
+    const page = await get(first, '/events');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('There are no events coming up yet');
+    expect((await get(first, '/cy/events')).body).toContain('Does dim digwyddiadau i ddod eto');
+  });
+
+  it('refuses a bad form naming each field, and writes nothing', async () => {
+    const bad = await post(lead, '/admin/events', { ...FORM, titleCy: '', capacity: '0', joinUrl: 'http://insecure.test', date: '2031-02-30' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('href="#titleCy"');
+    expect(bad.body).toContain('href="#capacity"');
+    expect(bad.body).toContain('href="#joinUrl"');
+    expect(bad.body).toContain('href="#date"');
+    expect(await t.app.database.db.selectFrom('events').selectAll().execute()).toHaveLength(0);
+    expect((await post(lead, '/admin/events', { ...FORM, _csrf: 'wrong' })).statusCode).toBe(403);
+  });
+
+  it('creates, publishes, books, waits, promotes on cancel, with emails and a calendar file', async () => {
+    expect((await post(first, '/admin/events', FORM)).statusCode).toBe(403);
+    const created = await post(lead, '/admin/events', FORM);
+    expect(created.statusCode).toBe(303);
+    const event = await t.app.database.db.selectFrom('events').selectAll().executeTakeFirstOrThrow();
+    const session = await t.app.database.db.selectFrom('event_sessions').selectAll().executeTakeFirstOrThrow();
+    // 13:30 in London in July is 12:30 UTC (British Summer Time).
+    expect(new Date(session.starts_at).toISOString()).toBe('2031-07-01T12:30:00.000Z');
+    // A draft is not shown to staff.
+    expect((await get(first, `/events/${event.id}`)).statusCode).toBe(404);
+    expect((await post(lead, `/admin/events/${event.id}/publish`)).statusCode).toBe(303);
+
+    const list = await get(first, '/events');
+    expect(list.body).toContain('Pharmacogenomics in practice');
+    expect(list.body).toContain('1 place left');
+    expect((await get(first, '/events?delivery=in-person')).body).toContain('No upcoming sessions match these filters');
+
+    const base = `/events/${event.id}/sessions/${session.id}`;
+    const booked = await post(first, `${base}/book`);
+    expect(booked.headers.location).toContain('done=booked');
+    const page = await get(first, `/events/${event.id}`);
+    expect(page.body).toContain('You have a place');
+    // Weeks before the start: no joining link, only when it will appear.
+    expect(page.body).not.toContain('teams.example.test');
+    expect(page.body).toContain('The link to join appears here from');
+
+    const [confirmationId] = await messagesTo(first.userId);
+    const confirmation = await emails.get(confirmationId ?? '');
+    expect(confirmation?.subject).toContain('Booked: Pharmacogenomics in practice');
+    expect(confirmation?.attachments).toHaveLength(1);
+    const ics = parseIcs(confirmation?.attachments[0]?.content ?? '');
+    expect(ics.calendar['METHOD']).toBe('REQUEST');
+    expect(ics.events).toHaveLength(1);
+    const booking = await t.app.database.db.selectFrom('event_bookings').selectAll().where('user_id', '=', first.userId).executeTakeFirstOrThrow();
+    expect(ics.events[0]?.['UID']).toBe(`${booking.id}@events.genomeg.wales`);
+    expect(ics.events[0]?.['DTSTART']).toBe('20310701T123000Z');
+    expect(ics.events[0]?.['SUMMARY']).toBe('Pharmacogenomics in practice');
+
+    // The second learner (Welsh) finds it full and joins the waiting list.
+    const cyPage = await get(second, `/cy/events/${event.id}`);
+    expect(cyPage.body).toContain('Ymuno â&#39;r rhestr aros');
+    expect((await post(second, `/cy${base}/book`)).headers.location).toContain('done=waiting');
+    const [waitingId] = await messagesTo(second.userId);
+    expect((await emails.get(waitingId ?? ''))?.subject).toContain('Ar y rhestr aros: Ffarmacogenomeg yn ymarferol');
+
+    // The first cancels: the second is promoted and emailed, in Welsh, with a calendar entry.
+    expect((await post(first, `${base}/cancel`)).headers.location).toContain('done=cancelled');
+    const ids = await messagesTo(second.userId);
+    expect(ids).toHaveLength(2);
+    const promoted = await emails.get(ids[1] ?? '');
+    expect(promoted?.subject).toContain('Mae gennych le: Ffarmacogenomeg yn ymarferol');
+    expect(parseIcs(promoted?.attachments[0]?.content ?? '').events[0]?.['SUMMARY']).toBe('Ffarmacogenomeg yn ymarferol');
+    expect((await get(second, `/cy/events/${event.id}`)).body).toContain('Mae gennych le');
+
+    // Cancelling the event emails the one booked, with a calendar file that cancels the entry.
+    expect((await post(lead, `/admin/events/${event.id}/cancel`)).statusCode).toBe(303);
+    const after = await messagesTo(second.userId);
+    const cancelled = await emails.get(after[2] ?? '');
+    expect(cancelled?.subject).toContain('Wedi\'i ganslo');
+    expect(parseIcs(cancelled?.attachments[0]?.content ?? '').calendar['METHOD']).toBe('CANCEL');
+    const audit = await t.app.database.db.selectFrom('audit_events').select('action').where('action', 'like', 'event.%').execute();
+    expect(audit.map((a) => a.action).sort()).toEqual(['event.booked', 'event.booking-cancelled', 'event.cancelled', 'event.created', 'event.promoted', 'event.published', 'event.waiting'].sort());
+  });
+
+  it('shows the joining link to a booked person from 30 minutes before, and never to others', async () => {
+    const store = EventStore.create(t.app.database.db);
+    const start = new Date(Date.now() + 20 * 60_000);
+    const { event, sessionId } = await store.createEvent({
+      title: { en: 'Starting soon', cy: 'Yn dechrau cyn hir' }, summary: { en: 's', cy: 's' }, description: { en: 'd', cy: 'd' }, topic: 'rare-disease', cpdHours: 1,
+    }, sessionInput({ startsAt: start, endsAt: new Date(start.getTime() + 3_600_000), bookingClosesAt: start, joinUrl: 'https://teams.example.test/join/soon' }), lead.userId);
+    await store.setStatus(event.id, 'published', lead.userId);
+    expect((await get(first, `/events/${event.id}`)).body).not.toContain('teams.example.test/join/soon');
+    await post(first, `/events/${event.id}/sessions/${sessionId}/book`);
+    expect((await get(first, `/events/${event.id}`)).body).toContain('href="https://teams.example.test/join/soon"');
+    expect((await get(second, `/events/${event.id}`)).body).not.toContain('teams.example.test/join/soon');
+  });
+});
