@@ -10,19 +10,11 @@ import type { DatabaseHandle } from '../../src/db/database.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { buildApp } from '../../src/web/app.js';
 import { engines } from '../support/engines.js';
+import { cookieFrom, csrfFrom, signedIn } from '../support/app.js';
+import { buildStaffRow, staffCsv } from '../support/factories.js';
+import { importStaffExtract } from '../../src/services/staff-import.js';
 
 const PUBLIC_URL = 'http://genomeg.test';
-
-function csrfFrom(body: string): string {
-  return /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
-}
-function cookieFrom(setCookie: string | string[] | undefined, name: string): string {
-  for (const c of [setCookie ?? []].flat()) {
-    const [pair = ''] = c.split(';');
-    if (pair.startsWith(`${name}=`)) return pair.slice(name.length + 1);
-  }
-  return '';
-}
 
 describe.each(engines)('account emails on $name', (engine) => {
   let app: FastifyInstance;
@@ -58,9 +50,6 @@ describe.each(engines)('account emails on $name', (engine) => {
   });
 
   it('sends an invitation in Welsh then English, naming who invited them, whose link opens the invitation', async () => {
-    const { buildStaffRow, staffCsv } = await import('../support/factories.js');
-    const { importStaffExtract } = await import('../../src/services/staff-import.js');
-    const { signedIn } = await import('../support/app.js');
     const row = buildStaffRow({ organisationCode: '7A7', email: 'dafydd.rees@wales.nhs.uk', firstName: 'Dafydd', lastName: 'Rees' });
     await importStaffExtract(app.stores.staff, { text: staffCsv([row]), fileName: 'x.csv', mode: 'partial', permittedOrganisations: 'all', actorUserId: null });
     const staff = await app.stores.staff.findByAssignment(row.assignmentNumber);

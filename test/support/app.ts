@@ -61,3 +61,17 @@ export function multipart(fields: Record<string, string>, file?: { name: string;
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
+
+/** The form token a page carries (its hidden `_csrf` field); '' when it has none. */
+export function csrfFrom(body: string): string {
+  return /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
+}
+
+/** A cookie's value from a response's Set-Cookie headers; '' when it is not set. */
+export function cookieFrom(setCookie: string | string[] | undefined, name: string): string {
+  for (const c of [setCookie ?? []].flat()) {
+    const [pair = ''] = c.split(';');
+    if (pair.startsWith(`${name}=`)) return pair.slice(name.length + 1);
+  }
+  return '';
+}

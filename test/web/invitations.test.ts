@@ -9,19 +9,8 @@ import { loadConfig } from '../../src/config/env.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import type { AccountMessages, InvitationMessage } from '../../src/services/auth/account-messages.js';
 import { buildApp } from '../../src/web/app.js';
-import { signedIn } from '../support/app.js';
+import { cookieFrom, csrfFrom, signedIn } from '../support/app.js';
 import { engines } from '../support/engines.js';
-
-function csrfFrom(body: string): string {
-  return /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
-}
-function cookieFrom(setCookie: string | string[] | undefined, name: string): string {
-  for (const c of [setCookie ?? []].flat()) {
-    const [pair = ''] = c.split(';');
-    if (pair.startsWith(`${name}=`)) return pair.slice(name.length + 1);
-  }
-  return '';
-}
 
 describe.each(engines)('invitations on $name', (engine) => {
   let app: FastifyInstance;

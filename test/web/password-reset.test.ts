@@ -10,19 +10,9 @@ import type { AccountMessages, PasswordResetMessage } from '../../src/services/a
 import { hashPassword, verifyPassword } from '../../src/security/passwords.js';
 import { buildApp } from '../../src/web/app.js';
 import { engines } from '../support/engines.js';
+import { cookieFrom, csrfFrom } from '../support/app.js';
 
 const PUBLIC_URL = 'http://genomeg.test';
-
-function csrfFrom(body: string): string {
-  return /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
-}
-function cookieFrom(setCookie: string | string[] | undefined, name: string): string {
-  for (const c of [setCookie ?? []].flat()) {
-    const [pair = ''] = c.split(';');
-    if (pair.startsWith(`${name}=`)) return pair.slice(name.length + 1);
-  }
-  return '';
-}
 
 describe.each(engines)('forgot your password on $name', (engine) => {
   let app: FastifyInstance;
