@@ -4,19 +4,13 @@
 // when reachable, PostgreSQL. Then re-imports the same file with 10% of rows
 // changed and 1% missing, the common monthly case.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/db/database.js';
+import { migrateToLatest, type DatabaseHandle } from '../src/db/database.js';
 import { StaffStore } from '../src/db/stores/staff-store.js';
 import { importStaffExtract } from '../src/services/staff-import.js';
 import { syntheticStaff, toEsrCsv } from '../src/seed/synthetic-staff.js';
-import { machine, watchMemory } from './machine.js';
+import { machine, watchMemory, onBothEngines } from './machine.js';
 
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 100_000);
-const POSTGRES_URL = process.env['DATABASE_URL_TEST'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 async function once(label: string, handle: DatabaseHandle, text: string, changed: string): Promise<void> {
   await migrateToLatest(handle);
@@ -43,30 +37,5 @@ export async function run(): Promise<void> {
   const changed = toEsrCsv(changedRows);
   console.log(`extract: ${(Buffer.byteLength(text) / 2 ** 20).toFixed(1)} MiB`);
 
-  const dir = mkdtempSync(join(tmpdir(), 'genomeg-bench-'));
-  try {
-    const sqlite = openDatabase(`sqlite:${join(dir, 'bench.sqlite')}`);
-    await once('SQLite', sqlite, text, changed);
-    await sqlite.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-  } catch {
-    console.log(`PostgreSQL   not reachable at ${POSTGRES_URL}: skipped`);
-    return;
-  }
-  await admin.query(`create schema ${schema}`);
-  try {
-    const postgres = openDatabase(POSTGRES_URL, { schema });
-    await once('PostgreSQL', postgres, text, changed);
-    await postgres.close();
-  } finally {
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
-  }
+  await onBothEngines((label, handle) => once(label, handle, text, changed));
 }

@@ -11,21 +11,15 @@
 // the wall-clock figures include waiting for a core, and this one does not
 // (on SQLite it is the query's own cost; on PostgreSQL the server's is not in it).
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import pg from 'pg';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/db/database.js';
+import { migrateToLatest, type DatabaseHandle } from '../src/db/database.js';
 import { StaffStore } from '../src/db/stores/staff-store.js';
 import { importStaffExtract } from '../src/services/staff-import.js';
 import { seededRandom, syntheticStaff, toEsrCsv, type SyntheticStaffRow } from '../src/seed/synthetic-staff.js';
-import { loadAverage, machine } from './machine.js';
+import { loadAverage, machine, onBothEngines } from './machine.js';
 
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 100_000);
 const SEARCHES = Number(process.env['BENCH_SEARCHES'] ?? 300);
-const POSTGRES_URL = process.env['DATABASE_URL_TEST'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '');
@@ -98,30 +92,5 @@ export async function run(): Promise<void> {
   const text = toEsrCsv(rows);
   const queries = searches(rows);
 
-  const dir = mkdtempSync(join(tmpdir(), 'genomeg-bench-'));
-  try {
-    const sqlite = openDatabase(`sqlite:${join(dir, 'bench.sqlite')}`);
-    await measure('SQLite', sqlite, text, queries);
-    await sqlite.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await admin.connect();
-  } catch {
-    console.log(`PostgreSQL   not reachable at ${POSTGRES_URL}: skipped`);
-    return;
-  }
-  await admin.query(`create schema ${schema}`);
-  try {
-    const postgres = openDatabase(POSTGRES_URL, { schema });
-    await measure('PostgreSQL', postgres, text, queries);
-    await postgres.close();
-  } finally {
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
-  }
+  await onBothEngines((label, handle) => measure(label, handle, text, queries));
 }
