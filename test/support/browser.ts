@@ -36,7 +36,7 @@ export async function signInWith(page: Page, base: string, email: string, passwo
   await page.goto(`${base}/sign-in`);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL((url) => !url.pathname.includes('sign-in'));
 }
 
