@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:net';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import YAML from 'yaml';
@@ -151,6 +152,12 @@ describe.skipIf(!onPostgres)('two servers and a worker share the PostgreSQL queu
     expect(finished.status).toBe('done');
     // The run was claimed once: its owner is one process, and it has one result.
     expect(finished.owner).not.toBe(QUEUED_AS_JOB);
+    // pg-boss has one workforce-run job, completed, and 1,000 email-send jobs, each completed (none retried).
+    const bossJobs = async (name: string) => (await sql<{ state: string; retry_count: number }>`select state, retry_count from pgboss.job where name = ${name}`.execute(handle.db)).rows;
+    expect(await bossJobs('workforce-run')).toEqual([{ state: 'completed', retry_count: 0 }]);
+    const emailJobs = await bossJobs(EMAIL_JOB);
+    expect(emailJobs).toHaveLength(EMAILS);
+    expect(emailJobs.every((j) => j.state === 'completed' && j.retry_count === 0)).toBe(true);
     expect(await statuses()).toEqual({ sent: EMAILS });
     // Each message reached the mail server exactly once.
     expect(accepted.size).toBe(EMAILS);
