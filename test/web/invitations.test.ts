@@ -19,15 +19,16 @@ describe.each(engines)('invitations on $name', (engine) => {
   const messages: AccountMessages = { passwordReset: () => Promise.resolve(), invitation: (m) => { sent.push(m); return Promise.resolve(); } };
   const powys = randomUUID();
   const cardiff = randomUUID();
+  const rhian = randomUUID();
 
   beforeAll(async () => {
     database = await engine.open();
     app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content', PUBLIC_URL: 'http://genomeg.test' }), database, logger: false, accountMessages: messages });
     await app.ready();
     const now = new Date();
-    for (const [id, org, n, email] of [[powys, '7A7', '1', 'dafydd.owen@wales.nhs.uk'], [cardiff, '7A4', '2', 'cardiff.person@wales.nhs.uk']] as const) {
+    for (const [id, org, n, email] of [[powys, '7A7', '1', 'dafydd.owen@wales.nhs.uk'], [cardiff, '7A4', '2', 'cardiff.person@wales.nhs.uk'], [rhian, '7A7', '3', 'rhian.hughes@wales.nhs.uk']] as const) {
       await database.db.insertInto('staff').values({
-        id, employee_number: `2000000${n}`, assignment_number: `2000000${n}-1`, first_name: n === '1' ? 'Dafydd' : 'Cardiff', last_name: n === '1' ? 'Owen' : 'Person', email,
+        id, employee_number: `2000000${n}`, assignment_number: `2000000${n}-1`, first_name: { '1': 'Dafydd', '2': 'Cardiff', '3': 'Rhian' }[n], last_name: { '1': 'Owen', '2': 'Person', '3': 'Hughes' }[n], email,
         organisation_code: org, staff_group_code: 'NUR', job_role: 'Staff Nurse', band_code: '5', wte: 1, assignment_start_date: '2020-01-01', age_band: '25-29',
         line_manager_assignment_number: null, active: true, left_at: null, search_text: email, created_at: now, updated_at: now,
       }).execute();
@@ -69,5 +70,32 @@ describe.each(engines)('invitations on $name', (engine) => {
     const response = await app.inject({ method: 'POST', url: `/admin/staff/${cardiff}/invite`, headers: { cookie: admin.cookie }, payload: { _csrf: admin.csrf } });
     expect(response.statusCode).toBe(404);
     expect(await app.stores.users.findByEmail('cardiff.person@wales.nhs.uk')).toBeUndefined();
+  });
+  it('resends a pending invitation from the staff record: a new link, the old one spent, audited as a resend', async () => {
+    const admin = await signedIn(app, [{ role: 'org-admin', organisationCode: '7A7' }]);
+    const first = await app.inject({ method: 'POST', url: `/admin/staff/${rhian}/invite`, headers: { cookie: admin.cookie }, payload: { _csrf: admin.csrf } });
+    expect(first.statusCode).toBe(200);
+    const oldPath = new URL(sent.at(-1)?.link ?? '').pathname;
+    const record = await app.inject({ method: 'GET', url: `/staff/${rhian}`, headers: { cookie: admin.cookie } });
+    expect(record.body).toContain('Resend invitation');
+    expect(record.body).toContain('An invitation was sent on');
+    const welsh = await app.inject({ method: 'GET', url: `/cy/staff/${rhian}`, headers: { cookie: admin.cookie } });
+    expect(welsh.body).toContain('Anfon y gwahoddiad eto');
+    const count = sent.length;
+    const resent = await app.inject({ method: 'POST', url: `/admin/staff/${rhian}/invite`, headers: { cookie: admin.cookie }, payload: { _csrf: admin.csrf } });
+    expect(resent.statusCode).toBe(200);
+    expect(sent).toHaveLength(count + 1);
+    expect(sent.at(-1)?.to).toBe('rhian.hughes@wales.nhs.uk');
+    const newPath = new URL(sent.at(-1)?.link ?? '').pathname;
+    expect(newPath).not.toBe(oldPath);
+    expect((await app.inject({ method: 'GET', url: oldPath })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: newPath })).statusCode).toBe(200);
+    const audit = await app.stores.audit.list({ entityType: 'staff', entityId: rhian, limit: 10 });
+    expect(audit.map((e) => e.action).sort()).toEqual(['user.invitation-resent', 'user.invited']);
+    const cardiffAdmin = await signedIn(app, [{ role: 'org-admin', organisationCode: '7A4' }]);
+    const other = await app.inject({ method: 'POST', url: `/admin/staff/${rhian}/invite`, headers: { cookie: cardiffAdmin.cookie }, payload: { _csrf: cardiffAdmin.csrf } });
+    expect(other.statusCode).toBe(404);
+    expect(sent).toHaveLength(count + 1);
+    expect((await app.inject({ method: 'GET', url: newPath })).statusCode).toBe(200);
   });
 });

@@ -204,18 +204,29 @@ export class AccountStore {
 
   // ---- invitations ----------------------------------------------------------
 
-  /** An invitation's token for a person in the staff directory; earlier unused ones for the same email stop working. */
+  /** When the latest unused, in-date invitation for this staff record was sent and when it expires; undefined when none is pending. */
+  async pendingInvitation(staffId: string): Promise<{ sentAt: Date; expiresAt: Date } | undefined> {
+    const rows = await this.db.selectFrom('account_tokens').select(['created_at', 'expires_at'])
+      .where('staff_id', '=', staffId).where('kind', '=', 'invitation').where('used_at', 'is', null).execute();
+    const live = rows.map((r) => ({ sentAt: toDate(r.created_at), expiresAt: toDate(r.expires_at) })).filter((r) => r.expiresAt.getTime() > Date.now());
+    return live.sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime())[0];
+  }
+
+  /** An invitation's token for a person in the staff directory; earlier unused ones for the same email stop working (audited as a resend when one was still pending). */
   async issueInvitation(input: { staffId: string; email: string; language: Language; organisationCode: string }, actorUserId: string, lifetimeMs: number): Promise<string> {
     const token = newToken();
     const now = new Date();
     const email = input.email.toLowerCase();
     await this.db.transaction().execute(async (trx) => {
+      const spent = await trx.updateTable('account_tokens').set({ used_at: now }).where('email', '=', email).where('kind', '=', 'invitation').where('used_at', 'is', null)
+        .where('expires_at', '>', now).executeTakeFirst();
       await trx.updateTable('account_tokens').set({ used_at: now }).where('email', '=', email).where('kind', '=', 'invitation').where('used_at', 'is', null).execute();
       await trx.insertInto('account_tokens').values({
         token_hash: hashToken(token), kind: 'invitation', user_id: null, staff_id: input.staffId, email, language: input.language,
         created_by: actorUserId, created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), used_at: null,
       }).execute();
-      await AuditStore.record(trx, { actorUserId, action: 'user.invited', entityType: 'staff', entityId: input.staffId, organisationCode: input.organisationCode, after: { email } });
+      const resent = Number(spent.numUpdatedRows) > 0;
+      await AuditStore.record(trx, { actorUserId, action: resent ? 'user.invitation-resent' : 'user.invited', entityType: 'staff', entityId: input.staffId, organisationCode: input.organisationCode, after: { email } });
     });
     return token;
   }
