@@ -98,4 +98,44 @@ describe.each(engines)('invitations on $name', (engine) => {
     expect(sent).toHaveLength(count + 1);
     expect((await app.inject({ method: 'GET', url: newPath })).statusCode).toBe(200);
   });
+  it('invites every active person of a staff group without an account, showing the count first; skipped people are counted; an organisation administrator cannot reach another organisation', async () => {
+    const now = new Date();
+    const people = [['Ahp', 'One', 'ahp.one@wales.nhs.uk', '7A7', true], ['Ahp', 'Two', 'ahp.two@wales.nhs.uk', '7A7', true], ['Ahp', 'Three', 'ahp.three@wales.nhs.uk', '7A7', true],
+      ['Ahp', 'Noemail', null, '7A7', true], ['Ahp', 'Hasaccount', 'ahp.account@wales.nhs.uk', '7A7', true], ['Ahp', 'Left', 'ahp.left@wales.nhs.uk', '7A7', false], ['Ahp', 'Cardiff', 'ahp.cardiff@wales.nhs.uk', '7A4', true]] as const;
+    let n = 100;
+    for (const [first, last, email, org, active] of people) {
+      n += 1;
+      await database.db.insertInto('staff').values({
+        id: randomUUID(), employee_number: `3${engine.name.length}00${n}`, assignment_number: `3${engine.name.length}00${n}-1`, first_name: first, last_name: last, email,
+        organisation_code: org, staff_group_code: 'ahp', job_role: 'Physiotherapist', band_code: '6', wte: 1, assignment_start_date: '2020-01-01', age_band: '25-29',
+        line_manager_assignment_number: null, active, left_at: active ? null : now, search_text: last, created_at: now, updated_at: now,
+      }).execute();
+    }
+    await app.stores.users.create({ email: 'ahp.account@wales.nhs.uk', displayName: 'Ahp Hasaccount', passwordHash: null, grants: [{ role: 'learner', organisationCode: null }], staffId: null }, null);
+    const admin = await signedIn(app, [{ role: 'org-admin', organisationCode: '7A7' }]);
+    const form = await app.inject({ method: 'GET', url: '/cy/admin/invitations', headers: { cookie: admin.cookie } });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Gwahodd grŵp staff neu sefydliad');
+    expect(form.body).not.toContain('value="7A4"');
+    const confirm = await app.inject({ method: 'POST', url: '/admin/invitations/confirm', headers: { cookie: admin.cookie }, payload: { _csrf: admin.csrf, organisation: '7A7', staffGroup: 'ahp' } });
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain('This will invite 3 people');
+    expect(confirm.body).toContain('no work email in the staff directory: 1');
+    expect(confirm.body).toContain('already have an account: 1');
+    const before = sent.length;
+    const send = await app.inject({ method: 'POST', url: '/admin/invitations/send', headers: { cookie: admin.cookie }, payload: { _csrf: admin.csrf, organisation: '7A7', staffGroup: 'ahp' } });
+    expect(send.statusCode).toBe(200);
+    expect(send.body).toContain('We have sent 3 invitations');
+    expect(sent.slice(before).map((m) => m.to).sort()).toEqual(['ahp.one@wales.nhs.uk', 'ahp.three@wales.nhs.uk', 'ahp.two@wales.nhs.uk']);
+    expect((await app.inject({ method: 'GET', url: new URL(sent.at(-1)?.link ?? '').pathname })).statusCode).toBe(200);
+    const other = await app.inject({ method: 'POST', url: '/admin/invitations/send', headers: { cookie: admin.cookie }, payload: { _csrf: admin.csrf, organisation: '7A4', staffGroup: 'ahp' } });
+    expect(other.statusCode).toBe(400);
+    expect(other.body).toContain('Choose an organisation you administer');
+    const noCsrf = await app.inject({ method: 'POST', url: '/admin/invitations/send', headers: { cookie: admin.cookie }, payload: { organisation: '7A7', staffGroup: 'ahp' } });
+    expect(noCsrf.statusCode).toBe(403);
+    expect(sent).toHaveLength(before + 3);
+    const platform = await signedIn(app, [{ role: 'platform-admin', organisationCode: null }]);
+    const cardiffConfirm = await app.inject({ method: 'POST', url: '/admin/invitations/confirm', headers: { cookie: platform.cookie }, payload: { _csrf: platform.csrf, organisation: '7A4', staffGroup: 'ahp' } });
+    expect(cardiffConfirm.body).toContain('This will invite 1 person');
+  });
 });
