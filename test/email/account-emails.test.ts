@@ -70,4 +70,18 @@ describe.each(engines)('account emails on $name', (engine) => {
     expect(opened.statusCode).toBe(200);
     expect(opened.body).toContain('name="newPassword"');
   });
+  it('inviting a staff group sends one email per person, in one batch, kept in the outbox; the count shown is the count kept', async () => {
+    const rows = [1, 2].map((n) => buildStaffRow({ organisationCode: '7A6', email: `batch.person${n}@wales.nhs.uk`, firstName: 'Batch', lastName: `Person${n}` }));
+    await importStaffExtract(app.stores.staff, { text: staffCsv(rows), fileName: 'y.csv', mode: 'partial', permittedOrganisations: 'all', actorUserId: null });
+    const staff = await app.stores.staff.findByAssignment(rows[0]?.assignmentNumber ?? '');
+    const admin = await signedIn(app, [{ role: 'platform-admin', organisationCode: null }]);
+    const body = { _csrf: admin.csrf, organisation: '7A6', staffGroup: staff?.staffGroupCode ?? '' };
+    const confirm = await app.inject({ method: 'POST', url: '/admin/invitations/confirm', headers: { cookie: admin.cookie }, payload: body });
+    expect(confirm.body).toContain('This will invite 2 people');
+    const sent = await app.inject({ method: 'POST', url: '/admin/invitations/send', headers: { cookie: admin.cookie }, payload: body });
+    expect(sent.statusCode).toBe(200);
+    const kept = (await app.email.store.list({ limit: 50 })).filter((m) => m.template === 'invitation' && m.recipient.startsWith('batch.person'));
+    expect(kept.map((m) => m.recipient).sort()).toEqual(['batch.person1@wales.nhs.uk', 'batch.person2@wales.nhs.uk']);
+    expect(kept.every((m) => m.language === 'cy+en')).toBe(true);
+  });
 });

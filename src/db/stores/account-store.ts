@@ -204,20 +204,79 @@ export class AccountStore {
 
   // ---- invitations ----------------------------------------------------------
 
-  /** An invitation's token for a person in the staff directory; earlier unused ones for the same email stop working. */
+  /** When the latest unused, in-date invitation for this staff record was sent and when it expires; undefined when none is pending. */
+  async pendingInvitation(staffId: string): Promise<{ sentAt: Date; expiresAt: Date } | undefined> {
+    const rows = await this.db.selectFrom('account_tokens').select(['created_at', 'expires_at'])
+      .where('staff_id', '=', staffId).where('kind', '=', 'invitation').where('used_at', 'is', null).execute();
+    const live = rows.map((r) => ({ sentAt: toDate(r.created_at), expiresAt: toDate(r.expires_at) })).filter((r) => r.expiresAt.getTime() > Date.now());
+    return live.sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime())[0];
+  }
+
+  /** An invitation's token for a person in the staff directory; earlier unused ones for the same email stop working (audited as a resend when one was still pending). */
   async issueInvitation(input: { staffId: string; email: string; language: Language; organisationCode: string }, actorUserId: string, lifetimeMs: number): Promise<string> {
     const token = newToken();
     const now = new Date();
     const email = input.email.toLowerCase();
     await this.db.transaction().execute(async (trx) => {
+      const spent = await trx.updateTable('account_tokens').set({ used_at: now }).where('email', '=', email).where('kind', '=', 'invitation').where('used_at', 'is', null)
+        .where('expires_at', '>', now).executeTakeFirst();
       await trx.updateTable('account_tokens').set({ used_at: now }).where('email', '=', email).where('kind', '=', 'invitation').where('used_at', 'is', null).execute();
       await trx.insertInto('account_tokens').values({
         token_hash: hashToken(token), kind: 'invitation', user_id: null, staff_id: input.staffId, email, language: input.language,
         created_by: actorUserId, created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), used_at: null,
       }).execute();
-      await AuditStore.record(trx, { actorUserId, action: 'user.invited', entityType: 'staff', entityId: input.staffId, organisationCode: input.organisationCode, after: { email } });
+      const resent = Number(spent.numUpdatedRows) > 0;
+      await AuditStore.record(trx, { actorUserId, action: resent ? 'user.invitation-resent' : 'user.invited', entityType: 'staff', entityId: input.staffId, organisationCode: input.organisationCode, after: { email } });
     });
     return token;
+  }
+
+  /**
+   * Who inviting a whole organisation (or one staff group of it) reaches: every
+   * active person without an account; people with no work email, or whose email
+   * already has an account, are counted as skipped. The confirmation page and the
+   * send both use this, so the count shown is the count sent.
+   */
+  async bulkInvitees(organisationCode: string, staffGroupCode: string | null): Promise<{ invite: { staffId: string; email: string; name: string }[]; noEmail: number; hasAccount: number }> {
+    let query = this.db.selectFrom('staff').select(['id', 'email', 'first_name', 'last_name']).where('organisation_code', '=', organisationCode).where('active', '=', true);
+    if (staffGroupCode !== null) query = query.where('staff_group_code', '=', staffGroupCode);
+    const people = await query.orderBy('id').execute();
+    const emails = [...new Set(people.flatMap((p) => (p.email === null || p.email.trim() === '' ? [] : [p.email.trim().toLowerCase()])))];
+    const taken = new Set<string>();
+    for (let i = 0; i < emails.length; i += 500) {
+      for (const row of await this.db.selectFrom('users').select('email').where('email', 'in', emails.slice(i, i + 500)).execute()) taken.add(row.email);
+    }
+    const invite: { staffId: string; email: string; name: string }[] = [];
+    const seen = new Set<string>();
+    let noEmail = 0;
+    let hasAccount = 0;
+    for (const p of people) {
+      const email = p.email?.trim().toLowerCase() ?? '';
+      if (email === '') noEmail += 1;
+      else if (taken.has(email) || seen.has(email)) hasAccount += 1;
+      else { seen.add(email); invite.push({ staffId: p.id, email, name: `${p.first_name} ${p.last_name}` }); }
+    }
+    return { invite, noEmail, hasAccount };
+  }
+
+  /** Invitations for many people in one transaction (earlier unused links for them spent), each audited as user.invited; one token per person, in order. */
+  async issueInvitations(people: readonly { staffId: string; email: string }[], context: { language: Language; organisationCode: string }, actorUserId: string, lifetimeMs: number): Promise<string[]> {
+    const now = new Date();
+    const tokens = people.map(() => newToken());
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < people.length; i += 200) {
+        const chunk = people.slice(i, i + 200);
+        await trx.updateTable('account_tokens').set({ used_at: now }).where('email', 'in', chunk.map((p) => p.email)).where('kind', '=', 'invitation').where('used_at', 'is', null).execute();
+        await trx.insertInto('account_tokens').values(chunk.map((p, j) => ({
+          token_hash: hashToken(tokens[i + j] ?? ''), kind: 'invitation', user_id: null, staff_id: p.staffId, email: p.email, language: context.language,
+          created_by: actorUserId, created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), used_at: null,
+        }))).execute();
+      }
+      for (const p of people) {
+        await AuditStore.record(trx, { actorUserId, action: 'user.invited', entityType: 'staff', entityId: p.staffId, organisationCode: context.organisationCode, after: { email: p.email, bulk: true } });
+      }
+    });
+    return tokens;
   }
 
   /** The invitation a token stands for, while unused and in date. */

@@ -30,6 +30,8 @@ export interface InvitationMessage {
 export interface AccountMessages {
   passwordReset(message: PasswordResetMessage): Promise<void>;
   invitation(message: InvitationMessage): Promise<void>;
+  /** Many invitations at once (one batch through the email service), when the implementation has it. */
+  invitations?(messages: readonly InvitationMessage[]): Promise<void>;
 }
 
 /** The messages as email: composed in the locale system, kept in the outbox, sent by the job queue. */
@@ -46,6 +48,10 @@ export class EmailAccountMessages implements AccountMessages {
 
   async invitation(message: InvitationMessage): Promise<void> {
     await this.email.sendEmail('invitation', { address: message.to, name: message.name }, { link: message.link, days: message.expiresInDays, invitedBy: message.invitedBy }, message.language);
+  }
+
+  async invitations(messages: readonly InvitationMessage[]): Promise<void> {
+    await this.email.sendEmails(messages.map((m) => ({ template: 'invitation' as const, to: { address: m.to, name: m.name }, params: { link: m.link, days: m.expiresInDays, invitedBy: m.invitedBy }, language: m.language })));
   }
 }
 

@@ -143,6 +143,7 @@ export async function staffRoutes(app: FastifyInstance): Promise<void> {
     if (orgs !== 'all' && !orgs.includes(member.organisationCode)) throw new DomainError('GNM_NOT_FOUND');
     const history = await app.stores.audit.list({ entityType: 'staff', entityId: id, limit: 20 });
     const manager = member.lineManagerAssignmentNumber === null ? undefined : await app.stores.staff.findByAssignment(member.lineManagerAssignmentNumber);
-    return reply.render('pages/staff/member.njk', { member, history, manager });
+    const invitation = await app.stores.accounts.pendingInvitation(member.id);
+    return reply.render('pages/staff/member.njk', { member, history, manager, invitation });
   });
 }
