@@ -6,8 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
-import { expectReadableText } from '../support/readable.js';
+import { PASSWORD, closeServer, fitsWidth, listenWithBrowser, lookAt, openServer, signedInPage, type BrowserServer } from '../support/browser.js';
 import { hashPassword } from '../../src/security/passwords.js';
 
 const SHOTS = '/tmp/shots/curriculum';
@@ -28,21 +27,9 @@ describe('a corrected page, reporting a problem with it, and the queue', () => {
   }, 120_000);
   afterAll(async () => { await closeServer(server, browser); });
 
-  async function as(email: string, width: number, javaScriptEnabled = true): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    await signInWith(page, base, email);
-    return page;
-  }
-  const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
+  const as = (email: string, width: number, javaScriptEnabled = true): Promise<Page> => signedInPage(browser, base, email, width, { javaScriptEnabled, timeoutMs: 20_000 });
 
-  async function look(page: Page, lang: 'en' | 'cy', name: string): Promise<void> {
-    await expectAxeClean(page);
-    await expectReadableText(page, lang);
-    expect({ name, fits: await fitsWidth(page) }).toEqual({ name, fits: true });
-    await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  }
+  const look = (page: Page, lang: 'en' | 'cy', name: string): Promise<void> => lookAt(page, lang, name, SHOTS);
 
   it('shows the DPYD page with its dose rule and the report link, in both languages and at both widths', { timeout: 300_000 }, async () => {
     for (const width of [1280, 320]) {

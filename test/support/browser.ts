@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/env.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import { buildApp } from '../../src/web/app.js';
+import { expectReadableText } from './readable.js';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const PASSWORD = 'a long synthetic test password';
@@ -68,4 +69,26 @@ export async function closeServer(server: BrowserServer, browser: Browser): Prom
   await server.app.close();
   await server.database.close();
   rmSync(server.dir, { recursive: true, force: true });
+}
+
+/** A new context of this width (JavaScript on or off) with a page signed in as this person. */
+export async function signedInPage(browser: Browser, base: string, email: string, width: number, options: { javaScriptEnabled?: boolean; timeoutMs?: number } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
+  context.setDefaultTimeout(options.timeoutMs ?? 30_000);
+  const page = await context.newPage();
+  await signInWith(page, base, email);
+  return page;
+}
+
+/** Whether the page fits its window: no sideways scroll. */
+export function fitsWidth(page: Page): Promise<boolean> {
+  return page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
+}
+
+/** What a person sees: axe clean, readable text in the page's language, no sideways scroll; then a screenshot to look at. */
+export async function lookAt(page: Page, lang: 'en' | 'cy', name: string, shotsDir: string): Promise<void> {
+  await expectAxeClean(page);
+  await expectReadableText(page, lang);
+  expect({ name, fits: await fitsWidth(page) }).toEqual({ name, fits: true });
+  await page.screenshot({ path: `${shotsDir}/${name}.png`, fullPage: true });
 }
