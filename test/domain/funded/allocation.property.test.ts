@@ -58,7 +58,7 @@ function countBy(applicants: AllocationApplicant[], ids: Set<string>, key: (a: A
   return out;
 }
 
-const RUNS = { numRuns: 300 };
+const RUNS = { numRuns: 500 };
 
 describe('apportionment', () => {
   const weightsArb = fc.dictionary(fc.constantFrom(...ORGS), fc.integer({ min: 0, max: 10_000 }), { minKeys: 1 });
@@ -130,7 +130,7 @@ describe('allocation properties', () => {
     }), RUNS);
   });
 
-  it('never takes a place from a better-ranked applicant in the same organisation when an applicant is added, except by a profession-mix swap', () => {
+  it('never takes a place from a better-ranked applicant in the same organisation when an applicant is added, except through the profession-mix swap', () => {
     fc.assert(fc.property(intakeArb, applicantsArb, applicantFields, (intake, applicants, extra) => {
       const x = buildApplicant(999, extra);
       const before = allocate(intake, applicants);
@@ -143,9 +143,12 @@ describe('allocation properties', () => {
         const sameOrg = d.organisationId === x.organisationId;
         const scoreOnlyNoReserved = intake.rule === 'score-only' && Object.keys(intake.reservedByOrganisation ?? {}).length === 0;
         if (!sameOrg && !scoreOnlyNoReserved) continue;
+        // With a profession-mix target, a place can also go because a swap now
+        // displaces them, or because the swap that gave it them is no longer needed.
         const displacedByMix = d.reasons.some((r) => r.code === 'profession-mix-displaced');
+        const heldByMix = before.decisions.find((b) => b.applicationId === d.applicationId)?.reasons.some((r) => r.code === 'profession-mix') ?? false;
         if (intake.professionMix == null) expect(d.outcome).toBe('offered');
-        else expect(d.outcome === 'offered' || displacedByMix).toBe(true);
+        else expect(d.outcome === 'offered' || displacedByMix || heldByMix).toBe(true);
       }
     }), RUNS);
   });
