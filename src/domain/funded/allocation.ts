@@ -194,6 +194,8 @@ interface Entry {
   /** Why the applicant was left out, set at their turn for a released place. */
   blocked: AllocationReason | null;
   displaced: boolean;
+  /** Offered through a profession-mix swap (their reason says so instead of a rank reason). */
+  swappedIn: boolean;
 }
 
 /** Higher score first, then the lower lottery ticket. */
@@ -252,7 +254,7 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
   }
 
   const entries: Entry[] = applicants.map((applicant) => ({
-    applicant, ticket: lotteryTicket(intake.seed, applicant.applicationId), rank: 0, offered: null, reasons: [], blocked: null, displaced: false,
+    applicant, ticket: lotteryTicket(intake.seed, applicant.applicationId), rank: 0, offered: null, reasons: [], blocked: null, displaced: false, swappedIn: false,
   }));
   entries.sort((a, b) => byRank({ score: a.applicant.score, ticket: a.ticket }, { score: b.applicant.score, ticket: b.ticket }));
   const scoreCount = new Counter();
@@ -329,6 +331,7 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
           y.reasons.push({ code: 'profession-mix-displaced', params: { profession: mix.profession, share, rank: y.rank } });
           offer(z, kind);
           z.blocked = null;
+          z.swappedIn = true;
           z.reasons.push({ code: 'profession-mix', params: { profession: mix.profession, share, rank: z.rank } });
           countP--;
           swapped = true;
@@ -349,7 +352,9 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
     const quota = quotas[org] ?? 0;
     const reasons: AllocationReason[] = [];
     const tied = scoreCount.get(String(a.score)) - 1;
-    if (e.offered === 'quota') {
+    if (e.swappedIn && e.offered !== null) {
+      // The profession-mix reason, pushed with the swap, says why.
+    } else if (e.offered === 'quota') {
       reasons.push(intake.rule === 'quota-by-share'
         ? { code: 'rank-within-quota', params: { rank: e.rank, organisation: org, quota, offered: orgCount.get(org) } }
         : { code: 'reserved-place', params: { rank: e.rank, organisation: org, reserved: quota } });

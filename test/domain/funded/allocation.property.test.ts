@@ -7,6 +7,7 @@ import {
   allocate, apportion, lotteryTicket, nextFromReserve,
   type AllocationApplicant, type AllocationIntake, type AllocationResult,
 } from '../../../src/domain/funded/allocation.js';
+import { REASON_CODES } from '../../../src/domain/funded/explain.js';
 
 const ORGS = ['A', 'B', 'C', 'D', 'E'];
 const GROUPS = ['nursing', 'scientific', 'medical'];
@@ -209,6 +210,7 @@ describe('allocation properties', () => {
         expect(d.outcome === 'reserve').toBe(d.reserveRank !== null);
         expect(d.outcome === 'offered').toBe(d.place != null);
         expect(d.reasons.length).toBeGreaterThan(0);
+        for (const r of d.reasons) expect(REASON_CODES).toContain(r.code);
       }
       expect(result.decisions.filter((d) => d.outcome === 'reserve').map((d) => d.reserveRank)).toEqual(result.decisions.filter((d) => d.outcome === 'reserve').map((_, i) => i + 1));
     }), RUNS);
