@@ -102,6 +102,7 @@ describe('apportionment', () => {
       for (const [p, w] of Object.entries(weights)) for (const [q, v] of Object.entries(weights)) if (w > v) expect(plain[p]).toBeGreaterThanOrEqual(plain[q] ?? 0);
       const withMinimums = apportion(method, seats, weights, seed, minimums);
       for (const [p, m] of Object.entries(minimums)) expect(withMinimums[p]).toBeGreaterThanOrEqual(m);
+      if (Object.values(weights).some((w) => w > 0)) expect(Object.values(withMinimums).reduce((a, b) => a + b, 0)).toBe(seats);
     }), RUNS);
   });
 
