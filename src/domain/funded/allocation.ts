@@ -199,9 +199,9 @@ interface Entry {
 }
 
 /** Higher score first, then the lower lottery ticket. */
-function byRank(a: { score: number; ticket: string }, b: { score: number; ticket: string }): number {
-  if (a.score !== b.score) return b.score - a.score;
-  return a.ticket < b.ticket ? -1 : a.ticket > b.ticket ? 1 : 0;
+function byRank(scoreA: number, ticketA: string, scoreB: number, ticketB: string): number {
+  if (scoreA !== scoreB) return scoreB - scoreA;
+  return ticketA < ticketB ? -1 : ticketA > ticketB ? 1 : 0;
 }
 
 class Counter {
@@ -256,7 +256,7 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
   const entries: Entry[] = applicants.map((applicant) => ({
     applicant, ticket: lotteryTicket(intake.seed, applicant.applicationId), rank: 0, offered: null, reasons: [], blocked: null, displaced: false, swappedIn: false,
   }));
-  entries.sort((a, b) => byRank({ score: a.applicant.score, ticket: a.ticket }, { score: b.applicant.score, ticket: b.ticket }));
+  entries.sort((a, b) => byRank(a.applicant.score, a.ticket, b.applicant.score, b.ticket));
   const scoreCount = new Counter();
   entries.forEach((e, i) => { e.rank = i + 1; scoreCount.add(String(e.applicant.score), 1); });
 
@@ -307,7 +307,15 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
     const share = Math.round(mix.maxShare * 100);
     const isP = (e: Entry): boolean => e.applicant.profession === mix.profession;
     let countP = entries.filter((e) => e.offered !== null && isP(e)).length;
+    // Applicants of other professions in rank order, all together (for a
+    // released place) and by organisation (for a quota place).
     const others = entries.filter((e) => !isP(e));
+    const othersByOrg = new Map<string, Entry[]>();
+    for (const e of others) {
+      const list = othersByOrg.get(e.applicant.organisationId);
+      if (list === undefined) othersByOrg.set(e.applicant.organisationId, [e]);
+      else list.push(e);
+    }
     const maxP = (): number => Math.floor(mix.maxShare * offeredTotal + 1e-9);
     for (;;) {
       if (countP <= maxP()) { professionMixMet = true; break; }
@@ -317,10 +325,9 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
         if (y === undefined || y.offered === null || !isP(y)) continue;
         const yOrg = y.applicant.organisationId;
         const yGroup = y.applicant.staffGroup;
-        for (const z of others) {
+        for (const z of y.offered === 'quota' ? othersByOrg.get(yOrg) ?? [] : others) {
           if (z.offered !== null) continue;
           const zOrg = z.applicant.organisationId;
-          if (y.offered === 'quota' && zOrg !== yOrg) continue;
           const orgAfter = orgCount.get(zOrg) - (zOrg === yOrg ? 1 : 0);
           const groupAfter = groupCount.get(z.applicant.staffGroup) - (z.applicant.staffGroup === yGroup ? 1 : 0);
           if ((orgCap !== null && orgAfter >= orgCap) || (groupCap !== null && groupAfter >= groupCap)) continue;
