@@ -435,7 +435,8 @@ export function nextFromReserve(result: AllocationResult, declinedApplicationIds
     return n;
   };
   const allowed = (d: AllocationDecision): boolean => {
-    if (gone.has(d.applicationId) || everHeld.has(d.applicationId)) return false;
+    // Only the reserve list: an intake that limits its length offers nobody past it.
+    if (d.outcome === 'not-offered' || gone.has(d.applicationId) || everHeld.has(d.applicationId)) return false;
     if (orgCap !== null && count((x) => x.organisationId, d.organisationId) >= orgCap) return false;
     if (groupCap !== null && count((x) => x.staffGroup, d.staffGroup) >= groupCap) return false;
     return true;

@@ -72,6 +72,15 @@ describe('case 1: Sainte-Laguë quotas, a tie in the quotas and in scores, one r
     expect(nextFromReserve(result, ['C5'])).toBeNull(); // C5 held no place
   });
 
+  it('stops the reserve list at the length the intake sets, and offers nobody past it', () => {
+    const short = allocate({ ...intake, reserveListLength: 2 }, applicants);
+    expect(short.decisions.map((d) => `${d.applicationId} ${d.outcome} ${d.reserveRank ?? '-'}`)).toEqual([
+      'P1 offered -', 'C1 offered -', 'C3 offered -', 'P2 offered -', 'C2 reserve 1', 'C4 reserve 2', 'C5 not-offered -', 'B1 offered -', 'P3 not-offered -',
+    ]);
+    expect(nextFromReserve(short, ['C1', 'C2'])).toBe('C4');
+    expect(nextFromReserve(short, ['C1', 'C2', 'C4'])).toBeNull();
+  });
+
   it('explains every decision in plain words in both languages', () => {
     const names = { organisation: (code: string) => ({ '7A4': 'Cardiff and Vale', '7A1': 'Betsi Cadwaladr', '7A7': 'Powys' })[code] ?? code };
     const p2 = result.decisions.find((d) => d.applicationId === 'P2');
