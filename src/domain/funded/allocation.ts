@@ -317,10 +317,17 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
       else list.push(e);
     }
     const maxP = (): number => Math.floor(mix.maxShare * offeredTotal + 1e-9);
+    // Without caps a member of the profession who cannot swap never can later
+    // (swaps only use candidates up), so the search goes on from where the last
+    // swap was; with caps a swap frees room, so it starts again from the bottom.
+    const restart = orgCap !== null || groupCap !== null;
+    let from = entries.length - 1;
     for (;;) {
       if (countP <= maxP()) { professionMixMet = true; break; }
       let swapped = false;
-      for (let i = entries.length - 1; i >= 0 && !swapped; i--) {
+      if (restart) from = entries.length - 1;
+      for (let i = from; i >= 0 && !swapped; i--) {
+        from = i;
         const y = entries[i];
         if (y === undefined || y.offered === null || !isP(y)) continue;
         const yOrg = y.applicant.organisationId;
