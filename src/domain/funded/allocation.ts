@@ -99,6 +99,11 @@ function invalid(field: string, problem: string): DomainError {
   return new DomainError('GNM_VALIDATION', { field, problem });
 }
 
+/** A record's own entry, so an id such as "constructor" never reads Object.prototype. */
+function own(record: Record<string, number>, key: string | undefined): number {
+  return key !== undefined && Object.hasOwn(record, key) ? record[key] ?? 0 : 0;
+}
+
 function isCount(n: unknown): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0;
 }
@@ -113,7 +118,7 @@ function compareFractions(a: number, b: number, c: number, d: number): number {
 
 function apportionOnce(method: ApportionmentMethod, seats: number, parties: string[], weights: Record<string, number>, tickets: Map<string, string>): Map<string, number> {
   const out = new Map<string, number>(parties.map((p) => [p, 0]));
-  const claimants = parties.filter((p) => (weights[p] ?? 0) > 0);
+  const claimants = parties.filter((p) => own(weights, p) > 0);
   if (seats <= 0 || claimants.length === 0) return out;
   const byTicket = (a: string, b: string): number => ((tickets.get(a) ?? '') < (tickets.get(b) ?? '') ? -1 : 1);
   if (method === 'sainte-lague') {
@@ -122,7 +127,7 @@ function apportionOnce(method: ApportionmentMethod, seats: number, parties: stri
       let best = '';
       for (const p of claimants) {
         if (best === '') { best = p; continue; }
-        const cmp = compareFractions(weights[p] ?? 0, 2 * (out.get(p) ?? 0) + 1, weights[best] ?? 0, 2 * (out.get(best) ?? 0) + 1);
+        const cmp = compareFractions(own(weights, p), 2 * (out.get(p) ?? 0) + 1, own(weights, best), 2 * (out.get(best) ?? 0) + 1);
         if (cmp > 0 || (cmp === 0 && byTicket(p, best) < 0)) best = p;
       }
       out.set(best, (out.get(best) ?? 0) + 1);
@@ -131,11 +136,11 @@ function apportionOnce(method: ApportionmentMethod, seats: number, parties: stri
   }
   // Largest remainder with the Hare quota: floor(w * seats / W), then one more
   // seat each to the largest remainders (w * seats mod W).
-  const total = claimants.reduce((sum, p) => sum + (weights[p] ?? 0), 0);
+  const total = claimants.reduce((sum, p) => sum + own(weights, p), 0);
   let given = 0;
   const remainders = new Map<string, number>();
   for (const p of claimants) {
-    const product = (weights[p] ?? 0) * seats;
+    const product = own(weights, p) * seats;
     const whole = Math.floor(product / total);
     out.set(p, whole);
     given += whole;
@@ -163,7 +168,7 @@ export function apportion(method: ApportionmentMethod, seats: number, weights: R
   for (const [p, w] of Object.entries(weights)) if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw invalid(`weights.${p}`, 'a finite number, 0 or more');
   for (const [p, m] of Object.entries(minimums)) if (!isCount(m)) throw invalid(`minimums.${p}`, 'a whole number, 0 or more');
   const parties = [...new Set([...Object.keys(weights), ...Object.keys(minimums)])].sort();
-  const minTotal = parties.reduce((sum, p) => sum + (minimums[p] ?? 0), 0);
+  const minTotal = parties.reduce((sum, p) => sum + own(minimums, p), 0);
   if (minTotal > seats) throw invalid('minimums', `reserved places (${minTotal}) exceed the places (${seats})`);
   const tickets = new Map(parties.map((p) => [p, lotteryTicket(seed, p)]));
   const fixed = new Map<string, number>();
@@ -171,13 +176,9 @@ export function apportion(method: ApportionmentMethod, seats: number, weights: R
     const free = parties.filter((p) => !fixed.has(p));
     const left = seats - [...fixed.values()].reduce((a, b) => a + b, 0);
     const round = apportionOnce(method, left, free, weights, tickets);
-    const below = free.filter((p) => (round.get(p) ?? 0) < (minimums[p] ?? 0));
-    if (below.length === 0) {
-      const out: Record<string, number> = {};
-      for (const p of parties) out[p] = fixed.get(p) ?? round.get(p) ?? 0;
-      return out;
-    }
-    for (const p of below) fixed.set(p, minimums[p] ?? 0);
+    const below = free.filter((p) => (round.get(p) ?? 0) < own(minimums, p));
+    if (below.length === 0) return Object.fromEntries(parties.map((p) => [p, fixed.get(p) ?? round.get(p) ?? 0]));
+    for (const p of below) fixed.set(p, own(minimums, p));
   }
 }
 
@@ -244,13 +245,13 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
 
   // Quotas: by share of eligible staff (reserved places as minimums), or, under
   // score-only, just the reserved places.
-  const quotas: Record<string, number> = intake.rule === 'quota-by-share'
-    ? apportion(intake.apportionment, places, intake.eligibleStaffByOrganisation, intake.seed, reserved)
-    : {};
-  if (intake.rule === 'score-only') {
+  let quotas: Record<string, number>;
+  if (intake.rule === 'quota-by-share') {
+    quotas = apportion(intake.apportionment, places, intake.eligibleStaffByOrganisation, intake.seed, reserved);
+  } else {
     const total = Object.values(reserved).reduce((a, b) => a + b, 0);
     if (total > places) throw invalid('reservedByOrganisation', `reserved places (${total}) exceed the places (${places})`);
-    for (const [org, n] of Object.entries(reserved)) if (n > 0) quotas[org] = n;
+    quotas = Object.fromEntries(Object.entries(reserved).filter(([, n]) => n > 0));
   }
 
   const entries: Entry[] = applicants.map((applicant) => ({
@@ -279,7 +280,7 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
   const quotaCount = new Counter();
   for (const e of entries) {
     const org = e.applicant.organisationId;
-    const quota = quotas[org] ?? 0;
+    const quota = own(quotas, org);
     if (quotaCount.get(org) >= quota || offeredTotal >= places) continue;
     const block = capBlock(e.applicant);
     if (block !== null) { e.blocked = block; continue; }
@@ -363,7 +364,7 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
   for (const e of entries) {
     const a = e.applicant;
     const org = a.organisationId;
-    const quota = quotas[org] ?? 0;
+    const quota = own(quotas, org);
     const reasons: AllocationReason[] = [];
     const tied = scoreCount.get(String(a.score)) - 1;
     if (e.swappedIn && e.offered !== null) {
@@ -401,9 +402,8 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
     });
   }
 
-  const byOrganisation: Record<string, { quota: number; offered: number }> = {};
   const orgs = new Set([...Object.keys(quotas), ...entries.map((e) => e.applicant.organisationId)]);
-  for (const org of [...orgs].sort()) byOrganisation[org] = { quota: quotas[org] ?? 0, offered: orgCount.get(org) };
+  const byOrganisation = Object.fromEntries([...orgs].sort().map((org) => [org, { quota: own(quotas, org), offered: orgCount.get(org) }]));
 
   return {
     decisions, quotas, seed: intake.seed, byOrganisation, professionMixMet,
@@ -453,7 +453,7 @@ export function nextFromReserve(result: AllocationResult, declinedApplicationIds
     return count((x) => x.profession, mix.profession) + 1 <= Math.floor(mix.maxShare * (holders.size + 1) + 1e-9);
   };
   const pick = (): AllocationDecision | null => {
-    const belowQuota = (d: AllocationDecision): boolean => count((x) => x.organisationId, d.organisationId) < (result.quotas[d.organisationId ?? ''] ?? 0);
+    const belowQuota = (d: AllocationDecision): boolean => count((x) => x.organisationId, d.organisationId) < own(result.quotas, d.organisationId);
     for (const filter of [belowQuota, () => true]) {
       const candidates = decisions.filter((d) => allowed(d) && filter(d));
       const chosen = candidates.find(mixPrefers) ?? candidates[0];

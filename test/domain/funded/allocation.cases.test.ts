@@ -204,6 +204,19 @@ describe('bad input', () => {
   });
 });
 
+describe('organisation ids that are also names on Object.prototype', () => {
+  it('treats "constructor" and "__proto__" as ordinary organisations', () => {
+    const staff = JSON.parse('{"__proto__": 3, "constructor": 1}') as Record<string, number>;
+    const result = allocate({ places: 4, rule: 'quota-by-share', apportionment: 'largest-remainder', eligibleStaffByOrganisation: staff, seed: 's' }, [
+      applicant('a', '__proto__', N, 'nurse', 2), applicant('b', 'constructor', N, 'nurse', 1), applicant('c', 'toString', N, 'nurse', 3),
+    ]);
+    expect(result.quotas).toEqual(JSON.parse('{"__proto__": 3, "constructor": 1}'));
+    expect(Object.getPrototypeOf(result.byOrganisation)).toBe(Object.prototype);
+    expect(Object.entries(result.byOrganisation).find(([org]) => org === 'toString')?.[1]).toEqual({ quota: 0, offered: 1 });
+    expect(result.decisions.map((d) => `${d.applicationId} ${d.place ?? '-'}`)).toEqual(['c released', 'a quota', 'b quota']);
+  });
+});
+
 describe('reason sentences', () => {
   it('has a sentence in English and Welsh for every reason code', () => {
     for (const language of ['en', 'cy'] as const) {
