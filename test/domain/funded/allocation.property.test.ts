@@ -236,4 +236,29 @@ describe('allocation properties', () => {
       if (again !== null) expect([declined, next, ...holders]).not.toContain(again);
     }), RUNS);
   });
+
+  it('over a run of declines, as the offers page uses it, never offers anyone twice and keeps the caps', () => {
+    fc.assert(fc.property(intakeArb, applicantsArb, fc.array(fc.nat(), { maxLength: 12 }), (intake, applicants, picks) => {
+      const result = allocate(intake, applicants);
+      const holders = new Set(offered(result));
+      const everOffered = new Set(holders);
+      const declined: string[] = [];
+      for (const pick of picks) {
+        const current = [...holders].sort();
+        if (current.length === 0) break;
+        const who = current[pick % current.length] ?? '';
+        holders.delete(who);
+        declined.push(who);
+        const next = nextFromReserve(result, declined);
+        if (next === null) continue;
+        expect(everOffered.has(next)).toBe(false);
+        expect(result.decisions.find((d) => d.applicationId === next)?.outcome).toBe('reserve');
+        holders.add(next);
+        everOffered.add(next);
+        expect(holders.size).toBeLessThanOrEqual(intake.places);
+        if (intake.capPerOrganisation != null) for (const n of countBy(applicants, holders, (a) => a.organisationId).values()) expect(n).toBeLessThanOrEqual(intake.capPerOrganisation);
+        if (intake.capPerStaffGroup != null) for (const n of countBy(applicants, holders, (a) => a.staffGroup).values()) expect(n).toBeLessThanOrEqual(intake.capPerStaffGroup);
+      }
+    }), RUNS);
+  });
 });
