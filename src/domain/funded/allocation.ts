@@ -424,8 +424,12 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
  * Returns who should be offered the place freed by the last id in the list,
  * or null when that id held no place or nobody can take it. Calling it again
  * with the same list gives the same answer.
+ *
+ * A reserve who leaves the list without ever being offered (withdraws) can be
+ * put in the declined list at the moment they left, or, simpler, in
+ * `unavailableApplicationIds`: those are never picked at any step.
  */
-export function nextFromReserve(result: AllocationResult, declinedApplicationIds: string[]): string | null {
+export function nextFromReserve(result: AllocationResult, declinedApplicationIds: string[], unavailableApplicationIds: readonly string[] = []): string | null {
   const decisions = [...result.decisions].sort((a, b) => a.rank - b.rank);
   const settings = result.settings;
   const orgCap = settings?.capPerOrganisation ?? null;
@@ -434,7 +438,7 @@ export function nextFromReserve(result: AllocationResult, declinedApplicationIds
   const holders = new Set(decisions.filter((d) => d.outcome === 'offered').map((d) => d.applicationId));
   const places = settings?.places ?? holders.size;
   const byId = new Map(decisions.map((d) => [d.applicationId, d]));
-  const gone = new Set<string>();
+  const gone = new Set<string>(unavailableApplicationIds);
   const everHeld = new Set(holders);
   const count = (pick: (d: AllocationDecision) => string | undefined, value: string | undefined): number => {
     let n = 0;

@@ -72,6 +72,12 @@ describe('case 1: Sainte-Laguë quotas, a tie in the quotas and in scores, one r
     expect(nextFromReserve(result, ['C5'])).toBeNull(); // C5 held no place
   });
 
+  it('never picks a reserve who withdrew without being offered', () => {
+    expect(nextFromReserve(result, ['C1'], ['C2'])).toBe('C4');
+    expect(nextFromReserve(result, ['C2', 'C1'])).toBe('C4'); // the same, given in the declined list when it happened
+    expect(nextFromReserve(result, ['C1', 'C4'], ['C2'])).toBe('C5');
+  });
+
   it('stops the reserve list at the length the intake sets, and offers nobody past it', () => {
     const short = allocate({ ...intake, reserveListLength: 2 }, applicants);
     expect(short.decisions.map((d) => `${d.applicationId} ${d.outcome} ${d.reserveRank ?? '-'}`)).toEqual([
