@@ -322,15 +322,18 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
     // (swaps only use candidates up), so the search goes on from where the last
     // swap was; with caps a swap frees room, so it starts again from the bottom.
     const restart = orgCap !== null || groupCap !== null;
-    let from = entries.length - 1;
+    // Those who can give way: offered members of the profession, in rank order
+    // (a swap never adds one, so the list is made once).
+    const holdersP = entries.filter((e) => e.offered !== null && isP(e));
+    let from = holdersP.length - 1;
     for (;;) {
       if (countP <= maxP()) { professionMixMet = true; break; }
       let swapped = false;
-      if (restart) from = entries.length - 1;
+      if (restart) from = holdersP.length - 1;
       for (let i = from; i >= 0 && !swapped; i--) {
         from = i;
-        const y = entries[i];
-        if (y === undefined || y.offered === null || !isP(y)) continue;
+        const y = holdersP[i];
+        if (y === undefined || y.offered === null) continue;
         const yOrg = y.applicant.organisationId;
         const yGroup = y.applicant.staffGroup;
         for (const z of y.offered === 'quota' ? othersByOrg.get(yOrg) ?? [] : others) {
