@@ -159,12 +159,18 @@ describe.skipIf(!onPostgres)('two servers and a worker share the PostgreSQL queu
     expect(emailJobs).toHaveLength(EMAILS);
     expect(emailJobs.every((j) => j.state === 'completed' && j.retry_count === 0)).toBe(true);
     expect(await statuses()).toEqual({ sent: EMAILS });
+    // Real email jobs hold a lease of at most a minute (renewed while they run), not pg-boss's 15 minutes:
+    // that is how long a killed worker's message waits before another worker takes it.
+    const leases = (await sql<{ seconds: number }>`select distinct extract(epoch from expire_in)::int as seconds from pgboss.job where name = ${EMAIL_JOB}`.execute(handle.db)).rows;
+    expect(leases).toEqual([{ seconds: 60 }]);
     // Each message reached the mail server exactly once.
     expect(accepted.size).toBe(EMAILS);
     expect([...accepted.values()].every((n) => n === 1)).toBe(true);
     expect(Array.from({ length: EMAILS }, (_, i) => accepted.get(`person${String(i)}@example.nhs.wales`)).every((n) => n === 1)).toBe(true);
 
-    // A worker holding a job is killed (SIGKILL); another worker takes the job once pg-boss expires it.
+    // A worker holding a job is killed (SIGKILL); another worker takes the job once its lease runs out
+    // (3 s here rather than the default 60 s, to keep the test short) and pg-boss's maintenance
+    // (every 10 s) retries it.
     const [heldId] = await email.store.insert([{ template: 'test-message', recipient: STALL, userId: null, language: 'en', subject: 'Held', text: 'held', html: '<p>held</p>' }]);
     if (heldId === undefined) throw new Error('no message kept');
     await jobs.send(EMAIL_JOB, { messageId: heldId }, { retryLimit: 3, retryDelaySeconds: 1, expireInSeconds: 3 });
