@@ -58,6 +58,8 @@ describe.each(engines)('single sign-on on $name', (engine) => {
     provider.accounts.set('sub-replay', { email: 'replay.person@wales.nhs.uk', name: 'Replay Person', email_verified: true });
     provider.accounts.set('sub-aud', { email: 'aud.person@wales.nhs.uk', name: 'Aud Person', email_verified: true });
     provider.accounts.set('sub-exp', { email: 'exp.person@wales.nhs.uk', name: 'Exp Person', email_verified: true });
+    provider.accounts.set('sub-iss', { email: 'iss.person@wales.nhs.uk', name: 'Iss Person', email_verified: true });
+    provider.accounts.set('sub-nonce', { email: 'nonce.person@wales.nhs.uk', name: 'Nonce Person', email_verified: true });
     await database.db.insertInto('staff').values({
       id: invitedStaffId, employee_number: '10000002', assignment_number: '10000002-1', first_name: 'Gwen', last_name: 'Jones',
       email: 'gwen.jones@wales.nhs.uk', organisation_code: '7A7', staff_group_code: 'NUR', job_role: 'Staff Nurse', band_code: '5',
@@ -152,6 +154,8 @@ describe.each(engines)('single sign-on on $name', (engine) => {
   it.each([
     ['a wrong audience', 'sub-aud', (c: Record<string, unknown>) => ({ ...c, aud: 'some-other-application' })],
     ['an expired ID token', 'sub-exp', (c: Record<string, unknown>) => ({ ...c, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 })],
+    ['a wrong issuer', 'sub-iss', (c: Record<string, unknown>) => ({ ...c, iss: 'https://login.example.invalid/other-tenant/v2.0' })],
+    ['a nonce from another sign-in', 'sub-nonce', (c: Record<string, unknown>) => ({ ...c, nonce: 'not-the-nonce-this-browser-was-given' })],
   ])('refuses %s with a clear page in both languages, creating nothing', async (_what, accountId, change) => {
     provider.tamper = change;
     try {
@@ -167,7 +171,7 @@ describe.each(engines)('single sign-on on $name', (engine) => {
     } finally {
       provider.tamper = null;
     }
-    expect(await app.stores.users.findByEmail(accountId === 'sub-aud' ? 'aud.person@wales.nhs.uk' : 'exp.person@wales.nhs.uk')).toBeUndefined();
+    expect(await app.stores.users.findByEmail(`${accountId.slice(4)}.person@wales.nhs.uk`)).toBeUndefined();
   });
 
   it.each(['en', 'cy'] as const)('refuses an email domain that is not allowed with a clear page, creating nothing (%s)', async (language) => {
