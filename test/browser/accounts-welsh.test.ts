@@ -7,6 +7,8 @@
 //   - Accepting an invitation by single sign-on, in Welsh: the invitation page
 //     offers the provider's button; another email is refused with a clear
 //     page; the invited person's account is linked to the staff record.
+//   - An administrator sees, on a person's account page, that emails to them
+//     are failing.
 // Pages are looked at (axe, readable Welsh, no sideways scroll) at 320 px and
 // on a desktop, with screenshots in a temporary folder (SHOTS_DIR keeps them).
 
@@ -211,5 +213,20 @@ describe('accounts in Welsh in a browser: password reset by email, an invitation
     await right.goto(`${base}/cy/invitation/${token}`);
     expect(await right.locator('h1').textContent()).toContain('Mae’r gwahoddiad hwn wedi dod i ben neu wedi’i ddefnyddio’n barod');
     await right.context().close();
+  });
+
+  it('shows an administrator that emails to a person are failing, readable in Welsh at 320 px and on a desktop', { timeout: 120_000 }, async () => {
+    const sian = await app.stores.users.findByEmail(SIAN);
+    await app.stores.users.create({ email: 'platform.admin@wales.nhs.uk', displayName: 'Eleri Admin', passwordHash: await hashPassword(PASSWORD), grants: [{ role: 'platform-admin', organisationCode: null }], language: 'cy' }, null);
+    await app.email.store.recordFailedAddress(SIAN, '550 5.1.1 No such mailbox', null);
+    for (const width of [320, 1280]) {
+      const page = await pageAt(width);
+      await signInCy(page, 'platform.admin@wales.nhs.uk', PASSWORD);
+      await page.waitForURL((url) => !url.pathname.includes('sign-in'));
+      await page.goto(`${base}/cy/admin/users/${sian?.id ?? ''}/account`);
+      expect(await page.locator('main').textContent()).toContain('Mae negeseuon e-bost i’r cyfeiriad hwn yn methu');
+      await lookAt(page, 'cy', `admin-account-email-failing-cy-${String(width)}`, shots);
+      await page.context().close();
+    }
   });
 });
