@@ -90,8 +90,8 @@ describe.skipIf(!onPostgres)('pg-boss jobs when the connection or the process go
     };
     q.register('outlives-its-lease', async (_data, context) => {
       attempts.push(context.retryCount);
-      // Runs until pg-boss's maintenance has run three times after its 1 s lease would have ended.
-      const leaseEnds = Date.now() + 1000;
+      // Runs until pg-boss's maintenance has run three times after its 3 s lease would have ended.
+      const leaseEnds = Date.now() + 3000;
       const passes = new Set<number>();
       await eventually(async () => {
         const at = await maintainedAt();
@@ -100,7 +100,7 @@ describe.skipIf(!onPostgres)('pg-boss jobs when the connection or the process go
       }, 60_000);
     }, { concurrency: 1 });
     await q.start();
-    const id = await q.send('outlives-its-lease', {}, { expireInSeconds: 1, retryDelaySeconds: 1, retryLimit: 3 });
+    const id = await q.send('outlives-its-lease', {}, { expireInSeconds: 3, retryDelaySeconds: 1, retryLimit: 3 });
     await eventually(async () => (await q.get('outlives-its-lease', id))?.state === 'completed', 90_000);
     expect(attempts).toEqual([0]);
     expect((await q.get('outlives-its-lease', id))?.retryCount).toBe(0);
