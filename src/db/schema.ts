@@ -54,6 +54,8 @@ export interface OidcSignInsTable {
   language: string;
   created_at: Timestamp;
   expires_at: Timestamp;
+  /** SHA-256 of the invitation token when the sign-in was begun from an invitation (migration 0023). */
+  invitation_hash: string | null;
 }
 
 export interface RoleGrantsTable {

@@ -51,8 +51,12 @@ describe.each(engines)('required learning reminders ($name)', (engine) => {
 
   it('reminds before the due date once, on the day, then weekly while overdue up to the limit', async () => {
     expect(await sendDailyReminders(deps, at('2027-01-10'))).toBe(0); // 21 days before: too early
-    expect(await sendDailyReminders(deps, at('2027-01-21'))).toBe(3); // 10 days before: manager, English, Welsh
-    expect(await sendDailyReminders(deps, at('2027-01-21'))).toBe(0); // the same day again
+    expect(await sendDailyReminders(deps, at('2027-01-16'))).toBe(0); // 15 days before: still too early
+    // REMINDER_DAYS_BEFORE is not set here: its default, 14 days, starts the "before" reminder.
+    expect(t.app.config.REMINDER_DAYS_BEFORE).toBe(14);
+    expect(await sendDailyReminders(deps, at('2027-01-17'))).toBe(3); // 14 days before: manager, English, Welsh
+    expect(await sendDailyReminders(deps, at('2027-01-17'))).toBe(0); // the same day again
+    expect(await sendDailyReminders(deps, at('2027-01-21'))).toBe(0); // 10 days before: already reminded
     expect(await sendDailyReminders(deps, at('2027-01-22'))).toBe(0); // one "before" reminder, not one a day
     expect(await sendDailyReminders(deps, at(DUE))).toBe(3);
     expect(await sendDailyReminders(deps, at('2027-02-01'))).toBe(3); // first week overdue

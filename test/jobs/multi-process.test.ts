@@ -2,7 +2,8 @@
 // (JOBS_WORK_IN_WEB=false) and one `genomeg worker`, each a child process on
 // a database of this test's own (created here and dropped after, so pg-boss's
 // schema `pgboss` is this test's alone). 1,000 emails and one workforce run
-// are each done exactly once; a worker killed with SIGKILL while it holds an
+// are each done exactly once (the run started on one server and watched on the
+// other); a worker killed with SIGKILL while it holds an
 // email job leaves it to another worker, which delivers it.
 // SQLite has no queue shared between processes: skipped there.
 
@@ -13,14 +14,15 @@ import type { Server } from 'node:net';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
-import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import { QUEUED_AS_JOB, ScenarioStore } from '../../src/db/stores/scenario-store.js';
+import { SessionStore } from '../../src/db/stores/session-store.js';
+import { UserStore } from '../../src/db/stores/user-store.js';
+import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 import { EMAIL_JOB, EmailService } from '../../src/services/email/email-service.js';
 import { openJobQueue, type JobQueue } from '../../src/services/jobs/index.js';
-import { queueRun } from '../../src/services/workforce/run-jobs.js';
 import { engines, POSTGRES_URL } from '../support/engines.js';
 
 const onPostgres = engines.some((e) => e.name === 'postgres');
@@ -130,7 +132,17 @@ describe.skipIf(!onPostgres)('two servers and a worker share the PostgreSQL queu
     }
     expect(servers.every((s) => s.exitCode === null)).toBe(true);
 
-    // 1,000 emails (half in Welsh) and one workforce run, queued through the store and queue API.
+    // A planner signed in (a session in the shared database works on both servers).
+    const planner = await UserStore.create(handle.db).create({ email: 'planner@example.nhs.wales', displayName: 'Planner', passwordHash: null, grants: [{ role: 'workforce-planner', organisationCode: null }] }, null);
+    const { token, session } = await SessionStore.create(handle.db, 3_600_000, 8 * 3_600_000).start(planner.id);
+    const cookie = `${SESSION_COOKIE}=${token}`;
+    const [serverA, serverB] = ports.map((port) => `http://127.0.0.1:${String(port)}`) as [string, string];
+    const post = (url: string, fields: Record<string, string>) => fetch(url, {
+      method: 'POST', redirect: 'manual', headers: { cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: session.csrfToken, ...fields }).toString(),
+    });
+
+    // 1,000 emails (half in Welsh) through the store and queue API; one workforce run started on server A.
     const config = loadConfig({ NODE_ENV: 'test', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort) });
     const email = EmailService.create(handle.db, jobs, config);
     const ids = await email.sendEmails(Array.from({ length: EMAILS }, (_, i) => ({
@@ -139,10 +151,18 @@ describe.skipIf(!onPostgres)('two servers and a worker share the PostgreSQL queu
     })));
     expect(ids).toHaveLength(EMAILS);
     const store = ScenarioStore.create(handle.db);
-    const source = readFileSync('scenarios/welsh-genomics-baseline.yaml', 'utf8');
-    const scenario = await store.createScenario({ slug: 'baseline', name: 'Baseline', format: 'yaml', source }, null);
-    const run = await store.createRun({ scenarioId: scenario.id, scenarioVersion: 1, seed: 1, runs: 200, owner: QUEUED_AS_JOB, scenarioJson: JSON.stringify(YAML.parse(source)) }, null);
-    await queueRun(jobs, run.id);
+    const saved = await post(`${serverA}/plan/scenarios`, { source: readFileSync('scenarios/welsh-genomics-baseline.yaml', 'utf8') });
+    expect(saved.status).toBe(303);
+    const started = await post(`${serverA}${saved.headers.get('location') ?? ''}/runs`, { runs: '200', seed: '1' });
+    expect(started.status).toBe(303);
+    const runPath = started.headers.get('location') ?? '';
+    const run = { id: runPath.split('/').pop() ?? '' };
+    // Watched from server B, which did not start it (and works no jobs): its progress page, with Cancel, while it waits or runs.
+    const watching = await (await fetch(`${serverB}${runPath}`, { headers: { cookie } })).text();
+    if ((await store.getRun(run.id))?.status !== 'done') {
+      expect(watching).toContain('id="progress"');
+      expect(watching).toContain('Cancel this run');
+    }
 
     await until('1,000 emails sent', async () => (await statuses())['sent'] === EMAILS, 150_000);
     const finished = await until('the run to finish', async () => {
@@ -152,6 +172,8 @@ describe.skipIf(!onPostgres)('two servers and a worker share the PostgreSQL queu
     expect(finished.status).toBe('done');
     // The run was claimed once: its owner is one process, and it has one result.
     expect(finished.owner).not.toBe(QUEUED_AS_JOB);
+    // Server B shows the result.
+    expect(await (await fetch(`${serverB}${runPath}`, { headers: { cookie } })).text()).toContain('<figure class="app-chart">');
     // pg-boss has one workforce-run job, completed, and 1,000 email-send jobs, each completed (none retried).
     const bossJobs = async (name: string) => (await sql<{ state: string; retry_count: number }>`select state, retry_count from pgboss.job where name = ${name}`.execute(handle.db)).rows;
     expect(await bossJobs('workforce-run')).toEqual([{ state: 'completed', retry_count: 0 }]);
@@ -159,12 +181,18 @@ describe.skipIf(!onPostgres)('two servers and a worker share the PostgreSQL queu
     expect(emailJobs).toHaveLength(EMAILS);
     expect(emailJobs.every((j) => j.state === 'completed' && j.retry_count === 0)).toBe(true);
     expect(await statuses()).toEqual({ sent: EMAILS });
+    // Real email jobs hold a lease of at most a minute (renewed while they run), not pg-boss's 15 minutes:
+    // that is how long a killed worker's message waits before another worker takes it.
+    const leases = (await sql<{ seconds: number }>`select distinct extract(epoch from expire_in)::int as seconds from pgboss.job where name = ${EMAIL_JOB}`.execute(handle.db)).rows;
+    expect(leases).toEqual([{ seconds: 60 }]);
     // Each message reached the mail server exactly once.
     expect(accepted.size).toBe(EMAILS);
     expect([...accepted.values()].every((n) => n === 1)).toBe(true);
     expect(Array.from({ length: EMAILS }, (_, i) => accepted.get(`person${String(i)}@example.nhs.wales`)).every((n) => n === 1)).toBe(true);
 
-    // A worker holding a job is killed (SIGKILL); another worker takes the job once pg-boss expires it.
+    // A worker holding a job is killed (SIGKILL); another worker takes the job once its lease runs out
+    // (3 s here rather than the default 60 s, to keep the test short) and pg-boss's maintenance
+    // (every 10 s) retries it.
     const [heldId] = await email.store.insert([{ template: 'test-message', recipient: STALL, userId: null, language: 'en', subject: 'Held', text: 'held', html: '<p>held</p>' }]);
     if (heldId === undefined) throw new Error('no message kept');
     await jobs.send(EMAIL_JOB, { messageId: heldId }, { retryLimit: 3, retryDelaySeconds: 1, expireInSeconds: 3 });

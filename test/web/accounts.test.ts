@@ -97,6 +97,20 @@ describe.each(engines)('accounts on $name', (engine) => {
     expect(audit.filter((e) => e.actorUserId === admin.userId).map((e) => e.action)).toEqual(['user.enabled', 'user.disabled']);
   });
 
+  it('tells an organisation administrator, on the account page, in both languages, when emails to the person\'s address are failing', async () => {
+    const admin = await signedIn(t.app, [{ role: 'org-admin', organisationCode: '7A7' }]);
+    const person = await signedIn(t.app, [{ role: 'line-manager', organisationCode: '7A7' }]);
+    const email = (await t.app.stores.users.findById(person.userId))?.email ?? '';
+    const url = `/admin/users/${person.userId}/account`;
+    expect((await t.app.inject({ method: 'GET', url, headers: { cookie: admin.cookie } })).body).not.toContain('Emails to this address are failing');
+    await t.app.email.store.recordFailedAddress(email.toUpperCase(), '550 5.1.1 No such mailbox', null);
+    const page = await t.app.inject({ method: 'GET', url, headers: { cookie: admin.cookie } });
+    expect(page.body).toContain('Emails to this address are failing');
+    expect(page.body).toContain('550 5.1.1 No such mailbox');
+    const welsh = await t.app.inject({ method: 'GET', url: `/cy${url}`, headers: { cookie: admin.cookie } });
+    expect(welsh.body).toContain('Mae negeseuon e-bost i’r cyfeiriad hwn yn methu');
+  });
+
   it('does not let an administrator disable their own account', async () => {
     const admin = await signedIn(t.app, [{ role: 'platform-admin', organisationCode: null }]);
     const response = await t.app.inject({ method: 'POST', url: `/admin/users/${admin.userId}/disable`, headers: { cookie: admin.cookie }, payload: { _csrf: admin.csrf } });

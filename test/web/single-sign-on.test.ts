@@ -12,6 +12,7 @@ import type { DatabaseHandle } from '../../src/db/database.js';
 import { SingleSignOn, singleSignOnSettings } from '../../src/services/auth/oidc.js';
 import { buildApp } from '../../src/web/app.js';
 import { engines } from '../support/engines.js';
+import { signedIn as signedInAs } from '../support/app.js';
 import { startTestProvider, type TestProvider } from '../support/oidc-provider.js';
 
 const PUBLIC_URL = 'http://genomeg.test';
@@ -30,6 +31,7 @@ describe.each(engines)('single sign-on on $name', (engine) => {
   let app: FastifyInstance;
   let database: DatabaseHandle;
   const staffId = randomUUID();
+  const invitedStaffId = randomUUID();
 
   beforeAll(async () => {
     provider = await startTestProvider(`${PUBLIC_URL}/sign-in/sso/callback`, `${PUBLIC_URL}/sign-in?signedOut=1`);
@@ -56,6 +58,16 @@ describe.each(engines)('single sign-on on $name', (engine) => {
     provider.accounts.set('sub-replay', { email: 'replay.person@wales.nhs.uk', name: 'Replay Person', email_verified: true });
     provider.accounts.set('sub-aud', { email: 'aud.person@wales.nhs.uk', name: 'Aud Person', email_verified: true });
     provider.accounts.set('sub-exp', { email: 'exp.person@wales.nhs.uk', name: 'Exp Person', email_verified: true });
+    provider.accounts.set('sub-iss', { email: 'iss.person@wales.nhs.uk', name: 'Iss Person', email_verified: true });
+    provider.accounts.set('sub-nonce', { email: 'nonce.person@wales.nhs.uk', name: 'Nonce Person', email_verified: true });
+    await database.db.insertInto('staff').values({
+      id: invitedStaffId, employee_number: '10000002', assignment_number: '10000002-1', first_name: 'Gwen', last_name: 'Jones',
+      email: 'gwen.jones@wales.nhs.uk', organisation_code: '7A7', staff_group_code: 'NUR', job_role: 'Staff Nurse', band_code: '5',
+      wte: 1, assignment_start_date: '2020-01-01', age_band: '25-29', line_manager_assignment_number: null, active: true, left_at: null,
+      search_text: 'gwen jones 10000002 gwen.jones@wales.nhs.uk', created_at: now, updated_at: now,
+    }).execute();
+    provider.accounts.set('sub-gwen', { email: 'Gwen.Jones@wales.nhs.uk', name: 'G Jones', email_verified: true });
+    provider.accounts.set('sub-not-gwen', { email: 'not.gwen@wales.nhs.uk', name: 'Not Gwen', email_verified: true });
   }, 120_000);
 
   afterAll(async () => {
@@ -65,8 +77,8 @@ describe.each(engines)('single sign-on on $name', (engine) => {
   });
 
   /** Begin at the app, sign in at the provider, and return the callback to inject, with the browser's cookie. */
-  async function throughProvider(accountId: string, language: 'en' | 'cy' = 'en'): Promise<{ callback: string; cookie: string }> {
-    const begin = await app.inject({ method: 'GET', url: language === 'cy' ? '/cy/sign-in/sso' : '/sign-in/sso' });
+  async function throughProvider(accountId: string, language: 'en' | 'cy' = 'en', from?: string): Promise<{ callback: string; cookie: string }> {
+    const begin = await app.inject({ method: 'GET', url: from ?? (language === 'cy' ? '/cy/sign-in/sso' : '/sign-in/sso') });
     expect(begin.statusCode).toBe(303);
     const authorisation = new URL(String(begin.headers.location));
     expect(authorisation.origin).toBe(provider.issuer);
@@ -142,6 +154,8 @@ describe.each(engines)('single sign-on on $name', (engine) => {
   it.each([
     ['a wrong audience', 'sub-aud', (c: Record<string, unknown>) => ({ ...c, aud: 'some-other-application' })],
     ['an expired ID token', 'sub-exp', (c: Record<string, unknown>) => ({ ...c, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 })],
+    ['a wrong issuer', 'sub-iss', (c: Record<string, unknown>) => ({ ...c, iss: 'https://login.example.invalid/other-tenant/v2.0' })],
+    ['a nonce from another sign-in', 'sub-nonce', (c: Record<string, unknown>) => ({ ...c, nonce: 'not-the-nonce-this-browser-was-given' })],
   ])('refuses %s with a clear page in both languages, creating nothing', async (_what, accountId, change) => {
     provider.tamper = change;
     try {
@@ -157,7 +171,7 @@ describe.each(engines)('single sign-on on $name', (engine) => {
     } finally {
       provider.tamper = null;
     }
-    expect(await app.stores.users.findByEmail(accountId === 'sub-aud' ? 'aud.person@wales.nhs.uk' : 'exp.person@wales.nhs.uk')).toBeUndefined();
+    expect(await app.stores.users.findByEmail(`${accountId.slice(4)}.person@wales.nhs.uk`)).toBeUndefined();
   });
 
   it.each(['en', 'cy'] as const)('refuses an email domain that is not allowed with a clear page, creating nothing (%s)', async (language) => {
@@ -190,5 +204,46 @@ describe.each(engines)('single sign-on on $name', (engine) => {
     const end = new URL(String(provide.headers.location));
     expect(end.origin).toBe(provider.issuer);
     expect(end.searchParams.get('client_id')).toBe(provider.clientId);
+  });
+
+  it('accepts an invitation by single sign-on: refused with a clear page for another email (nothing created, the invitation still good), then linked to the invited staff record and the invitation spent', async () => {
+    const admin = await signedInAs(app, [{ role: 'org-admin', organisationCode: '7A7' }]);
+    const token = await app.stores.accounts.issueInvitation({ staffId: invitedStaffId, email: 'gwen.jones@wales.nhs.uk', language: 'cy', organisationCode: '7A7' }, admin.userId, 7 * 24 * 3600_000);
+    const page = await app.inject({ method: 'GET', url: `/cy/invitation/${token}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`href="/cy/sign-in/sso?invitation=${token}"`);
+    expect(page.body).toContain('Mewngofnodi gyda’ch cyfrif GIG Cymru');
+    expect(page.body).toContain('Neu dewiswch gyfrinair');
+
+    // Signed in at the provider as someone else: refused, nothing created, the invitation not spent.
+    const before = await counts();
+    const wrong = await throughProvider('sub-not-gwen', 'cy', `/cy/sign-in/sso?invitation=${token}`);
+    const refused = await app.inject({ method: 'GET', url: wrong.callback, headers: { cookie: wrong.cookie } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('Gwnaethoch fewngofnodi gyda chyfeiriad e-bost gwahanol i’r un a wahoddwyd');
+    expect(refused.body).toContain('gwen.jones@wales.nhs.uk');
+    expect(refused.body).toContain('not.gwen@wales.nhs.uk');
+    expect(await counts()).toEqual(before);
+    expect(await app.stores.users.findByEmail('not.gwen@wales.nhs.uk')).toBeUndefined();
+    expect((await app.inject({ method: 'GET', url: `/invitation/${token}` })).statusCode).toBe(200);
+
+    // The invited person: an account linked to the invited staff record and to the provider, in the invitation's language.
+    const right = await throughProvider('sub-gwen', 'cy', `/cy/sign-in/sso?invitation=${token}`);
+    const accepted = await app.inject({ method: 'GET', url: right.callback, headers: { cookie: right.cookie } });
+    expect(accepted.statusCode).toBe(303);
+    expect(accepted.headers.location).toBe('/cy');
+    expect(cookieFrom(accepted.headers['set-cookie'], 'gnm_session')).toBeTruthy();
+    const user = await app.stores.users.findByEmail('gwen.jones@wales.nhs.uk');
+    expect(user?.staffId).toBe(invitedStaffId);
+    expect(user?.ssoLinked).toBe(true);
+    expect(user?.language).toBe('cy');
+    expect(user?.grants).toEqual([{ role: 'learner', organisationCode: null }]);
+    const audit = await app.stores.audit.list({ entityType: 'user', entityId: user?.id ?? '' });
+    expect(audit.find((e) => e.action === 'user.invitation-accepted')?.after).toEqual({ email: 'gwen.jones@wales.nhs.uk', staffId: invitedStaffId, via: 'sso' });
+    // The invitation is spent: its page, and a new sign-in from it, are refused.
+    expect((await app.inject({ method: 'GET', url: `/invitation/${token}` })).statusCode).toBe(400);
+    const spent = await app.inject({ method: 'GET', url: `/sign-in/sso?invitation=${token}` });
+    expect(spent.statusCode).toBe(400);
+    expect(spent.body).toContain('This invitation has expired or has already been used');
   });
 });

@@ -19,6 +19,8 @@ export interface PendingSignIn {
   readonly returnTo: string | null;
   readonly language: Language;
   readonly expiresAt: Date;
+  /** SHA-256 of the invitation this sign-in accepts, when begun from an invitation's page. */
+  readonly invitationHash: string | null;
 }
 
 export interface DirectoryMatch {
@@ -43,6 +45,7 @@ export class AccountStore {
     await this.db.insertInto('oidc_sign_ins').values({
       state_hash: hashToken(state), browser_hash: pending.browserHash, nonce: pending.nonce, code_verifier: pending.codeVerifier,
       return_to: pending.returnTo, language: pending.language, created_at: now, expires_at: new Date(now.getTime() + lifetimeMs),
+      invitation_hash: pending.invitationHash,
     }).execute();
   }
 
@@ -59,7 +62,7 @@ export class AccountStore {
       if (expiresAt.getTime() <= Date.now()) return undefined;
       return {
         browserHash: row.browser_hash, nonce: row.nonce, codeVerifier: row.code_verifier, returnTo: row.return_to,
-        language: row.language === 'cy' ? 'cy' : 'en', expiresAt,
+        language: row.language === 'cy' ? 'cy' : 'en', expiresAt, invitationHash: row.invitation_hash,
       };
     });
   }
@@ -281,21 +284,41 @@ export class AccountStore {
 
   /** The invitation a token stands for, while unused and in date. */
   async invitation(token: string): Promise<{ staffId: string; email: string; language: Language } | undefined> {
+    return this.invitationByHash(hashToken(token));
+  }
+
+  async invitationByHash(tokenHash: string): Promise<{ staffId: string; email: string; language: Language } | undefined> {
     const row = await this.db.selectFrom('account_tokens').select(['staff_id', 'email', 'language', 'expires_at', 'used_at'])
-      .where('token_hash', '=', hashToken(token)).where('kind', '=', 'invitation').executeTakeFirst();
+      .where('token_hash', '=', tokenHash).where('kind', '=', 'invitation').executeTakeFirst();
     if (row?.staff_id == null || row.used_at !== null || toDate(row.expires_at).getTime() <= Date.now()) return undefined;
     return { staffId: row.staff_id, email: row.email, language: row.language === 'cy' ? 'cy' : 'en' };
   }
 
   /** Accept an invitation: a learner account with this password, linked to the staff record; the token spent. Undefined when spent, expired, or the email already has an account. */
   async acceptInvitation(token: string, input: { displayName: string; passwordHash: string }): Promise<string | undefined> {
-    const tokenHash = hashToken(token);
+    return this.spendInvitation(hashToken(token), { displayName: input.displayName, passwordHash: input.passwordHash, issuer: null, subject: null });
+  }
+
+  /**
+   * Accept an invitation by single sign-on: a learner account with no password,
+   * linked to the provider's subject and to the invited staff record; the token
+   * spent. Undefined as for acceptInvitation, or when the subject is already linked.
+   */
+  async acceptInvitationBySignOn(tokenHash: string, input: { displayName: string; issuer: string; subject: string }): Promise<string | undefined> {
+    return this.spendInvitation(tokenHash, { displayName: input.displayName, passwordHash: null, issuer: input.issuer, subject: input.subject });
+  }
+
+  private async spendInvitation(tokenHash: string, input: { displayName: string; passwordHash: string | null; issuer: string | null; subject: string | null }): Promise<string | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('account_tokens').select(['staff_id', 'email', 'language', 'expires_at']).where('token_hash', '=', tokenHash)
         .where('kind', '=', 'invitation').where('used_at', 'is', null).executeTakeFirst();
       if (row?.staff_id == null || toDate(row.expires_at).getTime() <= Date.now()) return undefined;
       const existing = await trx.selectFrom('users').select('id').where('email', '=', row.email).executeTakeFirst();
       if (existing !== undefined) return undefined;
+      if (input.issuer !== null && input.subject !== null) {
+        const linked = await trx.selectFrom('users').select('id').where('oidc_issuer', '=', input.issuer).where('oidc_subject', '=', input.subject).executeTakeFirst();
+        if (linked !== undefined) return undefined;
+      }
       const spent = await trx.updateTable('account_tokens').set({ used_at: new Date() }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
       if (Number(spent.numUpdatedRows) !== 1) return undefined;
       const id = randomUUID();
@@ -303,9 +326,13 @@ export class AccountStore {
       await trx.insertInto('users').values({
         id, email: row.email, display_name: input.displayName, password_hash: input.passwordHash, language: row.language === 'cy' ? 'cy' : 'en',
         staff_id: row.staff_id, active: true, failed_sign_ins: 0, locked_until: null, created_at: now, updated_at: now,
+        oidc_issuer: input.issuer, oidc_subject: input.subject,
       }).execute();
       await trx.insertInto('role_grants').values({ id: randomUUID(), user_id: id, role: 'learner', organisation_code: '', granted_by: null, created_at: now }).execute();
-      await AuditStore.record(trx, { actorUserId: id, action: 'user.invitation-accepted', entityType: 'user', entityId: id, after: { email: row.email, staffId: row.staff_id } });
+      await AuditStore.record(trx, {
+        actorUserId: id, action: 'user.invitation-accepted', entityType: 'user', entityId: id,
+        after: { email: row.email, staffId: row.staff_id, ...(input.issuer === null ? {} : { via: 'sso' }) },
+      });
       return id;
     });
   }

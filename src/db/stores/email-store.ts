@@ -127,6 +127,12 @@ export class EmailStore {
     return row !== undefined;
   }
 
+  /** This address's failure, when it is on the failing list. */
+  async failedAddress(address: string): Promise<FailedAddress | null> {
+    const r = await this.db.selectFrom('email_failed_addresses').selectAll().where('address', '=', normaliseAddress(address)).executeTakeFirst();
+    return r === undefined ? null : { address: r.address, reason: r.reason, messageId: r.message_id, failedAt: toDate(r.failed_at) };
+  }
+
   async failedAddresses(limit = 200): Promise<FailedAddress[]> {
     const rows = await this.db.selectFrom('email_failed_addresses').selectAll().orderBy('failed_at', 'desc').limit(limit).execute();
     return rows.map((r) => ({ address: r.address, reason: r.reason, messageId: r.message_id, failedAt: toDate(r.failed_at) }));

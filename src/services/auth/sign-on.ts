@@ -10,7 +10,7 @@ import type { UserStore } from '../../db/stores/user-store.js';
 import type { Language } from '../../domain/i18n.js';
 import type { ProviderIdentity } from './oidc.js';
 
-export type SignOnRefusal = 'domain' | 'no-email' | 'email-unverified' | 'disabled' | 'conflict';
+export type SignOnRefusal = 'domain' | 'no-email' | 'email-unverified' | 'disabled' | 'conflict' | 'invitation' | 'invitation-email';
 
 export type SignOnOutcome =
   | { readonly kind: 'signed-in'; readonly userId: string; readonly created: boolean; readonly inDirectory: boolean }
@@ -61,4 +61,31 @@ export async function signOn(
     subject: identity.subject,
   });
   return { kind: 'signed-in', userId, created: true, inDirectory: match !== undefined };
+}
+
+/**
+ * A sign-on begun from an invitation's page: the provider's (allowed, verified)
+ * email must be the invited one; then the invitation is spent and a learner
+ * account is made, linked to the provider's subject and to the invited staff
+ * record. Refused, with nothing created, when the invitation is spent or
+ * expired, the person already has an account, or the emails differ.
+ */
+export async function acceptInvitationBySignOn(
+  identity: ProviderIdentity,
+  settings: { readonly allowedEmailDomains: readonly string[] },
+  stores: { readonly accounts: AccountStore; readonly users: UserStore },
+  invitationHash: string,
+): Promise<SignOnOutcome> {
+  if (identity.email === null) return { kind: 'refused', reason: 'no-email' };
+  if (!emailDomainAllowed(identity.email, settings.allowedEmailDomains)) return { kind: 'refused', reason: 'domain' };
+  if (identity.emailVerified === false) return { kind: 'refused', reason: 'email-unverified' };
+  const invitation = await stores.accounts.invitationByHash(invitationHash);
+  if (invitation === undefined) return { kind: 'refused', reason: 'invitation' };
+  if (identity.email.toLowerCase() !== invitation.email.toLowerCase()) return { kind: 'refused', reason: 'invitation-email' };
+  const match = await stores.accounts.matchDirectory({ email: invitation.email, employeeNumber: null });
+  const userId = await stores.accounts.acceptInvitationBySignOn(invitationHash, {
+    displayName: match?.displayName ?? identity.name ?? invitation.email, issuer: identity.issuer, subject: identity.subject,
+  });
+  if (userId === undefined) return { kind: 'refused', reason: 'invitation' };
+  return { kind: 'signed-in', userId, created: true, inDirectory: true };
 }

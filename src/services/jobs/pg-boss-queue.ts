@@ -1,11 +1,15 @@
 // The job queue on PostgreSQL: pg-boss (v10, the last line that supports Node
 // 20; see docs/ARCHITECTURE.md for why pg-boss). pg-boss claims jobs with
 // SELECT … FOR UPDATE SKIP LOCKED, so any number of web and `genomeg worker`
-// processes share the work and each job is taken by one of them; a job whose
-// worker died is expired by pg-boss's supervisor and retried. Schedules do not
+// processes share the work and each job is taken by one of them. Jobs are
+// fetched, run, completed and failed by our own loop (see workLoop), not by
+// pg-boss's work(). A running job has a lease: its heartbeat (every second)
+// moves pg-boss's started_on forward, so a job whose worker died expires one
+// lease (expireInSeconds, 60 s by default) after its last beat, and pg-boss's
+// maintenance (every 10 s) retries it. Schedules do not
 // use pg-boss's cron: they go through job_schedule_slots like SQLite's
 // (schedule.ts), so both engines behave, and are tested, the same.
-// A running job's cancellation is noticed by reading its state every second.
+// A running job's cancellation is noticed by its heartbeat.
 
 import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
@@ -23,26 +27,37 @@ export interface PgBossConnection {
   readonly applicationName?: string;
 }
 
+interface Registration {
+  readonly handler: JobHandler<unknown>;
+  readonly concurrency: number;
+  running: number;
+}
+
 export class PgBossJobQueue implements JobQueue {
   readonly kind = 'pg-boss' as const;
   private readonly boss: PgBoss;
   private readonly ticker: ScheduleTicker;
-  private readonly registrations = new Map<string, { readonly handler: JobHandler<unknown>; readonly concurrency: number }>();
+  private readonly registrations = new Map<string, Registration>();
   private readonly queues = new Map<string, Promise<void>>();
   private started: Promise<void> | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private working = false;
   private readonly controllers = new Map<string, AbortController>();
-  /** This process's pg-boss workers per name, woken when this process sends one of their jobs. */
-  private readonly workerIds = new Map<string, string[]>();
+  private readonly running = new Map<string, Promise<void>>();
+  /** Each registered name's fetch loop, and how to wake it (a job sent or finished in this process). */
+  private loops: Promise<void>[] = [];
+  private readonly wakers = new Map<string, () => void>();
+  private readonly schema: string;
 
   constructor(db: Kysely<Database>, connection: PgBossConnection, private readonly options: RunnerOptions = {}) {
     this.boss = new PgBoss({
       connectionString: connection.url, schema: connection.schema, max: 4,
       application_name: connection.applicationName ?? 'genomeg jobs',
-      // Schedules are ours (schedule.ts); maintenance (expiring a dead worker's jobs) is pg-boss's.
-      schedule: false, supervise: true, maintenanceIntervalSeconds: 30,
+      // Schedules are ours (schedule.ts); maintenance (expiring a dead worker's
+      // jobs: those whose heartbeat stopped a lease ago) is pg-boss's.
+      schedule: false, supervise: true, maintenanceIntervalSeconds: options.maintenanceSeconds ?? 10,
     });
+    this.schema = `"${connection.schema.replaceAll('"', '""')}"`;
     this.boss.on('error', (error) => { this.options.onError?.(error, {}); });
     this.ticker = new ScheduleTicker(JobStore.create(db), (name, data) => this.send(name, data));
   }
@@ -72,7 +87,7 @@ export class PgBossJobQueue implements JobQueue {
 
   register<T>(name: string, handler: JobHandler<T>, options: WorkOptions = {}): void {
     assertJobName(name);
-    this.registrations.set(name, { handler: handler as JobHandler<unknown>, concurrency: options.concurrency ?? 2 });
+    this.registrations.set(name, { handler: handler as JobHandler<unknown>, concurrency: options.concurrency ?? 2, running: 0 });
   }
 
   private sendOptions(options: SendOptions): PgBoss.SendOptions {
@@ -110,7 +125,7 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   private wake(name: string): void {
-    for (const id of this.workerIds.get(name) ?? []) this.boss.notifyWorker(id);
+    this.wakers.get(name)?.();
   }
 
   async cancel(name: string, id: string): Promise<boolean> {
@@ -145,23 +160,7 @@ export class PgBossJobQueue implements JobQueue {
     for (const name of this.registrations.keys()) await this.queue(name);
     if (options.work === false || this.working) return;
     this.working = true;
-    const pollingIntervalSeconds = Math.max(0.5, (this.options.pollMs ?? 1000) / 1000);
-    for (const [name, { handler, concurrency }] of this.registrations) {
-      // A pg-boss worker fetches a batch, then waits out its polling interval:
-      // so jobs are taken in batches (run together, each completed or failed on
-      // its own), by at most two workers per name.
-      const workers = Math.min(concurrency, 2);
-      const batchSize = Math.ceil(concurrency / workers);
-      for (let i = 0; i < workers; i++) {
-        const worker: { id?: string } = {};
-        worker.id = await this.boss.work(name, { batchSize, pollingIntervalSeconds, includeMetadata: true }, async (jobs: PgBoss.JobWithMetadata<unknown>[]) => {
-          await Promise.all(jobs.map((job) => this.runOne(name, handler, job)));
-          // A full batch: more are probably waiting, so fetch again without the pause.
-          if (jobs.length === batchSize && worker.id !== undefined) this.boss.notifyWorker(worker.id);
-        });
-        this.workerIds.set(name, [...this.workerIds.get(name) ?? [], worker.id]);
-      }
-    }
+    for (const [name, registration] of this.registrations) this.loops.push(this.workLoop(name, registration));
     if (this.ticker.size > 0) {
       const tick = (): void => { this.ticker.tick().catch((error: unknown) => { this.options.onError?.(error, {}); }); };
       tick();
@@ -170,26 +169,104 @@ export class PgBossJobQueue implements JobQueue {
     }
   }
 
-  private async runOne(name: string, handler: JobHandler<unknown>, job: PgBoss.JobWithMetadata<unknown>): Promise<void> {
+  /**
+   * Our own fetch loop rather than pg-boss's work(): pg-boss 10 completes (or
+   * fails) a worker's jobs without awaiting it, so a connection lost at that
+   * moment is an unhandled rejection that ends the process. Here every
+   * completion is awaited and its error logged; the job then stays active
+   * until its lease runs out and pg-boss retries it. It also keeps
+   * `concurrency` jobs running at once, fetching as soon as one finishes.
+   */
+  private async workLoop(name: string, registration: Registration): Promise<void> {
+    const pollMs = Math.max(200, this.options.pollMs ?? 1000);
+    while (this.working) {
+      const free = registration.concurrency - registration.running;
+      if (free > 0) {
+        let jobs: PgBoss.JobWithMetadata<unknown>[] = [];
+        try {
+          jobs = await this.boss.fetch<unknown>(name, { batchSize: free, includeMetadata: true });
+        } catch (error) {
+          this.options.onError?.(error, { job: name });
+        }
+        if (this.isStopping()) {
+          // Stopped while fetching: give them back at once (not a failed attempt).
+          await this.release(name, jobs.map((job) => job.id));
+          break;
+        }
+        for (const job of jobs) this.runOne(name, registration, job);
+        if (jobs.length > 0 && jobs.length === free) continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { this.wakers.delete(name); resolve(); }, pollMs);
+        timer.unref();
+        this.wakers.set(name, () => { clearTimeout(timer); this.wakers.delete(name); resolve(); });
+      });
+    }
+  }
+
+  /** Whether stop() has begun (read after an await, when it may have changed). */
+  private isStopping(): boolean {
+    return !this.working;
+  }
+
+  /** Put fetched jobs back as if never started. */
+  private async release(name: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.boss.getDb().executeSql(
+      `update ${this.schema}.job set state = 'created', started_on = null, start_after = now() where name = $1 and id = any($2::uuid[]) and state = 'active'`,
+      [name, ids],
+    ).catch((error: unknown) => { this.options.onError?.(error, { job: name }); });
+  }
+
+  /**
+   * A running job's heartbeat: pushes its start time forward, so pg-boss's
+   * expiry (started_on + expire_in) measures the time since the last beat, and
+   * reports whether it is still ours to run (not cancelled, not expired).
+   */
+  private async beat(name: string, id: string): Promise<boolean> {
+    const result = await this.boss.getDb().executeSql(
+      `update ${this.schema}.job set started_on = now() where name = $1 and id = $2 and state = 'active' returning id`,
+      [name, id],
+    );
+    return result.rows.length > 0;
+  }
+
+  private runOne(name: string, registration: Registration, job: PgBoss.JobWithMetadata<unknown>): void {
+    registration.running++;
     const controller = new AbortController();
     this.controllers.set(job.id, controller);
     const watch = setInterval(() => {
-      this.boss.getJobById(name, job.id).then((now) => {
-        if (now === null || now.state === 'cancelled') controller.abort(new Error('cancelled'));
+      this.beat(name, job.id).then((ours) => {
+        if (!ours) controller.abort(new Error('cancelled'));
       }).catch(() => undefined);
     }, this.options.heartbeatMs ?? 1000);
     watch.unref();
-    try {
-      await handler(job.data, { id: job.id, signal: controller.signal, retryCount: job.retryCount });
-      // pg-boss completes the batch's jobs still active when this returns.
-    } catch (error) {
-      this.options.onError?.(error, { job: name, id: job.id });
-      // Failed on its own: retried after its back-off, the rest of the batch untouched.
-      await this.boss.fail(name, job.id, { message: error instanceof Error ? error.message : String(error) }).catch((e: unknown) => { this.options.onError?.(e, { job: name, id: job.id }); });
-    } finally {
-      clearInterval(watch);
+    const done = (async () => {
+      let failure: unknown = null;
+      try {
+        await registration.handler(job.data, { id: job.id, signal: controller.signal, retryCount: job.retryCount });
+      } catch (error) {
+        failure = error;
+        this.options.onError?.(error, { job: name, id: job.id });
+      } finally {
+        clearInterval(watch);
+      }
+      // Awaited, errors caught: a lost connection here leaves the job active
+      // until its lease runs out, when pg-boss's maintenance retries it.
+      try {
+        if (failure === null) await this.boss.complete(name, job.id);
+        else if (!this.working && controller.signal.aborted) await this.release(name, [job.id]);
+        else await this.boss.fail(name, job.id, { message: failure instanceof Error ? failure.message : 'the job failed' });
+      } catch (error) {
+        this.options.onError?.(error, { job: name, id: job.id });
+      }
+    })().catch((error: unknown) => { this.options.onError?.(error, { job: name, id: job.id }); }).finally(() => {
+      registration.running--;
       this.controllers.delete(job.id);
-    }
+      this.running.delete(job.id);
+      this.wakers.get(name)?.();
+    });
+    this.running.set(job.id, done);
   }
 
   async stop(): Promise<void> {
@@ -197,13 +274,17 @@ export class PgBossJobQueue implements JobQueue {
     this.tickTimer = null;
     if (this.started === null) return;
     await this.started.catch(() => undefined);
+    this.working = false;
+    for (const wake of [...this.wakers.values()]) wake();
+    await Promise.all(this.loops);
+    this.loops = [];
+    // Running handlers get the grace period, then their signal is aborted (they fail, and are retried).
     const grace = this.options.graceMs ?? 10_000;
     const abort = setTimeout(() => { for (const c of this.controllers.values()) c.abort(new Error('the runner is stopping')); }, grace);
-    await this.boss.stop({ graceful: true, wait: true, timeout: grace + 2000, close: true });
+    await Promise.all([...this.running.values()]);
     clearTimeout(abort);
+    await this.boss.stop({ graceful: true, wait: true, timeout: 2000, close: true });
     this.started = null;
-    this.working = false;
     this.queues.clear();
-    this.workerIds.clear();
   }
 }

@@ -14,7 +14,11 @@ export interface SendOptions {
   readonly retryLimit?: number;
   /** Seconds before the first retry; doubled for each retry after it. Default 30. */
   readonly retryDelaySeconds?: number;
-  /** How long one attempt may hold the job before another process takes it again. Default 15 minutes. */
+  /**
+   * The lease of a running attempt: renewed by its heartbeat every second while
+   * it runs, so only a dead process lets it run out; then another process takes
+   * the job again (a retry). Default 60 s.
+   */
   readonly expireInSeconds?: number;
 }
 
@@ -72,4 +76,4 @@ export function assertJobName(name: string): void {
   if (!JOB_NAME.test(name)) throw new Error(`job name ${JSON.stringify(name)}: letters, digits and hyphens only`);
 }
 
-export const DEFAULT_SEND: Required<Omit<SendOptions, 'startAfter'>> = { retryLimit: 3, retryDelaySeconds: 30, expireInSeconds: 15 * 60 };
+export const DEFAULT_SEND: Required<Omit<SendOptions, 'startAfter'>> = { retryLimit: 3, retryDelaySeconds: 30, expireInSeconds: 60 };

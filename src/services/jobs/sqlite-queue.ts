@@ -19,6 +19,8 @@ export interface RunnerOptions {
   readonly scheduleTickMs?: number;
   /** How often a running job's lock is renewed and its cancellation checked; default 1000 ms. */
   readonly heartbeatMs?: number;
+  /** PostgreSQL: how often pg-boss's maintenance expires jobs whose lease ran out; default 10 s. */
+  readonly maintenanceSeconds?: number;
   /** How long stop() waits for running handlers before aborting them; default 10 s. */
   readonly graceMs?: number;
   readonly onError?: (error: unknown, context: { readonly job?: string; readonly id?: string }) => void;

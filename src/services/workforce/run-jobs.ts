@@ -258,6 +258,7 @@ export function registerWorkforceRuns(jobs: JobQueue, store: ScenarioStore): voi
 
 /** Queue a run created with owner QUEUED_AS_JOB. */
 export async function queueRun(jobs: JobQueue, runId: string): Promise<string> {
-  // Never retried (see registerWorkforceRuns); a whole 10,000-run projection may take a few minutes.
-  return jobs.send(WORKFORCE_RUN_JOB, { runId }, { retryLimit: 0, expireInSeconds: 6 * 3600 });
+  // Never retried (see registerWorkforceRuns). A whole 10,000-run projection may take a few minutes: its
+  // heartbeat keeps the lease, so only a process that died lets it run out.
+  return jobs.send(WORKFORCE_RUN_JOB, { runId }, { retryLimit: 0 });
 }

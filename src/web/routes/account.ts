@@ -99,7 +99,9 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     const admin = authorise(request, 'roles.manage');
     const target = await manageable(admin, (request.params as { id: string }).id);
     const done = (request.query as { done?: string }).done;
-    return reply.render('pages/account/admin-account.njk', { target, self: target.id === admin.id, done: done === 'disabled' || done === 'enabled' ? done : null });
+    // An address the mail server refused for good gets nothing more (reminders, resets): the administrator is told.
+    const emailFailing = await app.email.store.failedAddress(target.email);
+    return reply.render('pages/account/admin-account.njk', { target, self: target.id === admin.id, done: done === 'disabled' || done === 'enabled' ? done : null, emailFailing });
   });
 
   const setActive = (active: boolean) => async (request: FastifyRequest, reply: FastifyReply) => {

@@ -13,7 +13,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { Language } from '../../domain/i18n.js';
 import { hashToken } from '../../db/stores/session-store.js';
 import type { SingleSignOn } from '../../services/auth/oidc.js';
-import { signOn, type SignOnRefusal } from '../../services/auth/sign-on.js';
+import { acceptInvitationBySignOn, signOn, type SignOnRefusal } from '../../services/auth/sign-on.js';
 import { LANGUAGE_COOKIE, localPath } from '../plugins/language.js';
 import { translator } from '../i18n.js';
 import { safeReturnPath } from './sign-in.js';
@@ -24,7 +24,7 @@ const SIGN_IN_LIFETIME_MS = 10 * 60_000;
 type Refusal = SignOnRefusal | 'expired' | 'failed' | 'cancelled' | 'unavailable';
 
 const STATUS: Record<Refusal, number> = {
-  domain: 403, disabled: 403, conflict: 409, 'no-email': 400, 'email-unverified': 403,
+  domain: 403, disabled: 403, conflict: 409, 'no-email': 400, 'email-unverified': 403, invitation: 400, 'invitation-email': 403,
   expired: 400, failed: 400, cancelled: 400, unavailable: 503,
 };
 
@@ -37,16 +37,22 @@ export function oidcRoutes(sso: SingleSignOn | null) {
       return sso;
     }
 
-    function refuse(request: FastifyRequest, reply: FastifyReply, reason: Refusal, language: Language): FastifyReply {
+    function refuse(request: FastifyRequest, reply: FastifyReply, reason: Refusal, language: Language, emails: { readonly invited: string; readonly signedIn: string } | null = null): FastifyReply {
       request.log.info({ event: 'sso.refused', reason }, 'single sign-on refused');
       request.lang = language;
       request.t = translator(language);
-      return reply.code(STATUS[reason]).render('pages/account/sso-refused.njk', { reason });
+      return reply.code(STATUS[reason]).render('pages/account/sso-refused.njk', { reason, emails });
     }
 
     app.get('/sign-in/sso', { config: { access: 'public' } }, async (request, reply) => {
       const provider = enabled();
-      const returnTo = safeReturnPath((request.query as { returnTo?: string }).returnTo);
+      const query = request.query as { returnTo?: string; invitation?: string };
+      const returnTo = safeReturnPath(query.returnTo);
+      // Begun from an invitation's page: the invitation must still be good, and is spent by the callback.
+      const invitationHash = typeof query.invitation === 'string' && query.invitation !== '' ? hashToken(query.invitation) : null;
+      if (invitationHash !== null && await app.stores.accounts.invitationByHash(invitationHash) === undefined) {
+        return reply.code(400).render('pages/account/invitation-invalid.njk', {});
+      }
       let begun;
       try {
         begun = await provider.authorisationRequest(redirectUri, request.lang);
@@ -56,7 +62,8 @@ export function oidcRoutes(sso: SingleSignOn | null) {
       }
       const browser = randomBytes(32).toString('base64url');
       await app.stores.accounts.beginSignIn(begun.state, {
-        browserHash: hashToken(browser), nonce: begun.nonce, codeVerifier: begun.codeVerifier, returnTo, language: request.lang,
+        browserHash: hashToken(browser), nonce: begun.nonce, codeVerifier: begun.codeVerifier, returnTo: invitationHash === null ? returnTo : null,
+        language: request.lang, invitationHash,
       }, SIGN_IN_LIFETIME_MS);
       // SameSite=Lax: the provider sends the person back with a top-level GET, which carries it.
       reply.setCookie(SSO_BROWSER_COOKIE, browser, { path: '/sign-in/sso', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', maxAge: SIGN_IN_LIFETIME_MS / 1000 });
@@ -84,8 +91,14 @@ export function oidcRoutes(sso: SingleSignOn | null) {
         request.log.warn({ event: 'sso.token-refused', reason: error instanceof Error ? error.message : 'unknown' }, 'identity provider response refused');
         return refuse(request, reply, 'failed', pending.language);
       }
-      const outcome = await signOn(identity, provider.settings, { accounts: app.stores.accounts, users: app.stores.users }, pending.language);
-      if (outcome.kind === 'refused') return refuse(request, reply, outcome.reason, pending.language);
+      const stores = { accounts: app.stores.accounts, users: app.stores.users };
+      const outcome = pending.invitationHash === null
+        ? await signOn(identity, provider.settings, stores, pending.language)
+        : await acceptInvitationBySignOn(identity, provider.settings, stores, pending.invitationHash);
+      if (outcome.kind === 'refused') {
+        const invited = outcome.reason === 'invitation-email' && pending.invitationHash !== null ? await app.stores.accounts.invitationByHash(pending.invitationHash) : undefined;
+        return refuse(request, reply, outcome.reason, pending.language, invited === undefined ? null : { invited: invited.email, signedIn: identity.email ?? '' });
+      }
       const user = await app.stores.users.findById(outcome.userId);
       if (user === undefined) return refuse(request, reply, 'failed', pending.language);
       await reply.startSession(user);
