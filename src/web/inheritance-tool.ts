@@ -70,7 +70,8 @@ export function inheritanceToolView(t: Translate, query: unknown): InheritanceTo
   const offered = PARENT_STATUSES[pattern];
   const outcome = (o: string, sex: string | null) => {
     const text = t(`${K}.outcome.${o}`);
-    return sex === null ? text : t(`${K}.outcome.${sex}`, { outcome: text });
+    // A box on its own starts with a capital; "Daughter: has the condition" keeps the outcome's small letter.
+    return sex === null ? text.charAt(0).toUpperCase() + text.slice(1) : t(`${K}.outcome.${sex}`, { outcome: text });
   };
   const dominant = pattern === 'autosomal-dominant' || pattern === 'x-linked-dominant';
   const notes = [t(`${K}.note.everyPregnancy`), t(`${K}.note.penetrance`)];

@@ -140,7 +140,10 @@ export const DEFAULT_PARENTS: Readonly<Record<SquarePattern, { readonly mother: 
 
 export interface InheritanceChoice { readonly pattern: InheritancePattern; readonly mother: ParentStatus; readonly father: ParentStatus }
 
-/** The tool's state from a query string: anything missing, or not offered for the pattern, is the pattern's default. */
+/**
+ * The tool's state from a query string: anything missing, or not offered for the pattern, is the pattern's default,
+ * and so are both parents when `shown` (the pattern the form was showing) differs from the pattern chosen.
+ */
 export function inheritanceQuery(query: unknown): InheritanceChoice {
   const q = (query !== null && typeof query === 'object' ? query : {}) as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -149,6 +152,9 @@ export function inheritanceQuery(query: unknown): InheritanceChoice {
   if (pattern === 'mitochondrial') return { pattern, mother: 'affected', father: 'unaffected' };
   const offered = PARENT_STATUSES[pattern];
   const fallback = DEFAULT_PARENTS[pattern];
+  // The form says which pattern its parents' choices were for: a new pattern starts from its own defaults.
+  const shown = text(q['shown']);
+  if (shown !== '' && shown !== pattern) return { pattern, ...fallback };
   return {
     pattern,
     mother: offered.mother.find((s) => s === text(q['mother'])) ?? fallback.mother,

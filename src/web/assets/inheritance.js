@@ -17,12 +17,17 @@ if (tool !== null) {
   const update = async (patternChanged) => {
     const request = ++latest;
     const query = new URLSearchParams(new FormData(form));
+    query.delete('shown');
     if (patternChanged) { query.delete('mother'); query.delete('father'); }
     try {
       const response = await fetch(`${live}?${query.toString()}`, { headers: { accept: 'text/html' }, credentials: 'same-origin' });
       if (!response.ok || request !== latest) return;
       const doc = new DOMParser().parseFromString(await response.text(), 'text/html');
-      if (patternChanged) swap(doc, '[data-inheritance-parents]');
+      if (patternChanged) {
+        swap(doc, '[data-inheritance-parents]');
+        const shown = form.querySelector('[data-inheritance-shown]');
+        if (shown !== null) shown.value = query.get('pattern') ?? '';
+      }
       swap(doc, '[data-inheritance-result]');
       const status = tool.querySelector('[data-inheritance-status]');
       const words = tool.querySelector('[data-inheritance-words]') ?? tool.querySelector('[data-inheritance-result]');

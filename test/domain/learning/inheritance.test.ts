@@ -147,4 +147,12 @@ describe('the query string', () => {
     expect(inheritanceQuery({ pattern: '<script>', mother: ['x'] })).toEqual({ pattern: 'autosomal-dominant', mother: 'unaffected', father: 'affected' });
     expect(inheritanceQuery({ pattern: 'mitochondrial' }).pattern).toBe('mitochondrial');
   });
+
+  it('starts a newly chosen pattern from its own defaults, not the previous pattern\'s parents', () => {
+    // Without JavaScript the form posts the parents it showed for autosomal dominant along with the new pattern.
+    expect(inheritanceQuery({ pattern: 'autosomal-recessive', shown: 'autosomal-dominant', mother: 'unaffected', father: 'affected' }))
+      .toEqual({ pattern: 'autosomal-recessive', mother: 'carrier', father: 'carrier' });
+    expect(inheritanceQuery({ pattern: 'autosomal-recessive', shown: 'autosomal-recessive', mother: 'unaffected', father: 'affected' }))
+      .toEqual({ pattern: 'autosomal-recessive', mother: 'unaffected', father: 'affected' });
+  });
 });
