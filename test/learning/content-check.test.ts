@@ -74,6 +74,15 @@ describe('checking learning content', () => {
     expect(problems.map((p) => p.code)).toEqual(expect.arrayContaining(['unknown-term', 'unknown-check']));
   });
 
+  it('fails a tool that does not exist, and a Welsh page whose tools differ from the English', () => {
+    const unknown = checkModule(fixture((s) => { s.pages['02-dna'] = { en: '# DNA\n\n::tool{id=pedigree}\n', cy: '# DNA\n\n::tool{id=pedigree}\n' }; }));
+    expect(unknown.problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/pages/02-dna.en.md', line: 3, code: 'unknown-tool' }));
+    const missing = checkModule(fixture((s) => { s.pages['02-dna'] = { en: '# DNA\n\n::tool{id=inheritance}\n', cy: '# DNA\n\nDim offeryn.\n' }; }));
+    expect(missing.problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/pages/02-dna.cy.md', code: 'language-mismatch' }));
+    const fine = checkModule(fixture((s) => { s.pages['02-dna'] = { en: '# DNA\n\n::tool{id=inheritance}\n', cy: '# DNA\n\n::tool{id=inheritance}\n' }; }));
+    expect(fine.problems.filter((p) => p.code === 'unknown-tool' || p.code === 'language-mismatch')).toEqual([]);
+  });
+
   it('reports invalid YAML with its file and line, and hides that module', () => {
     const dir = mkdtempSync(join(tmpdir(), 'genomeg-content-'));
     try {

@@ -4,6 +4,7 @@
 // call-out box showed its markup as text (`<div class="nhsuk-inset-text">…`),
 // with English hidden prefixes on Welsh pages.
 
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadContentLibrary } from '../../src/services/learning/content-library.js';
 import { renderPage, type ContentLabels } from '../../src/web/content-render.js';
@@ -35,8 +36,22 @@ function shownText(html: string): string {
 describe('rendering module pages', () => {
   const library = loadContentLibrary('content');
 
-  it('loads both real modules', () => {
-    expect(library.modules.map((m) => m.manifest.slug).sort()).toEqual(['pharmacogenomics-in-practice', 'what-is-genomics']);
+  it('loads every real module: one per folder in content/, the first two among them', () => {
+    const folders = readdirSync('content', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    expect(library.modules.map((m) => m.manifest.slug).sort()).toEqual(folders);
+    expect(folders).toEqual(expect.arrayContaining(['pharmacogenomics-in-practice', 'what-is-genomics']));
+  });
+
+  it('marks where the inheritance tool goes, once, and never shows the directive as text', () => {
+    const module = library.bySlug('family-history-and-inheritance');
+    if (module === undefined) throw new Error('the module is in content/');
+    const page = module.pages[3];
+    if (page === undefined) throw new Error('page 4 holds the tool');
+    for (const lang of LANGUAGES) {
+      const { html } = renderPage(module, page, lang, '/assets', '/glossary', labels(lang));
+      expect(html.match(/<!--tool:inheritance-->/g)).toHaveLength(1);
+      expect(html).not.toContain('::tool');
+    }
   });
 
   it('renders every call-out of every page, in both languages, as nhsuk markup and never as text', () => {

@@ -59,6 +59,7 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'GET', url: '/learn/:slug', path: '/learn/sample-genomics', allowed: SIGNED_IN },
     { method: 'GET', url: '/learn/:slug/glossary', path: '/learn/sample-genomics/glossary', allowed: SIGNED_IN },
     { method: 'GET', url: '/learn/:slug/pages/:page', path: '/learn/sample-genomics/pages/1', allowed: SIGNED_IN },
+    { method: 'GET', url: '/tools/inheritance', path: '/tools/inheritance?pattern=x-linked-recessive&mother=carrier&father=unaffected', allowed: SIGNED_IN },
     { method: 'POST', url: '/learn/:slug/pages/:page/checks/:check', path: '/learn/sample-genomics/pages/1/checks/k1', allowed: SIGNED_IN, body: { answer: 'a' } },
     { method: 'GET', url: '/learn/:slug/assessment', path: '/learn/sample-genomics/assessment', allowed: SIGNED_IN },
     { method: 'POST', url: '/learn/:slug/assessment', path: '/learn/sample-genomics/assessment', allowed: SIGNED_IN },

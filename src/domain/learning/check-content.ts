@@ -29,8 +29,11 @@ export interface ModuleSource {
 export const CONTENT_PROBLEM_CODES = [
   'schema', 'slug-mismatch', 'page-missing', 'page-unlisted', 'page-title', 'broken-reference', 'unknown-term',
   'unknown-check', 'image-alt', 'broken-link', 'unknown-outcome', 'answer-key', 'outcome-unassessed',
-  'duplicate-id', 'bank-too-small', 'language-mismatch', 'review-incomplete', 'non-preferred-term',
+  'duplicate-id', 'bank-too-small', 'language-mismatch', 'review-incomplete', 'non-preferred-term', 'unknown-tool',
 ] as const;
+
+/** Interactive tools a page can embed with ::tool{id=...} (src/web/inheritance-tool.ts). */
+export const CONTENT_TOOLS = ['inheritance'] as const;
 export type ContentProblemCode = (typeof CONTENT_PROBLEM_CODES)[number];
 
 export interface ContentProblem {
@@ -61,6 +64,7 @@ export interface LearningModule {
 const CITATION = /\[\^([a-z0-9-]+)\]/g;
 const TERM = /\[\[([a-z0-9-]+)(?:\|[^\]]*)?\]\]/g;
 const CHECK = /^::check\{id=([a-z0-9-]+)\}\s*$/gm;
+const TOOL = /^::tool\{id=([a-z0-9-]+)\}\s*$/gm;
 const IMAGE = /!\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 const LINK = /(?<!!)\[[^\]]+\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
@@ -174,7 +178,7 @@ export function checkModule(source: ModuleSource): { module: LearningModule | nu
   }
   for (const pageId of m.pages) {
     const texts = source.pages[pageId];
-    const parsed: Partial<Record<'en' | 'cy', { title: string; markdown: string; checks: string[] }>> = {};
+    const parsed: Partial<Record<'en' | 'cy', { title: string; markdown: string; checks: string[]; tools: string[] }>> = {};
     for (const lang of ['en', 'cy'] as const) {
       const file = `${folder}/pages/${pageId}.${lang}.md`;
       const text = texts?.[lang];
@@ -197,6 +201,12 @@ export function checkModule(source: ModuleSource): { module: LearningModule | nu
         pageChecks.push(id);
         if (!checkIds.has(id)) problems.push({ file, path: null, line: lineOf(text, match.index), code: 'unknown-check', message: `no check "${id}" in checks.yaml` });
       }
+      const pageTools: string[] = [];
+      for (const match of text.matchAll(TOOL)) {
+        const id = match[1] ?? '';
+        pageTools.push(id);
+        if (!(CONTENT_TOOLS as readonly string[]).includes(id)) problems.push({ file, path: null, line: lineOf(text, match.index), code: 'unknown-tool', message: `no tool "${id}" (tools: ${CONTENT_TOOLS.join(', ')})` });
+      }
       for (const match of text.matchAll(IMAGE)) {
         const line = lineOf(text, match.index);
         if ((match[1] ?? '').trim() === '') problems.push({ file, path: null, line, code: 'image-alt', message: 'an image needs alt text: ![what it shows](path)' });
@@ -207,13 +217,16 @@ export function checkModule(source: ModuleSource): { module: LearningModule | nu
         const href = match[1] ?? '';
         if (!/^(https?:|mailto:|#)/.test(href) && !source.files.has(href)) problems.push({ file, path: null, line: lineOf(text, match.index), code: 'broken-link', message: `the link ${href} goes nowhere` });
       }
-      parsed[lang] = { title: title ?? pageId, markdown: text, checks: pageChecks.sort() };
+      parsed[lang] = { title: title ?? pageId, markdown: text, checks: pageChecks.sort(), tools: pageTools.sort() };
     }
     const en = parsed.en;
     const cy = parsed.cy;
     if (en !== undefined && cy !== undefined) {
       if (en.checks.join(',') !== cy.checks.join(',')) {
         problems.push({ file: `${folder}/pages/${pageId}.cy.md`, path: null, line: null, code: 'language-mismatch', message: `the Welsh page has checks [${cy.checks.join(', ')}] where the English has [${en.checks.join(', ')}]` });
+      }
+      if (en.tools.join(',') !== cy.tools.join(',')) {
+        problems.push({ file: `${folder}/pages/${pageId}.cy.md`, path: null, line: null, code: 'language-mismatch', message: `the Welsh page has tools [${cy.tools.join(', ')}] where the English has [${en.tools.join(', ')}]` });
       }
       pages.push({ id: pageId, en: { title: en.title, markdown: en.markdown }, cy: { title: cy.title, markdown: cy.markdown } });
     }

@@ -18,6 +18,7 @@ import { learnerStanding } from '../../services/learning/learner-standing.js';
 import type { Learner } from '../../domain/xapi/index.js';
 import { projectRoot } from '../paths.js';
 import { renderPage, type RenderedPage } from '../content-render.js';
+import { inheritanceToolView } from '../inheritance-tool.js';
 import { currentUser } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
 import { escapeHtml } from '../plugins/views.js';
@@ -136,9 +137,12 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const seenMark = ` <span class="nhsuk-u-visually-hidden">(${escapeHtml(request.t('learning.seen'))})</span><span aria-hidden="true">✓</span>`;
     const own = Object.fromEntries(mine.pagesSeen.map((k) => [`seen-${k}`, seenMark]));
     const shown = rendered;
+    // A page with the inheritance tool shows the answer to its GET form (the choice is in the address).
+    const tool = shown.html.includes('<!--tool:inheritance-->') ? inheritanceToolView(request.t, request.query) : null;
     const answered = feedback === null ? '' : `|${feedback.checkId}:${[...feedback.answers].sort().join(',')}`;
     const keepable = feedback === null || (module.checks.find((c) => c.id === feedback.checkId)?.options.map((o) => o.id) ?? []).filter((id) => feedback.answers.includes(id)).length === feedback.answers.length;
-    return reply.renderKept(keepable ? `learn-page|${cacheKey}${answered}` : null, 'pages/learn/page.njk', {
+    return reply.renderKept(keepable ? `learn-page|${cacheKey}${answered}${tool === null ? '' : `|${tool.key}`}` : null, 'pages/learn/page.njk', {
+      tool, toolAction: `${base}/pages/${index}`, toolLive: localPath(request.lang, '/tools/inheritance'), toolLevel: 2,
       module, index, pageCount: module.pages.length, rendered: shown, parts: shown.parts,
       checks: module.checks.filter((c) => shown.checkIds.includes(c.id)), feedback, canonicalPath: `/learn/${slug}/pages/${index}`,
       references: module.manifest.references.filter((r) => shown.citedReferences.includes(r.id)),
