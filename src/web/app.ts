@@ -34,6 +34,7 @@ import { adminRoutes } from './routes/admin.js';
 import { teamRoutes } from './routes/team.js';
 import { insightsRoutes } from './routes/insights.js';
 import { learnRoutes } from './routes/learn.js';
+import { toolRoutes } from './routes/tools.js';
 import { learningAdminRoutes } from './routes/learning-admin.js';
 import { problemReportRoutes } from './routes/problem-reports.js';
 import { eventRoutes } from './routes/events.js';
@@ -209,6 +210,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(insightsRoutes);
   await app.register(learningAdminRoutes);
   await app.register(learnRoutes);
+  await app.register(toolRoutes);
   await app.register(problemReportRoutes);
   await app.register(eventRoutes);
   await app.register(assessmentRoutes);

@@ -17,7 +17,7 @@ import type { Language } from '../domain/i18n.js';
 
 export interface RenderedPage {
   readonly title: string;
-  /** HTML with <!--check:ID--> markers where the knowledge checks go. */
+  /** HTML with <!--check:ID--> markers where the knowledge checks go, and <!--tool:ID--> where an interactive tool goes. */
   readonly html: string;
   readonly checkIds: readonly string[];
   /** References cited on the page, in the order of the module's list. */
@@ -48,11 +48,13 @@ interface CalloutToken extends Tokens.Generic {
 }
 
 interface CheckToken extends Tokens.Generic { readonly type: 'check'; readonly id: string }
+interface ToolToken extends Tokens.Generic { readonly type: 'tool'; readonly id: string }
 interface CitationToken extends Tokens.Generic { readonly type: 'citation'; readonly id: string; number?: number; label?: string }
 interface TermToken extends Tokens.Generic { readonly type: 'term'; readonly id: string; readonly shown: string | null; href?: string; text?: string }
 
 const CALLOUT = /^:::callout[ \t]+(info|warning|example)[ \t]*\n((?:[\s\S]*?\n)?):::[ \t]*(?:\n+|$)/;
 const CHECK = /^::check\{id=([a-z0-9-]+)\}[ \t]*(?:\n+|$)/;
+const TOOL = /^::tool\{id=([a-z0-9-]+)\}[ \t]*(?:\n+|$)/;
 const CITATION = /^\[\^([a-z0-9-]+)\]/;
 const TERM = /^\[\[([a-z0-9-]+)(?:\|([^\]]*))?\]\]/;
 
@@ -96,6 +98,18 @@ const check: TokenizerAndRendererExtension = {
   renderer: (token) => `<!--check:${(token as CheckToken).id}-->\n`,
 };
 
+// An interactive tool (content/README.md): the player puts the tool's form where the marker is.
+const tool: TokenizerAndRendererExtension = {
+  name: 'tool',
+  level: 'block',
+  start: (src) => lineStart(src, /^::tool\{/m),
+  tokenizer(src) {
+    const match = TOOL.exec(src);
+    return match === null ? undefined : { type: 'tool', raw: match[0], id: match[1] ?? '' } satisfies ToolToken;
+  },
+  renderer: (token) => `<!--tool:${(token as ToolToken).id}-->\n`,
+};
+
 const citation: TokenizerAndRendererExtension = {
   name: 'citation',
   level: 'inline',
@@ -127,7 +141,7 @@ const term: TokenizerAndRendererExtension = {
 
 const marked = new Marked({
   gfm: true,
-  extensions: [callout, check, citation, term],
+  extensions: [callout, check, tool, citation, term],
   renderer: {
     html(token: Tokens.HTML | Tokens.Tag): string {
       return escapeHtml(token.text);

@@ -29,8 +29,11 @@ export interface ModuleSource {
 export const CONTENT_PROBLEM_CODES = [
   'schema', 'slug-mismatch', 'page-missing', 'page-unlisted', 'page-title', 'broken-reference', 'unknown-term',
   'unknown-check', 'image-alt', 'broken-link', 'unknown-outcome', 'answer-key', 'outcome-unassessed',
-  'duplicate-id', 'bank-too-small', 'language-mismatch', 'review-incomplete', 'non-preferred-term',
+  'duplicate-id', 'bank-too-small', 'language-mismatch', 'review-incomplete', 'non-preferred-term', 'unknown-tool',
 ] as const;
+
+/** The interactive tools a page may embed with ::tool{id=...} (src/web/content-tools.ts renders them). */
+export const CONTENT_TOOLS: readonly string[] = ['pgx-explorer'];
 export type ContentProblemCode = (typeof CONTENT_PROBLEM_CODES)[number];
 
 export interface ContentProblem {
@@ -61,6 +64,7 @@ export interface LearningModule {
 const CITATION = /\[\^([a-z0-9-]+)\]/g;
 const TERM = /\[\[([a-z0-9-]+)(?:\|[^\]]*)?\]\]/g;
 const CHECK = /^::check\{id=([a-z0-9-]+)\}\s*$/gm;
+const TOOL = /^::tool\{id=([a-z0-9-]+)\}\s*$/gm;
 const IMAGE = /!\[([^\]]*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 const LINK = /(?<!!)\[[^\]]+\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
@@ -196,6 +200,9 @@ export function checkModule(source: ModuleSource): { module: LearningModule | nu
         const id = match[1] ?? '';
         pageChecks.push(id);
         if (!checkIds.has(id)) problems.push({ file, path: null, line: lineOf(text, match.index), code: 'unknown-check', message: `no check "${id}" in checks.yaml` });
+      }
+      for (const match of text.matchAll(TOOL)) {
+        if (!CONTENT_TOOLS.includes(match[1] ?? '')) problems.push({ file, path: null, line: lineOf(text, match.index), code: 'unknown-tool', message: `no interactive tool "${match[1] ?? ''}" (known: ${CONTENT_TOOLS.join(', ')})` });
       }
       for (const match of text.matchAll(IMAGE)) {
         const line = lineOf(text, match.index);
