@@ -35,8 +35,19 @@ function shownText(html: string): string {
 describe('rendering module pages', () => {
   const library = loadContentLibrary('content');
 
-  it('loads both real modules', () => {
-    expect(library.modules.map((m) => m.manifest.slug).sort()).toEqual(['pharmacogenomics-in-practice', 'what-is-genomics']);
+  it('loads the real modules', () => {
+    expect(library.modules.map((m) => m.manifest.slug)).toEqual(expect.arrayContaining(['pharmacogenomics-in-practice', 'what-is-genomics', 'pharmacogenomics-beyond-the-first-four']));
+  });
+
+  it('marks where an interactive tool goes, in both languages', () => {
+    const module = library.modules.find((m) => m.manifest.slug === 'pharmacogenomics-beyond-the-first-four');
+    const page = module?.pages[1];
+    if (module === undefined || page === undefined) throw new Error('no explorer page');
+    for (const lang of ['en', 'cy'] as const) {
+      const html = renderPage(module, page, lang, '/assets', '/glossary', labels(lang)).html;
+      expect(html).toContain('<!--tool:pgx-explorer-->');
+      expect(html).not.toContain('::tool');
+    }
   });
 
   it('renders every call-out of every page, in both languages, as nhsuk markup and never as text', () => {
