@@ -36,7 +36,7 @@ describe('rendering module pages', () => {
   const library = loadContentLibrary('content');
 
   it('loads the real modules', () => {
-    expect(library.modules.map((m) => m.manifest.slug)).toEqual(expect.arrayContaining(['pharmacogenomics-in-practice', 'what-is-genomics', 'pharmacogenomics-beyond-the-first-four', 'ethics-equity-and-data']));
+    expect(library.modules.map((m) => m.manifest.slug)).toEqual(expect.arrayContaining(['pharmacogenomics-in-practice', 'what-is-genomics', 'pharmacogenomics-beyond-the-first-four', 'ethics-equity-and-data', 'genomics-in-primary-care']));
   });
 
   it('marks where an interactive tool goes, in both languages', () => {
