@@ -34,6 +34,11 @@ describe('checking learning content', () => {
     expect(problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/pages/02-dna.cy.md', code: 'page-missing' }));
   });
 
+  it('fails an interactive tool that does not exist, with its line', () => {
+    const { problems } = checkModule(fixture((s) => { s.pages['02-dna'] = { ...s.pages['02-dna'], cy: '# DNA\n\n::tool{id=no-such-tool}\n' }; }));
+    expect(problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/pages/02-dna.cy.md', line: 3, code: 'unknown-tool' }));
+  });
+
   it('fails a citation of a reference that does not exist, with its line', () => {
     const { problems } = checkModule(fixture((s) => { s.pages['02-dna'] = { ...s.pages['02-dna'], en: '# DNA\n\nFirst line.\nA claim.[^r9]\n' }; }));
     expect(problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/pages/02-dna.en.md', line: 4, code: 'broken-reference' }));

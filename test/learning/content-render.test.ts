@@ -54,6 +54,17 @@ describe('rendering module pages', () => {
     }
   });
 
+  it('marks where the genotype-to-phenotype explorer goes, in both languages', () => {
+    const module = library.modules.find((m) => m.manifest.slug === 'pharmacogenomics-beyond-the-first-four');
+    const page = module?.pages[1];
+    if (module === undefined || page === undefined) throw new Error('no explorer page');
+    for (const lang of LANGUAGES) {
+      const html = renderPage(module, page, lang, '/assets', '/glossary', labels(lang)).html;
+      expect(html).toContain('<!--tool:pgx-explorer-->');
+      expect(html).not.toContain('::tool');
+    }
+  });
+
   it('renders every call-out of every page, in both languages, as nhsuk markup and never as text', () => {
     let callouts = 0;
     for (const module of library.modules) {

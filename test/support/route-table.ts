@@ -176,5 +176,6 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'POST', url: '/forgot-password', path: '/forgot-password', allowed: EVERYONE, body: { email: '' } },
     { method: 'GET', url: '/reset-password/:token', path: '/reset-password/not-a-token', allowed: EVERYONE },
     { method: 'POST', url: '/reset-password/:token', path: '/reset-password/not-a-token', allowed: EVERYONE, body: { newPassword: '' } },
+    { method: 'GET', url: '/tools/pgx-explorer', path: '/tools/pgx-explorer?gene=CYP2D6&a1=*1&a2=*4', allowed: SIGNED_IN },
   ];
 }

@@ -32,8 +32,8 @@ export const CONTENT_PROBLEM_CODES = [
   'duplicate-id', 'bank-too-small', 'language-mismatch', 'review-incomplete', 'non-preferred-term', 'unknown-tool',
 ] as const;
 
-/** Interactive tools a page can embed with ::tool{id=...} (src/web/inheritance-tool.ts). */
-export const CONTENT_TOOLS = ['inheritance'] as const;
+/** Interactive tools a page can embed with ::tool{id=...} (src/web/inheritance-tool.ts, src/web/content-tools.ts). */
+export const CONTENT_TOOLS = ['inheritance', 'pgx-explorer'] as const;
 export type ContentProblemCode = (typeof CONTENT_PROBLEM_CODES)[number];
 
 export interface ContentProblem {

@@ -11,3 +11,4 @@ export * from './review.js';
 export * from './terms.js';
 export * from './team.js';
 export * from './reminders.js';
+export * from './pgx-explorer.js';

@@ -19,6 +19,7 @@ import type { Learner } from '../../domain/xapi/index.js';
 import { projectRoot } from '../paths.js';
 import { renderPage, type RenderedPage } from '../content-render.js';
 import { inheritanceToolView } from '../inheritance-tool.js';
+import { pgxExplorerView } from '../content-tools.js';
 import { currentUser } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
 import { escapeHtml } from '../plugins/views.js';
@@ -53,7 +54,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
   const progress = ProgressStore.create(app.database.db);
   const attempts = AssessmentStore.create(app.database.db);
   const requirements = RequirementStore.create(app.database.db);
-  const renderedPages = new Map<string, RenderedPage & { parts: readonly string[] }>();
+  const renderedPages = new Map<string, RenderedPage & { parts: readonly string[]; tools: readonly string[] }>();
   // Page views and answers: in transactions shared between learners, on a worker thread for a SQLite file.
   const writer = app.records;
 
@@ -125,7 +126,9 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
         information: t('learning.prefix.information'), example: t('learning.prefix.example'), important: t('learning.prefix.important'),
         reference: (number) => t('learning.citation', { number }),
       });
-      rendered = { ...page, parts: page.html.split(/<!--check:([a-z0-9-]+)-->/) };
+      // Odd parts name a knowledge check ("k1") or an interactive tool ("tool:pgx-explorer", "tool:inheritance").
+      const parts = page.html.split(/<!--((?:tool:)?[a-z0-9-]+)-->/);
+      rendered = { ...page, parts, tools: parts.filter((p, i) => i % 2 === 1 && p.startsWith('tool:')).map((p) => p.slice(5)) };
       renderedPages.set(cacheKey, rendered);
     }
     // A page newly reached is "experienced", stored with the progress in one transaction.
@@ -148,6 +151,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
       references: module.manifest.references.filter((r) => shown.citedReferences.includes(r.id)),
       referenceNumber: Object.fromEntries(module.manifest.references.map((r, i) => [r.id, i + 1])),
       titles: module.pages.map((p) => p[request.lang].title),
+      pgx: shown.tools.includes('pgx-explorer') ? pgxExplorerView(request.t, {}, index) : null, pgxHeading: 3,
     }, own);
   };
 
