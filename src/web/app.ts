@@ -37,6 +37,7 @@ import { learnRoutes } from './routes/learn.js';
 import { learningAdminRoutes } from './routes/learning-admin.js';
 import { problemReportRoutes } from './routes/problem-reports.js';
 import { eventRoutes } from './routes/events.js';
+import { eventAttendanceRoutes } from './routes/events-attendance.js';
 import { assessmentRoutes } from './routes/assessment.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { xapiRoutes } from './routes/xapi.js';
@@ -211,6 +212,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(learnRoutes);
   await app.register(problemReportRoutes);
   await app.register(eventRoutes);
+  await app.register(eventAttendanceRoutes);
   await app.register(assessmentRoutes);
   await app.register(credentialRoutes);
   await app.register(xapiRoutes);
