@@ -12,6 +12,8 @@ import { buildTestApp, multipart, signedIn, type SignedIn, type TestApp } from '
 import { engines } from '../support/engines.js';
 import { sessionInput, HOUR } from './support.js';
 import { EventStore } from '../../src/db/stores/event-store.js';
+import { buildStaffRow, staffCsv } from '../support/factories.js';
+import { importStaffExtract } from '../../src/services/staff-import.js';
 
 const utf16 = readFileSync('test/fixtures/teams-attendance-utf16.csv');
 const utf8 = readFileSync('test/fixtures/teams-attendance-utf8.csv');
@@ -23,6 +25,7 @@ describe.each(engines)('attendance on the web on $name', (engine) => {
   let ceri: SignedIn;
   let dylan: SignedIn;
   let learner: SignedIn;
+  let manager: SignedIn;
   let eventId: string;
   let pastSession: string;
   let secondSession: string;
@@ -44,7 +47,13 @@ describe.each(engines)('attendance on the web on $name', (engine) => {
     const db = t.app.database.db;
     lead = await signedIn(t.app, [{ role: 'education-lead', organisationCode: null }], { displayName: 'Elis Lead' });
     ceri = await signedIn(t.app, [{ role: 'learner', organisationCode: null }], { displayName: 'Ceri Attendee' });
-    dylan = await signedIn(t.app, [{ role: 'learner', organisationCode: null }], { displayName: 'Dylan Attendee' });
+    // Dylan is a Powys nurse whose line manager has an account.
+    const boss = buildStaffRow({ organisationCode: '7A7', staffGroup: 'Nursing and Midwifery Registered', jobRole: 'Ward Manager', band: '7' });
+    const nurse = buildStaffRow({ organisationCode: '7A7', firstName: 'Dylan', lastName: 'Attendee', staffGroup: 'Nursing and Midwifery Registered', jobRole: 'Staff Nurse', band: '5', lineManagerAssignmentNumber: boss.assignmentNumber });
+    await importStaffExtract(t.app.stores.staff, { text: staffCsv([boss, nurse]), fileName: 'x.csv', mode: 'partial', permittedOrganisations: 'all', actorUserId: null });
+    const staffId = async (row: { assignmentNumber: string }) => (await t.app.stores.staff.findByAssignment(row.assignmentNumber))?.id ?? '';
+    dylan = await signedIn(t.app, [{ role: 'learner', organisationCode: null }], { displayName: 'Dylan Attendee', staffId: await staffId(nurse) });
+    manager = await signedIn(t.app, [{ role: 'line-manager', organisationCode: '7A7' }], { staffId: await staffId(boss) });
     learner = await signedIn(t.app, [{ role: 'learner', organisationCode: null }]);
     for (const [who, email] of [[lead, 'lead@events.genomeg.test'], [ceri, 'ceri.attendee@events.genomeg.test'], [dylan, 'dylan.attendee@events.genomeg.test']] as const) {
       await db.updateTable('users').set({ email }).where('id', '=', who.userId).execute();
@@ -189,9 +198,19 @@ describe.each(engines)('attendance on the web on $name', (engine) => {
     const page = await get(lead, `/admin/events/${eventId}/report`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('No staff record');
+    expect(page.body).toContain('Powys Teaching Health Board');
+    expect(page.body).toContain('Nursing and Midwifery Registered');
     const csv = await get(lead, `/admin/events/${eventId}/report.csv`);
     const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
     // Total: booked 2 (the future session), waiting 0, attended 2, no-shows 2.
     expect(lines.at(-1)).toBe('Total,Pharmacogenomics in practice,2,0,2,2');
+  });
+
+  it('shows a line manager a report\'s repeated no-shows, without blocking their booking', async () => {
+    const team = await get(manager, '/team');
+    expect(team.body).toContain('Did not attend 2 booked events');
+    expect((await get(manager, '/cy/team')).body).toContain('Heb ddod i 2 ddigwyddiad a archebwyd');
+    // Still booked on the session to come.
+    expect(await statusOf(dylan.userId, futureSession)).toBe('booked');
   });
 });

@@ -243,6 +243,19 @@ export class EventAttendanceStore {
     return new Map(rows.map((r) => [r.user_id, Number(r.n)]));
   }
 
+  /** Missed booked sessions by staff record (through the accounts linked to each). */
+  async noShowsByStaff(staffIds: readonly string[]): Promise<Map<string, number>> {
+    if (staffIds.length === 0) return new Map();
+    const out = new Map<string, number>();
+    for (let i = 0; i < staffIds.length; i += 500) {
+      const rows = await this.db.selectFrom('event_bookings').innerJoin('users', 'users.id', 'event_bookings.user_id')
+        .select(['users.staff_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('users.staff_id', 'in', staffIds.slice(i, i + 500)).where('event_bookings.status', '=', 'no-show').groupBy('users.staff_id').execute();
+      for (const r of rows) if (r.staff_id !== null) out.set(r.staff_id, (out.get(r.staff_id) ?? 0) + Number(r.n));
+    }
+    return out;
+  }
+
   /** Bookings of an event by status, the booked person's organisation and staff group (from their staff record; null when unlinked). */
   async report(eventId: string): Promise<ReportRow[]> {
     const rows = await this.db.selectFrom('event_bookings').innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id')

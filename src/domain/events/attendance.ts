@@ -21,6 +21,14 @@ export function canMarkAttendance(account: Principal, event: AttendanceEvent): b
   return event.facilitatorIds?.includes(account.userId) === true;
 }
 
+/** From how many missed booked sessions a line manager is shown it (never a block on booking). */
+export const REPEATED_NO_SHOWS = 2;
+
+/** The no-show counts a manager is shown: only those repeated. */
+export function repeatedNoShows(counts: ReadonlyMap<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts].filter(([, n]) => n >= REPEATED_NO_SHOWS));
+}
+
 /** A register can be kept from the start of the session (not before: nobody has come yet). */
 export function registerOpen(session: { readonly startsAt: Date }, now: Date): boolean {
   return now.getTime() >= session.startsAt.getTime();
