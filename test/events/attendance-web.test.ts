@@ -185,13 +185,18 @@ describe.each(engines)('attendance on the web on $name', (engine) => {
     expect(csv.body).toContain(`"'=HYPERLINK(""x"") Yr achosion"`);
   });
 
-  it('shows recording and slides to attendees, and to everyone once offered on demand', async () => {
+  it('shows recording and slides to attendees, and to everyone (and in the catalogue) once offered on demand', async () => {
+    expect((await get(learner, '/learn')).body).not.toContain('Recordings on demand');
     expect((await post(lead, `/admin/events/${eventId}/resources`, { recordingUrl: 'http://insecure.test', slidesUrl: '' })).statusCode).toBe(400);
     expect((await post(lead, `/admin/events/${eventId}/resources`, { recordingUrl: 'https://stream.example.test/recording', slidesUrl: 'https://files.example.test/slides.pdf' })).statusCode).toBe(303);
     expect((await get(ceri, `/events/${eventId}/after`)).body).toContain('https://stream.example.test/recording');
     expect((await get(learner, `/events/${eventId}/after`)).body).not.toContain('https://stream.example.test/recording');
     await post(lead, `/admin/events/${eventId}/resources`, { recordingUrl: 'https://stream.example.test/recording', slidesUrl: '', onDemand: '1' });
     expect((await get(learner, `/events/${eventId}/after`)).body).toContain('https://stream.example.test/recording');
+    const catalogue = await get(learner, '/learn');
+    expect(catalogue.body).toContain('Recordings on demand');
+    expect(catalogue.body).toContain(`/events/${eventId}/after`);
+    expect((await get(learner, '/cy/learn')).body).toContain('Recordiadau ar alw');
   });
 
   it('reports bookings by status with a CSV safe from formulas', async () => {
