@@ -15,7 +15,7 @@ import { PASSWORD, closeServer, fitsWidth, listenWithBrowser, lookAt, openServer
 import { hashPassword } from '../../src/security/passwords.js';
 import { EventStore } from '../../src/db/stores/event-store.js';
 
-const SHOTS = '/tmp/shots/events-attendance';
+const SHOTS = process.env['SHOTS_DIR'] ?? '/tmp/shots/events-attendance';
 const HOUR = 3_600_000;
 const FIXTURE = 'test/fixtures/teams-attendance-utf16.csv';
 
@@ -64,9 +64,9 @@ describe('attendance in a browser', () => {
       const { eventId, sessionId } = events[lang];
       const lead = await as('lead@events.genomeg.test', 1280);
       await lead.goto(`${base}${prefix}/admin/events/${eventId}/attendance`);
-      await lookAt(lead, lang, `attendance-${lang}-1280`);
+      await lookAt(lead, lang, `attendance-${lang}-1280`, SHOTS);
       await lead.goto(`${base}${prefix}/admin/events/${eventId}/attendance/${sessionId}/import`);
-      await lookAt(lead, lang, `import-${lang}-1280`);
+      await lookAt(lead, lang, `import-${lang}-1280`, SHOTS);
       await lead.locator('input[type=file]').setInputFiles(FIXTURE);
       await lead.getByRole('button', { name: lang === 'en' ? 'Check the file' : 'Gwirio\'r ffeil' }).click();
       await lead.waitForURL(/\/import$/);
@@ -74,23 +74,23 @@ describe('attendance in a browser', () => {
       expect(check).toContain(lang === 'en' ? '1 person will be marked as attended' : 'Bydd 1 person yn cael ei farcio\'n bresennol');
       expect(check).toContain(lang === 'en' ? 'Line 13: Guest Speaker (External)' : 'Llinell 13: Guest Speaker (External)');
       expect(check).toContain('Dylan Attendee');
-      await lookAt(lead, lang, `import-check-${lang}-1280`);
+      await lookAt(lead, lang, `import-check-${lang}-1280`, SHOTS);
       await lead.getByRole('button', { name: lang === 'en' ? 'Import the attendance' : 'Mewnforio\'r presenoldeb' }).click();
       await lead.waitForURL(/done=imported/);
       const register = await lead.locator('main').innerText();
       expect(register).toContain(lang === 'en' ? 'Attended: 1. Did not attend: 1.' : 'Yn bresennol: 1. Heb ddod: 1.');
-      await lookAt(lead, lang, `register-${lang}-1280`);
+      await lookAt(lead, lang, `register-${lang}-1280`, SHOTS);
       await lead.goto(`${base}${prefix}/admin/events/${eventId}/report`);
-      await lookAt(lead, lang, `report-${lang}-1280`);
+      await lookAt(lead, lang, `report-${lang}-1280`, SHOTS);
       await lead.context().close();
 
       // The register on a small screen (a tablet held upright is wider; 320 px is the narrowest we support).
       const narrowLead = await as('lead@events.genomeg.test', 320);
       await narrowLead.goto(`${base}${prefix}/admin/events/${eventId}/attendance/${sessionId}`);
       expect(await fitsWidth(narrowLead)).toBe(true);
-      await lookAt(narrowLead, lang, `register-${lang}-320`);
+      await lookAt(narrowLead, lang, `register-${lang}-320`, SHOTS);
       await narrowLead.goto(`${base}${prefix}/admin/events/${eventId}/attendance`);
-      await lookAt(narrowLead, lang, `attendance-${lang}-320`);
+      await lookAt(narrowLead, lang, `attendance-${lang}-320`, SHOTS);
       await narrowLead.context().close();
 
       const ceri = await as('ceri.attendee@events.genomeg.test', 320);
@@ -98,9 +98,9 @@ describe('attendance in a browser', () => {
       const mine = await ceri.locator('main').innerText();
       expect(mine).toContain(lang === 'en' ? `CPD hours from events attended in ${String(new Date().getUTCFullYear())}: 1.5` : 'Oriau DPP o ddigwyddiadau a fynychwyd');
       expect(mine).toContain(lang === 'en' ? 'Pharmacogenomics in practice (en)' : 'Ffarmacogenomeg yn ymarferol (cy)');
-      await lookAt(ceri, lang, `my-learning-${lang}-320`);
+      await lookAt(ceri, lang, `my-learning-${lang}-320`, SHOTS);
       await ceri.goto(`${base}${prefix}/events/${eventId}/after`);
-      await lookAt(ceri, lang, `after-${lang}-320`);
+      await lookAt(ceri, lang, `after-${lang}-320`, SHOTS);
       const [download] = await Promise.all([
         ceri.waitForEvent('download'),
         ceri.getByRole('link', { name: lang === 'en' ? 'Download your certificate of attendance' : 'Lawrlwytho eich tystysgrif presenoldeb' }).click(),
