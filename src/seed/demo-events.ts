@@ -2,13 +2,18 @@
 // with attendance recorded; two to come, one full with a waiting list) and an
 // in-person study day. The people booked are synthetic accounts with no
 // password (no one can sign in as them), and every event is marked
-// illustrative, shown as such on its pages.
+// illustrative, shown as such on its pages. The past sessions' attendance is
+// marked through the register's own code path (so each attendee has an xAPI
+// `attended` statement and CPD hours on My learning), with illustrative
+// feedback and a recording and slides link (example.test addresses).
 
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { EventStore, type SessionInput } from '../db/stores/event-store.js';
 import { UserStore } from '../db/stores/user-store.js';
+import { EventAttendanceStore } from '../db/stores/event-attendance-store.js';
+import { markAttendance } from '../services/events/attendance.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -66,14 +71,29 @@ export async function seedDemoEvents(db: Kysely<Database>, now: Date = new Date(
   await store.setStatus(studyDay.id, 'published', null);
 
   let bookings = 0;
-  // Past sessions: attendance as it was recorded.
+  // Past sessions: booked, then the register kept (every fifth person did not come).
   for (const [sessionId, count] of [[pastOne, 12], [pastTwo, 9]] as const) {
     const rows = people.slice(0, count).map((userId, i) => ({
-      id: randomUUID(), session_id: sessionId, user_id: userId, status: i % 5 === 4 ? 'no-show' : 'attended', position: i + 1, created_at: now, updated_at: now,
+      id: randomUUID(), session_id: sessionId, user_id: userId, status: 'booked', position: i + 1, created_at: now, updated_at: now,
     }));
     await db.insertInto('event_bookings').values(rows).execute();
     await db.updateTable('event_sessions').set({ next_position: count + 1 }).where('id', '=', sessionId).execute();
+    await markAttendance(db, series, sessionId, rows.map((r, i) => ({ bookingId: r.id, status: i % 5 === 4 ? 'no-show' as const : 'attended' as const })), 'register', null, at(now, sessionId === pastOne ? -28 : -7, 13, 30));
     bookings += rows.length;
+  }
+  // After the series' first sessions: a recording and slides, and feedback from some who came (illustrative).
+  const attendance = EventAttendanceStore.create(db);
+  await attendance.setResources(series.id, { recordingUrl: 'https://stream.example.test/illustrative/pharmacogenomics-webinar-1', slidesUrl: 'https://files.example.test/illustrative/pharmacogenomics-webinar-1.pdf', onDemand: false }, null);
+  const comments: [number, string, 'en' | 'cy'][] = [
+    [5, 'The CYP2C19 and clopidogrel case was the most useful part.', 'en'],
+    [4, 'Roedd yr enghreifftiau rhagnodi yn ddefnyddiol iawn.', 'cy'],
+    [4, 'Clear answers from the panel; more time for questions next time.', 'en'],
+    [3, '', 'en'],
+    [5, 'Useful to hear how the test directory works in Wales.', 'en'],
+  ];
+  for (const [i, [rating, useful, language]] of comments.entries()) {
+    const userId = people[i];
+    if (userId !== undefined) await attendance.giveFeedback(series.id, userId, rating, useful, language);
   }
   // The next session: 8 places, 11 asked: 3 on the waiting list.
   for (const userId of people.slice(0, 11)) { await store.book(fullSoon, userId, now); bookings += 1; }

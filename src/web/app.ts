@@ -38,6 +38,7 @@ import { toolRoutes } from './routes/tools.js';
 import { learningAdminRoutes } from './routes/learning-admin.js';
 import { problemReportRoutes } from './routes/problem-reports.js';
 import { eventRoutes } from './routes/events.js';
+import { eventAttendanceRoutes } from './routes/events-attendance.js';
 import { assessmentRoutes } from './routes/assessment.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { xapiRoutes } from './routes/xapi.js';
@@ -213,6 +214,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(toolRoutes);
   await app.register(problemReportRoutes);
   await app.register(eventRoutes);
+  await app.register(eventAttendanceRoutes);
   await app.register(assessmentRoutes);
   await app.register(credentialRoutes);
   await app.register(xapiRoutes);

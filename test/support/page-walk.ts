@@ -18,6 +18,8 @@ import { keyEncryptionKey } from '../../src/services/learning/signing-key-secret
 import { seedDemoScenarios } from '../../src/seed/demo-scenarios.js';
 import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 import { addDays, calendarDateIn } from '../../src/domain/learning/index.js';
+import { EventStore } from '../../src/db/stores/event-store.js';
+import { markAttendance } from '../../src/services/events/attendance.js';
 
 export interface PageWalk {
   readonly cases: readonly Case[];
@@ -44,12 +46,14 @@ export async function seedPageWalk(app: FastifyInstance): Promise<PageWalk> {
 
   const sessions = new Map<Who, { token: string; csrf: string }>();
   let powysUserId = '';
+  let learnerUserId = '';
   for (const who of EVERYONE) {
     if (who === 'anonymous') continue;
     // The line manager is the manager's staff record; the learner is their report, so both have required learning.
     const staff = who === 'line-manager' ? staffId : who === 'learner' ? reportStaffId : null;
     const user = await app.stores.users.create({ email: `${who}@page-walk.genomeg.test`, displayName: who === 'learner' ? 'Lowri Pritchard-Vaughan-Llewellyn' : `Page Walk ${who}`, passwordHash: null, grants: GRANTS[who], staffId: staff }, null);
     if (who === 'org-admin') powysUserId = user.id;
+    if (who === 'learner') learnerUserId = user.id;
     const { token, session } = await app.stores.sessions.start(user.id);
     sessions.set(who, { token, csrf: session.csrfToken });
     if (who === 'learner' && module !== undefined) {
@@ -65,6 +69,22 @@ export async function seedPageWalk(app: FastifyInstance): Promise<PageWalk> {
       }
     }
   }
+
+  // An event whose session has ended, attended by the learner: the attendance pages, the report and "after the event" are real.
+  const events = EventStore.create(app.database.db);
+  const ended = new Date(Date.now() - 2 * 86_400_000);
+  const { event, sessionId } = await events.createEvent({
+    title: { en: 'Pharmacogenomics webinar', cy: 'Gweminar ffarmacogenomeg' }, summary: { en: 'Medicines and genes.', cy: 'Meddyginiaethau a genynnau.' },
+    description: { en: 'A webinar.', cy: 'Gweminar.' }, topic: 'pharmacogenomics', cpdHours: 1, illustrative: true,
+  }, {
+    startsAt: ended, endsAt: new Date(ended.getTime() + 3_600_000), delivery: 'online', joinUrl: 'https://teams.example.test/join/walk', venueName: null, venueAddress: null,
+    capacity: 10, bookingOpensAt: new Date(ended.getTime() - 7 * 86_400_000), bookingClosesAt: ended, language: 'bilingual',
+  }, null);
+  await events.setStatus(event.id, 'published', null);
+  const booked = await events.book(sessionId, learnerUserId, new Date(ended.getTime() - 86_400_000));
+  if (booked.outcome === 'booked') await markAttendance(app.database.db, event, sessionId, [{ bookingId: booked.booking.id, status: 'attended' }], 'register', null);
+  for (const url of ['/events/:id', '/events/:id/after', '/admin/events/:id/attendance', '/admin/events/:id/report']) realPaths.set(url, url.replace(':id', event.id));
+  for (const tail of ['', '/import']) realPaths.set(`/admin/events/:id/attendance/:sessionId${tail}`, `/admin/events/${event.id}/attendance/${sessionId}${tail}`);
 
   const scenarios = ScenarioStore.create(app.database.db);
   await seedDemoScenarios(scenarios, 'scenarios');

@@ -21,6 +21,7 @@ import { singleSignOn } from './0019-single-sign-on.js';
 import { accountTokens } from './0020-account-tokens.js';
 import { events } from './0022-events.js';
 import { invitationSignOn } from './0023-invitation-sign-on.js';
+import { eventAttendance } from './0025-event-attendance.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -41,6 +42,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0020-account-tokens': accountTokens,
   '0022-events': events,
   '0023-invitation-sign-on': invitationSignOn,
+  '0025-event-attendance': eventAttendance,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

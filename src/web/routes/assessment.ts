@@ -17,6 +17,7 @@ import { localPath } from '../plugins/language.js';
 import { recordLearningWithin } from '../../services/xapi/record.js';
 import type { LearningEvent } from '../../domain/xapi/index.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
+import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js';
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
 import { learnerOf, moduleOr404 } from './learn.js';
 
@@ -129,7 +130,10 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     const thisYear = new Date().getUTCFullYear();
     const cpdThisYear = completions.filter((c) => c.completedAt.getUTCFullYear() === thisYear).reduce((sum, c) => sum + c.cpdHours, 0);
     const issued = new Map((await credentials.forUser(userId)).map((c) => [`${c.moduleId}@${c.moduleVersion}`, c]));
-    return { completions: completions.map((c) => ({ ...c, module: byId.get(c.moduleId), credential: issued.get(`${c.moduleId}@${c.moduleVersion}`) })), inProgress, cpdThisYear, thisYear };
+    // Events attended count towards CPD as modules do (issue 16; events-attendance).
+    const attendedEvents = await EventAttendanceStore.create(app.database.db).attendedBy(userId);
+    const eventCpdThisYear = attendedEvents.filter((a) => a.startsAt.getUTCFullYear() === thisYear).reduce((sum, a) => sum + a.cpdHours, 0);
+    return { attendedEvents, eventCpdThisYear, completions: completions.map((c) => ({ ...c, module: byId.get(c.moduleId), credential: issued.get(`${c.moduleId}@${c.moduleVersion}`) })), inProgress, cpdThisYear, thisYear };
   };
 
   app.get('/my-learning', { config: { access: 'signed-in' } }, async (request, reply) => {

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { catalogueOrder, DURATION_LIMITS, filterModules, isRecommended, isReviewed, moduleStatus, topicsOf, type LearningModule } from '../../domain/learning/index.js';
 import type { ContentLibrary } from '../../services/learning/content-library.js';
+import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js';
 import { ProgressStore } from '../../db/stores/progress-store.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
@@ -79,8 +80,10 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
         orgRequired: required === undefined ? null : { dueDate: required.dueDate, status: required.status },
       };
     }));
+    // Event recordings an education lead offers on demand (issue 16; events-attendance).
+    const onDemand = await EventAttendanceStore.create(app.database.db).onDemand();
     return reply.render('pages/learn/catalogue.njk', {
-      cards, query, topics: topicsOf(library.modules), total: library.modules.length,
+      onDemand, cards, query, topics: topicsOf(library.modules), total: library.modules.length,
       requiredLevel: standing.requiredLevel, staffGroup: standing.staffGroup ?? null, durations: DURATION_LIMITS,
     });
   });

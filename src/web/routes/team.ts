@@ -14,12 +14,16 @@ import { RequirementStore } from '../../db/stores/requirement-store.js';
 import type { StaffMember } from '../../db/stores/staff-store.js';
 import { requiredByStaff, today } from '../../services/learning/required-learning.js';
 import { authorise, principalOf } from '../plugins/auth.js';
+import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js';
+import { repeatedNoShows } from '../../domain/events/attendance.js';
 
 type StaffParams = FastifyRequest<{ Params: { staffId: string } }>;
 
 export async function teamRoutes(app: FastifyInstance): Promise<void> {
   const requirements = RequirementStore.create(app.database.db);
   const deps = { requirements, library: app.content };
+  // Repeated no-shows at booked events (issue 16): shown to the manager, never a block on booking.
+  const attendance = EventAttendanceStore.create(app.database.db);
 
   /** The signed-in manager's staff record and their reports in the organisations their role covers. */
   async function myTeam(request: FastifyRequest): Promise<{ me: StaffMember | undefined; reports: StaffMember[] }> {
@@ -48,7 +52,8 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
       ...r, overdue: r.overdue.map((o) => ({ ...o, title: moduleTitle(o.moduleId, request.lang), since: overdueSince(o.dueDate) })),
     }));
     const search = new URLSearchParams({ show: query.show, sort: query.sort, ...(query.search === '' ? {} : { q: query.search }) }).toString();
-    return reply.render('pages/team.njk', { me, reports, rows, total: all.length, query, shows: TEAM_SHOWS, sorts: TEAM_SORTS, search });
+    const noShows = repeatedNoShows(await attendance.noShowsByStaff(reports.map((m) => m.id)));
+    return reply.render('pages/team.njk', { me, reports, rows, total: all.length, query, shows: TEAM_SHOWS, sorts: TEAM_SORTS, search, noShows });
   });
 
   app.get('/team.csv', { config: { access: 'team.read' } }, async (request, reply) => {
@@ -82,6 +87,7 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
     const passed = [...(completed.get(member.id) ?? new Map<string, Date>())]
       .map(([moduleId, at]) => ({ title: moduleTitle(moduleId, request.lang), at }))
       .sort((a, b) => b.at.getTime() - a.at.getTime());
-    return reply.render('pages/team-member.njk', { member, row, modules, passed });
+    const noShows = repeatedNoShows(await attendance.noShowsByStaff([member.id]))[member.id] ?? 0;
+    return reply.render('pages/team-member.njk', { member, row, modules, passed, noShows });
   });
 }

@@ -1,0 +1,268 @@
+// Attendance and what follows an event (migration 0025): who was marked
+// attended or no-show and how (register or Teams report), attendance reports
+// kept between the check and the confirm, an event's recording and slides,
+// attendees' feedback, and the figures for an event's report.
+//
+// The booking's status (event_bookings) is the truth of attended or no-show;
+// event_attendance says how it came to be. Every change writes its audit entry
+// in the caller's transaction: the attendance service opens it, so that the
+// marks and the xAPI statements they cause are stored together or not at all.
+// Only bookings that hold a place (booked, attended, no-show) can be marked:
+// nobody waiting or cancelled is ever recorded as present.
+
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import { toBool, toDate } from '../dialect.js';
+import { AuditStore } from './audit-store.js';
+import type { Bilingual, BookingStatus } from './event-store.js';
+
+export type AttendanceMark = 'attended' | 'no-show' | 'booked';
+export type AttendanceSource = 'register' | 'teams';
+export const MARKABLE: readonly BookingStatus[] = ['booked', 'attended', 'no-show'];
+
+export interface RegisterEntry {
+  readonly bookingId: string;
+  readonly userId: string;
+  readonly name: string;
+  readonly email: string;
+  readonly status: BookingStatus;
+  readonly source: AttendanceSource | null;
+  readonly minutes: number | null;
+}
+
+export interface MarkChange {
+  readonly bookingId: string;
+  readonly status: AttendanceMark;
+  readonly minutes?: number | null;
+}
+
+export interface MarkedBooking {
+  readonly bookingId: string;
+  readonly userId: string;
+  readonly before: BookingStatus;
+  readonly after: AttendanceMark;
+  /** Marked attended and no attended statement written yet. */
+  readonly needsStatement: boolean;
+}
+
+export interface ImportMatch {
+  readonly bookingId: string;
+  readonly line: number;
+  readonly minutes: number | null;
+}
+
+export interface PendingAttendanceImport {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly fileName: string;
+  readonly matches: readonly ImportMatch[];
+  readonly createdAt: Date;
+}
+
+export interface EventResources {
+  readonly recordingUrl: string | null;
+  readonly slidesUrl: string | null;
+  readonly onDemand: boolean;
+}
+
+export interface Feedback {
+  readonly userId: string;
+  readonly rating: number;
+  readonly useful: string;
+  readonly language: string;
+  readonly createdAt: Date;
+}
+
+export interface AttendedEvent {
+  readonly bookingId: string;
+  readonly eventId: string;
+  readonly sessionId: string;
+  readonly title: Bilingual;
+  readonly cpdHours: number;
+  readonly startsAt: Date;
+  readonly endsAt: Date;
+}
+
+export interface ReportRow {
+  readonly status: BookingStatus;
+  readonly organisationCode: string | null;
+  readonly staffGroupCode: string | null;
+  readonly n: number;
+}
+
+export class EventAttendanceStore {
+  private constructor(private readonly db: Kysely<Database>) {}
+
+  static create(db: Kysely<Database>): EventAttendanceStore {
+    return new EventAttendanceStore(db);
+  }
+
+  /** The people holding a place in a session, by name, with how their attendance was recorded. */
+  async register(sessionId: string): Promise<RegisterEntry[]> {
+    const rows = await this.db.selectFrom('event_bookings')
+      .innerJoin('users', 'users.id', 'event_bookings.user_id')
+      .leftJoin('event_attendance', 'event_attendance.booking_id', 'event_bookings.id')
+      .select(['event_bookings.id as bookingId', 'event_bookings.user_id as userId', 'users.display_name as name', 'users.email as email',
+        'event_bookings.status as status', 'event_attendance.source as source', 'event_attendance.minutes as minutes'])
+      .where('event_bookings.session_id', '=', sessionId).where('event_bookings.status', 'in', [...MARKABLE])
+      .orderBy('users.display_name').orderBy('event_bookings.id').execute();
+    return rows.map((r) => ({ ...r, status: r.status as BookingStatus, source: r.source === null ? null : r.source as AttendanceSource }));
+  }
+
+  /**
+   * Mark these bookings of a session (the caller's transaction). A booking not
+   * in this session, or not holding a place, is left alone and not returned.
+   */
+  async mark(sessionId: string, changes: readonly MarkChange[], source: AttendanceSource, actorUserId: string | null): Promise<MarkedBooking[]> {
+    if (changes.length === 0) return [];
+    const rows = await this.db.selectFrom('event_bookings').leftJoin('event_attendance', 'event_attendance.booking_id', 'event_bookings.id')
+      .select(['event_bookings.id', 'event_bookings.user_id', 'event_bookings.status', 'event_attendance.statement_id', 'event_attendance.booking_id as marked'])
+      .where('event_bookings.session_id', '=', sessionId).where('event_bookings.id', 'in', changes.map((c) => c.bookingId))
+      .where('event_bookings.status', 'in', [...MARKABLE]).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const at = new Date();
+    const out: MarkedBooking[] = [];
+    for (const change of changes) {
+      const row = byId.get(change.bookingId);
+      if (row === undefined) continue;
+      const before = row.status as BookingStatus;
+      const minutes = change.minutes ?? null;
+      if (before === change.status && source === 'register') continue;
+      await this.db.updateTable('event_bookings').set({ status: change.status, updated_at: at }).where('id', '=', row.id).execute();
+      if (change.status === 'booked') {
+        await this.db.deleteFrom('event_attendance').where('booking_id', '=', row.id).where('statement_id', 'is', null).execute();
+        await this.db.updateTable('event_attendance').set({ source, minutes: null, marked_by: actorUserId, marked_at: at }).where('booking_id', '=', row.id).execute();
+      } else if (row.marked === null) {
+        await this.db.insertInto('event_attendance').values({ booking_id: row.id, session_id: sessionId, user_id: row.user_id, source, minutes, statement_id: null, marked_by: actorUserId, marked_at: at }).execute();
+      } else {
+        await this.db.updateTable('event_attendance').set({ source, minutes, marked_by: actorUserId, marked_at: at }).where('booking_id', '=', row.id).execute();
+      }
+      await AuditStore.record(this.db, {
+        actorUserId, action: 'event.attendance-marked', entityType: 'event_booking', entityId: row.id,
+        before: { status: before }, after: { status: change.status, source, sessionId, ...(minutes === null ? {} : { minutes }) },
+      });
+      out.push({ bookingId: row.id, userId: row.user_id, before, after: change.status, needsStatement: change.status === 'attended' && row.statement_id === null });
+    }
+    return out;
+  }
+
+  async setStatement(bookingId: string, statementId: string): Promise<void> {
+    await this.db.updateTable('event_attendance').set({ statement_id: statementId }).where('booking_id', '=', bookingId).execute();
+  }
+
+  /** A checked attendance report, kept for the person who checked it until they confirm. */
+  async keepImport(sessionId: string, userId: string, fileName: string, matches: readonly ImportMatch[]): Promise<string> {
+    const id = randomUUID();
+    await this.db.deleteFrom('event_attendance_imports').where('session_id', '=', sessionId).where('user_id', '=', userId).execute();
+    await this.db.insertInto('event_attendance_imports').values({ id, session_id: sessionId, user_id: userId, file_name: fileName, matches: JSON.stringify(matches), created_at: new Date() }).execute();
+    return id;
+  }
+
+  async findImport(id: string, sessionId: string, userId: string): Promise<PendingAttendanceImport | undefined> {
+    const row = await this.db.selectFrom('event_attendance_imports').selectAll().where('id', '=', id).where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+    if (row === undefined) return undefined;
+    return { id: row.id, sessionId: row.session_id, fileName: row.file_name, matches: JSON.parse(row.matches) as ImportMatch[], createdAt: toDate(row.created_at) };
+  }
+
+  async dropImport(id: string): Promise<void> {
+    await this.db.deleteFrom('event_attendance_imports').where('id', '=', id).execute();
+  }
+
+  async resources(eventId: string): Promise<EventResources> {
+    const row = await this.db.selectFrom('event_resources').selectAll().where('event_id', '=', eventId).executeTakeFirst();
+    return row === undefined ? { recordingUrl: null, slidesUrl: null, onDemand: false } : { recordingUrl: row.recording_url, slidesUrl: row.slides_url, onDemand: toBool(row.on_demand) };
+  }
+
+  async setResources(eventId: string, resources: EventResources, actorUserId: string | null): Promise<void> {
+    const before = await this.resources(eventId);
+    const at = new Date();
+    const values = { recording_url: resources.recordingUrl, slides_url: resources.slidesUrl, on_demand: resources.onDemand, updated_by: actorUserId, updated_at: at };
+    await this.db.insertInto('event_resources').values({ event_id: eventId, ...values })
+      .onConflict((oc) => oc.column('event_id').doUpdateSet(values)).execute();
+    await AuditStore.record(this.db, { actorUserId, action: 'event.resources-updated', entityType: 'event', entityId: eventId, before: { ...before }, after: { ...resources } });
+  }
+
+  /** Events offered on demand (their recording open to everyone), newest first. */
+  async onDemand(): Promise<{ eventId: string; title: Bilingual; summary: Bilingual; recordingUrl: string | null }[]> {
+    const rows = await this.db.selectFrom('event_resources').innerJoin('events', 'events.id', 'event_resources.event_id')
+      .select(['events.id', 'events.title_en', 'events.title_cy', 'events.summary_en', 'events.summary_cy', 'event_resources.recording_url'])
+      .where('event_resources.on_demand', '=', true).where('events.status', '=', 'published').orderBy('event_resources.updated_at', 'desc').limit(50).execute();
+    return rows.map((r) => ({ eventId: r.id, title: { en: r.title_en, cy: r.title_cy }, summary: { en: r.summary_en, cy: r.summary_cy }, recordingUrl: r.recording_url }));
+  }
+
+  async feedbackOf(eventId: string, userId: string): Promise<Feedback | undefined> {
+    const row = await this.db.selectFrom('event_feedback').selectAll().where('event_id', '=', eventId).where('user_id', '=', userId).executeTakeFirst();
+    return row === undefined ? undefined : { userId: row.user_id, rating: row.rating, useful: row.useful, language: row.language, createdAt: toDate(row.created_at) };
+  }
+
+  /** One person's feedback on an event (a second answer replaces the first). */
+  async giveFeedback(eventId: string, userId: string, rating: number, useful: string, language: string): Promise<void> {
+    const at = new Date();
+    const existing = await this.feedbackOf(eventId, userId);
+    const id = randomUUID();
+    await this.db.insertInto('event_feedback').values({ id, event_id: eventId, user_id: userId, rating, useful, language, created_at: at })
+      .onConflict((oc) => oc.columns(['event_id', 'user_id']).doUpdateSet({ rating, useful, language, created_at: at })).execute();
+    // The comment itself is not copied into the audit log: the rating and its length are enough to see what changed.
+    await AuditStore.record(this.db, { actorUserId: userId, action: 'event.feedback-given', entityType: 'event', entityId: eventId,
+      before: existing === undefined ? null : { rating: existing.rating }, after: { rating, usefulLength: useful.length, language } });
+  }
+
+  async feedback(eventId: string): Promise<Feedback[]> {
+    const rows = await this.db.selectFrom('event_feedback').selectAll().where('event_id', '=', eventId).orderBy('created_at').orderBy('id').execute();
+    return rows.map((row) => ({ userId: row.user_id, rating: row.rating, useful: row.useful, language: row.language, createdAt: toDate(row.created_at) }));
+  }
+
+  /** The sessions a person attended, newest first, with the event's CPD hours. */
+  async attendedBy(userId: string): Promise<AttendedEvent[]> {
+    const rows = await this.db.selectFrom('event_bookings').innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id')
+      .innerJoin('events', 'events.id', 'event_sessions.event_id')
+      .select(['event_bookings.id as bookingId', 'events.id as eventId', 'event_sessions.id as sessionId', 'events.title_en', 'events.title_cy', 'events.cpd_hours',
+        'event_sessions.starts_at', 'event_sessions.ends_at'])
+      .where('event_bookings.user_id', '=', userId).where('event_bookings.status', '=', 'attended')
+      .orderBy('event_sessions.starts_at', 'desc').execute();
+    return rows.map((r) => ({ bookingId: r.bookingId, eventId: r.eventId, sessionId: r.sessionId, title: { en: r.title_en, cy: r.title_cy }, cpdHours: r.cpd_hours, startsAt: toDate(r.starts_at), endsAt: toDate(r.ends_at) }));
+  }
+
+  /** Accounts by their (lower-case) email address. */
+  async accountsByEmail(emails: readonly string[]): Promise<Map<string, { id: string; displayName: string }>> {
+    const out = new Map<string, { id: string; displayName: string }>();
+    const unique = [...new Set(emails)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await this.db.selectFrom('users').select(['id', 'email', 'display_name']).where('email', 'in', unique.slice(i, i + 500)).execute();
+      for (const r of rows) out.set(r.email, { id: r.id, displayName: r.display_name });
+    }
+    return out;
+  }
+
+  /** How many sessions each of these accounts was booked on and did not come to. */
+  async noShowsOf(userIds: readonly string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('event_bookings').select(['user_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('user_id', 'in', [...userIds]).where('status', '=', 'no-show').groupBy('user_id').execute();
+    return new Map(rows.map((r) => [r.user_id, Number(r.n)]));
+  }
+
+  /** Missed booked sessions by staff record (through the accounts linked to each). */
+  async noShowsByStaff(staffIds: readonly string[]): Promise<Map<string, number>> {
+    if (staffIds.length === 0) return new Map();
+    const out = new Map<string, number>();
+    for (let i = 0; i < staffIds.length; i += 500) {
+      const rows = await this.db.selectFrom('event_bookings').innerJoin('users', 'users.id', 'event_bookings.user_id')
+        .select(['users.staff_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('users.staff_id', 'in', staffIds.slice(i, i + 500)).where('event_bookings.status', '=', 'no-show').groupBy('users.staff_id').execute();
+      for (const r of rows) if (r.staff_id !== null) out.set(r.staff_id, (out.get(r.staff_id) ?? 0) + Number(r.n));
+    }
+    return out;
+  }
+
+  /** Bookings of an event by status, the booked person's organisation and staff group (from their staff record; null when unlinked). */
+  async report(eventId: string): Promise<ReportRow[]> {
+    const rows = await this.db.selectFrom('event_bookings').innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id')
+      .innerJoin('users', 'users.id', 'event_bookings.user_id').leftJoin('staff', 'staff.id', 'users.staff_id')
+      .select(['event_bookings.status', 'staff.organisation_code', 'staff.staff_group_code', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('event_sessions.event_id', '=', eventId)
+      .groupBy(['event_bookings.status', 'staff.organisation_code', 'staff.staff_group_code']).execute();
+    return rows.map((r) => ({ status: r.status as BookingStatus, organisationCode: r.organisation_code, staffGroupCode: r.staff_group_code, n: Number(r.n) }));
+  }
+}
