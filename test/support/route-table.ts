@@ -5,8 +5,8 @@
 
 import type { RoleGrant } from '../../src/domain/auth/index.js';
 
-export type Who = 'anonymous' | 'learner' | 'line-manager' | 'education-lead' | 'workforce-planner' | 'org-admin' | 'platform-admin';
-export const EVERYONE: Who[] = ['anonymous', 'learner', 'line-manager', 'education-lead', 'workforce-planner', 'org-admin', 'platform-admin'];
+export type Who = 'anonymous' | 'learner' | 'line-manager' | 'education-lead' | 'workforce-planner' | 'funded-reviewer' | 'org-admin' | 'platform-admin';
+export const EVERYONE: Who[] = ['anonymous', 'learner', 'line-manager', 'education-lead', 'workforce-planner', 'funded-reviewer', 'org-admin', 'platform-admin'];
 export const SIGNED_IN = EVERYONE.filter((w): w is Exclude<Who, 'anonymous'> => w !== 'anonymous');
 
 export const GRANTS: Record<Exclude<Who, 'anonymous'>, RoleGrant[]> = {
@@ -14,6 +14,7 @@ export const GRANTS: Record<Exclude<Who, 'anonymous'>, RoleGrant[]> = {
   'line-manager': [{ role: 'line-manager', organisationCode: '7A7' }],
   'education-lead': [{ role: 'education-lead', organisationCode: null }],
   'workforce-planner': [{ role: 'workforce-planner', organisationCode: null }],
+  'funded-reviewer': [{ role: 'funded-reviewer', organisationCode: null }],
   'org-admin': [{ role: 'org-admin', organisationCode: '7A7' }],
   'platform-admin': [{ role: 'platform-admin', organisationCode: null }],
 };
