@@ -47,6 +47,8 @@ export interface IntakeRules {
   readonly capPerOrganisation: number | null;
   readonly capPerStaffGroup: number | null;
   readonly professionMix: { readonly profession: string; readonly maxShare: number } | null;
+  /** What one funded place costs the programme, in pounds (for the funding commitment); null: not recorded. */
+  readonly feePerPlace?: number | null;
 }
 
 export interface IntakeInput {
