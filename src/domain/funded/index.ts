@@ -1,0 +1,2 @@
+export * from './allocation.js';
+export * from './explain.js';
