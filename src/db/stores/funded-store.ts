@@ -112,6 +112,7 @@ export interface Application extends ApplicationFields, ApplicantSnapshot {
   readonly outcome: Outcome | null;
   readonly outcomeCredits: number | null;
   readonly createdAt: Date;
+  readonly updatedAt: Date;
 }
 
 export type RespondOutcome = 'accepted' | 'declined' | 'full' | 'expired' | 'not-offered';
@@ -149,6 +150,7 @@ export function toApplication(row: Selectable<FundedApplicationsTable>): Applica
     submittedAt: toDateOrNull(row.submitted_at), moderatedScore: row.moderated_score, finalScore: row.final_score, rank: row.rank, reserveRank: row.reserve_rank,
     reasons: parseJson(row.reasons, []), offeredAt: toDateOrNull(row.offered_at), offerDeadline: toDateOrNull(row.offer_deadline),
     respondedAt: toDateOrNull(row.responded_at), outcome: row.outcome as Outcome | null, outcomeCredits: row.outcome_credits, createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
   };
 }
 

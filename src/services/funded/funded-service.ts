@@ -164,30 +164,33 @@ export class FundedService {
   }
 
   /**
-   * While places are free (neither offered nor accepted), offer the next on the
-   * reserve list by the intake's rule (nextFromReserve), emailing each.
+   * Offer each place given up (declined, expired, withdrawn after an offer) to
+   * the next on the reserve list by the intake's rule: nextFromReserve replays
+   * the give-ups in the order they happened and names who takes the place the
+   * last one freed. Replaying every prefix and offering only those still on the
+   * reserve list makes this safe to call again. Each offer is emailed.
    */
   async fillFromReserve(intakeId: string, now = new Date()): Promise<string[]> {
+    const intake = await this.store.findIntake(intakeId);
+    if (intake === undefined || intake.allocation === null) return [];
     const offered: string[] = [];
-    for (;;) {
-      const intake = await this.store.findIntake(intakeId);
-      if (intake?.allocation === null || intake === undefined) return offered;
-      const applications = await this.store.applicationsOfIntake(intakeId);
-      const held = applications.filter((a) => a.status === 'offered' || a.status === 'accepted').length;
-      if (held >= intake.places) return offered;
-      // Offers that went nowhere, and reserves already offered: neither may be offered again.
-      const gone = applications.filter((a) => a.offeredAt !== null && a.status !== 'accepted' && a.status !== 'offered').map((a) => a.id);
-      const next = nextFromReserve(intake.allocation, gone);
+    const applications = await this.store.applicationsOfIntake(intakeId);
+    const gone = applications.filter((a) => a.offeredAt !== null && (a.status === 'declined' || a.status === 'expired' || a.status === 'withdrawn'))
+      .sort((a, b) => (a.respondedAt ?? a.updatedAt).getTime() - (b.respondedAt ?? b.updatedAt).getTime() || a.id.localeCompare(b.id)).map((a) => a.id);
+    const module = await this.store.findModule(intake.moduleId);
+    for (let k = 1; k <= gone.length; k++) {
+      const next = nextFromReserve(intake.allocation, gone.slice(0, k));
       const candidate = next === null ? undefined : applications.find((a) => a.id === next);
-      if (candidate?.status !== 'reserve') return offered;
+      if (candidate?.status !== 'reserve' || offered.includes(candidate.id)) continue;
       const deadline = new Date(now.getTime() + intake.offerDays * DAY_MS);
-      if (!await this.store.offerFromReserve(intakeId, candidate.id, deadline, now)) return offered;
+      if (!await this.store.offerFromReserve(intakeId, candidate.id, deadline, now)) continue;
       offered.push(candidate.id);
-      const [user, module] = await Promise.all([this.users.findById(candidate.userId), this.store.findModule(intake.moduleId)]);
+      const user = await this.users.findById(candidate.userId);
       if (user !== undefined && module !== undefined) {
         await this.tell(user, 'funded-offer', { module: module.title[user.language], deadline: formatDeadline(deadline, user.language) }, `/funded/applications/${candidate.id}`);
       }
     }
+    return offered;
   }
 
   /** Record a person's outcome; a completion or a failure is also an xAPI statement in their learning record. */

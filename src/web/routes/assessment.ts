@@ -19,6 +19,7 @@ import type { LearningEvent } from '../../domain/xapi/index.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
 import { learnerOf, moduleOr404 } from './learn.js';
+import { serviceFor } from './funded.js';
 
 function answersFrom(body: unknown, questionIds: readonly string[]): Record<string, string[]> {
   const fields = (body ?? {}) as Record<string, unknown>;
@@ -137,7 +138,8 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     // What the learner's organisation requires of them, with due dates and what is overdue.
     const staff = user.staffId === null ? undefined : await app.stores.staff.findById(user.staffId);
     const required = await requiredLearningOf({ requirements, library: app.content }, staff, await attempts.completionsFor(user.id));
-    return reply.render('pages/learn/my-learning.njk', { ...await record(user.id), required });
+    const funded = await serviceFor(app).outcomesOf(user.id);
+    return reply.render('pages/learn/my-learning.njk', { ...await record(user.id), required, funded });
   });
 
   app.get('/my-learning.csv', { config: { access: 'signed-in' } }, async (request, reply) => {

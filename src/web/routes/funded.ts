@@ -13,6 +13,8 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { countWords, MAX_CRITERION_SCORE, WITHDRAWABLE } from '../../domain/funded/application.js';
+import { explainReason } from '../../domain/funded/explain.js';
+import { organisationByCode, staffGroupByName } from '../../domain/staff/reference-data.js';
 import type { Application, FundedModule, Intake } from '../../db/stores/funded-store.js';
 import { FundedService } from '../../services/funded/funded-service.js';
 import { authorise, currentUser } from '../plugins/auth.js';
@@ -146,8 +148,14 @@ export async function fundedRoutes(app: FastifyInstance): Promise<void> {
   app.get('/funded/applications/:id', { config: { access: 'signed-in' } }, async (request, reply) => {
     const { application, intake, module } = await ownApplication(request);
     const manager = application.managerUserId === null ? undefined : await app.stores.users.findById(application.managerUserId);
+    const names = {
+      organisation: (code: string) => organisationByCode(code)?.shortName[request.lang] ?? code,
+      staffGroup: (code: string) => staffGroupByName(code)?.name[request.lang] ?? code,
+      profession: (code: string) => request.t(`funded.professions.${code}`),
+    };
     return reply.render('pages/funded/application.njk', {
       application, intake, module, manager, done: done(request), canWithdraw: WITHDRAWABLE.includes(application.status),
+      why: application.reasons.map((r) => explainReason(r, request.t, names)),
       offerOpen: application.status === 'offered' && (application.offerDeadline === null || application.offerDeadline > new Date()),
     });
   });
