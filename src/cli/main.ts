@@ -25,6 +25,7 @@ import { importStaffExtract } from '../services/staff-import.js';
 import { formatSignIns, seedDemo, type DemoSignIn } from '../seed/demo.js';
 import { seedDemoScenarios } from '../seed/demo-scenarios.js';
 import { seedDemoEvents } from '../seed/demo-events.js';
+import { seedDemoFunded } from '../seed/demo-funded.js';
 import { ScenarioStore } from '../db/stores/scenario-store.js';
 import { interruptRunsOfStoppedProcesses } from '../services/workforce/run-jobs.js';
 import { RequirementStore } from '../db/stores/requirement-store.js';
@@ -77,6 +78,8 @@ async function seedIfEmpty(handle: DatabaseHandle, config: Config): Promise<Demo
   process.stdout.write(`Saved ${scenarios} example workforce scenarios for the planner.\n`);
   const events = await seedDemoEvents(handle.db);
   process.stdout.write(`Added ${String(events.events)} illustrative events with ${String(events.bookings)} bookings.\n`);
+  const funded = await seedDemoFunded(handle.db);
+  process.stdout.write(`Added ${String(funded.modules)} university modules (codes, dates and places illustrative) with ${String(funded.applications)} applications.\n`);
   const file = signInsFile(config);
   if (file !== null) {
     // Made owner-only as it is created, never readable by others for a moment.

@@ -163,9 +163,10 @@ import type { LearningTables } from './schema-learning.js';
 import type { JobTables } from './schema-jobs.js';
 import type { EventTables } from './schema-events.js';
 import type { EventAttendanceTables } from './schema-event-attendance.js';
+import type { FundedTables } from './schema-funded.js';
 
 /** Every table. Each capability keeps its row types in a file of its own. */
-export interface Database extends XapiTables, WorkforceTables, LearningTables, JobTables, EventTables, EventAttendanceTables {
+export interface Database extends XapiTables, WorkforceTables, LearningTables, JobTables, EventTables, EventAttendanceTables, FundedTables {
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;

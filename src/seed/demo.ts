@@ -38,6 +38,7 @@ const ACCOUNTS: readonly DemoAccount[] = [
   { key: 'platform-admin', displayName: 'Demo Platform Administrator', grants: [{ role: 'platform-admin', organisationCode: null }], note: 'everything, everywhere' },
   { key: 'org-admin', displayName: 'Demo Powys Administrator', grants: [{ role: 'org-admin', organisationCode: '7A7' }], note: 'staff and roles in Powys Teaching Health Board only' },
   { key: 'education-lead', displayName: 'Demo Education Lead', grants: [{ role: 'education-lead', organisationCode: null }], note: 'module versions, organisation requirements, credentials, xAPI clients' },
+  { key: 'funded-reviewer', displayName: 'Demo Funded Places Reviewer', grants: [{ role: 'funded-reviewer', organisationCode: null }], note: 'blind scoring of applications for funded university places at /funded/review' },
   { key: 'workforce-planner', displayName: 'Demo Workforce Planner', grants: [{ role: 'workforce-planner', organisationCode: null }], note: 'workforce scenarios and projections at /plan' },
   { key: 'line-manager', displayName: 'Demo Line Manager', grants: [{ role: 'line-manager', organisationCode: '7A7' }, { role: 'learner', organisationCode: null }], note: 'their team in Powys', staff: 'manager' },
   { key: 'learner', displayName: 'Demo Learner', grants: [{ role: 'learner', organisationCode: null }], note: 'their own learning', staff: 'member' },

@@ -39,6 +39,8 @@ import { learningAdminRoutes } from './routes/learning-admin.js';
 import { problemReportRoutes } from './routes/problem-reports.js';
 import { eventRoutes } from './routes/events.js';
 import { eventAttendanceRoutes } from './routes/events-attendance.js';
+import { fundedRoutes } from './routes/funded.js';
+import { fundedAdminRoutes } from './routes/funded-admin.js';
 import { assessmentRoutes } from './routes/assessment.js';
 import { credentialRoutes } from './routes/credentials.js';
 import { xapiRoutes } from './routes/xapi.js';
@@ -215,6 +217,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(problemReportRoutes);
   await app.register(eventRoutes);
   await app.register(eventAttendanceRoutes);
+  await app.register(fundedRoutes);
+  await app.register(fundedAdminRoutes);
   await app.register(assessmentRoutes);
   await app.register(credentialRoutes);
   await app.register(xapiRoutes);

@@ -18,7 +18,8 @@ const SAMPLE = 'https://genomeg.wales/xapi/activities/module/sample-genomics';
 /** The cards each role's home page must offer, by address. */
 const CARDS: Record<Exclude<Role, 'learner'>, string[]> = {
   'line-manager': ['/team', '/insights'],
-  'education-lead': ['/insights', '/admin/learning/modules', '/admin/learning/requirements', '/admin/events', '/credentials/verify', '/admin/xapi-clients'],
+  'education-lead': ['/insights', '/admin/learning/modules', '/admin/learning/requirements', '/admin/events', '/admin/funded', '/funded/review', '/credentials/verify', '/admin/xapi-clients'],
+  'funded-reviewer': ['/funded/review'],
   'workforce-planner': ['/plan', '/plan/compare'],
   'org-admin': ['/insights', '/admin/learning/requirements', '/staff', '/staff/import', '/admin/users', '/admin/xapi-clients'],
   // Everything but a team: only a line manager has people who report to them.

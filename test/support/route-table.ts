@@ -5,15 +5,18 @@
 
 import type { RoleGrant } from '../../src/domain/auth/index.js';
 
-export type Who = 'anonymous' | 'learner' | 'line-manager' | 'education-lead' | 'workforce-planner' | 'org-admin' | 'platform-admin';
-export const EVERYONE: Who[] = ['anonymous', 'learner', 'line-manager', 'education-lead', 'workforce-planner', 'org-admin', 'platform-admin'];
+export type Who = 'anonymous' | 'learner' | 'line-manager' | 'education-lead' | 'workforce-planner' | 'funded-reviewer' | 'org-admin' | 'platform-admin';
+export const EVERYONE: Who[] = ['anonymous', 'learner', 'line-manager', 'education-lead', 'workforce-planner', 'funded-reviewer', 'org-admin', 'platform-admin'];
 export const SIGNED_IN = EVERYONE.filter((w): w is Exclude<Who, 'anonymous'> => w !== 'anonymous');
+const FUNDED_LEADS: Who[] = ['education-lead', 'platform-admin'];
+const FUNDED_REVIEWERS: Who[] = ['education-lead', 'funded-reviewer', 'platform-admin'];
 
 export const GRANTS: Record<Exclude<Who, 'anonymous'>, RoleGrant[]> = {
   learner: [{ role: 'learner', organisationCode: null }],
   'line-manager': [{ role: 'line-manager', organisationCode: '7A7' }],
   'education-lead': [{ role: 'education-lead', organisationCode: null }],
   'workforce-planner': [{ role: 'workforce-planner', organisationCode: null }],
+  'funded-reviewer': [{ role: 'funded-reviewer', organisationCode: null }],
   'org-admin': [{ role: 'org-admin', organisationCode: '7A7' }],
   'platform-admin': [{ role: 'platform-admin', organisationCode: null }],
 };
@@ -117,6 +120,38 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'GET', url: '/events/:id/after', path: '/events/00000000-0000-0000-0000-000000000000/after', allowed: SIGNED_IN },
     { method: 'POST', url: '/events/:id/feedback', path: '/events/00000000-0000-0000-0000-000000000000/feedback', allowed: SIGNED_IN },
     { method: 'GET', url: '/events/:id/certificate.pdf', path: '/events/00000000-0000-0000-0000-000000000000/certificate.pdf', allowed: SIGNED_IN },
+    // funded university places (routes/funded.ts, routes/funded-admin.ts)
+    { method: 'GET', url: '/funded', path: '/funded', allowed: SIGNED_IN },
+    { method: 'GET', url: '/funded/intakes/:id', path: '/funded/intakes/00000000-0000-0000-0000-000000000000', allowed: SIGNED_IN },
+    { method: 'GET', url: '/funded/intakes/:id/apply', path: '/funded/intakes/00000000-0000-0000-0000-000000000000/apply', allowed: SIGNED_IN },
+    { method: 'POST', url: '/funded/intakes/:id/apply', path: '/funded/intakes/00000000-0000-0000-0000-000000000000/apply', allowed: SIGNED_IN, body: { statement: '' } },
+    { method: 'GET', url: '/funded/applications/:id', path: '/funded/applications/00000000-0000-0000-0000-000000000000', allowed: SIGNED_IN },
+    { method: 'POST', url: '/funded/applications/:id/withdraw', path: '/funded/applications/00000000-0000-0000-0000-000000000000/withdraw', allowed: SIGNED_IN },
+    { method: 'POST', url: '/funded/applications/:id/respond', path: '/funded/applications/00000000-0000-0000-0000-000000000000/respond', allowed: SIGNED_IN, body: { answer: 'accept' } },
+    { method: 'GET', url: '/funded/manager', path: '/funded/manager', allowed: SIGNED_IN },
+    { method: 'GET', url: '/funded/manager/:id', path: '/funded/manager/00000000-0000-0000-0000-000000000000', allowed: SIGNED_IN },
+    { method: 'POST', url: '/funded/manager/:id', path: '/funded/manager/00000000-0000-0000-0000-000000000000', allowed: SIGNED_IN, body: { decision: '' } },
+    { method: 'GET', url: '/funded/review', path: '/funded/review', allowed: FUNDED_REVIEWERS },
+    { method: 'GET', url: '/funded/review/:id', path: '/funded/review/00000000-0000-0000-0000-000000000000', allowed: FUNDED_REVIEWERS },
+    { method: 'GET', url: '/funded/review/:id/:applicationId', path: '/funded/review/00000000-0000-0000-0000-000000000000/00000000-0000-0000-0000-000000000000', allowed: FUNDED_REVIEWERS },
+    { method: 'POST', url: '/funded/review/:id/:applicationId', path: '/funded/review/00000000-0000-0000-0000-000000000000/00000000-0000-0000-0000-000000000000', allowed: FUNDED_REVIEWERS },
+    { method: 'GET', url: '/admin/funded', path: '/admin/funded', allowed: FUNDED_LEADS },
+    { method: 'GET', url: '/admin/funded/modules/new', path: '/admin/funded/modules/new', allowed: FUNDED_LEADS },
+    { method: 'POST', url: '/admin/funded/modules', path: '/admin/funded/modules', allowed: FUNDED_LEADS, body: { provider: '' } },
+    { method: 'GET', url: '/admin/funded/modules/:id', path: '/admin/funded/modules/00000000-0000-0000-0000-000000000000', allowed: FUNDED_LEADS },
+    { method: 'POST', url: '/admin/funded/modules/:id', path: '/admin/funded/modules/00000000-0000-0000-0000-000000000000', allowed: FUNDED_LEADS, body: { provider: '' } },
+    { method: 'GET', url: '/admin/funded/intakes/new', path: '/admin/funded/intakes/new', allowed: FUNDED_LEADS },
+    { method: 'POST', url: '/admin/funded/intakes', path: '/admin/funded/intakes', allowed: FUNDED_LEADS, body: { moduleId: '' } },
+    { method: 'GET', url: '/admin/funded/intakes/:id', path: '/admin/funded/intakes/00000000-0000-0000-0000-000000000000', allowed: FUNDED_LEADS },
+    { method: 'GET', url: '/admin/funded/intakes/:id/edit', path: '/admin/funded/intakes/00000000-0000-0000-0000-000000000000/edit', allowed: FUNDED_LEADS },
+    { method: 'POST', url: '/admin/funded/intakes/:id/edit', path: '/admin/funded/intakes/00000000-0000-0000-0000-000000000000/edit', allowed: FUNDED_LEADS, body: { moduleId: '' } },
+    { method: 'POST', url: '/admin/funded/intakes/:id/moderate', path: '/admin/funded/intakes/00000000-0000-0000-0000-000000000000/moderate', allowed: FUNDED_LEADS },
+    { method: 'POST', url: '/admin/funded/intakes/:id/allocate', path: '/admin/funded/intakes/00000000-0000-0000-0000-000000000000/allocate', allowed: FUNDED_LEADS },
+    { method: 'GET', url: '/admin/funded/intakes/:id/enrolment.csv', path: '/admin/funded/intakes/00000000-0000-0000-0000-000000000000/enrolment.csv', allowed: FUNDED_LEADS },
+    { method: 'POST', url: '/admin/funded/intakes/:id/outcomes', path: '/admin/funded/intakes/00000000-0000-0000-0000-000000000000/outcomes', allowed: FUNDED_LEADS, body: { csv: '' } },
+    { method: 'GET', url: '/admin/funded/reports', path: '/admin/funded/reports', allowed: FUNDED_LEADS },
+    { method: 'GET', url: '/admin/funded/reports.csv', path: '/admin/funded/reports.csv', allowed: FUNDED_LEADS },
+    { method: 'GET', url: '/admin/funded/reports.xlsx', path: '/admin/funded/reports.xlsx', allowed: FUNDED_LEADS },
     // learning record store routes (xAPI): add rows below this line
     { method: 'GET', url: '/xapi/about', path: '/xapi/about', allowed: EVERYONE },
     { method: 'GET', url: '/xapi/statements', path: '/xapi/statements', allowed: EVERYONE },

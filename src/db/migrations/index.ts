@@ -22,6 +22,7 @@ import { accountTokens } from './0020-account-tokens.js';
 import { events } from './0022-events.js';
 import { invitationSignOn } from './0023-invitation-sign-on.js';
 import { eventAttendance } from './0025-event-attendance.js';
+import { fundedPlaces } from './0026-funded-places.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -43,6 +44,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0022-events': events,
   '0023-invitation-sign-on': invitationSignOn,
   '0025-event-attendance': eventAttendance,
+  '0026-funded-places': fundedPlaces,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

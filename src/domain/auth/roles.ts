@@ -7,6 +7,7 @@ export const ROLES = [
   'line-manager',
   'education-lead',
   'workforce-planner',
+  'funded-reviewer',
   'org-admin',
   'platform-admin',
 ] as const;
@@ -41,6 +42,8 @@ export const PERMISSIONS = [
   'email.outbox.read',
   'insights.read',
   'insights.organisations',
+  'funded.manage',
+  'funded.review',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -69,6 +72,10 @@ const MATRIX: Readonly<Record<Permission, Partial<Record<Role, 'scoped' | 'natio
   // a line manager without the second counts only their own team (domain/insights/scope.ts).
   'insights.read': { 'line-manager': 'scoped', 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
   'insights.organisations': { 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
+  // Funded university module places: modules, intakes, moderation, allocation, offers, outcomes, reports.
+  'funded.manage': { 'education-lead': 'national', 'platform-admin': 'national' },
+  // Scoring applications blind; a reviewer sits on the panel and may manage nothing else.
+  'funded.review': { 'education-lead': 'national', 'funded-reviewer': 'national', 'platform-admin': 'national' },
 };
 
 export interface Principal {
@@ -109,7 +116,7 @@ export function organisationsWhere(principal: Principal, permission: Permission)
  */
 export function canGrant(principal: Principal, grant: RoleGrant): boolean {
   if (principal.grants.some((g) => g.role === 'platform-admin')) return true;
-  if (grant.role === 'platform-admin' || grant.role === 'education-lead' || grant.role === 'workforce-planner') return false;
+  if (grant.role === 'platform-admin' || grant.role === 'education-lead' || grant.role === 'workforce-planner' || grant.role === 'funded-reviewer') return false;
   if (grant.organisationCode === null) return grant.role === 'learner' && organisationsWhere(principal, 'roles.manage').length > 0;
   return can(principal, 'roles.manage', grant.organisationCode);
 }

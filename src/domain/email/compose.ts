@@ -25,6 +25,9 @@ export const EMAIL_TEMPLATES = {
   'event-waiting': ['name', 'event', 'when'],
   'event-promoted': ['name', 'event', 'when'],
   'event-cancelled': ['name', 'event', 'when'],
+  'funded-manager-request': ['name', 'applicant', 'module'],
+  'funded-offer': ['name', 'module', 'deadline'],
+  'funded-result': ['name', 'module'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EmailTemplate = keyof typeof EMAIL_TEMPLATES;

@@ -101,6 +101,8 @@ export const WORK_CARDS: readonly WorkCard[] = [
   { id: 'moduleVersions', href: '/admin/learning/modules', permission: 'learning.publish' },
   { id: 'requirements', href: '/admin/learning/requirements', permission: 'learning.require' },
   { id: 'events', href: '/admin/events', permission: 'learning.publish' },
+  { id: 'fundedPlaces', href: '/admin/funded', permission: 'funded.manage' },
+  { id: 'fundedReview', href: '/funded/review', permission: 'funded.review' },
   { id: 'credentials', href: '/credentials/verify', permission: 'credentials.revoke' },
   { id: 'plan', href: '/plan', permission: 'workforce.plan' },
   { id: 'compare', href: '/plan/compare', permission: 'workforce.plan' },

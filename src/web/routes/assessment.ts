@@ -20,6 +20,7 @@ import { RequirementStore } from '../../db/stores/requirement-store.js';
 import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js';
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
 import { learnerOf, moduleOr404 } from './learn.js';
+import { serviceFor } from './funded.js';
 
 function answersFrom(body: unknown, questionIds: readonly string[]): Record<string, string[]> {
   const fields = (body ?? {}) as Record<string, unknown>;
@@ -141,7 +142,8 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     // What the learner's organisation requires of them, with due dates and what is overdue.
     const staff = user.staffId === null ? undefined : await app.stores.staff.findById(user.staffId);
     const required = await requiredLearningOf({ requirements, library: app.content }, staff, await attempts.completionsFor(user.id));
-    return reply.render('pages/learn/my-learning.njk', { ...await record(user.id), required });
+    const funded = await serviceFor(app).outcomesOf(user.id);
+    return reply.render('pages/learn/my-learning.njk', { ...await record(user.id), required, funded });
   });
 
   app.get('/my-learning.csv', { config: { access: 'signed-in' } }, async (request, reply) => {
