@@ -112,6 +112,7 @@ export async function run(): Promise<void> {
   for (const { label, intake } of intakes) {
     const heapBefore = process.memoryUsage().heapUsed;
     const cold = once(raw, intake); // the first run also loads the locale files
+    for (let i = 0; i < 3; i++) once(raw, intake); // warm-up, not counted
     const totals: number[] = [];
     const parts: [number, number, number][] = [];
     const cpus: number[] = [];
@@ -129,7 +130,7 @@ export async function run(): Promise<void> {
     const ms = (x: number): string => `${x.toFixed(1)} ms`;
     const cpuMedian = [...cpus].sort((a, b) => a - b)[Math.floor(cpus.length / 2)] ?? 0;
     console.log(`${label}: ${APPLICATIONS.toLocaleString('en-GB')} applications, ${PLACES} places, ${ORGS.length} organisations, ${CRITERIA.length} criteria`);
-    console.log(`  first run ${ms(cold.parts[0] + cold.parts[1] + cold.parts[2])}; then ${RUNS} runs: median ${ms(median[0])} (scores ${ms(mp[0])}, allocation ${ms(mp[1])}, ${cold.sentences.toLocaleString('en-GB')} sentences in English and Welsh ${ms(mp[2])}), slowest ${ms(worst[0])}; CPU time of this process per run, median ${ms(cpuMedian)} (wall time includes waiting for a core on a loaded machine)`);
+    console.log(`  first run ${ms(cold.parts[0] + cold.parts[1] + cold.parts[2])}; after 3 warm-up runs, ${RUNS} runs: median ${ms(median[0])} (scores ${ms(mp[0])}, allocation ${ms(mp[1])}, ${cold.sentences.toLocaleString('en-GB')} sentences in English and Welsh ${ms(mp[2])}), slowest ${ms(worst[0])}; CPU time of this process per run, median ${ms(cpuMedian)} (wall time includes waiting for a core on a loaded machine)`);
     console.log(`  offered ${cold.offered}, profession mix met: ${String(cold.met)}; heap ${(heapBefore / 2 ** 20).toFixed(0)} → ${(heapAfter / 2 ** 20).toFixed(0)} MiB, RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
   }
   await Promise.resolve();

@@ -197,6 +197,15 @@ describe('what the quota rule does not promise', () => {
   });
 });
 
+describe('what going down the ranks does not promise', () => {
+  it('with caps, keeps the best-ranked applicant even when two others together would fill more places', () => {
+    const result = allocate({ places: 2, rule: 'score-only', apportionment: 'sainte-lague', eligibleStaffByOrganisation: {}, capPerOrganisation: 1, capPerStaffGroup: 1, seed: 's' }, [
+      applicant('A', 'X', N, 'nurse', 3), applicant('B', 'X', S, 'clinical-scientist', 2), applicant('C', 'Y', N, 'nurse', 1),
+    ]);
+    expect(result.decisions.map((d) => `${d.applicationId} ${d.outcome} ${d.reasons[0]?.code ?? ''}`)).toEqual(['A offered rank-score-only', 'B reserve cap-organisation', 'C reserve cap-staff-group']);
+  });
+});
+
 describe('bad input', () => {
   const base = { places: 2, rule: 'quota-by-share' as const, apportionment: 'sainte-lague' as const, eligibleStaffByOrganisation: { X: 1 }, seed: 's' };
   it('refuses duplicate applications, reserved places above the cap or the places, and a share outside 0..1', () => {
