@@ -91,6 +91,10 @@ describe('attendance in a browser', () => {
       await lookAt(narrowLead, lang, `register-${lang}-320`, SHOTS);
       await narrowLead.goto(`${base}${prefix}/admin/events/${eventId}/attendance`);
       await lookAt(narrowLead, lang, `attendance-${lang}-320`, SHOTS);
+      await narrowLead.goto(`${base}${prefix}/admin/events/${eventId}/attendance/${sessionId}/import`);
+      await lookAt(narrowLead, lang, `import-${lang}-320`, SHOTS);
+      await narrowLead.goto(`${base}${prefix}/admin/events/${eventId}/report`);
+      await lookAt(narrowLead, lang, `report-${lang}-320`, SHOTS);
       await narrowLead.context().close();
 
       const ceri = await as('ceri.attendee@events.genomeg.test', 320);
