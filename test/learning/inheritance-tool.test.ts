@@ -81,6 +81,7 @@ describe.each(engines)('the inheritance-risk tool on $name', (engine) => {
     const welsh = await get('/cy/learn/family-history-and-inheritance/pages/4');
     expect(welsh.body).toContain('action="/cy/learn/family-history-and-inheritance/pages/4#inheritance-tool"');
     expect(welsh.body).toContain('Offeryn risg etifeddu');
+    expect(welsh.body).toContain('<a class="nhsuk-link" href="/cy/tools/inheritance">Agor yr offeryn ar ei dudalen ei hun</a>');
   });
 
   it('is for signed-in people only, as the module pages are', async () => {

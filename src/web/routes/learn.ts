@@ -148,7 +148,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const answered = feedback === null ? '' : `|${feedback.checkId}:${[...feedback.answers].sort().join(',')}`;
     const keepable = feedback === null || (module.checks.find((c) => c.id === feedback.checkId)?.options.map((o) => o.id) ?? []).filter((id) => feedback.answers.includes(id)).length === feedback.answers.length;
     return reply.renderKept(keepable ? `learn-page|${cacheKey}${answered}${tool === null ? '' : `|${tool.key}`}` : null, 'pages/learn/page.njk', {
-      tool, toolAction: `${base}/pages/${index}`, toolLive: localPath(request.lang, '/tools/inheritance'), toolLevel: 2,
+      tool, toolAction: `${base}/pages/${index}`, toolLive: localPath(request.lang, '/tools/inheritance'), toolStandalone: localPath(request.lang, '/tools/inheritance'), toolLevel: 2,
       module, index, pageCount: module.pages.length, rendered: shown, parts: shown.parts,
       checks: module.checks.filter((c) => shown.checkIds.includes(c.id)), feedback, canonicalPath: `/learn/${slug}/pages/${index}`,
       references: module.manifest.references.filter((r) => shown.citedReferences.includes(r.id)),
