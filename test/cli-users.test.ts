@@ -21,8 +21,10 @@ describe('genomeg users create', () => {
     expect(stdout).toContain('it must be changed at first sign-in');
     const db = new Database(file, { readonly: true });
     try {
-      const row = db.prepare('select must_change_password from users where email = ?').get('first.admin@wales.nhs.uk') as { must_change_password: number } | undefined;
+      const row = db.prepare('select must_change_password, language_known from users where email = ?').get('first.admin@wales.nhs.uk') as { must_change_password: number; language_known: number } | undefined;
       expect(row?.must_change_password).toBe(1);
+      // No language chosen yet: emails go in Welsh then English until the first page is read.
+      expect(row?.language_known).toBe(0);
     } finally {
       db.close();
     }

@@ -218,7 +218,8 @@ async function usersCreate(config: Config, args: string[]): Promise<number> {
   try {
     await migrateToLatest(handle);
     const password = randomBytes(15).toString('base64url');
-    const user = await UserStore.create(handle.db).create({ email: values.email, displayName: values.name.trim(), passwordHash: await hashPassword(password), grants }, null);
+    // No language yet: until the person reads a page, their emails are in Welsh then English.
+    const user = await UserStore.create(handle.db).create({ email: values.email, displayName: values.name.trim(), passwordHash: await hashPassword(password), grants, languageKnown: false }, null);
     // A one-time password: the person must choose their own at first sign-in (routes/account.ts).
     await AccountStore.create(handle.db).requirePasswordChange(user.id);
     process.stdout.write(`Created ${user.email}. One-time password (shown once, not stored; it must be changed at first sign-in): ${password}\n`);

@@ -28,6 +28,8 @@ export interface UsersTable {
   oidc_subject: string | null;
   last_signed_in_at: NullableTimestamp;
   must_change_password: ColumnType<boolean | number, boolean | undefined, boolean>;
+  /** False until the person reads a page (an account from `users create`): their emails are in Welsh then English (migration 0023). */
+  language_known: ColumnType<boolean | number, boolean | undefined, boolean>;
 }
 
 /** A sign-in with the identity provider under way: single-use, short-lived (migration 0019). */

@@ -68,6 +68,22 @@ describe.each(engines)('email through a mail server ($name)', (engine) => {
     expect(mail.headers.get('content-language')).toBe('cy, en');
   }, 60_000);
 
+  it('writes Welsh first, then English, to an account whose language is not known yet (made by users create), until the person reads a page', async () => {
+    const user = await t.app.stores.users.create({ email: `new-admin-${String(Date.now())}@test.genomeg.test`, displayName: 'Alex Admin', passwordHash: null, languageKnown: false }, null);
+    expect(user.languageKnown).toBe(false);
+    // The caller passes the recorded language (a default 'en' here): not known, so both.
+    const first = await t.app.email.sendEmail('test-message', { address: user.email, userId: user.id, name: 'Alex' }, { link: `${publicUrl}/` }, user.language);
+    expect((await t.app.email.store.get(first))?.subject).toBe('Neges brawf Genomeg / Genomeg test message');
+    // The person reads a page in English: from then on, English only.
+    const { token } = await t.app.stores.sessions.start(user.id);
+    expect((await t.app.inject({ method: 'GET', url: '/', headers: { cookie: `gnm_session=${token}`, accept: 'text/html' } })).statusCode).toBe(200);
+    const now = await t.app.stores.users.findById(user.id);
+    expect(now?.languageKnown).toBe(true);
+    expect(now?.language).toBe('en');
+    const second = await t.app.email.sendEmail('test-message', { address: user.email, userId: user.id, name: 'Alex' }, { link: `${publicUrl}/` }, now?.language ?? null);
+    expect((await t.app.email.store.get(second))?.subject).toBe('Genomeg test message');
+  }, 60_000);
+
   it('escapes what it is given in the HTML part', async () => {
     const to = 'escape@test.genomeg.test';
     await t.app.email.sendEmail('test-message', { address: to, name: '<script>alert(1)</script>' }, {}, 'en');

@@ -127,6 +127,17 @@ export class EmailStore {
     return row !== undefined;
   }
 
+  /** Of these accounts, those whose language is not known yet. */
+  async languageUnknown(userIds: readonly string[]): Promise<Set<string>> {
+    const unknown = new Set<string>();
+    const ids = [...new Set(userIds)];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom('users').select('id').where('id', 'in', ids.slice(i, i + 500)).where('language_known', '=', false).execute();
+      for (const r of rows) unknown.add(r.id);
+    }
+    return unknown;
+  }
+
   /** This address's failure, when it is on the failing list. */
   async failedAddress(address: string): Promise<FailedAddress | null> {
     const r = await this.db.selectFrom('email_failed_addresses').selectAll().where('address', '=', normaliseAddress(address)).executeTakeFirst();

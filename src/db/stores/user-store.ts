@@ -27,6 +27,8 @@ export interface User {
   readonly mustChangePassword: boolean;
   /** Linked to an identity provider's account (single sign-on). */
   readonly ssoLinked: boolean;
+  /** False until the person has read a page: `language` is then only a default, and emails go in Welsh then English. */
+  readonly languageKnown: boolean;
 }
 
 export interface UserCredentials {
@@ -39,6 +41,8 @@ export interface NewUser {
   readonly displayName: string;
   readonly passwordHash: string | null;
   readonly language?: Language;
+  /** False: the language above is a default, not the person's choice (`users create`). */
+  readonly languageKnown?: boolean;
   readonly staffId?: string | null;
   readonly grants?: readonly RoleGrant[];
 }
@@ -57,6 +61,7 @@ export function toUser(row: Selectable<UsersTable>, grants: readonly RoleGrant[]
     lastSignedInAt: toDateOrNull(row.last_signed_in_at),
     mustChangePassword: toBool(row.must_change_password),
     ssoLinked: row.oidc_subject !== null,
+    languageKnown: toBool(row.language_known),
   };
 }
 
@@ -132,6 +137,7 @@ export class UserStore {
         display_name: input.displayName,
         password_hash: input.passwordHash,
         language: input.language ?? 'en',
+        language_known: input.languageKnown ?? true,
         staff_id: input.staffId ?? null,
         active: true,
         failed_sign_ins: 0,
@@ -194,8 +200,8 @@ export class UserStore {
    * bury the changes an investigation looks for (issue 14 item 11).
    */
   async setLanguage(userId: string, language: Language): Promise<void> {
-    await this.db.updateTable('users').set({ language, updated_at: new Date() })
-      .where('id', '=', userId).where('language', '!=', language).execute();
+    await this.db.updateTable('users').set({ language, language_known: true, updated_at: new Date() })
+      .where('id', '=', userId).where((eb) => eb.or([eb('language', '!=', language), eb('language_known', '=', false)])).execute();
   }
 
   async recordSuccessfulSignIn(userId: string): Promise<void> {

@@ -100,8 +100,11 @@ export class EmailService {
   /** Many messages at once (reminders, digests): one insert, one batch of jobs. */
   async sendEmails(emails: readonly OutgoingEmail[]): Promise<string[]> {
     if (emails.length === 0) return [];
+    // A person whose language is not known yet (never read a page) gets Welsh then English, whatever the caller passed.
+    const unknown = await this.store.languageUnknown(emails.flatMap((e) => e.to.userId ?? []));
     const composed = emails.map((e) => {
-      const message = composeEmail(translate, e.template, { name: e.to.name, ...e.params }, e.language);
+      const language = e.to.userId !== undefined && e.to.userId !== null && unknown.has(e.to.userId) ? null : e.language;
+      const message = composeEmail(translate, e.template, { name: e.to.name, ...e.params }, language);
       return { template: e.template, recipient: e.to.address, userId: e.to.userId ?? null, language: message.language, subject: message.subject, text: message.text, html: message.html, ...(e.attachments === undefined ? {} : { attachments: e.attachments }) };
     });
     const ids = await this.store.insert(composed);

@@ -112,7 +112,7 @@ export function installAuth(app: FastifyInstance, deps: AuthDeps): void {
     request.session = session;
     request.sessionToken = token;
     await deps.sessions.touch(token, session);
-    if (request.method === 'GET' && user.language !== request.lang && request.headers.accept?.includes('text/html') === true) {
+    if (request.method === 'GET' && (user.language !== request.lang || !user.languageKnown) && request.headers.accept?.includes('text/html') === true) {
       await deps.users.setLanguage(user.id, request.lang);
     }
   });

@@ -101,7 +101,7 @@ export async function signInRoutes(app: FastifyInstance): Promise<void> {
     await app.stores.throttle.prune();
     await app.stores.users.recordSuccessfulSignIn(found.user.id);
     // The language of the page they signed in on is the one they chose last (Welsh review row 5).
-    if (found.user.language !== request.lang) await app.stores.users.setLanguage(found.user.id, request.lang);
+    if (found.user.language !== request.lang || !found.user.languageKnown) await app.stores.users.setLanguage(found.user.id, request.lang);
     await reply.startSession({ ...found.user, language: request.lang });
     await audit(request, 'sign-in.succeeded', { userId: found.user.id, accountKey });
     request.log.info({ event: 'sign-in', userId: found.user.id }, 'signed in');
