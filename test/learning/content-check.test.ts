@@ -34,6 +34,12 @@ describe('checking learning content', () => {
     expect(problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/pages/02-dna.cy.md', code: 'page-missing' }));
   });
 
+  it('fails a competency the framework does not have, naming where', () => {
+    const { problems } = checkModule(fixture((s) => { s.manifest['competencies'] = ['genomic-literacy-basics', 'no-such-competency']; }));
+    expect(problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/module.yaml', path: 'competencies[1]', code: 'unknown-competency' }));
+    expect(problems.filter((p) => p.code === 'unknown-competency')).toHaveLength(1);
+  });
+
   it('fails an interactive tool that does not exist, with its line', () => {
     const { problems } = checkModule(fixture((s) => { s.pages['02-dna'] = { ...s.pages['02-dna'], cy: '# DNA\n\n::tool{id=no-such-tool}\n' }; }));
     expect(problems).toContainEqual(expect.objectContaining({ file: 'sample-genomics/pages/02-dna.cy.md', line: 3, code: 'unknown-tool' }));

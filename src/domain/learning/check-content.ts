@@ -8,6 +8,7 @@ import {
   AssessmentSchema, ChecksSchema, GlossarySchema, ModuleManifestSchema,
   type Glossary, type LocalisedText, type ModuleManifest, type Question,
 } from './content-schema.js';
+import { competencyById } from './competency-framework.js';
 import { reviewProblems } from './review.js';
 import { nonPreferredTerms, termMatchers, type WelshTerms } from './terms.js';
 
@@ -29,7 +30,7 @@ export interface ModuleSource {
 export const CONTENT_PROBLEM_CODES = [
   'schema', 'slug-mismatch', 'page-missing', 'page-unlisted', 'page-title', 'broken-reference', 'unknown-term',
   'unknown-check', 'image-alt', 'broken-link', 'unknown-outcome', 'answer-key', 'outcome-unassessed',
-  'duplicate-id', 'bank-too-small', 'language-mismatch', 'review-incomplete', 'non-preferred-term', 'unknown-tool',
+  'duplicate-id', 'bank-too-small', 'language-mismatch', 'review-incomplete', 'non-preferred-term', 'unknown-tool', 'unknown-competency',
 ] as const;
 
 /** Interactive tools a page can embed with ::tool{id=...} (src/web/inheritance-tool.ts, src/web/content-tools.ts). */
@@ -155,6 +156,9 @@ export function checkModule(source: ModuleSource): { module: LearningModule | nu
     problems.push({ file: `${folder}/assessment.yaml`, path: 'questions', line: null, code: 'bank-too-small', message: `${assessment.data.questions.length} questions, fewer than questionsPerAttempt (${m.questionsPerAttempt})` });
   }
 
+  m.competencies.forEach((id, i) => {
+    if (competencyById(id) === undefined) problems.push({ file: `${folder}/module.yaml`, path: `competencies[${i}]`, line: null, code: 'unknown-competency', message: `no competency "${id}" in the framework (src/domain/learning/competency-framework.ts)` });
+  });
   for (const p of reviewProblems(m)) problems.push({ file: `${folder}/module.yaml`, path: p.path, line: null, code: 'review-incomplete', message: p.message });
 
   const matchers = source.terms === undefined ? [] : termMatchers(source.terms);

@@ -22,9 +22,18 @@ export interface Competency {
 export const COMPETENCIES: readonly Competency[] = [
   { id: 'genomic-literacy-basics', level: 'awareness', name: { en: 'Explain what genes, DNA and the genome are', cy: "Esbonio beth yw genynnau, DNA a'r genom" } },
   { id: 'genomics-in-practice', level: 'awareness', name: { en: 'Recognise where genomics touches everyday care', cy: "Adnabod lle mae genomeg yn cyffwrdd â gofal bob dydd" } },
-  { id: 'pharmacogenomics-basics', level: 'foundation', name: { en: 'Explain how inherited variation changes medicine response', cy: "Esbonio sut mae amrywiad etifeddol yn newid ymateb i feddyginiaeth" } },
-  { id: 'pharmacogenomics-prescribing', level: 'foundation', name: { en: 'Act on a pharmacogenomic result within guidance', cy: "Gweithredu ar ganlyniad ffarmacogenomig o fewn canllawiau" } },
+  { id: 'family-history-and-referral', level: 'awareness', name: { en: 'Take a family history and recognise when to refer', cy: 'Cymryd hanes teulu ac adnabod pryd i atgyfeirio' } },
+  { id: 'pharmacogenomics-foundations', level: 'foundation', name: { en: 'Explain how inherited variation changes medicine response', cy: "Esbonio sut mae amrywiad etifeddol yn newid ymateb i feddyginiaeth" } },
+  { id: 'safe-prescribing-genomics', level: 'foundation', name: { en: 'Act on a pharmacogenomic result within guidance', cy: "Gweithredu ar ganlyniad ffarmacogenomig o fewn canllawiau" } },
+  { id: 'genomic-testing-consent', level: 'foundation', name: { en: 'Support consent to genomic testing and communicate results', cy: 'Cefnogi cydsynio i brofion genomig a chyfleu canlyniadau' } },
+  { id: 'genomic-ethics-and-law', level: 'foundation', name: { en: 'Recognise the ethical and legal questions genomics raises for patients and families', cy: "Adnabod y cwestiynau moesegol a chyfreithiol y mae genomeg yn eu codi i gleifion a theuluoedd" } },
+  { id: 'genomic-data-governance', level: 'foundation', name: { en: 'Handle genomic data by the rules of confidentiality and data governance', cy: 'Trin data genomig yn ôl rheolau cyfrinachedd a llywodraethu data' } },
 ];
+
+/** The competency with this id, or undefined (content check names a module's unknown ids). */
+export function competencyById(id: string): Competency | undefined {
+  return COMPETENCIES.find((c) => c.id === id);
+}
 
 /** Default required level by ESR staff group (English name, as ESR spells it). Illustrative defaults. */
 export const DEFAULT_REQUIRED_LEVEL: Readonly<Record<string, LiteracyLevelCode>> = {
