@@ -11,6 +11,7 @@ import { run as xapiLimits } from './xapi-limits.js';
 import { run as signInThrottle } from './sign-in-throttle.js';
 import { run as reminderEmails } from './reminder-emails.js';
 import { run as fundedReviewers } from './funded-reviewers.js';
+import { run as fundedAllocation } from './funded-allocation.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'sign-in-throttle': signInThrottle,
   'reminder-emails': reminderEmails,
   'funded-reviewers': fundedReviewers,
+  'funded-allocation': fundedAllocation,
 };
 
 const name = process.argv[2];

@@ -99,6 +99,11 @@ function invalid(field: string, problem: string): DomainError {
   return new DomainError('GNM_VALIDATION', { field, problem });
 }
 
+/** A record's own entry, so an id such as "constructor" never reads Object.prototype. */
+function own(record: Record<string, number>, key: string | undefined): number {
+  return key !== undefined && Object.hasOwn(record, key) ? record[key] ?? 0 : 0;
+}
+
 function isCount(n: unknown): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n >= 0;
 }
@@ -113,7 +118,7 @@ function compareFractions(a: number, b: number, c: number, d: number): number {
 
 function apportionOnce(method: ApportionmentMethod, seats: number, parties: string[], weights: Record<string, number>, tickets: Map<string, string>): Map<string, number> {
   const out = new Map<string, number>(parties.map((p) => [p, 0]));
-  const claimants = parties.filter((p) => (weights[p] ?? 0) > 0);
+  const claimants = parties.filter((p) => own(weights, p) > 0);
   if (seats <= 0 || claimants.length === 0) return out;
   const byTicket = (a: string, b: string): number => ((tickets.get(a) ?? '') < (tickets.get(b) ?? '') ? -1 : 1);
   if (method === 'sainte-lague') {
@@ -122,7 +127,7 @@ function apportionOnce(method: ApportionmentMethod, seats: number, parties: stri
       let best = '';
       for (const p of claimants) {
         if (best === '') { best = p; continue; }
-        const cmp = compareFractions(weights[p] ?? 0, 2 * (out.get(p) ?? 0) + 1, weights[best] ?? 0, 2 * (out.get(best) ?? 0) + 1);
+        const cmp = compareFractions(own(weights, p), 2 * (out.get(p) ?? 0) + 1, own(weights, best), 2 * (out.get(best) ?? 0) + 1);
         if (cmp > 0 || (cmp === 0 && byTicket(p, best) < 0)) best = p;
       }
       out.set(best, (out.get(best) ?? 0) + 1);
@@ -131,11 +136,11 @@ function apportionOnce(method: ApportionmentMethod, seats: number, parties: stri
   }
   // Largest remainder with the Hare quota: floor(w * seats / W), then one more
   // seat each to the largest remainders (w * seats mod W).
-  const total = claimants.reduce((sum, p) => sum + (weights[p] ?? 0), 0);
+  const total = claimants.reduce((sum, p) => sum + own(weights, p), 0);
   let given = 0;
   const remainders = new Map<string, number>();
   for (const p of claimants) {
-    const product = (weights[p] ?? 0) * seats;
+    const product = own(weights, p) * seats;
     const whole = Math.floor(product / total);
     out.set(p, whole);
     given += whole;
@@ -163,7 +168,7 @@ export function apportion(method: ApportionmentMethod, seats: number, weights: R
   for (const [p, w] of Object.entries(weights)) if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw invalid(`weights.${p}`, 'a finite number, 0 or more');
   for (const [p, m] of Object.entries(minimums)) if (!isCount(m)) throw invalid(`minimums.${p}`, 'a whole number, 0 or more');
   const parties = [...new Set([...Object.keys(weights), ...Object.keys(minimums)])].sort();
-  const minTotal = parties.reduce((sum, p) => sum + (minimums[p] ?? 0), 0);
+  const minTotal = parties.reduce((sum, p) => sum + own(minimums, p), 0);
   if (minTotal > seats) throw invalid('minimums', `reserved places (${minTotal}) exceed the places (${seats})`);
   const tickets = new Map(parties.map((p) => [p, lotteryTicket(seed, p)]));
   const fixed = new Map<string, number>();
@@ -171,13 +176,9 @@ export function apportion(method: ApportionmentMethod, seats: number, weights: R
     const free = parties.filter((p) => !fixed.has(p));
     const left = seats - [...fixed.values()].reduce((a, b) => a + b, 0);
     const round = apportionOnce(method, left, free, weights, tickets);
-    const below = free.filter((p) => (round.get(p) ?? 0) < (minimums[p] ?? 0));
-    if (below.length === 0) {
-      const out: Record<string, number> = {};
-      for (const p of parties) out[p] = fixed.get(p) ?? round.get(p) ?? 0;
-      return out;
-    }
-    for (const p of below) fixed.set(p, minimums[p] ?? 0);
+    const below = free.filter((p) => (round.get(p) ?? 0) < own(minimums, p));
+    if (below.length === 0) return Object.fromEntries(parties.map((p) => [p, fixed.get(p) ?? round.get(p) ?? 0]));
+    for (const p of below) fixed.set(p, own(minimums, p));
   }
 }
 
@@ -194,12 +195,14 @@ interface Entry {
   /** Why the applicant was left out, set at their turn for a released place. */
   blocked: AllocationReason | null;
   displaced: boolean;
+  /** Offered through a profession-mix swap (their reason says so instead of a rank reason). */
+  swappedIn: boolean;
 }
 
 /** Higher score first, then the lower lottery ticket. */
-function byRank(a: { score: number; ticket: string }, b: { score: number; ticket: string }): number {
-  if (a.score !== b.score) return b.score - a.score;
-  return a.ticket < b.ticket ? -1 : a.ticket > b.ticket ? 1 : 0;
+function byRank(scoreA: number, ticketA: string, scoreB: number, ticketB: string): number {
+  if (scoreA !== scoreB) return scoreB - scoreA;
+  return ticketA < ticketB ? -1 : ticketA > ticketB ? 1 : 0;
 }
 
 class Counter {
@@ -242,19 +245,19 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
 
   // Quotas: by share of eligible staff (reserved places as minimums), or, under
   // score-only, just the reserved places.
-  const quotas: Record<string, number> = intake.rule === 'quota-by-share'
-    ? apportion(intake.apportionment, places, intake.eligibleStaffByOrganisation, intake.seed, reserved)
-    : {};
-  if (intake.rule === 'score-only') {
+  let quotas: Record<string, number>;
+  if (intake.rule === 'quota-by-share') {
+    quotas = apportion(intake.apportionment, places, intake.eligibleStaffByOrganisation, intake.seed, reserved);
+  } else {
     const total = Object.values(reserved).reduce((a, b) => a + b, 0);
     if (total > places) throw invalid('reservedByOrganisation', `reserved places (${total}) exceed the places (${places})`);
-    for (const [org, n] of Object.entries(reserved)) if (n > 0) quotas[org] = n;
+    quotas = Object.fromEntries(Object.entries(reserved).filter(([, n]) => n > 0));
   }
 
   const entries: Entry[] = applicants.map((applicant) => ({
-    applicant, ticket: lotteryTicket(intake.seed, applicant.applicationId), rank: 0, offered: null, reasons: [], blocked: null, displaced: false,
+    applicant, ticket: lotteryTicket(intake.seed, applicant.applicationId), rank: 0, offered: null, reasons: [], blocked: null, displaced: false, swappedIn: false,
   }));
-  entries.sort((a, b) => byRank({ score: a.applicant.score, ticket: a.ticket }, { score: b.applicant.score, ticket: b.ticket }));
+  entries.sort((a, b) => byRank(a.applicant.score, a.ticket, b.applicant.score, b.ticket));
   const scoreCount = new Counter();
   entries.forEach((e, i) => { e.rank = i + 1; scoreCount.add(String(e.applicant.score), 1); });
 
@@ -277,7 +280,7 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
   const quotaCount = new Counter();
   for (const e of entries) {
     const org = e.applicant.organisationId;
-    const quota = quotas[org] ?? 0;
+    const quota = own(quotas, org);
     if (quotaCount.get(org) >= quota || offeredTotal >= places) continue;
     const block = capBlock(e.applicant);
     if (block !== null) { e.blocked = block; continue; }
@@ -305,20 +308,37 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
     const share = Math.round(mix.maxShare * 100);
     const isP = (e: Entry): boolean => e.applicant.profession === mix.profession;
     let countP = entries.filter((e) => e.offered !== null && isP(e)).length;
+    // Applicants of other professions in rank order, all together (for a
+    // released place) and by organisation (for a quota place).
     const others = entries.filter((e) => !isP(e));
+    const othersByOrg = new Map<string, Entry[]>();
+    for (const e of others) {
+      const list = othersByOrg.get(e.applicant.organisationId);
+      if (list === undefined) othersByOrg.set(e.applicant.organisationId, [e]);
+      else list.push(e);
+    }
     const maxP = (): number => Math.floor(mix.maxShare * offeredTotal + 1e-9);
+    // Without caps a member of the profession who cannot swap never can later
+    // (swaps only use candidates up), so the search goes on from where the last
+    // swap was; with caps a swap frees room, so it starts again from the bottom.
+    const restart = orgCap !== null || groupCap !== null;
+    // Those who can give way: offered members of the profession, in rank order
+    // (a swap never adds one, so the list is made once).
+    const holdersP = entries.filter((e) => e.offered !== null && isP(e));
+    let from = holdersP.length - 1;
     for (;;) {
       if (countP <= maxP()) { professionMixMet = true; break; }
       let swapped = false;
-      for (let i = entries.length - 1; i >= 0 && !swapped; i--) {
-        const y = entries[i];
-        if (y === undefined || y.offered === null || !isP(y)) continue;
+      if (restart) from = holdersP.length - 1;
+      for (let i = from; i >= 0 && !swapped; i--) {
+        from = i;
+        const y = holdersP[i];
+        if (y === undefined || y.offered === null) continue;
         const yOrg = y.applicant.organisationId;
         const yGroup = y.applicant.staffGroup;
-        for (const z of others) {
+        for (const z of y.offered === 'quota' ? othersByOrg.get(yOrg) ?? [] : others) {
           if (z.offered !== null) continue;
           const zOrg = z.applicant.organisationId;
-          if (y.offered === 'quota' && zOrg !== yOrg) continue;
           const orgAfter = orgCount.get(zOrg) - (zOrg === yOrg ? 1 : 0);
           const groupAfter = groupCount.get(z.applicant.staffGroup) - (z.applicant.staffGroup === yGroup ? 1 : 0);
           if ((orgCap !== null && orgAfter >= orgCap) || (groupCap !== null && groupAfter >= groupCap)) continue;
@@ -329,6 +349,7 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
           y.reasons.push({ code: 'profession-mix-displaced', params: { profession: mix.profession, share, rank: y.rank } });
           offer(z, kind);
           z.blocked = null;
+          z.swappedIn = true;
           z.reasons.push({ code: 'profession-mix', params: { profession: mix.profession, share, rank: z.rank } });
           countP--;
           swapped = true;
@@ -346,10 +367,12 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
   for (const e of entries) {
     const a = e.applicant;
     const org = a.organisationId;
-    const quota = quotas[org] ?? 0;
+    const quota = own(quotas, org);
     const reasons: AllocationReason[] = [];
     const tied = scoreCount.get(String(a.score)) - 1;
-    if (e.offered === 'quota') {
+    if (e.swappedIn && e.offered !== null) {
+      // The profession-mix reason, pushed with the swap, says why.
+    } else if (e.offered === 'quota') {
       reasons.push(intake.rule === 'quota-by-share'
         ? { code: 'rank-within-quota', params: { rank: e.rank, organisation: org, quota, offered: orgCount.get(org) } }
         : { code: 'reserved-place', params: { rank: e.rank, organisation: org, reserved: quota } });
@@ -382,9 +405,8 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
     });
   }
 
-  const byOrganisation: Record<string, { quota: number; offered: number }> = {};
   const orgs = new Set([...Object.keys(quotas), ...entries.map((e) => e.applicant.organisationId)]);
-  for (const org of [...orgs].sort()) byOrganisation[org] = { quota: quotas[org] ?? 0, offered: orgCount.get(org) };
+  const byOrganisation = Object.fromEntries([...orgs].sort().map((org) => [org, { quota: own(quotas, org), offered: orgCount.get(org) }]));
 
   return {
     decisions, quotas, seed: intake.seed, byOrganisation, professionMixMet,
@@ -405,8 +427,12 @@ export function allocate(intake: AllocationIntake, applicants: AllocationApplica
  * Returns who should be offered the place freed by the last id in the list,
  * or null when that id held no place or nobody can take it. Calling it again
  * with the same list gives the same answer.
+ *
+ * A reserve who leaves the list without ever being offered (withdraws) can be
+ * put in the declined list at the moment they left, or, simpler, in
+ * `unavailableApplicationIds`: those are never picked at any step.
  */
-export function nextFromReserve(result: AllocationResult, declinedApplicationIds: string[]): string | null {
+export function nextFromReserve(result: AllocationResult, declinedApplicationIds: string[], unavailableApplicationIds: readonly string[] = []): string | null {
   const decisions = [...result.decisions].sort((a, b) => a.rank - b.rank);
   const settings = result.settings;
   const orgCap = settings?.capPerOrganisation ?? null;
@@ -415,7 +441,7 @@ export function nextFromReserve(result: AllocationResult, declinedApplicationIds
   const holders = new Set(decisions.filter((d) => d.outcome === 'offered').map((d) => d.applicationId));
   const places = settings?.places ?? holders.size;
   const byId = new Map(decisions.map((d) => [d.applicationId, d]));
-  const gone = new Set<string>();
+  const gone = new Set<string>(unavailableApplicationIds);
   const everHeld = new Set(holders);
   const count = (pick: (d: AllocationDecision) => string | undefined, value: string | undefined): number => {
     let n = 0;
@@ -423,7 +449,8 @@ export function nextFromReserve(result: AllocationResult, declinedApplicationIds
     return n;
   };
   const allowed = (d: AllocationDecision): boolean => {
-    if (gone.has(d.applicationId) || everHeld.has(d.applicationId)) return false;
+    // Only the reserve list: an intake that limits its length offers nobody past it.
+    if (d.outcome === 'not-offered' || gone.has(d.applicationId) || everHeld.has(d.applicationId)) return false;
     if (orgCap !== null && count((x) => x.organisationId, d.organisationId) >= orgCap) return false;
     if (groupCap !== null && count((x) => x.staffGroup, d.staffGroup) >= groupCap) return false;
     return true;
@@ -433,7 +460,7 @@ export function nextFromReserve(result: AllocationResult, declinedApplicationIds
     return count((x) => x.profession, mix.profession) + 1 <= Math.floor(mix.maxShare * (holders.size + 1) + 1e-9);
   };
   const pick = (): AllocationDecision | null => {
-    const belowQuota = (d: AllocationDecision): boolean => count((x) => x.organisationId, d.organisationId) < (result.quotas[d.organisationId ?? ''] ?? 0);
+    const belowQuota = (d: AllocationDecision): boolean => count((x) => x.organisationId, d.organisationId) < own(result.quotas, d.organisationId);
     for (const filter of [belowQuota, () => true]) {
       const candidates = decisions.filter((d) => allowed(d) && filter(d));
       const chosen = candidates.find(mixPrefers) ?? candidates[0];

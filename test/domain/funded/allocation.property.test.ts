@@ -7,6 +7,7 @@ import {
   allocate, apportion, lotteryTicket, nextFromReserve,
   type AllocationApplicant, type AllocationIntake, type AllocationResult,
 } from '../../../src/domain/funded/allocation.js';
+import { REASON_CODES } from '../../../src/domain/funded/explain.js';
 
 const ORGS = ['A', 'B', 'C', 'D', 'E'];
 const GROUPS = ['nursing', 'scientific', 'medical'];
@@ -101,6 +102,7 @@ describe('apportionment', () => {
       for (const [p, w] of Object.entries(weights)) for (const [q, v] of Object.entries(weights)) if (w > v) expect(plain[p]).toBeGreaterThanOrEqual(plain[q] ?? 0);
       const withMinimums = apportion(method, seats, weights, seed, minimums);
       for (const [p, m] of Object.entries(minimums)) expect(withMinimums[p]).toBeGreaterThanOrEqual(m);
+      if (Object.values(weights).some((w) => w > 0)) expect(Object.values(withMinimums).reduce((a, b) => a + b, 0)).toBe(seats);
     }), RUNS);
   });
 
@@ -209,6 +211,7 @@ describe('allocation properties', () => {
         expect(d.outcome === 'reserve').toBe(d.reserveRank !== null);
         expect(d.outcome === 'offered').toBe(d.place != null);
         expect(d.reasons.length).toBeGreaterThan(0);
+        for (const r of d.reasons) expect(REASON_CODES).toContain(r.code);
       }
       expect(result.decisions.filter((d) => d.outcome === 'reserve').map((d) => d.reserveRank)).toEqual(result.decisions.filter((d) => d.outcome === 'reserve').map((_, i) => i + 1));
     }), RUNS);
@@ -231,6 +234,31 @@ describe('allocation properties', () => {
       // A second decline (the one just offered) moves on to someone else.
       const again = nextFromReserve(result, [declined, next]);
       if (again !== null) expect([declined, next, ...holders]).not.toContain(again);
+    }), RUNS);
+  });
+
+  it('over a run of declines, as the offers page uses it, never offers anyone twice and keeps the caps', () => {
+    fc.assert(fc.property(intakeArb, applicantsArb, fc.array(fc.nat(), { maxLength: 12 }), (intake, applicants, picks) => {
+      const result = allocate(intake, applicants);
+      const holders = new Set(offered(result));
+      const everOffered = new Set(holders);
+      const declined: string[] = [];
+      for (const pick of picks) {
+        const current = [...holders].sort();
+        if (current.length === 0) break;
+        const who = current[pick % current.length] ?? '';
+        holders.delete(who);
+        declined.push(who);
+        const next = nextFromReserve(result, declined);
+        if (next === null) continue;
+        expect(everOffered.has(next)).toBe(false);
+        expect(result.decisions.find((d) => d.applicationId === next)?.outcome).toBe('reserve');
+        holders.add(next);
+        everOffered.add(next);
+        expect(holders.size).toBeLessThanOrEqual(intake.places);
+        if (intake.capPerOrganisation != null) for (const n of countBy(applicants, holders, (a) => a.organisationId).values()) expect(n).toBeLessThanOrEqual(intake.capPerOrganisation);
+        if (intake.capPerStaffGroup != null) for (const n of countBy(applicants, holders, (a) => a.staffGroup).values()) expect(n).toBeLessThanOrEqual(intake.capPerStaffGroup);
+      }
     }), RUNS);
   });
 });
