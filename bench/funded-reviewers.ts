@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import { migrateToLatest, type DatabaseHandle } from '../src/db/database.js';
 import { FundedStore } from '../src/db/stores/funded-store.js';
-import { UserStore } from '../src/db/stores/user-store.js';
 import { batchSize } from '../src/db/dialect.js';
 import { loadAverage, machine, onBothEngines, watchMemory } from './machine.js';
 
@@ -24,7 +23,6 @@ async function measure(label: string, handle: DatabaseHandle): Promise<void> {
   await migrateToLatest(handle);
   const db = handle.db;
   const store = FundedStore.create(db);
-  const users = UserStore.create(db);
   const module = await store.createModule({
     provider: 'Bench University', code: 'BENCH', title: { en: 'Bench', cy: 'Bench' }, credits: 20, fheqLevel: 7, mode: 'distance',
     entryRequirements: { en: '-', cy: '-' }, outcomes: { en: '-', cy: '-' }, literacyLevel: 'advanced', competencies: [], providerUrl: 'https://example.org/', illustrative: true,
