@@ -10,6 +10,7 @@ import { run as xapi } from './xapi.js';
 import { run as xapiLimits } from './xapi-limits.js';
 import { run as signInThrottle } from './sign-in-throttle.js';
 import { run as reminderEmails } from './reminder-emails.js';
+import { run as fundedReviewers } from './funded-reviewers.js';
 import { run as fundedAllocation } from './funded-allocation.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'xapi-limits': xapiLimits,
   'sign-in-throttle': signInThrottle,
   'reminder-emails': reminderEmails,
+  'funded-reviewers': fundedReviewers,
   'funded-allocation': fundedAllocation,
 };
 

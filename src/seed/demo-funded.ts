@@ -77,7 +77,7 @@ export async function seedDemoFunded(db: Kysely<Database>, now: Date = new Date(
   for (const [i, s] of staff.entries()) {
     const user = await users.create({ email: `funded-applicant-${String(i + 1)}@${emailDomain}`, displayName: `${s.first_name} ${s.last_name}`, passwordHash: null, grants: [{ role: 'learner', organisationCode: null }], staffId: s.id }, null);
     const application = await store.saveDraft(intake.id, user.id, {
-      staffId: s.id, organisationCode: s.organisation_code, staffGroupCode: s.staff_group_code, bandCode: s.band_code, jobRole: s.job_role, wte: Number(s.wte),
+      staffId: s.id, organisationCode: s.organisation_code, staffGroupCode: s.staff_group_code, bandCode: s.band_code, jobRole: s.job_role, wte: s.wte,
     }, {
       statement: 'Illustrative statement: I want to use pharmacogenomic results safely in my daily work and share what I learn with my team.',
       serviceBenefit: 'Illustrative: fewer adverse drug reactions in the clinics my team runs.', priorLearning: '',

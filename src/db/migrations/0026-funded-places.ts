@@ -106,7 +106,7 @@ export const fundedPlaces: Migration = {
       .addColumn('updated_at', t.timestamp, (c) => c.notNull())
       .addUniqueConstraint('funded_applications_one_per_person', ['intake_id', 'user_id'])
       .execute();
-    await db.schema.createIndex('funded_applications_intake').on('funded_applications').columns(['intake_id', 'status']).execute();
+    await db.schema.createIndex('funded_applications_intake').on('funded_applications').columns(['intake_id', 'status', 'submitted_at']).execute();
     await db.schema.createIndex('funded_applications_user').on('funded_applications').columns(['user_id']).execute();
     await db.schema.createIndex('funded_applications_manager').on('funded_applications').columns(['manager_user_id', 'status']).execute();
 

@@ -8,7 +8,7 @@
 // however many people press "accept" at once, the last place is taken once.
 
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import type { FundedApplicationsTable, FundedIntakesTable, FundedModulesTable } from '../schema-funded.js';
 import { engineOf, toBool, toDate, toDateOrNull } from '../dialect.js';
@@ -310,7 +310,7 @@ export class FundedStore {
     if (!from.includes(row.status as ApplicationStatus)) throw new DomainError('GNM_CONFLICT', { what: 'application' });
     await trx.updateTable('funded_applications').set({ ...extra, status: to, updated_at: new Date() } as never).where('id', '=', id).execute();
     await AuditStore.record(trx, { actorUserId, action, entityType: 'funded_application', entityId: id, organisationCode: row.organisation_code, before: { status: row.status }, after: { status: to, ...detail } });
-    return toApplication({ ...row, status: to, ...(extra as object) } as Selectable<FundedApplicationsTable>);
+    return toApplication({ ...row, status: to, ...extra } as Selectable<FundedApplicationsTable>);
   }
 
   async submit(id: string, userId: string, now = new Date()): Promise<Application> {
@@ -339,15 +339,16 @@ export class FundedStore {
    * Blind: no name, organisation or manager leaves the store here.
    */
   async reviewQueue(intakeId: string, reviewerUserId: string, needed: number, limit = 50, offset = 0): Promise<{ items: BlindApplication[]; total: number }> {
-    const reviewers = this.db.selectFrom('funded_scores').select(['application_id', (eb) => eb.fn.count<number | string>(sql`distinct reviewer_user_id`).as('n')]).groupBy('application_id');
+    // Per application, the reviewers so far through the scores' primary key (application first): no scan of every score.
+    const reviewersSoFar = (eb: ExpressionBuilder<Database, 'funded_applications'>) => eb.selectFrom('funded_scores as s')
+      .select(sql<number | string>`count(distinct s.reviewer_user_id)`.as('n')).whereRef('s.application_id', '=', 'funded_applications.id');
     const base = this.db.selectFrom('funded_applications')
-      .leftJoin(reviewers.as('r'), 'r.application_id', 'funded_applications.id')
       .where('funded_applications.intake_id', '=', intakeId).where('funded_applications.status', '=', 'supported')
-      .where((eb) => eb.or([eb('r.n', 'is', null), eb('r.n', '<', needed)]))
+      .where((eb) => eb(reviewersSoFar(eb), '<', needed))
       .where((eb) => eb.not(eb.exists(eb.selectFrom('funded_scores as mine').select('mine.application_id')
         .whereRef('mine.application_id', '=', 'funded_applications.id').where('mine.reviewer_user_id', '=', reviewerUserId))));
     const [rows, count] = await Promise.all([
-      base.select(['funded_applications.id', 'funded_applications.staff_group_code', 'funded_applications.band_code', 'funded_applications.job_role', 'funded_applications.submitted_at', 'r.n'])
+      base.select((eb) => ['funded_applications.id', 'funded_applications.staff_group_code', 'funded_applications.band_code', 'funded_applications.job_role', 'funded_applications.submitted_at', reviewersSoFar(eb).as('n')])
         .orderBy('funded_applications.submitted_at').orderBy('funded_applications.id').limit(limit).offset(offset).execute(),
       base.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirst(),
     ]);

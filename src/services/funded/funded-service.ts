@@ -82,7 +82,7 @@ export class FundedService {
       return { snapshot: null, manager: null, completedModules, attendedEvents, ineligible: checkEligibility(intake.eligibility, null) };
     }
     const snapshot: ApplicantSnapshot = {
-      staffId: staff.id, organisationCode: staff.organisation_code, staffGroupCode: staff.staff_group_code, bandCode: staff.band_code, jobRole: staff.job_role, wte: Number(staff.wte),
+      staffId: staff.id, organisationCode: staff.organisation_code, staffGroupCode: staff.staff_group_code, bandCode: staff.band_code, jobRole: staff.job_role, wte: staff.wte,
     };
     let manager: User | null = null;
     if (staff.line_manager_assignment_number !== null && staff.line_manager_assignment_number !== '') {
