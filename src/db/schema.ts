@@ -160,9 +160,10 @@ import type { WorkforceTables } from './schema-workforce.js';
 import type { LearningTables } from './schema-learning.js';
 import type { JobTables } from './schema-jobs.js';
 import type { EventTables } from './schema-events.js';
+import type { InsightsTables } from './schema-insights.js';
 
 /** Every table. Each capability keeps its row types in a file of its own. */
-export interface Database extends XapiTables, WorkforceTables, LearningTables, JobTables, EventTables {
+export interface Database extends XapiTables, WorkforceTables, LearningTables, JobTables, EventTables, InsightsTables {
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;

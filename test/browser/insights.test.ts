@@ -13,6 +13,7 @@ import { expectReadableText } from '../support/readable.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
+import { offeredOf, refreshInsights } from '../../src/services/insights/aggregates.js';
 
 const SAMPLE = 'https://genomeg.wales/xapi/activities/module/sample-genomics';
 const SHOTS = process.env['SHOTS'] === '1';
@@ -54,6 +55,7 @@ describe('genomic literacy insights in a browser', () => {
     await app.stores.users.create({ email: 'lead@demo.genomeg.test', displayName: 'Lead', passwordHash: hash, grants: [{ role: 'education-lead', organisationCode: null }] }, null);
     await app.stores.users.create({ email: 'admin@demo.genomeg.test', displayName: 'Admin', passwordHash: hash, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null);
     await app.stores.users.create({ email: 'manager@demo.genomeg.test', displayName: 'Manager', passwordHash: hash, grants: [{ role: 'line-manager', organisationCode: '7A7' }], staffId: bossId }, null);
+    await refreshInsights(app.database.db, offeredOf(app.content.modules));
     ({ base, browser } = await listenWithBrowser(app));
     if (SHOTS) await mkdir('/tmp/shots/insights', { recursive: true });
   }, 180_000);

@@ -41,6 +41,7 @@ export const PERMISSIONS = [
   'email.outbox.read',
   'insights.read',
   'insights.organisations',
+  'insights.targets',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -69,6 +70,8 @@ const MATRIX: Readonly<Record<Permission, Partial<Record<Role, 'scoped' | 'natio
   // a line manager without the second counts only their own team (domain/insights/scope.ts).
   'insights.read': { 'line-manager': 'scoped', 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
   'insights.organisations': { 'education-lead': 'national', 'org-admin': 'scoped', 'platform-admin': 'national' },
+  // Literacy targets by staff group and date (national figures).
+  'insights.targets': { 'education-lead': 'national', 'platform-admin': 'national' },
 };
 
 export interface Principal {
