@@ -12,6 +12,7 @@ import { run as signInThrottle } from './sign-in-throttle.js';
 import { run as reminderEmails } from './reminder-emails.js';
 import { run as fundedReviewers } from './funded-reviewers.js';
 import { run as fundedAllocation } from './funded-allocation.js';
+import { run as insights } from './insights.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'reminder-emails': reminderEmails,
   'funded-reviewers': fundedReviewers,
   'funded-allocation': fundedAllocation,
+  insights,
 };
 
 const name = process.argv[2];

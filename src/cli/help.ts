@@ -80,6 +80,17 @@ export const COMMANDS: readonly CommandHelp[] = [
     examples: [['genomeg content check content/', 'check the modules in this repository']],
   },
   {
+    name: 'insights', summary: 'Literacy insights.',
+    usage: ['genomeg insights rebuild'],
+    subcommands: ['insights rebuild'],
+  },
+  {
+    name: 'insights rebuild', summary: 'Recompute the kept insights aggregates from the staff directory, completions and requirements.',
+    usage: ['genomeg insights rebuild'],
+    description: 'Replaces every kept figure in one transaction with a count from scratch (the same rules as the pages); safe to run at any time. The insights-refresh job keeps them up to date within a minute in between.',
+    examples: [['genomeg insights rebuild', 'after restoring a backup or changing the content library']],
+  },
+  {
     name: 'users', summary: 'Accounts.',
     usage: ['genomeg users create --email E --name N --role ROLE[:ORG] [--role ...]'],
     subcommands: ['users create'],

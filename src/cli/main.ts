@@ -32,6 +32,8 @@ import { RequirementStore } from '../db/stores/requirement-store.js';
 import { hashPassword } from '../security/passwords.js';
 import { AccountStore } from '../db/stores/account-store.js';
 import { loadContentLibrary } from '../services/learning/content-library.js';
+import { offeredOf, rebuildInsights } from '../services/insights/aggregates.js';
+import { seedDemoTargets } from '../seed/demo-targets.js';
 import { xapiCommand } from './xapi.js';
 import { planCommand } from './plan.js';
 import { helpAnswer, helpPointer, overview } from './help.js';
@@ -80,6 +82,9 @@ async function seedIfEmpty(handle: DatabaseHandle, config: Config): Promise<Demo
   process.stdout.write(`Added ${String(events.events)} illustrative events with ${String(events.bookings)} bookings.\n`);
   const funded = await seedDemoFunded(handle.db);
   process.stdout.write(`Added ${String(funded.modules)} university modules (codes, dates and places illustrative) with ${String(funded.applications)} applications.\n`);
+  const targets = await seedDemoTargets(handle.db);
+  const counted = await rebuildInsights(handle.db, offeredOf(loadContentLibrary(resolve(projectRoot, config.CONTENT_DIR)).modules));
+  process.stdout.write(`Counted ${String(counted)} staff for insights, with ${String(targets)} illustrative literacy targets.\n`);
   const file = signInsFile(config);
   if (file !== null) {
     // Made owner-only as it is created, never readable by others for a moment.
@@ -288,6 +293,20 @@ export async function main(argv: string[]): Promise<number> {
     case 'users': {
       if (rest[0] !== 'create') fail(`Usage: genomeg users create --email E --name N --role ROLE[:ORG]\n${helpPointer(['users', 'create'])}`);
       return usersCreate(config, rest.slice(1));
+    }
+    case 'insights': {
+      if (rest[0] !== 'rebuild') fail(`Usage: genomeg insights rebuild\n${helpPointer(['insights', 'rebuild'])}`);
+      const handle = openDatabase(config.DATABASE_URL);
+      try {
+        await migrateToLatest(handle);
+        const offered = offeredOf(loadContentLibrary(resolve(projectRoot, config.CONTENT_DIR)).modules);
+        const started = Date.now();
+        const people = await rebuildInsights(handle.db, offered);
+        process.stdout.write(`Insights rebuilt: ${String(people)} people counted in ${String(Date.now() - started)} ms.\n`);
+      } finally {
+        await handle.close();
+      }
+      return 0;
     }
     case 'xapi':
       return xapiCommand(config, rest);

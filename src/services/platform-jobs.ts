@@ -15,6 +15,7 @@ import { projectRoot } from '../web/paths.js';
 import type { EmailService } from './email/email-service.js';
 import type { JobQueue } from './jobs/index.js';
 import { loadContentLibrary } from './learning/content-library.js';
+import { INSIGHTS_REFRESH_JOB, offeredOf, refreshInsights } from './insights/aggregates.js';
 import { DIGEST_JOB, REMINDERS_JOB, sendDailyReminders, sendManagerDigests, type ReminderDeps } from './reminders/reminders.js';
 
 export interface PlatformJobDeps {
@@ -28,6 +29,7 @@ export interface PlatformJobDeps {
 export const SCHEDULES = [
   { name: REMINDERS_JOB, cron: '0 7 * * *' },
   { name: DIGEST_JOB, cron: '30 7 * * 1' },
+  { name: INSIGHTS_REFRESH_JOB, cron: '* * * * *' },
 ] as const;
 
 export function reminderDepsOf(deps: PlatformJobDeps): ReminderDeps {
@@ -44,6 +46,7 @@ export function registerPlatformJobs(jobs: JobQueue, deps: PlatformJobDeps): voi
   const reminders = reminderDepsOf(deps);
   jobs.register(REMINDERS_JOB, async () => { await sendDailyReminders(reminders); }, { concurrency: 1 });
   jobs.register(DIGEST_JOB, async () => { await sendManagerDigests(reminders); }, { concurrency: 1 });
+  jobs.register(INSIGHTS_REFRESH_JOB, async () => { await refreshInsights(deps.db, offeredOf(reminders.modules())); }, { concurrency: 1 });
   for (const schedule of SCHEDULES) jobs.addSchedule(schedule);
   registerWorkforceRuns(jobs, ScenarioStore.create(deps.db));
 }

@@ -13,6 +13,8 @@ import { expectReadableText } from '../support/readable.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
+import { offeredOf, refreshInsights } from '../../src/services/insights/aggregates.js';
+import { seedDemoTargets } from '../../src/seed/demo-targets.js';
 
 const SAMPLE = 'https://genomeg.wales/xapi/activities/module/sample-genomics';
 const SHOTS = process.env['SHOTS'] === '1';
@@ -54,6 +56,8 @@ describe('genomic literacy insights in a browser', () => {
     await app.stores.users.create({ email: 'lead@demo.genomeg.test', displayName: 'Lead', passwordHash: hash, grants: [{ role: 'education-lead', organisationCode: null }] }, null);
     await app.stores.users.create({ email: 'admin@demo.genomeg.test', displayName: 'Admin', passwordHash: hash, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null);
     await app.stores.users.create({ email: 'manager@demo.genomeg.test', displayName: 'Manager', passwordHash: hash, grants: [{ role: 'line-manager', organisationCode: '7A7' }], staffId: bossId }, null);
+    await seedDemoTargets(app.database.db);
+    await refreshInsights(app.database.db, offeredOf(app.content.modules));
     ({ base, browser } = await listenWithBrowser(app));
     if (SHOTS) await mkdir('/tmp/shots/insights', { recursive: true });
   }, 180_000);
@@ -65,18 +69,22 @@ describe('genomic literacy insights in a browser', () => {
   for (const lang of ['en', 'cy'] as const) {
     const prefix = lang === 'cy' ? '/cy' : '';
     it(`shows each scope, axe clean and readable, without sideways scroll at 320 px (${lang})`, { timeout: 180_000 }, async () => {
-      for (const [who, email, path] of [['wales', 'lead', '/insights'], ['organisation', 'admin', '/insights'], ['team', 'manager', '/insights'], ['drill', 'lead', '/insights?org=7A7']] as const) {
+      const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      const scopes = [['wales', 'lead', '/insights'], ['organisation', 'admin', '/insights'], ['team', 'manager', '/insights'], ['drill', 'lead', '/insights?org=7A7'],
+        ['as-at', 'lead', `/insights?by=band&asAt=${yesterday}`], ['targets-wales', 'lead', '/insights/targets'], ['targets-organisation', 'admin', '/insights/targets'], ['targets-team', 'manager', '/insights/targets']] as const;
+      for (const [who, email, path] of scopes) {
         const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
         const page = await context.newPage();
         await signInWith(page, base, `${email}@demo.genomeg.test`);
         await page.goto(`${base}${prefix}${path}`);
         expect(await page.locator('html').getAttribute('lang')).toBe(lang);
-        expect(await page.locator('h1').textContent()).toBe(lang === 'cy' ? 'Mewnwelediadau llythrennedd genomig' : 'Genomic literacy insights');
+        const heading = who.startsWith('targets') ? (lang === 'cy' ? 'Targedau llythrennedd' : 'Literacy targets') : (lang === 'cy' ? 'Mewnwelediadau llythrennedd genomig' : 'Genomic literacy insights');
+        expect(await page.locator('h1').textContent()).toBe(heading);
         await expectAxeClean(page);
         await expectReadableText(page, lang);
         for (const n of await shownCounts(page)) expect(n).toBeGreaterThanOrEqual(5);
         // Wales by organisation: the chart of the share meeting target, a named image, with its table under it.
-        if (who === 'wales') expect(await page.locator('figure svg[role="img"]').getAttribute('aria-label')).toContain(lang === 'cy' ? 'targed' : 'target');
+        if (who === 'wales') expect(await page.locator('figure svg[role="img"]').first().getAttribute('aria-label')).toContain(lang === 'cy' ? 'targed' : 'target');
         if (SHOTS) await page.screenshot({ path: `/tmp/shots/insights/${who}-${lang}-1280.png`, fullPage: true });
         await page.setViewportSize({ width: 320, height: 800 });
         await page.waitForFunction('document.documentElement.clientWidth <= 320');

@@ -44,6 +44,7 @@ export const PERMISSIONS = [
   'insights.organisations',
   'funded.manage',
   'funded.review',
+  'insights.targets',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -76,6 +77,8 @@ const MATRIX: Readonly<Record<Permission, Partial<Record<Role, 'scoped' | 'natio
   'funded.manage': { 'education-lead': 'national', 'platform-admin': 'national' },
   // Scoring applications blind; a reviewer sits on the panel and may manage nothing else.
   'funded.review': { 'education-lead': 'national', 'funded-reviewer': 'national', 'platform-admin': 'national' },
+  // Literacy targets by staff group and date (national figures).
+  'insights.targets': { 'education-lead': 'national', 'platform-admin': 'national' },
 };
 
 export interface Principal {

@@ -25,6 +25,8 @@ export interface LiteracyPerson {
   /** The level their staff group is expected to reach, or null when it has none. */
   readonly target: LiteracyLevelCode | null;
   readonly compliance: Compliance;
+  /** How many people this row stands for (kept aggregates: one row per cell); 1 when absent. */
+  readonly weight?: number;
 }
 
 /** A person's required learning as one word: anything overdue, else anything due, else all complete; or nothing required. */
@@ -127,8 +129,9 @@ const WIDTH = 1 + COLUMN_GROUPS.reduce((a, b) => a + b, 0);
 
 function countsOf(people: readonly LiteracyPerson[]): number[] {
   const out = new Array<number>(WIDTH).fill(0);
-  const bump = (i: number) => { out[i] = (out[i] ?? 0) + 1; };
   for (const p of people) {
+    const weight = p.weight ?? 1;
+    const bump = (i: number) => { out[i] = (out[i] ?? 0) + weight; };
     bump(0);
     bump(1 + LEVEL_COLUMNS.indexOf(p.level ?? 'none'));
     const target: TargetColumn = p.target === null ? 'noTarget' : meetsTarget(p.level, p.target) ? 'meeting' : 'below';

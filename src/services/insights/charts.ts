@@ -46,3 +46,56 @@ export async function shareChartSvg(bars: readonly ShareBar[], title: string, ax
   const inner = svg.replace(/ role="graphics-[a-z]+"| aria-roledescription="[^"]*"| aria-label="[^"]*"/g, '');
   return scalableSvg(inner.replace('<svg ', `<svg role="img" aria-label="${escapeAttribute(title)}" `));
 }
+
+export interface TrendLine {
+  readonly month: string;
+  readonly label: string;
+  readonly first: number | null;
+  readonly second: number | null;
+}
+
+/**
+ * Two monthly shares, e.g. at awareness or above (solid line, circles) and
+ * meeting target (dashed line, squares), or the share now against the share
+ * needed to reach a target (targets page), each
+ * named at its last point, so the two read apart without colour. Months whose
+ * share is not shown are gaps in the line; null when nothing is shown.
+ */
+export async function trendChartSvg(points: readonly TrendLine[], title: string, names: { readonly first: string; readonly second: string; readonly month: string; readonly percent: string }): Promise<string | null> {
+  const values = points.flatMap((p) => [
+    ...(p.first === null ? [] : [{ month: p.label, order: p.month, series: names.first, percent: p.first }]),
+    ...(p.second === null ? [] : [{ month: p.label, order: p.month, series: names.second, percent: p.second }]),
+  ]);
+  if (values.length === 0) return null;
+  const lastOf = (series: string) => values.filter((v) => v.series === series).at(-1);
+  const ends = [lastOf(names.first), lastOf(names.second)].flatMap((v) => (v === undefined ? [] : [{ ...v, text: `${v.series}: ${String(v.percent)}%` }]));
+  const domain = [names.first, names.second];
+  const x = { field: 'month', type: 'ordinal' as const, sort: points.map((p) => p.label), title: names.month, axis: { labelAngle: -45, labelOverlap: true } };
+  const spec: TopLevelSpec = {
+    title,
+    width: 460,
+    height: 220,
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'line', point: { filled: true, size: 40 }, color: BAR },
+        encoding: {
+          x, y: { field: 'percent', type: 'quantitative', scale: { domain: [0, 100] }, title: names.percent },
+          strokeDash: { field: 'series', type: 'nominal', scale: { domain, range: [[1, 0], [6, 4]] }, legend: null },
+          shape: { field: 'series', type: 'nominal', scale: { domain, range: ['circle', 'square'] }, legend: null },
+          detail: { field: 'series', type: 'nominal' },
+        },
+      },
+      {
+        data: { values: ends },
+        mark: { type: 'text', align: 'right', dy: -10, color: INK, fontSize: 12 },
+        encoding: { x, y: { field: 'percent', type: 'quantitative' }, text: { field: 'text' } },
+      },
+    ],
+  };
+  const view = new vega.View(vega.parse(compileVegaLite({ ...spec, config: CONFIG }).spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  const inner = svg.replace(/ role="graphics-[a-z]+"| aria-roledescription="[^"]*"| aria-label="[^"]*"/g, '');
+  return scalableSvg(inner.replace('<svg ', `<svg role="img" aria-label="${escapeAttribute(title)}" `));
+}

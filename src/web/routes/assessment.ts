@@ -3,6 +3,7 @@
 // failed attempt draws again. A pass records one completion for the module
 // version, whichever language was used.
 
+import { offeredOf, refreshStaff } from '../../services/insights/aggregates.js';
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { drawAttempt, outcomesToRevisit, scoreAttempt, timesSeenIn } from '../../domain/learning/index.js';
@@ -115,7 +116,11 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
       ...(newCompletion ? [{ kind: 'module-completed', moduleId } as const] : []),
     ];
     const { completion } = await attempts.submit(user.id, attempt.id, answers, result, module.manifest.cpdHours, request.lang,
-      (trx, newCompletion) => recordLearningWithin(trx, learnerOf(request), statements(newCompletion)));
+      async (trx, newCompletion) => {
+        await recordLearningWithin(trx, learnerOf(request), statements(newCompletion));
+        // The learner's literacy level may have moved: the kept insights aggregates move with it, in this transaction.
+        if (newCompletion && user.staffId !== null) await refreshStaff(trx, offeredOf(app.content.modules), [user.staffId]);
+      });
     if (completion !== null) {
       await issueCredential(credentials, { userId: user.id, learnerName: user.displayName, email: user.email, module, completion, baseUrl: app.config.PUBLIC_URL, keyEncryptionKey: keyEncryptionKey(app.config) });
     }

@@ -6,20 +6,23 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { DIMENSIONS, defaultDimension, insightsScope, literacyTable, within, type Dimension, type InsightsFilter, type InsightsScope } from '../../domain/insights/index.js';
+import { DIMENSIONS, defaultDimension, insightsScope, type Dimension, type InsightsFilter, type InsightsScope } from '../../domain/insights/index.js';
 import { csvCell } from '../../domain/learning/index.js';
 import { ORGANISATIONS, STAFF_GROUPS } from '../../domain/staff/index.js';
-import { InsightsStore, type InsightsPopulation } from '../../db/stores/insights-store.js';
-import { RequirementStore } from '../../db/stores/requirement-store.js';
-import { literacyPopulation } from '../../services/insights/literacy-population.js';
-import { labelOf, literacyCsvRecords, literacyView, orderOf } from '../../services/insights/literacy-view.js';
-import { shareChartSvg } from '../../services/insights/charts.js';
+import type { InsightsPopulation } from '../../db/stores/insights-store.js';
+import { InsightsAggregateStore } from '../../db/stores/insights-aggregate-store.js';
+import { labelOf } from '../../services/insights/literacy-view.js';
+import { shareChartSvg, trendChartSvg } from '../../services/insights/charts.js';
+import { dashboardOf, dashboardSheets, dayLabel } from '../../services/insights/dashboard.js';
+import { insightsTargetRoutes } from './insights-targets.js';
+import { workbookOf } from '../../services/insights/workbook.js';
+import { today } from '../../services/learning/required-learning.js';
 import { authorise, principalOf } from '../plugins/auth.js';
 
-interface InsightsQuery { readonly filter: InsightsFilter; readonly by: Dimension }
+interface InsightsQuery { readonly filter: InsightsFilter; readonly by: Dimension; readonly asAt: string | null; readonly asAtInvalid: boolean }
 
 export async function insightsRoutes(app: FastifyInstance): Promise<void> {
-  const sources = { insights: InsightsStore.create(app.database.db), requirements: RequirementStore.create(app.database.db), library: app.content };
+  const aggregates = InsightsAggregateStore.create(app.database.db);
 
   function readerScope(request: FastifyRequest): { scope: InsightsScope; staffId: string | null } {
     const user = authorise(request, 'insights.read');
@@ -42,7 +45,11 @@ export async function insightsRoutes(app: FastifyInstance): Promise<void> {
     const filter: InsightsFilter = { organisationCode, staffGroupCode };
     const asked = text(raw['by']);
     const by = asked !== undefined && (DIMENSIONS as readonly string[]).includes(asked) ? asked as Dimension : scope.kind === 'team' && organisationCode === undefined ? 'staffGroup' : defaultDimension(filter);
-    return { filter, by };
+    // "As at" a past day: a real calendar day before today; today or later is today's view.
+    const askedDay = text(raw['asAt']);
+    const isDay = askedDay !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(askedDay) && new Date(`${askedDay}T00:00:00Z`).toISOString().startsWith(askedDay) && askedDay >= '2000-01-01';
+    const asAt = isDay && askedDay < today() ? askedDay : null;
+    return { filter, by, asAt, asAtInvalid: askedDay !== undefined && !isDay };
   }
 
   async function populationOf(scope: InsightsScope, staffId: string | null): Promise<InsightsPopulation | null> {
@@ -55,42 +62,80 @@ export async function insightsRoutes(app: FastifyInstance): Promise<void> {
     return { staffIds: reports.map((m) => m.id) };
   }
 
-  async function viewOf(request: FastifyRequest) {
+  async function dashboardFor(request: FastifyRequest) {
     const { scope, staffId } = readerScope(request);
     const query = queryOf(request, scope);
     const population = await populationOf(scope, staffId);
-    const people = population === null ? [] : within(await literacyPopulation(sources, population), query.filter);
-    const table = literacyTable(people, query.by, orderOf(query.by));
-    return { scope, query, linked: population !== null, view: literacyView(table, scope.kind === 'team' ? { organisationCode: '', staffGroupCode: '' } : query.filter, request.lang, request.t) };
+    const dashboard = await dashboardOf(aggregates, app.content.modules, {
+      population, filter: query.filter, linkFilter: scope.kind === 'team' ? { organisationCode: '', staffGroupCode: '' } : query.filter,
+      by: query.by, asAt: query.asAt, today: today(), gaps: scope.kind !== 'team' && query.filter.staffGroupCode === undefined, lang: request.lang, t: request.t,
+    });
+    return { scope, query, linked: population !== null, dashboard };
   }
 
+  function paramsOf(query: InsightsQuery): URLSearchParams {
+    return new URLSearchParams({
+      ...(query.filter.organisationCode === undefined ? {} : { org: query.filter.organisationCode }),
+      ...(query.filter.staffGroupCode === undefined ? {} : { group: query.filter.staffGroupCode }),
+      by: query.by, ...(query.asAt === null ? {} : { asAt: query.asAt }),
+    });
+  }
+
+  insightsTargetRoutes(app, { aggregates, readerScope, populationOf });
+
+  const fileName = (request: FastifyRequest, ext: string) => `${request.lang === 'cy' ? 'llythrennedd-genomig' : 'genomic-literacy'}.${ext}`;
+
   app.get('/insights', { config: { access: 'insights.read' } }, async (request, reply) => {
-    const { scope, query, linked, view } = await viewOf(request);
+    const { scope, query, linked, dashboard } = await dashboardFor(request);
+    const { view } = dashboard;
     const lang = request.lang;
+    const t = request.t;
     const trail: { text: string; href: string | null }[] = [];
     if (scope.kind !== 'team') {
-      trail.push({ text: scope.kind === 'wales' ? request.t('insights.wales') : request.t('insights.yourOrganisations'), href: query.filter.organisationCode === undefined ? null : '/insights' });
+      trail.push({ text: scope.kind === 'wales' ? t('insights.wales') : t('insights.yourOrganisations'), href: query.filter.organisationCode === undefined ? null : '/insights' });
       if (query.filter.organisationCode !== undefined) {
         trail.push({
-          text: labelOf('organisation', query.filter.organisationCode, lang, request.t),
+          text: labelOf('organisation', query.filter.organisationCode, lang, t),
           href: query.filter.staffGroupCode === undefined ? null : `/insights?${new URLSearchParams({ org: query.filter.organisationCode }).toString()}`,
         });
       }
-      if (query.filter.staffGroupCode !== undefined) trail.push({ text: labelOf('staffGroup', query.filter.staffGroupCode, lang, request.t), href: null });
+      if (query.filter.staffGroupCode !== undefined) trail.push({ text: labelOf('staffGroup', query.filter.staffGroupCode, lang, t), href: null });
     }
-    const params = new URLSearchParams({ ...(query.filter.organisationCode === undefined ? {} : { org: query.filter.organisationCode }), ...(query.filter.staffGroupCode === undefined ? {} : { group: query.filter.staffGroupCode }), by: query.by });
+    const params = paramsOf(query);
     const dimensions = DIMENSIONS.filter((d) => !(d === 'organisation' && query.filter.organisationCode !== undefined) && !(d === 'staffGroup' && query.filter.staffGroupCode !== undefined));
     const bars = view.rows.flatMap((r) => (r.meetingPercent === null ? [] : [{ label: r.shortLabel, percent: r.meetingPercent }]));
-    const chart = await shareChartSvg(bars, request.t('insights.chartTitle', { by: request.t(`insights.by.${query.by}`) }), request.t('insights.target.meetingPercent'));
+    const chart = await shareChartSvg(bars, t('insights.chartTitle', { by: t(`insights.by.${query.by}`) }), t('insights.target.meetingPercent'));
+    const trendChart = await trendChartSvg(
+      dashboard.trend.map((r) => ({ month: r.month, label: r.label, first: r.point.awarenessPercent, second: r.point.meetingPercent })),
+      t('insights.trend.chartTitle'), { first: t('insights.trend.awareness'), second: t('insights.trend.meeting'), month: t('insights.trend.month'), percent: t('insights.trend.percent') },
+    );
+    const part = (name: string) => `/insights.csv?${new URLSearchParams([...params.entries(), ['part', name]]).toString()}`;
     return reply.header('Cache-Control', 'no-store').render('pages/insights.njk', {
-      scope, query, linked, view, trail, dimensions, chart, csvHref: `/insights.csv?${params.toString()}`,
+      scope, query, linked, view, dashboard, trail, dimensions, chart, trendChart, today: today(),
+      asAtText: query.asAt === null ? null : dayLabel(query.asAt, lang),
+      asAtInvalid: query.asAtInvalid, todayHref: `/insights?${paramsOf({ ...query, asAt: null }).toString()}`,
+      csvHref: `/insights.csv?${params.toString()}`, xlsxHref: `/insights.xlsx?${params.toString()}`,
+      partHrefs: { trend: part('trend'), gaps: part('gaps'), modules: part('modules'), events: part('events') },
     });
   });
 
   app.get('/insights.csv', { config: { access: 'insights.read' } }, async (request, reply) => {
-    const { view } = await viewOf(request);
-    const csv = `\uFEFF${literacyCsvRecords(view, request.t).map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
+    const { dashboard } = await dashboardFor(request);
+    const wanted = (request.query as Record<string, unknown>)['part'];
+    const sheets = dashboardSheets(dashboard, request.t);
+    const index = ['trend', 'gaps', 'modules', 'events'].indexOf(typeof wanted === 'string' ? wanted : '');
+    const names = [request.t('insights.sheet.trend'), request.t('insights.sheet.gaps'), request.t('insights.sheet.modules'), request.t('insights.sheet.events')];
+    const sheet = index === -1 ? sheets[0] : sheets.find((x) => x.name === names[index]);
+    if (sheet === undefined) throw new DomainError('GNM_NOT_FOUND');
+    const csv = `\uFEFF${sheet.records.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
     return reply.header('Cache-Control', 'no-store').type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="${request.lang === 'cy' ? 'llythrennedd-genomig' : 'genomic-literacy'}.csv"`).send(csv);
+      .header('Content-Disposition', `attachment; filename="${fileName(request, 'csv')}"`).send(csv);
+  });
+
+  app.get('/insights.xlsx', { config: { access: 'insights.read' } }, async (request, reply) => {
+    const { dashboard } = await dashboardFor(request);
+    const body = await workbookOf(dashboardSheets(dashboard, request.t));
+    return reply.header('Cache-Control', 'no-store').type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('Content-Disposition', `attachment; filename="${fileName(request, 'xlsx')}"`).send(body);
   });
 }

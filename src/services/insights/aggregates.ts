@@ -1,0 +1,94 @@
+// Keeping the insights aggregates (db/stores/insights-aggregate-store.ts) in
+// step with the records: each person's facts are worked out by the same rules
+// as the direct count (literacy-population.ts), from their staff record,
+// completions and their organisation's requirements. A completion updates its
+// learner in the same transaction (refreshStaff); the insights-refresh job
+// catches everything else within a minute (staff imports, requirement changes,
+// a new day turning due into overdue); rebuild recomputes everything.
+
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { staffFactsOf, type StaffFacts } from '../../domain/insights/index.js';
+import type { CalendarDate, LearningModule, LiteracyLevelCode } from '../../domain/learning/index.js';
+import type { Database } from '../../db/schema.js';
+import { InsightsAggregateStore } from '../../db/stores/insights-aggregate-store.js';
+import { InsightsStore, type InsightsPopulation } from '../../db/stores/insights-store.js';
+import { RequirementStore } from '../../db/stores/requirement-store.js';
+import { today } from '../learning/required-learning.js';
+
+export type OfferedModules = readonly { readonly id: string; readonly level: LiteracyLevelCode }[];
+
+export const INSIGHTS_REFRESH_JOB = 'insights-refresh';
+
+/** The modules offered, as the literacy rules need them. */
+export function offeredOf(modules: readonly LearningModule[]): OfferedModules {
+  return modules.map((m) => ({ id: m.manifest.id, level: m.manifest.level }));
+}
+
+/** The facts of the active staff in a population, as of a day. */
+export async function staffFacts(db: Kysely<Database>, offered: OfferedModules, population: InsightsPopulation, on: CalendarDate): Promise<StaffFacts[]> {
+  const insights = InsightsStore.create(db);
+  const offeredIds = new Set(offered.map((m) => m.id));
+  const [staff, completed] = await Promise.all([insights.activeStaff(population), insights.completedModules(population)]);
+  const organisations = [...new Set(staff.map((s) => s.organisationCode))];
+  const requirements = organisations.length === 0 ? [] : (await RequirementStore.create(db).list(organisations)).filter((r) => offeredIds.has(r.moduleId));
+  const none = new Map<string, Date>();
+  return staff.map((s) => staffFactsOf(s, completed.get(s.id) ?? none, offered, requirements, on));
+}
+
+/** Bring these people's kept facts up to date; `db` may be the transaction that changed their records. */
+export async function refreshStaff(db: Kysely<Database>, offered: OfferedModules, staffIds: readonly string[], on: CalendarDate = today()): Promise<void> {
+  if (staffIds.length === 0) return;
+  const facts = await staffFacts(db, offered, { staffIds }, on);
+  const counted = new Set(facts.map((f) => f.staffId));
+  await InsightsAggregateStore.create(db).apply(facts, staffIds.filter((id) => !counted.has(id)));
+}
+
+async function requirementsFingerprint(db: Kysely<Database>): Promise<string> {
+  const rows = await db.selectFrom('learning_requirements').select(['id', 'revision']).orderBy('id').execute();
+  return createHash('sha256').update(rows.map((r) => `${r.id}:${String(r.revision)}`).join(',')).digest('hex');
+}
+
+/** Recompute every kept fact and cell from scratch, in one transaction. Returns the people counted. */
+export async function rebuildInsights(db: Kysely<Database>, offered: OfferedModules, now: Date = new Date()): Promise<number> {
+  const on = today(now);
+  return db.transaction().execute(async (trx) => {
+    const facts = await staffFacts(trx, offered, { organisations: 'all' }, on);
+    await InsightsAggregateStore.create(trx).replaceAll(facts);
+    await InsightsAggregateStore.create(trx).setRefreshState(now, on, await requirementsFingerprint(trx));
+    return facts.length;
+  });
+}
+
+/**
+ * The job's pass: on a new day or after a requirement changed, everyone
+ * (compliance moves with the date and the requirements); otherwise the people
+ * whose staff record changed or who completed something since the last pass,
+ * and anyone kept who is no longer active.
+ */
+export async function refreshInsights(db: Kysely<Database>, offered: OfferedModules, now: Date = new Date()): Promise<{ scope: 'all' | 'changed'; people: number }> {
+  const on = today(now);
+  const store = InsightsAggregateStore.create(db);
+  const [state, fingerprint] = await Promise.all([store.refreshState(), requirementsFingerprint(db)]);
+  if (state === undefined || state.refreshedOn !== on || state.requirementsFingerprint !== fingerprint) {
+    const facts = await staffFacts(db, offered, { organisations: 'all' }, on);
+    const counted = new Set(facts.map((f) => f.staffId));
+    const gone = (await store.keptStaffIds()).filter((id) => !counted.has(id));
+    await db.transaction().execute(async (trx) => {
+      await InsightsAggregateStore.create(trx).apply(facts, gone);
+      await InsightsAggregateStore.create(trx).setRefreshState(now, on, fingerprint);
+    });
+    return { scope: 'all', people: facts.length };
+  }
+  // A little overlap: a change committed just before the last pass started is looked at again (apply is idempotent).
+  const since = new Date(state.refreshedAt.getTime() - 60_000);
+  const changedStaff = await db.selectFrom('staff').select('id').where('updated_at', '>', since).execute();
+  const completed = await db.selectFrom('module_completions').innerJoin('users', 'users.id', 'module_completions.user_id')
+    .select('users.staff_id as staffId').where('module_completions.completed_at', '>', since).where('users.staff_id', 'is not', null).execute();
+  const ids = [...new Set([...changedStaff.map((r) => r.id), ...completed.flatMap((r) => (r.staffId === null ? [] : [r.staffId]))])];
+  await db.transaction().execute(async (trx) => {
+    await refreshStaff(trx, offered, ids, on);
+    await InsightsAggregateStore.create(trx).setRefreshState(now, on, fingerprint);
+  });
+  return { scope: 'changed', people: ids.length };
+}
