@@ -56,6 +56,8 @@ describe.each(engines)('the pharmacogenomics explorer on $name', (engine) => {
     expect(page.body).toContain('action="/tools/pgx-explorer#pgx-result"');
     expect(page.body).toContain('<input type="hidden" name="back" value="2">');
     expect(page.body).toContain('/assets/app/pgx-explorer.js');
+    // The page's knowledge check is still there, after the explorer.
+    expect(page.body).toMatch(/data-pgx-explorer[\s\S]*id="check-k1"/);
     const answer = await get('/tools/pgx-explorer?back=2&gene=CYP2C19&a1=*17&a2=*17');
     expect(answer.body).toContain('<strong>Ultrarapid metaboliser</strong>');
     expect(answer.body).toContain('href="/learn/pharmacogenomics-beyond-the-first-four/pages/2"');

@@ -130,7 +130,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
         reference: (number) => t('learning.citation', { number }),
       });
       // Odd parts name a knowledge check ("k1") or an interactive tool ("tool:pgx-explorer", "tool:inheritance").
-      const parts = page.html.split(/<!--((?:tool:)?[a-z0-9-]+)-->/);
+      const parts = page.html.split(/<!--(?:check:|(?=tool:))((?:tool:)?[a-z0-9-]+)-->/);
       rendered = { ...page, parts, tools: parts.filter((p, i) => i % 2 === 1 && p.startsWith('tool:')).map((p) => p.slice(5)) };
       renderedPages.set(cacheKey, rendered);
     }
