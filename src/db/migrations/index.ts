@@ -20,6 +20,7 @@ import { reminders } from './0017-reminders.js';
 import { singleSignOn } from './0019-single-sign-on.js';
 import { accountTokens } from './0020-account-tokens.js';
 import { events } from './0022-events.js';
+import { eventsMore } from './0024-events-more.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -39,6 +40,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0019-single-sign-on': singleSignOn,
   '0020-account-tokens': accountTokens,
   '0022-events': events,
+  '0024-events-more': eventsMore,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -13,6 +13,7 @@ import type { ContentLibrary } from '../../services/learning/content-library.js'
 import { ProgressStore } from '../../db/stores/progress-store.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
+import { EventStore } from '../../db/stores/event-store.js';
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
 import { learnerStanding } from '../../services/learning/learner-standing.js';
 import type { Learner } from '../../domain/xapi/index.js';
@@ -52,6 +53,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
   const progress = ProgressStore.create(app.database.db);
   const attempts = AssessmentStore.create(app.database.db);
   const requirements = RequirementStore.create(app.database.db);
+  const events = EventStore.create(app.database.db);
   const renderedPages = new Map<string, RenderedPage & { parts: readonly string[] }>();
   // Page views and answers: in transactions shared between learners, on a worker thread for a SQLite file.
   const writer = app.records;
@@ -77,9 +79,11 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
         orgRequired: required === undefined ? null : { dueDate: required.dueDate, status: required.status },
       };
     }));
+    // Events whose audience includes their staff group (issue 16).
+    const roleEvents = standing.staffGroup === undefined ? [] : await events.upcomingFor(standing.staffGroup.code, new Date(), 3);
     return reply.render('pages/learn/catalogue.njk', {
       cards, query, topics: topicsOf(library.modules), total: library.modules.length,
-      requiredLevel: standing.requiredLevel, staffGroup: standing.staffGroup ?? null, durations: DURATION_LIMITS,
+      requiredLevel: standing.requiredLevel, staffGroup: standing.staffGroup ?? null, durations: DURATION_LIMITS, roleEvents,
     });
   });
 
