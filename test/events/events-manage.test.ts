@@ -21,7 +21,7 @@ describe.each(engines)('running events on $name', (engine) => {
   let emails: EmailStore;
   const get = (who: SignedIn, url: string) => t.app.inject({ method: 'GET', url, headers: { cookie: who.cookie, accept: 'text/html' } });
   const post = (who: SignedIn, url: string, payload: Record<string, string | string[]> = {}) =>
-    t.app.inject({ method: 'POST', url, headers: { cookie: who.cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams([['_csrf', who.csrf], ...Object.entries(payload).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]]))]).toString() });
+    t.app.inject({ method: 'POST', url, headers: { cookie: who.cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams([['_csrf', who.csrf], ...Object.entries(payload).flatMap(([k, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v]]))]).toString() });
   const mails = async (userId: string) => {
     const rows = await t.app.database.db.selectFrom('email_messages').select('id').where('user_id', '=', userId).orderBy('created_at').execute();
     return Promise.all(rows.map(async (r) => emails.get(r.id)));
