@@ -10,6 +10,7 @@ import { run as xapi } from './xapi.js';
 import { run as xapiLimits } from './xapi-limits.js';
 import { run as signInThrottle } from './sign-in-throttle.js';
 import { run as reminderEmails } from './reminder-emails.js';
+import { run as events } from './events.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'xapi-limits': xapiLimits,
   'sign-in-throttle': signInThrottle,
   'reminder-emails': reminderEmails,
+  events,
 };
 
 const name = process.argv[2];
