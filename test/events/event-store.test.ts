@@ -92,7 +92,7 @@ describe.each(engines)('event store on $name', (engine) => {
     await store.setStatus(event.id, 'published', null);
     for (const u of users.slice(0, 4)) await store.book(sessionId, u);
     const now = new Date();
-    const { settled } = await store.cancel(sessionId, users[0]!, users[0]!, now);
+    const { settled } = await store.cancel(sessionId, users[0]!, users[0], now);
     expect(settled.offered.map((b) => b.userId)).toEqual([users[1]]);
     // 48 hours by default.
     expect(settled.offered[0]?.offerExpiresAt?.getTime()).toBe(now.getTime() + 48 * HOUR);

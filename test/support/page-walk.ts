@@ -18,6 +18,7 @@ import { keyEncryptionKey } from '../../src/services/learning/signing-key-secret
 import { seedDemoScenarios } from '../../src/seed/demo-scenarios.js';
 import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 import { addDays, calendarDateIn } from '../../src/domain/learning/index.js';
+import { EventStore } from '../../src/db/stores/event-store.js';
 
 export interface PageWalk {
   readonly cases: readonly Case[];
@@ -44,12 +45,14 @@ export async function seedPageWalk(app: FastifyInstance): Promise<PageWalk> {
 
   const sessions = new Map<Who, { token: string; csrf: string }>();
   let powysUserId = '';
+  let learnerUserId = '';
   for (const who of EVERYONE) {
     if (who === 'anonymous') continue;
     // The line manager is the manager's staff record; the learner is their report, so both have required learning.
     const staff = who === 'line-manager' ? staffId : who === 'learner' ? reportStaffId : null;
     const user = await app.stores.users.create({ email: `${who}@page-walk.genomeg.test`, displayName: who === 'learner' ? 'Lowri Pritchard-Vaughan-Llewellyn' : `Page Walk ${who}`, passwordHash: null, grants: GRANTS[who], staffId: staff }, null);
     if (who === 'org-admin') powysUserId = user.id;
+    if (who === 'learner') learnerUserId = user.id;
     const { token, session } = await app.stores.sessions.start(user.id);
     sessions.set(who, { token, csrf: session.csrfToken });
     if (who === 'learner' && module !== undefined) {
@@ -65,6 +68,20 @@ export async function seedPageWalk(app: FastifyInstance): Promise<PageWalk> {
       }
     }
   }
+
+  // An event needing approval, which the learner has asked for: the line manager's approvals page has a request.
+  const events = EventStore.create(app.database.db);
+  const start = new Date(Date.now() + 20 * 86_400_000);
+  const text = { en: 'Pharmacogenomics in practice: a live webinar', cy: 'Ffarmacogenomeg yn ymarferol: gweminar byw' };
+  const { event, sessionId } = await events.createEvent({ title: text, summary: text, description: text, topic: 'pharmacogenomics', cpdHours: 1.5, audienceStaffGroups: ['ahp'], literacyLevel: 'foundation', competencies: ['pharmacogenomics-basics'], modulesBefore: ['sample-genomics'], approvalRequired: true }, {
+    startsAt: start, endsAt: new Date(start.getTime() + 3_600_000), delivery: 'online', joinUrl: 'https://teams.example.test/join/page-walk', venueName: null, venueAddress: null,
+    capacity: 20, bookingOpensAt: new Date(Date.now() - 3_600_000), bookingClosesAt: start, language: 'bilingual',
+  }, null, [learnerUserId]);
+  await events.setStatus(event.id, 'published', null);
+  await events.setQuotas(sessionId, [{ organisationCode: '7A7', places: 5, reservedUntil: new Date(start.getTime() - 86_400_000) }], null);
+  await events.book(sessionId, learnerUserId);
+  realPaths.set('/events/:id', `/events/${event.id}`);
+  realPaths.set('/admin/events/:id/edit', `/admin/events/${event.id}/edit`);
 
   const scenarios = ScenarioStore.create(app.database.db);
   await seedDemoScenarios(scenarios, 'scenarios');

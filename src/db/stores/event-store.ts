@@ -398,7 +398,7 @@ export class EventStore {
       .where('events.status', '=', 'published').where('event_sessions.starts_at', '>', now)
       .where('events.audience_staff_groups', 'like', `%${JSON.stringify(staffGroupCode)}%`)
       .groupBy('events.id').orderBy('first_start').limit(limit).execute();
-    return rows.map((r) => ({ event: toEvent(r), startsAt: toDate(r.first_start as Date | string) }));
+    return rows.map((r) => ({ event: toEvent(r), startsAt: toDate(r.first_start) }));
   }
 
   /** Sessions of these events (all, or those ending after `after`), earliest first, with places taken and waiting. */
@@ -652,7 +652,7 @@ export class EventStore {
       .selectAll('event_bookings').select('event_sessions.starts_at')
       .where('event_bookings.status', '=', 'booked').where('events.status', '=', 'published')
       .where('event_sessions.starts_at', '>', now).where('event_sessions.starts_at', '<=', horizon)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('event_reminders_sent').select('event_reminders_sent.booking_id')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('event_reminders_sent').select('event_reminders_sent.booking_id')
         .whereRef('event_reminders_sent.booking_id', '=', 'event_bookings.id').where('event_reminders_sent.days_before', '=', days)
         .whereRef('event_reminders_sent.session_starts_at', '=', 'event_sessions.starts_at'))))
       .limit(5000).execute();
