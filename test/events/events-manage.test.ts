@@ -110,10 +110,15 @@ describe.each(engines)('running events on $name', (engine) => {
     // Moving the first session to 14:00 on 12 March.
     const moved = await post(lead, `/admin/events/${event.id}`, {
       ...EVENT, titleEn: 'Rare disease study day (moved)', sessionCount: '2', 's0-id': first.id, ...session(0, '2031-03-12', { startTime: '14:00', endTime: '15:00' }),
-      's1-id': sessions[1]!.id, ...session(1, '2031-06-10', { delivery: 'in-person', venueName: 'Ysbyty Gwynedd', venueAddressEn: 'Bangor', venueAddressCy: 'Bangor', opensDate: '2031-01-01', opensTime: '09:00' }),
+      's1-id': sessions[1]!.id, ...session(1, '2031-06-10', { delivery: 'in-person', venueName: 'Ysbyty Gwynedd', venueAddressEn: 'Bangor', venueAddressCy: 'Bangor', opensDate: '2031-01-01', opensTime: '09:00', quotaOrg: '7A1', quotaPlaces: '1', quotaUntil: '2031-05-01' }),
+      sessionCount: '3', ...session(2, '2031-02-20'),
       audience: 'ahp', facilitators: facilitatorEmail, action: 'save',
     });
     expect(moved.statusCode).toBe(303);
+    // The quota is kept on the session it was given for, and a third session was added.
+    const quotas = await t.app.database.db.selectFrom('event_session_quotas').selectAll().execute();
+    expect(quotas.map((q) => [q.session_id, q.organisation_code, q.places])).toEqual([[sessions[1]!.id, '7A1', 1]]);
+    expect(await t.app.database.db.selectFrom('event_sessions').selectAll().where('event_id', '=', event.id).execute()).toHaveLength(3);
     const learnerMails = await mails(learner.userId);
     expect(learnerMails).toHaveLength(2);
     expect(learnerMails[1]?.subject).toContain('New time: Rare disease study day (moved)');
@@ -134,7 +139,7 @@ describe.each(engines)('running events on $name', (engine) => {
       ...EVENT, sessionCount: '1', 's0-id': sessions[1]!.id, ...session(0, '2031-06-10', { delivery: 'in-person', venueName: 'V', venueAddressEn: 'A', venueAddressCy: 'A' }), action: 'save',
     });
     expect(removeHeld.statusCode).toBe(409);
-    expect((await t.app.database.db.selectFrom('event_sessions').selectAll().where('event_id', '=', event.id).execute())).toHaveLength(2);
+    expect((await t.app.database.db.selectFrom('event_sessions').selectAll().where('event_id', '=', event.id).execute())).toHaveLength(3);
   });
 
   it('filters by month and shows events for the person\'s staff group on the catalogue', async () => {

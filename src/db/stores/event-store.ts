@@ -139,6 +139,8 @@ export interface EventUpdate {
   /** Sessions whose start or end moved, with who to tell. */
   readonly moved: { readonly sessionId: string; readonly told: Booking[] }[];
   readonly settled: Settled[];
+  /** The id of each session, in the order given (new ones included). */
+  readonly sessionIds: string[];
 }
 
 export interface StoreOptions {
@@ -283,8 +285,15 @@ export class EventStore {
       }
       const moved: EventUpdate['moved'] = [];
       const settled: Settled[] = [];
+      const sessionIds: string[] = [];
       for (const edit of sessions) {
-        if (edit.id === null) { await this.insertSession(trx, eventId, randomUUID(), edit.session); continue; }
+        if (edit.id === null) {
+          const id = randomUUID();
+          await this.insertSession(trx, eventId, id, edit.session);
+          sessionIds.push(id);
+          continue;
+        }
+        sessionIds.push(edit.id);
         const before = existing.find((s) => s.id === edit.id);
         if (before === undefined) throw new DomainError('GNM_NOT_FOUND');
         const s = edit.session;
@@ -314,7 +323,7 @@ export class EventStore {
         actorUserId, action: 'event.updated', entityType: 'event', entityId: eventId,
         before: { title: row.title_en, sessions: existing.length }, after: { title: input.title.en, sessions: sessions.length, removed: removed.map((s) => s.id), facilitators },
       });
-      return { moved, settled };
+      return { moved, settled, sessionIds };
     });
   }
 

@@ -248,9 +248,8 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       id = created.event.id;
       sessionIds = created.sessionIds;
     } else {
-      const held = checked.sessions.map((s) => s.id).filter((x) => x !== null);
       try {
-        await service.updateEvent(existingEvent.id, checked.event, checked.sessions.map((s) => ({ id: s.id, session: s.session })), people.ids, user.id);
+        sessionIds = (await service.updateEvent(existingEvent.id, checked.event, checked.sessions.map((s) => ({ id: s.id, session: s.session })), people.ids, user.id)).sessionIds;
       } catch (error) {
         if (error instanceof DomainError && error.code === 'GNM_CONFLICT') {
           return renderForm(reply, 409, values, [{ field: 's0-date', key: 'events.admin.errors.sessionHeld', session: 0 }], eventId);
@@ -258,11 +257,6 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
         throw error;
       }
       id = existingEvent.id;
-      const after = await store.sessionsOf([id]);
-      // New sessions were added last; match them up in order with the sessions posted.
-      const added = after.filter((s) => !held.includes(s.id)).map((s) => s.id);
-      let next = 0;
-      sessionIds = checked.sessions.map((s) => s.id ?? added[next++] ?? '');
     }
     const quotas = await store.quotasOf(sessionIds);
     for (const [i, s] of checked.sessions.entries()) {
