@@ -13,6 +13,7 @@ import { run as reminderEmails } from './reminder-emails.js';
 import { run as fundedReviewers } from './funded-reviewers.js';
 import { run as fundedAllocation } from './funded-allocation.js';
 import { run as insights } from './insights.js';
+import { run as events } from './events.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'funded-reviewers': fundedReviewers,
   'funded-allocation': fundedAllocation,
   insights,
+  events,
 };
 
 const name = process.argv[2];

@@ -95,6 +95,11 @@ const variables = z.object({
   // Required learning reminders (src/services/reminders).
   REMINDER_DAYS_BEFORE: z.coerce.number().int().min(1).max(90).default(14),
   REMINDER_OVERDUE_MAX: z.coerce.number().int().min(0).max(52).default(4),
+  // Events (docs/events.md): how long a freed place is held for the person offered
+  // it, and the days before a session that reminders go (comma-separated).
+  EVENT_OFFER_HOURS: z.coerce.number().min(0.25).max(24 * 14).default(48),
+  EVENT_REMINDER_DAYS: z.string().trim().regex(/^\d{1,2}(,\d{1,2})*$/, 'days, comma-separated, like 7,1').default('7,1')
+    .transform((v) => [...new Set(v.split(',').map(Number).filter((n) => n >= 1))].sort((a, b) => b - a)),
   // Single sign-on with the organisation's OpenID Connect provider (README "Single
   // sign-on"; services/auth/oidc.ts). Off unless OIDC_ISSUER_URL is set.
   OIDC_ISSUER_URL: z.url().optional(),

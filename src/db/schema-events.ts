@@ -1,6 +1,7 @@
 // Row types of events, their sessions and bookings (migration 0022).
 
-import type { Bool, Timestamp } from './schema.js';
+import type { ColumnType, Generated } from 'kysely';
+import type { Bool, NullableTimestamp, Timestamp } from './schema.js';
 
 export interface EventsTable {
   id: string;
@@ -17,6 +18,13 @@ export interface EventsTable {
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** JSON arrays (migration 0024). */
+  audience_staff_groups: Generated<string>;
+  literacy_level: string | null;
+  competencies: Generated<string>;
+  modules_before: Generated<string>;
+  modules_after: Generated<string>;
+  approval_required: ColumnType<boolean | number, boolean | undefined, boolean>;
 }
 
 export interface EventSessionsTable {
@@ -44,10 +52,36 @@ export interface EventBookingsTable {
   position: number;
   created_at: Timestamp;
   updated_at: Timestamp;
+  offer_expires_at: NullableTimestamp;
+  organisation_code: string | null;
+  decision_reason: string | null;
+  calendar_sequence: Generated<number>;
+}
+
+export interface EventFacilitatorsTable {
+  event_id: string;
+  account_id: string;
+}
+
+export interface EventSessionQuotasTable {
+  session_id: string;
+  organisation_code: string;
+  places: number;
+  reserved_until: Timestamp;
+}
+
+export interface EventRemindersSentTable {
+  booking_id: string;
+  days_before: number;
+  session_starts_at: Timestamp;
+  sent_at: Timestamp;
 }
 
 export interface EventTables {
   events: EventsTable;
   event_sessions: EventSessionsTable;
   event_bookings: EventBookingsTable;
+  event_facilitators: EventFacilitatorsTable;
+  event_session_quotas: EventSessionQuotasTable;
+  event_reminders_sent: EventRemindersSentTable;
 }

@@ -10,6 +10,7 @@ import { ReminderStore } from '../db/stores/reminder-store.js';
 import { RequirementStore } from '../db/stores/requirement-store.js';
 import { ScenarioStore } from '../db/stores/scenario-store.js';
 import { registerWorkforceRuns } from './workforce/run-jobs.js';
+import { registerEventJobs } from './events/event-jobs.js';
 import type { LearningModule } from '../domain/learning/index.js';
 import { projectRoot } from '../web/paths.js';
 import type { EmailService } from './email/email-service.js';
@@ -49,4 +50,5 @@ export function registerPlatformJobs(jobs: JobQueue, deps: PlatformJobDeps): voi
   jobs.register(INSIGHTS_REFRESH_JOB, async () => { await refreshInsights(deps.db, offeredOf(reminders.modules())); }, { concurrency: 1 });
   for (const schedule of SCHEDULES) jobs.addSchedule(schedule);
   registerWorkforceRuns(jobs, ScenarioStore.create(deps.db));
+  registerEventJobs(jobs, deps);
 }

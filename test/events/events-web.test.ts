@@ -8,27 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signedIn, type SignedIn, type TestApp } from '../support/app.js';
 import { engines } from '../support/engines.js';
-import { sessionInput } from './support.js';
+import { parseIcs, sessionInput } from './support.js';
 import { EventStore } from '../../src/db/stores/event-store.js';
 import { EmailStore } from '../../src/db/stores/email-store.js';
-
-/** A calendar file's VEVENT properties (lines unfolded, parameters dropped). */
-export function parseIcs(text: string): { calendar: Record<string, string>; events: Record<string, string>[] } {
-  const lines = text.replace(/\r\n[ \t]/g, '').split(/\r\n/).filter((l) => l !== '');
-  const calendar: Record<string, string> = {};
-  const events: Record<string, string>[] = [];
-  let current: Record<string, string> | null = null;
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon < 1) throw new Error(`not a content line: ${line}`);
-    const name = line.slice(0, colon).split(';')[0] ?? '';
-    const value = line.slice(colon + 1);
-    if (name === 'BEGIN' && value === 'VEVENT') { current = {}; continue; }
-    if (name === 'END' && value === 'VEVENT') { if (current !== null) events.push(current); current = null; continue; }
-    (current ?? calendar)[name] = value;
-  }
-  return { calendar, events };
-}
 
 describe.each(engines)('events on the web on $name', (engine) => {
   let t: TestApp;
@@ -45,8 +27,8 @@ describe.each(engines)('events on the web on $name', (engine) => {
 
   const FORM = {
     titleEn: 'Pharmacogenomics in practice', titleCy: 'Ffarmacogenomeg yn ymarferol', summaryEn: 'How prescribing changes', summaryCy: 'Sut mae rhagnodi yn newid',
-    descriptionEn: 'A live webinar.', descriptionCy: 'Gweminar byw.', topic: 'pharmacogenomics', cpdHours: '1.5', date: '2031-07-01', startTime: '13:30', endTime: '14:30',
-    delivery: 'online', joinUrl: 'https://teams.example.test/join/abc', capacity: '1', language: 'bilingual',
+    descriptionEn: 'A live webinar.', descriptionCy: 'Gweminar byw.', topic: 'pharmacogenomics', cpdHours: '1.5', 's0-date': '2031-07-01', 's0-startTime': '13:30', 's0-endTime': '14:30',
+    's0-delivery': 'online', 's0-joinUrl': 'https://teams.example.test/join/abc', 's0-capacity': '1', 's0-language': 'bilingual',
   };
 
   beforeAll(async () => {
@@ -72,12 +54,12 @@ describe.each(engines)('events on the web on $name', (engine) => {
   });
 
   it('refuses a bad form naming each field, and writes nothing', async () => {
-    const bad = await post(lead, '/admin/events', { ...FORM, titleCy: '', capacity: '0', joinUrl: 'http://insecure.test', date: '2031-02-30' });
+    const bad = await post(lead, '/admin/events', { ...FORM, titleCy: '', 's0-capacity': '0', 's0-joinUrl': 'http://insecure.test', 's0-date': '2031-02-30' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('href="#titleCy"');
-    expect(bad.body).toContain('href="#capacity"');
-    expect(bad.body).toContain('href="#joinUrl"');
-    expect(bad.body).toContain('href="#date"');
+    expect(bad.body).toContain('href="#s0-capacity"');
+    expect(bad.body).toContain('href="#s0-joinUrl"');
+    expect(bad.body).toContain('href="#s0-date"');
     expect(await t.app.database.db.selectFrom('events').selectAll().execute()).toHaveLength(0);
     expect((await post(lead, '/admin/events', { ...FORM, _csrf: 'wrong' })).statusCode).toBe(403);
   });
@@ -127,23 +109,32 @@ describe.each(engines)('events on the web on $name', (engine) => {
     const [waitingId] = await messagesTo(second.userId);
     expect((await emails.get(waitingId ?? ''))?.subject).toContain('Ar y rhestr aros: Ffarmacogenomeg yn ymarferol');
 
-    // The first cancels: the second is promoted and emailed, in Welsh, with a calendar entry.
+    // The first cancels: the place is offered to the second, emailed in Welsh; they confirm and get a calendar entry.
     expect((await post(first, `${base}/cancel`)).headers.location).toContain('done=cancelled');
     const ids = await messagesTo(second.userId);
     expect(ids).toHaveLength(2);
-    const promoted = await emails.get(ids[1] ?? '');
-    expect(promoted?.subject).toContain('Mae gennych le: Ffarmacogenomeg yn ymarferol');
-    expect(parseIcs(promoted?.attachments[0]?.content ?? '').events[0]?.['SUMMARY']).toBe('Ffarmacogenomeg yn ymarferol');
+    const offered = await emails.get(ids[1] ?? '');
+    expect(offered?.subject).toContain('Cynigir lle i chi: Ffarmacogenomeg yn ymarferol');
+    expect(offered?.text).toContain('Cedwir y lle i chi tan');
+    const offerPage = await get(second, `/cy/events/${event.id}`);
+    expect(offerPage.body).toContain('Cadarnhau fy lle');
+    // Someone else cannot confirm it.
+    expect((await post(first, `${base}/confirm`)).headers.location).toContain('done=not-confirmed');
+    expect((await post(second, `/cy${base}/confirm`)).headers.location).toContain('done=confirmed');
+    const confirmedIds = await messagesTo(second.userId);
+    expect(confirmedIds).toHaveLength(3);
+    const confirmedMail = await emails.get(confirmedIds[2] ?? '');
+    expect(parseIcs(confirmedMail?.attachments[0]?.content ?? '').events[0]?.['SUMMARY']).toBe('Ffarmacogenomeg yn ymarferol');
     expect((await get(second, `/cy/events/${event.id}`)).body).toContain('Mae gennych le');
 
     // Cancelling the event emails the one booked, with a calendar file that cancels the entry.
     expect((await post(lead, `/admin/events/${event.id}/cancel`)).statusCode).toBe(303);
     const after = await messagesTo(second.userId);
-    const cancelled = await emails.get(after[2] ?? '');
+    const cancelled = await emails.get(after[3] ?? '');
     expect(cancelled?.subject).toContain('Wedi\'i ganslo');
     expect(parseIcs(cancelled?.attachments[0]?.content ?? '').calendar['METHOD']).toBe('CANCEL');
     const audit = await t.app.database.db.selectFrom('audit_events').select('action').where('action', 'like', 'event.%').execute();
-    expect(audit.map((a) => a.action).sort()).toEqual(['event.booked', 'event.booking-cancelled', 'event.cancelled', 'event.created', 'event.promoted', 'event.published', 'event.waiting'].sort());
+    expect(audit.map((a) => a.action).sort()).toEqual(['event.booked', 'event.booking-cancelled', 'event.cancelled', 'event.created', 'event.offered', 'event.offer-confirmed', 'event.published', 'event.waiting'].sort());
   });
 
   it('shows the joining link to a booked person from 30 minutes before, and never to others', async () => {

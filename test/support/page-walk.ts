@@ -85,6 +85,20 @@ export async function seedPageWalk(app: FastifyInstance): Promise<PageWalk> {
   if (booked.outcome === 'booked') await markAttendance(app.database.db, event, sessionId, [{ bookingId: booked.booking.id, status: 'attended' }], 'register', null);
   for (const url of ['/events/:id', '/events/:id/after', '/admin/events/:id/attendance', '/admin/events/:id/report']) realPaths.set(url, url.replace(':id', event.id));
   for (const tail of ['', '/import']) realPaths.set(`/admin/events/:id/attendance/:sessionId${tail}`, `/admin/events/${event.id}/attendance/${sessionId}${tail}`);
+  {
+    // An event needing approval, which the learner has asked for: the line manager's approvals page has a request.
+    const start = new Date(Date.now() + 20 * 86_400_000);
+    const text = { en: 'Pharmacogenomics in practice: a live webinar', cy: 'Ffarmacogenomeg yn ymarferol: gweminar byw' };
+    const { event, sessionId } = await events.createEvent({ title: text, summary: text, description: text, topic: 'pharmacogenomics', cpdHours: 1.5, audienceStaffGroups: ['ahp'], literacyLevel: 'foundation', competencies: ['pharmacogenomics-foundations'], modulesBefore: ['sample-genomics'], approvalRequired: true }, {
+      startsAt: start, endsAt: new Date(start.getTime() + 3_600_000), delivery: 'online', joinUrl: 'https://teams.example.test/join/page-walk', venueName: null, venueAddress: null,
+      capacity: 20, bookingOpensAt: new Date(Date.now() - 3_600_000), bookingClosesAt: start, language: 'bilingual',
+    }, null, [learnerUserId]);
+    await events.setStatus(event.id, 'published', null);
+    await events.setQuotas(sessionId, [{ organisationCode: '7A7', places: 5, reservedUntil: new Date(start.getTime() - 86_400_000) }], null);
+    await events.book(sessionId, learnerUserId);
+    realPaths.set('/events/:id', `/events/${event.id}`);
+    realPaths.set('/admin/events/:id/edit', `/admin/events/${event.id}/edit`);
+  }
 
   const scenarios = ScenarioStore.create(app.database.db);
   await seedDemoScenarios(scenarios, 'scenarios');

@@ -24,6 +24,7 @@ import { invitationSignOn } from './0023-invitation-sign-on.js';
 import { eventAttendance } from './0025-event-attendance.js';
 import { fundedPlaces } from './0026-funded-places.js';
 import { insightsAggregates } from './0027-insights-aggregates.js';
+import { eventsMore } from './0024-events-more.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -47,6 +48,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0025-event-attendance': eventAttendance,
   '0026-funded-places': fundedPlaces,
   '0027-insights-aggregates': insightsAggregates,
+  '0024-events-more': eventsMore,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

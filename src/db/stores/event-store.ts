@@ -8,22 +8,38 @@
 // given twice, and a place freed goes to the waiting booking with the lowest
 // position (the first to ask): the waiting list cannot be skipped.
 //
-// TODO (issue 16): a promoted person should have 48 hours (configurable) to
-// confirm before the place passes on; today promotion books them at once and
-// emails them.
+// A place freed (a cancellation, an offer expired or declined, more places,
+// a quota released) is *offered* to the first person waiting who can take it:
+// the offer holds the place for `offerHours` (EVENT_OFFER_HOURS, default 48;
+// never past the start) and the person confirms on the event page. An offer
+// not confirmed in time expires and the place is offered to the next. Every
+// locked operation first settles the session (`settle`: expire offers, offer
+// free places in position order), so expiry is exact even between the runs of
+// the job that sweeps offers (services/events/event-jobs.ts); a newcomer is
+// booked only when, after that, a place is still free to them: nobody waiting
+// is ever passed over.
+//
+// Organisation quotas: a session may reserve places for an organisation until
+// a date. Until then those places, less what that organisation's people have
+// taken, are not free to anyone else; after it they are released.
+//
+// Manager approval: when an event asks for it, a request waits as
+// `awaiting-approval` (holding no place) until the person's line manager
+// approves (it then joins the queue, at the back, like a new request) or
+// declines it with a reason.
 
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
-import type { EventSessionsTable, EventsTable } from '../schema-events.js';
-import { engineOf, toBool, toDate } from '../dialect.js';
+import type { EventBookingsTable, EventSessionsTable, EventsTable } from '../schema-events.js';
+import { engineOf, toBool, toDate, toDateOrNull } from '../dialect.js';
 import { AuditStore } from './audit-store.js';
 import { DomainError } from '../../domain/errors.js';
 
 export type EventStatus = 'draft' | 'published' | 'cancelled';
 export type Delivery = 'online' | 'in-person';
 export type DeliveryLanguage = 'en' | 'cy' | 'bilingual';
-export type BookingStatus = 'booked' | 'waiting' | 'cancelled' | 'attended' | 'no-show';
+export type BookingStatus = 'booked' | 'waiting' | 'offered' | 'awaiting-approval' | 'declined' | 'expired' | 'cancelled' | 'attended' | 'no-show';
 
 export interface Bilingual { readonly en: string; readonly cy: string }
 
@@ -34,6 +50,14 @@ export interface EventInput {
   readonly topic: string;
   readonly cpdHours: number;
   readonly illustrative?: boolean;
+  /** Staff group codes the event is for (empty: everyone). */
+  readonly audienceStaffGroups?: readonly string[];
+  readonly literacyLevel?: string | null;
+  readonly competencies?: readonly string[];
+  /** Module slugs to do before and after. */
+  readonly modulesBefore?: readonly string[];
+  readonly modulesAfter?: readonly string[];
+  readonly approvalRequired?: boolean;
 }
 
 export interface SessionInput {
@@ -53,7 +77,19 @@ export interface EventRecord extends EventInput {
   readonly id: string;
   readonly status: EventStatus;
   readonly illustrative: boolean;
+  readonly audienceStaffGroups: readonly string[];
+  readonly literacyLevel: string | null;
+  readonly competencies: readonly string[];
+  readonly modulesBefore: readonly string[];
+  readonly modulesAfter: readonly string[];
+  readonly approvalRequired: boolean;
   readonly createdAt: Date;
+}
+
+export interface Quota {
+  readonly organisationCode: string;
+  readonly places: number;
+  readonly reservedUntil: Date;
 }
 
 export interface SessionRecord extends SessionInput {
@@ -71,27 +107,78 @@ export interface Booking {
   readonly status: BookingStatus;
   readonly position: number;
   readonly createdAt: Date;
+  readonly offerExpiresAt: Date | null;
+  readonly organisationCode: string | null;
+  readonly decisionReason: string | null;
+}
+
+/** What settling a session did: offers that expired, and offers made. */
+export interface Settled {
+  readonly expired: Booking[];
+  readonly offered: Booking[];
 }
 
 export type BookOutcome =
-  | { readonly outcome: 'booked' | 'waiting'; readonly booking: Booking }
+  | { readonly outcome: 'booked' | 'waiting' | 'awaiting-approval'; readonly booking: Booking; readonly settled?: Settled }
   | { readonly outcome: 'already'; readonly booking: Booking }
   | { readonly outcome: 'closed' | 'not-found' };
 
 export interface CancelOutcome {
   readonly cancelled: Booking | null;
-  /** The waiting booking that was given the freed place, if any. */
-  readonly promoted: Booking | null;
+  /** Offers made (and expired) as the place was freed. */
+  readonly settled: Settled;
+}
+
+export interface SessionEdit {
+  /** null: a new session. */
+  readonly id: string | null;
+  readonly session: SessionInput;
+}
+
+export interface EventUpdate {
+  /** Sessions whose start or end moved, with who to tell. */
+  readonly moved: { readonly sessionId: string; readonly told: Booking[] }[];
+  readonly settled: Settled[];
+  /** The id of each session, in the order given (new ones included). */
+  readonly sessionIds: string[];
+}
+
+export interface StoreOptions {
+  /** How long a freed place is held for the person offered it. */
+  readonly offerHours?: number;
 }
 
 /** Statuses that hold a place. */
-const TAKEN: readonly BookingStatus[] = ['booked', 'attended', 'no-show'];
+const TAKEN: readonly BookingStatus[] = ['booked', 'offered', 'attended', 'no-show'];
+/** Statuses of someone still expecting to come (told of changes). */
+const ACTIVE: readonly BookingStatus[] = ['booked', 'waiting', 'offered', 'awaiting-approval'];
+const NONE: Settled = { expired: [], offered: [] };
+
+function list(text: string | null | undefined): string[] {
+  if (text === null || text === undefined || text === '') return [];
+  const parsed: unknown = JSON.parse(text);
+  return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** Places free to someone of `organisationCode`: capacity less places taken and places still reserved for other organisations. */
+export function placesFreeTo(organisationCode: string | null, capacity: number, takenBy: ReadonlyMap<string | null, number>, quotas: readonly Quota[], now: Date): number {
+  let taken = 0;
+  for (const n of takenBy.values()) taken += n;
+  let reserved = 0;
+  for (const q of quotas) {
+    if (q.organisationCode === organisationCode || q.reservedUntil <= now) continue;
+    reserved += Math.max(0, q.places - (takenBy.get(q.organisationCode) ?? 0));
+  }
+  return capacity - taken - reserved;
+}
 
 function toEvent(row: Selectable<EventsTable>): EventRecord {
   return {
     id: row.id, title: { en: row.title_en, cy: row.title_cy }, summary: { en: row.summary_en, cy: row.summary_cy },
     description: { en: row.description_en, cy: row.description_cy }, topic: row.topic, cpdHours: row.cpd_hours,
     status: row.status as EventStatus, illustrative: toBool(row.illustrative), createdAt: toDate(row.created_at),
+    audienceStaffGroups: list(row.audience_staff_groups), literacyLevel: row.literacy_level, competencies: list(row.competencies),
+    modulesBefore: list(row.modules_before), modulesAfter: list(row.modules_after), approvalRequired: toBool(row.approval_required),
   };
 }
 
@@ -105,32 +192,58 @@ function toSession(row: Selectable<EventSessionsTable>, booked: number, waiting:
   };
 }
 
-function toBooking(row: { id: string; session_id: string; user_id: string; status: string; position: number; created_at: Date | string }): Booking {
-  return { id: row.id, sessionId: row.session_id, userId: row.user_id, status: row.status as BookingStatus, position: row.position, createdAt: toDate(row.created_at) };
+type BookingRow = Selectable<EventBookingsTable>;
+
+function toBooking(row: BookingRow): Booking {
+  return {
+    id: row.id, sessionId: row.session_id, userId: row.user_id, status: row.status as BookingStatus, position: row.position, createdAt: toDate(row.created_at),
+    offerExpiresAt: toDateOrNull(row.offer_expires_at), organisationCode: row.organisation_code, decisionReason: row.decision_reason,
+  };
+}
+
+function eventColumns(input: EventInput) {
+  return {
+    title_en: input.title.en, title_cy: input.title.cy, summary_en: input.summary.en, summary_cy: input.summary.cy,
+    description_en: input.description.en, description_cy: input.description.cy, topic: input.topic, cpd_hours: input.cpdHours,
+    audience_staff_groups: JSON.stringify(input.audienceStaffGroups ?? []), literacy_level: input.literacyLevel ?? null,
+    competencies: JSON.stringify(input.competencies ?? []), modules_before: JSON.stringify(input.modulesBefore ?? []),
+    modules_after: JSON.stringify(input.modulesAfter ?? []), approval_required: input.approvalRequired === true,
+  };
+}
+
+function filled(input: EventInput): Omit<EventRecord, 'id' | 'status' | 'createdAt'> {
+  return {
+    ...input, illustrative: input.illustrative === true, audienceStaffGroups: input.audienceStaffGroups ?? [], literacyLevel: input.literacyLevel ?? null,
+    competencies: input.competencies ?? [], modulesBefore: input.modulesBefore ?? [], modulesAfter: input.modulesAfter ?? [], approvalRequired: input.approvalRequired === true,
+  };
 }
 
 export class EventStore {
-  private constructor(private readonly db: Kysely<Database>) {}
+  private readonly offerMs: number;
 
-  static create(db: Kysely<Database>): EventStore {
-    return new EventStore(db);
+  private constructor(private readonly db: Kysely<Database>, options: StoreOptions) {
+    this.offerMs = (options.offerHours ?? 48) * 3_600_000;
   }
 
-  /** A new event (a draft) with its first session. */
-  async createEvent(input: EventInput, session: SessionInput, actorUserId: string | null): Promise<{ event: EventRecord; sessionId: string }> {
+  static create(db: Kysely<Database>, options: StoreOptions = {}): EventStore {
+    return new EventStore(db, options);
+  }
+
+  /** A new event (a draft) with its sessions (at least one) and facilitators. */
+  async createEvent(input: EventInput, sessions: SessionInput | readonly SessionInput[], actorUserId: string | null, facilitatorIds: readonly string[] = []): Promise<{ event: EventRecord; sessionId: string; sessionIds: string[] }> {
+    const all = Array.isArray(sessions) ? sessions as readonly SessionInput[] : [sessions as SessionInput];
     const id = randomUUID();
-    const sessionId = randomUUID();
+    const sessionIds = all.map(() => randomUUID());
     const now = new Date();
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('events').values({
-        id, title_en: input.title.en, title_cy: input.title.cy, summary_en: input.summary.en, summary_cy: input.summary.cy,
-        description_en: input.description.en, description_cy: input.description.cy, topic: input.topic, cpd_hours: input.cpdHours,
-        status: 'draft', illustrative: input.illustrative === true, created_by: actorUserId, created_at: now, updated_at: now,
+        id, ...eventColumns(input), status: 'draft', illustrative: input.illustrative === true, created_by: actorUserId, created_at: now, updated_at: now,
       }).execute();
-      await this.insertSession(trx, id, sessionId, session);
-      await AuditStore.record(trx, { actorUserId, action: 'event.created', entityType: 'event', entityId: id, after: { title: input.title.en, topic: input.topic, sessionId } });
+      for (const [i, session] of all.entries()) await this.insertSession(trx, id, sessionIds[i] ?? '', session);
+      if (facilitatorIds.length > 0) await trx.insertInto('event_facilitators').values([...new Set(facilitatorIds)].map((account_id) => ({ event_id: id, account_id }))).execute();
+      await AuditStore.record(trx, { actorUserId, action: 'event.created', entityType: 'event', entityId: id, after: { title: input.title.en, topic: input.topic, sessionIds, facilitators: facilitatorIds } });
     });
-    return { event: { ...input, id, status: 'draft', illustrative: input.illustrative === true, createdAt: now }, sessionId };
+    return { event: { ...filled(input), id, status: 'draft', createdAt: now }, sessionId: sessionIds[0] ?? '', sessionIds };
   }
 
   async addSession(eventId: string, session: SessionInput, actorUserId: string | null): Promise<string> {
@@ -150,6 +263,107 @@ export class EventStore {
     }).execute();
   }
 
+  /**
+   * Change an event, its sessions (update, add; remove only those nobody has
+   * booked or waits for) and facilitators, in one transaction. Returns the
+   * sessions whose time moved with the people to tell, and any offers made
+   * (more places free a place for those waiting).
+   */
+  async updateEvent(eventId: string, input: EventInput, sessions: readonly SessionEdit[], facilitatorIds: readonly string[], actorUserId: string | null, now: Date = new Date()): Promise<EventUpdate> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
+      if (row === undefined) throw new DomainError('GNM_NOT_FOUND');
+      if (row.status === 'cancelled') throw new DomainError('GNM_CONFLICT', { what: 'event' });
+      await trx.updateTable('events').set({ ...eventColumns(input), updated_at: now }).where('id', '=', eventId).execute();
+      const existing = await trx.selectFrom('event_sessions').selectAll().where('event_id', '=', eventId).execute();
+      const kept = new Set(sessions.map((s) => s.id).filter((id): id is string => id !== null));
+      const removed = existing.filter((s) => !kept.has(s.id));
+      if (removed.length > 0) {
+        const held = await trx.selectFrom('event_bookings').select('id').where('session_id', 'in', removed.map((s) => s.id)).where('status', 'in', [...ACTIVE, 'attended', 'no-show']).executeTakeFirst();
+        if (held !== undefined) throw new DomainError('GNM_CONFLICT', { what: 'session' });
+        await trx.deleteFrom('event_sessions').where('id', 'in', removed.map((s) => s.id)).execute();
+      }
+      const moved: EventUpdate['moved'] = [];
+      const settled: Settled[] = [];
+      const sessionIds: string[] = [];
+      for (const edit of sessions) {
+        if (edit.id === null) {
+          const id = randomUUID();
+          await this.insertSession(trx, eventId, id, edit.session);
+          sessionIds.push(id);
+          continue;
+        }
+        sessionIds.push(edit.id);
+        const before = existing.find((s) => s.id === edit.id);
+        if (before === undefined) throw new DomainError('GNM_NOT_FOUND');
+        const s = edit.session;
+        await trx.updateTable('event_sessions').set({
+          starts_at: s.startsAt, ends_at: s.endsAt, delivery: s.delivery, join_url: s.joinUrl, venue_name: s.venueName,
+          venue_address_en: s.venueAddress?.en ?? null, venue_address_cy: s.venueAddress?.cy ?? null, capacity: s.capacity,
+          booking_opens_at: s.bookingOpensAt, booking_closes_at: s.bookingClosesAt, language: s.language,
+        }).where('id', '=', edit.id).execute();
+        if (toDate(before.starts_at).getTime() !== s.startsAt.getTime() || toDate(before.ends_at).getTime() !== s.endsAt.getTime()) {
+          const told = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', edit.id).where('status', 'in', [...ACTIVE]).orderBy('position').execute();
+          moved.push({ sessionId: edit.id, told: told.map(toBooking) });
+          await AuditStore.record(trx, {
+            actorUserId, action: 'event.session-moved', entityType: 'event', entityId: eventId,
+            before: { sessionId: edit.id, startsAt: toDate(before.starts_at).toISOString(), endsAt: toDate(before.ends_at).toISOString() },
+            after: { sessionId: edit.id, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString(), told: told.length },
+          });
+        }
+        if (row.status === 'published') {
+          const locked = await this.lockSession(trx, edit.id);
+          if (locked !== undefined) settled.push(await this.settle(trx, locked, now, actorUserId));
+        }
+      }
+      const facilitators = [...new Set(facilitatorIds)];
+      await trx.deleteFrom('event_facilitators').where('event_id', '=', eventId).execute();
+      if (facilitators.length > 0) await trx.insertInto('event_facilitators').values(facilitators.map((account_id) => ({ event_id: eventId, account_id }))).execute();
+      await AuditStore.record(trx, {
+        actorUserId, action: 'event.updated', entityType: 'event', entityId: eventId,
+        before: { title: row.title_en, sessions: existing.length }, after: { title: input.title.en, sessions: sessions.length, removed: removed.map((s) => s.id), facilitators },
+      });
+      return { moved, settled, sessionIds };
+    });
+  }
+
+  /** Facilitators of an event: their account ids, names and emails. */
+  async facilitatorsOf(eventId: string): Promise<{ id: string; displayName: string; email: string }[]> {
+    return this.db.selectFrom('event_facilitators').innerJoin('users', 'users.id', 'event_facilitators.account_id')
+      .select(['users.id', 'users.display_name as displayName', 'users.email']).where('event_facilitators.event_id', '=', eventId).orderBy('users.display_name').execute();
+  }
+
+  async isFacilitator(eventId: string, accountId: string): Promise<boolean> {
+    return (await this.db.selectFrom('event_facilitators').select('account_id').where('event_id', '=', eventId).where('account_id', '=', accountId).executeTakeFirst()) !== undefined;
+  }
+
+  /** Replace a session's organisation quotas. */
+  async setQuotas(sessionId: string, quotas: readonly Quota[], actorUserId: string | null, now: Date = new Date()): Promise<Settled> {
+    return this.db.transaction().execute(async (trx) => {
+      const session = await this.lockSession(trx, sessionId);
+      if (session === undefined) throw new DomainError('GNM_NOT_FOUND');
+      const before = await trx.selectFrom('event_session_quotas').selectAll().where('session_id', '=', sessionId).execute();
+      await trx.deleteFrom('event_session_quotas').where('session_id', '=', sessionId).execute();
+      if (quotas.length > 0) {
+        await trx.insertInto('event_session_quotas').values(quotas.map((q) => ({ session_id: sessionId, organisation_code: q.organisationCode, places: q.places, reserved_until: q.reservedUntil }))).execute();
+      }
+      await AuditStore.record(trx, {
+        actorUserId, action: 'event.quotas-set', entityType: 'event', entityId: session.event_id,
+        before: { sessionId, quotas: before.map((q) => ({ organisationCode: q.organisation_code, places: q.places, reservedUntil: toDate(q.reserved_until).toISOString() })) },
+        after: { sessionId, quotas: quotas.map((q) => ({ ...q, reservedUntil: q.reservedUntil.toISOString() })) },
+      });
+      return session.event_status === 'published' ? this.settle(trx, session, now, actorUserId) : NONE;
+    });
+  }
+
+  async quotasOf(sessionIds: readonly string[]): Promise<Map<string, Quota[]>> {
+    const out = new Map<string, Quota[]>();
+    if (sessionIds.length === 0) return out;
+    const rows = await this.db.selectFrom('event_session_quotas').selectAll().where('session_id', 'in', [...sessionIds]).orderBy('organisation_code').execute();
+    for (const r of rows) out.set(r.session_id, [...(out.get(r.session_id) ?? []), { organisationCode: r.organisation_code, places: r.places, reservedUntil: toDate(r.reserved_until) }]);
+    return out;
+  }
+
   /** Publish a draft, or cancel: returns the bookings that held a place or waited (to be told), when cancelling. */
   async setStatus(eventId: string, status: 'published' | 'cancelled', actorUserId: string | null): Promise<{ event: EventRecord; told: Booking[] }> {
     return this.db.transaction().execute(async (trx) => {
@@ -161,11 +375,11 @@ export class EventStore {
       let told: Booking[] = [];
       if (status === 'cancelled') {
         const rows = await trx.selectFrom('event_bookings').innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id')
-          .selectAll('event_bookings').where('event_sessions.event_id', '=', eventId).where('event_bookings.status', 'in', ['booked', 'waiting'])
+          .selectAll('event_bookings').where('event_sessions.event_id', '=', eventId).where('event_bookings.status', 'in', [...ACTIVE])
           .orderBy('event_bookings.position').execute();
         told = rows.map(toBooking);
         if (told.length > 0) {
-          await trx.updateTable('event_bookings').set({ status: 'cancelled', updated_at: new Date() }).where('id', 'in', told.map((b) => b.id)).execute();
+          await trx.updateTable('event_bookings').set({ status: 'cancelled', offer_expires_at: null, updated_at: new Date() }).where('id', 'in', told.map((b) => b.id)).execute();
         }
       }
       await AuditStore.record(trx, {
@@ -184,6 +398,16 @@ export class EventStore {
   async listEvents(statuses: readonly EventStatus[]): Promise<EventRecord[]> {
     const rows = await this.db.selectFrom('events').selectAll().where('status', 'in', [...statuses]).orderBy('created_at', 'desc').limit(500).execute();
     return rows.map(toEvent);
+  }
+
+  /** Published events for a staff group (its code in the audience), with a session still to start, soonest first. */
+  async upcomingFor(staffGroupCode: string, now: Date, limit = 3): Promise<{ event: EventRecord; startsAt: Date }[]> {
+    const rows = await this.db.selectFrom('events').innerJoin('event_sessions', 'event_sessions.event_id', 'events.id')
+      .selectAll('events').select((eb) => eb.fn.min('event_sessions.starts_at').as('first_start'))
+      .where('events.status', '=', 'published').where('event_sessions.starts_at', '>', now)
+      .where('events.audience_staff_groups', 'like', `%${JSON.stringify(staffGroupCode)}%`)
+      .groupBy('events.id').orderBy('first_start').limit(limit).execute();
+    return rows.map((r) => ({ event: toEvent(r), startsAt: toDate(r.first_start) }));
   }
 
   /** Sessions of these events (all, or those ending after `after`), earliest first, with places taken and waiting. */
@@ -229,65 +453,235 @@ export class EventStore {
   /** Take the session's lock (see the head of this file) and read it. */
   private async lockSession(trx: Transaction<Database>, sessionId: string) {
     const query = trx.selectFrom('event_sessions').innerJoin('events', 'events.id', 'event_sessions.event_id')
-      .select(['event_sessions.id', 'event_sessions.capacity', 'event_sessions.next_position', 'event_sessions.booking_opens_at',
-        'event_sessions.booking_closes_at', 'event_sessions.starts_at', 'events.status as event_status'])
+      .select(['event_sessions.id', 'event_sessions.event_id', 'event_sessions.capacity', 'event_sessions.next_position', 'event_sessions.booking_opens_at',
+        'event_sessions.booking_closes_at', 'event_sessions.starts_at', 'events.status as event_status', 'events.approval_required'])
       .where('event_sessions.id', '=', sessionId);
     // FOR UPDATE OF the session row only (SQLite has no row locks and needs none).
     return engineOf(trx) === 'postgres' ? query.modifyEnd(sql`for update of event_sessions`).executeTakeFirst() : query.executeTakeFirst();
   }
 
-  /** Book a place, or join the waiting list when the session is full or others already wait. */
+  /** Places taken by organisation, and the quotas still reserving places, under the lock. */
+  private async placesOf(trx: Transaction<Database>, sessionId: string, now: Date): Promise<{ takenBy: Map<string | null, number>; quotas: Quota[] }> {
+    const [taken, quotaRows] = await Promise.all([
+      trx.selectFrom('event_bookings').select(['organisation_code', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('session_id', '=', sessionId).where('status', 'in', [...TAKEN]).groupBy('organisation_code').execute(),
+      trx.selectFrom('event_session_quotas').selectAll().where('session_id', '=', sessionId).where('reserved_until', '>', now).execute(),
+    ]);
+    return {
+      takenBy: new Map(taken.map((r) => [r.organisation_code, Number(r.n)])),
+      quotas: quotaRows.map((q) => ({ organisationCode: q.organisation_code, places: q.places, reservedUntil: toDate(q.reserved_until) })),
+    };
+  }
+
+  /**
+   * Under the session's lock: expire offers not confirmed in time, then offer
+   * each free place to the first waiting person who can take it (position
+   * order). Nothing is offered once the session has started.
+   */
+  private async settle(trx: Transaction<Database>, session: { id: string; capacity: number; starts_at: Date | string; event_status: string }, now: Date, actorUserId: string | null): Promise<Settled> {
+    const expiredRows = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', session.id).where('status', '=', 'offered').where('offer_expires_at', '<=', now).orderBy('position').execute();
+    const expired = expiredRows.map((r) => ({ ...toBooking(r), status: 'expired' as const }));
+    if (expired.length > 0) {
+      await trx.updateTable('event_bookings').set({ status: 'expired', updated_at: now }).where('id', 'in', expired.map((b) => b.id)).execute();
+      for (const b of expired) await AuditStore.record(trx, { actorUserId, action: 'event.offer-expired', entityType: 'event_booking', entityId: b.id, before: { status: 'offered' }, after: { status: 'expired', sessionId: session.id } });
+    }
+    const startsAt = toDate(session.starts_at);
+    if (session.event_status !== 'published' || now >= startsAt) return { expired, offered: [] };
+    const waiting = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', session.id).where('status', '=', 'waiting').orderBy('position').execute();
+    if (waiting.length === 0) return { expired, offered: [] };
+    const { takenBy, quotas } = await this.placesOf(trx, session.id, now);
+    const offered: Booking[] = [];
+    const expires = new Date(Math.min(now.getTime() + this.offerMs, startsAt.getTime()));
+    for (const w of waiting) {
+      if (placesFreeTo(w.organisation_code, session.capacity, takenBy, quotas, now) <= 0) continue;
+      await trx.updateTable('event_bookings').set({ status: 'offered', offer_expires_at: expires, updated_at: now }).where('id', '=', w.id).execute();
+      await AuditStore.record(trx, { actorUserId, action: 'event.offered', entityType: 'event_booking', entityId: w.id, before: { status: 'waiting' }, after: { status: 'offered', sessionId: session.id, expiresAt: expires.toISOString() } });
+      takenBy.set(w.organisation_code, (takenBy.get(w.organisation_code) ?? 0) + 1);
+      offered.push({ ...toBooking(w), status: 'offered', offerExpiresAt: expires });
+    }
+    return { expired, offered };
+  }
+
+  /** The organisation of a person's staff record, if linked. */
+  private async organisationOf(trx: Transaction<Database>, userId: string): Promise<string | null> {
+    const row = await trx.selectFrom('users').leftJoin('staff', 'staff.id', 'users.staff_id').select('staff.organisation_code').where('users.id', '=', userId).executeTakeFirst();
+    return row?.organisation_code ?? null;
+  }
+
+  /** Put a request in the queue: booked when a place is free to them once the session is settled, otherwise waiting. */
+  private async enqueue(trx: Transaction<Database>, session: NonNullable<Awaited<ReturnType<EventStore['lockSession']>>>, existing: BookingRow | undefined, userId: string, organisationCode: string | null, now: Date, actorUserId: string | null): Promise<{ booking: Booking; settled: Settled }> {
+    const settled = await this.settle(trx, session, now, actorUserId);
+    const { takenBy, quotas } = await this.placesOf(trx, session.id, now);
+    const status: BookingStatus = placesFreeTo(organisationCode, session.capacity, takenBy, quotas, now) > 0 ? 'booked' : 'waiting';
+    const position = session.next_position;
+    await trx.updateTable('event_sessions').set({ next_position: position + 1 }).where('id', '=', session.id).execute();
+    const at = new Date();
+    let id: string;
+    if (existing === undefined) {
+      id = randomUUID();
+      await trx.insertInto('event_bookings').values({ id, session_id: session.id, user_id: userId, status, position, organisation_code: organisationCode, created_at: at, updated_at: at }).execute();
+    } else {
+      id = existing.id;
+      await trx.updateTable('event_bookings').set({ status, position, organisation_code: organisationCode, offer_expires_at: null, updated_at: at }).where('id', '=', id).execute();
+    }
+    await AuditStore.record(trx, { actorUserId, action: status === 'booked' ? 'event.booked' : 'event.waiting', entityType: 'event_booking', entityId: id, after: { sessionId: session.id, status, position } });
+    return {
+      booking: { id, sessionId: session.id, userId, status, position, createdAt: existing === undefined ? at : toDate(existing.created_at), offerExpiresAt: null, organisationCode, decisionReason: existing?.decision_reason ?? null },
+      settled,
+    };
+  }
+
+  /** Book a place, join the waiting list, or (when the event asks for it) ask the line manager. */
   async book(sessionId: string, userId: string, now: Date = new Date()): Promise<BookOutcome> {
     return this.db.transaction().execute(async (trx): Promise<BookOutcome> => {
       const session = await this.lockSession(trx, sessionId);
       if (session === undefined) return { outcome: 'not-found' };
       if (session.event_status !== 'published' || now < toDate(session.booking_opens_at) || now >= toDate(session.booking_closes_at)) return { outcome: 'closed' };
       const existing = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
-      if (existing !== undefined && existing.status !== 'cancelled') return { outcome: 'already', booking: toBooking(existing) };
-      const counts = await trx.selectFrom('event_bookings').select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
-        .where('session_id', '=', sessionId).where('status', 'in', [...TAKEN, 'waiting']).groupBy('status').execute();
-      const taken = counts.filter((c) => TAKEN.includes(c.status as BookingStatus)).reduce((sum, c) => sum + Number(c.n), 0);
-      const waiting = counts.filter((c) => c.status === 'waiting').reduce((sum, c) => sum + Number(c.n), 0);
-      const status: BookingStatus = taken < session.capacity && waiting === 0 ? 'booked' : 'waiting';
-      const position = session.next_position;
-      await trx.updateTable('event_sessions').set({ next_position: position + 1 }).where('id', '=', sessionId).execute();
-      const at = new Date();
-      let id: string;
-      if (existing === undefined) {
-        id = randomUUID();
-        await trx.insertInto('event_bookings').values({ id, session_id: sessionId, user_id: userId, status, position, created_at: at, updated_at: at }).execute();
-      } else {
-        id = existing.id;
-        await trx.updateTable('event_bookings').set({ status, position, updated_at: at }).where('id', '=', id).execute();
+      if (existing !== undefined && (ACTIVE as readonly string[]).includes(existing.status)) return { outcome: 'already', booking: toBooking(existing) };
+      const organisationCode = await this.organisationOf(trx, userId);
+      if (toBool(session.approval_required)) {
+        const at = new Date();
+        const position = session.next_position;
+        await trx.updateTable('event_sessions').set({ next_position: position + 1 }).where('id', '=', sessionId).execute();
+        let id: string;
+        if (existing === undefined) {
+          id = randomUUID();
+          await trx.insertInto('event_bookings').values({ id, session_id: sessionId, user_id: userId, status: 'awaiting-approval', position, organisation_code: organisationCode, created_at: at, updated_at: at }).execute();
+        } else {
+          id = existing.id;
+          await trx.updateTable('event_bookings').set({ status: 'awaiting-approval', position, organisation_code: organisationCode, offer_expires_at: null, decision_reason: null, updated_at: at }).where('id', '=', id).execute();
+        }
+        await AuditStore.record(trx, { actorUserId: userId, action: 'event.approval-requested', entityType: 'event_booking', entityId: id, after: { sessionId, status: 'awaiting-approval' } });
+        return { outcome: 'awaiting-approval', booking: { id, sessionId, userId, status: 'awaiting-approval', position, createdAt: at, offerExpiresAt: null, organisationCode, decisionReason: null } };
       }
-      await AuditStore.record(trx, { actorUserId: userId, action: status === 'booked' ? 'event.booked' : 'event.waiting', entityType: 'event_booking', entityId: id, after: { sessionId, status, position } });
-      return { outcome: status, booking: { id, sessionId, userId, status, position, createdAt: existing === undefined ? at : toDate(existing.created_at) } };
+      const { booking, settled } = await this.enqueue(trx, session, existing, userId, organisationCode, now, userId);
+      return { outcome: booking.status as 'booked' | 'waiting', booking, settled };
     });
   }
 
-  /** Cancel a person's booking (or place on the waiting list); a freed place goes to the first waiting. */
+  /** A line manager's decision on a request awaiting approval. Approved: it joins the queue (booked or waiting). */
+  async decide(bookingId: string, approve: boolean, reason: string | null, actorUserId: string, now: Date = new Date()): Promise<{ booking: Booking; settled: Settled } | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const first = await trx.selectFrom('event_bookings').select('session_id').where('id', '=', bookingId).executeTakeFirst();
+      if (first === undefined) return null;
+      const session = await this.lockSession(trx, first.session_id);
+      const row = await trx.selectFrom('event_bookings').selectAll().where('id', '=', bookingId).executeTakeFirst();
+      if (session === undefined || row?.status !== 'awaiting-approval') return null;
+      if (!approve || session.event_status !== 'published' || now >= toDate(session.starts_at)) {
+        await trx.updateTable('event_bookings').set({ status: 'declined', decision_reason: reason, updated_at: now }).where('id', '=', bookingId).execute();
+        await AuditStore.record(trx, { actorUserId, action: 'event.approval-declined', entityType: 'event_booking', entityId: bookingId, before: { status: row.status }, after: { status: 'declined', reason } });
+        return { booking: { ...toBooking(row), status: 'declined', decisionReason: reason }, settled: NONE };
+      }
+      await AuditStore.record(trx, { actorUserId, action: 'event.approval-approved', entityType: 'event_booking', entityId: bookingId, before: { status: row.status }, after: { sessionId: session.id } });
+      return this.enqueue(trx, session, row, row.user_id, row.organisation_code, now, actorUserId);
+    });
+  }
+
+  /** Requests awaiting the decision of this person as line manager (from the staff directory). */
+  async awaitingApprovalBy(managerUserId: string): Promise<{ booking: Booking; learnerName: string; eventId: string; eventTitle: { en: string; cy: string }; startsAt: Date }[]> {
+    const manager = await this.db.selectFrom('users').innerJoin('staff', 'staff.id', 'users.staff_id').select('staff.assignment_number').where('users.id', '=', managerUserId).executeTakeFirst();
+    if (manager === undefined) return [];
+    const rows = await this.db.selectFrom('event_bookings')
+      .innerJoin('users', 'users.id', 'event_bookings.user_id').innerJoin('staff', 'staff.id', 'users.staff_id')
+      .innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id').innerJoin('events', 'events.id', 'event_sessions.event_id')
+      .selectAll('event_bookings').select(['users.display_name', 'events.id as eid', 'events.title_en', 'events.title_cy', 'event_sessions.starts_at'])
+      .where('event_bookings.status', '=', 'awaiting-approval').where('staff.line_manager_assignment_number', '=', manager.assignment_number)
+      .orderBy('event_sessions.starts_at').orderBy('event_bookings.position').limit(500).execute();
+    return rows.map((r) => ({ booking: toBooking(r), learnerName: r.display_name, eventId: r.eid, eventTitle: { en: r.title_en, cy: r.title_cy }, startsAt: toDate(r.starts_at) }));
+  }
+
+  /** The accounts of a person's line manager (from the staff directory). */
+  async lineManagersOf(userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('users as learner').innerJoin('staff as me', 'me.id', 'learner.staff_id')
+      .innerJoin('staff as boss', 'boss.assignment_number', 'me.line_manager_assignment_number')
+      .innerJoin('users as manager', 'manager.staff_id', 'boss.id')
+      .select('manager.id').where('learner.id', '=', userId).execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Confirm a place offered: booked, if the offer has not expired. */
+  async confirmOffer(sessionId: string, userId: string, now: Date = new Date()): Promise<{ confirmed: Booking | null; settled: Settled }> {
+    return this.db.transaction().execute(async (trx) => {
+      const session = await this.lockSession(trx, sessionId);
+      if (session === undefined) return { confirmed: null, settled: NONE };
+      const settled = await this.settle(trx, session, now, userId);
+      const row = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+      if (row?.status !== 'offered') return { confirmed: null, settled };
+      await trx.updateTable('event_bookings').set({ status: 'booked', offer_expires_at: null, updated_at: now }).where('id', '=', row.id).execute();
+      await AuditStore.record(trx, { actorUserId: userId, action: 'event.offer-confirmed', entityType: 'event_booking', entityId: row.id, before: { status: 'offered' }, after: { status: 'booked', sessionId } });
+      return { confirmed: { ...toBooking(row), status: 'booked', offerExpiresAt: null }, settled };
+    });
+  }
+
+  /** Cancel a person's booking, place offered, place on the waiting list or request; a place freed is offered to the first waiting. */
   async cancel(sessionId: string, userId: string, actorUserId: string | null = userId, now: Date = new Date()): Promise<CancelOutcome> {
     return this.db.transaction().execute(async (trx): Promise<CancelOutcome> => {
       const session = await this.lockSession(trx, sessionId);
-      if (session === undefined) return { cancelled: null, promoted: null };
+      if (session === undefined) return { cancelled: null, settled: NONE };
       const existing = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
-      if (existing === undefined || (existing.status !== 'booked' && existing.status !== 'waiting')) return { cancelled: null, promoted: null };
+      if (existing === undefined || !(ACTIVE as readonly string[]).includes(existing.status)) return { cancelled: null, settled: NONE };
       // Cancelling is possible up to the session's start.
-      if (now >= toDate(session.starts_at)) return { cancelled: null, promoted: null };
+      if (now >= toDate(session.starts_at)) return { cancelled: null, settled: NONE };
       const at = new Date();
-      await trx.updateTable('event_bookings').set({ status: 'cancelled', updated_at: at }).where('id', '=', existing.id).execute();
+      await trx.updateTable('event_bookings').set({ status: 'cancelled', offer_expires_at: null, updated_at: at }).where('id', '=', existing.id).execute();
       await AuditStore.record(trx, { actorUserId, action: 'event.booking-cancelled', entityType: 'event_booking', entityId: existing.id, before: { status: existing.status }, after: { status: 'cancelled' } });
-      let promoted: Booking | null = null;
-      if (existing.status === 'booked') {
-        const first = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', sessionId).where('status', '=', 'waiting')
-          .orderBy('position').limit(1).executeTakeFirst();
-        if (first !== undefined) {
-          await trx.updateTable('event_bookings').set({ status: 'booked', updated_at: at }).where('id', '=', first.id).execute();
-          await AuditStore.record(trx, { actorUserId, action: 'event.promoted', entityType: 'event_booking', entityId: first.id, before: { status: 'waiting' }, after: { status: 'booked', sessionId } });
-          promoted = { ...toBooking(first), status: 'booked' };
-        }
-      }
-      return { cancelled: { ...toBooking(existing), status: 'cancelled' }, promoted };
+      const settled = await this.settle(trx, session, now, actorUserId);
+      return { cancelled: { ...toBooking(existing), status: 'cancelled' }, settled };
     });
+  }
+
+  /** Settle every upcoming session with offers out or people waiting (the scheduled sweep). */
+  async settleAll(now: Date = new Date()): Promise<Settled> {
+    const ids = await this.db.selectFrom('event_bookings').innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id')
+      .select('event_bookings.session_id').distinct()
+      .where('event_bookings.status', 'in', ['offered', 'waiting']).where('event_sessions.ends_at', '>', now).execute();
+    const expired: Booking[] = [];
+    const offered: Booking[] = [];
+    for (const { session_id } of ids) {
+      const settled = await this.db.transaction().execute(async (trx) => {
+        const session = await this.lockSession(trx, session_id);
+        return session === undefined ? NONE : this.settle(trx, session, now, null);
+      });
+      expired.push(...settled.expired);
+      offered.push(...settled.offered);
+    }
+    return { expired, offered };
+  }
+
+  /**
+   * Bookings due a reminder `days` before the start: booked, starting within
+   * that many days, booked before that point (a later booking has just had its
+   * confirmation), and not reminded of this start time yet.
+   */
+  async dueReminders(days: number, now: Date = new Date()): Promise<Booking[]> {
+    const horizon = new Date(now.getTime() + days * 86_400_000);
+    const rows = await this.db.selectFrom('event_bookings').innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id')
+      .innerJoin('events', 'events.id', 'event_sessions.event_id')
+      .selectAll('event_bookings').select('event_sessions.starts_at')
+      .where('event_bookings.status', '=', 'booked').where('events.status', '=', 'published')
+      .where('event_sessions.starts_at', '>', now).where('event_sessions.starts_at', '<=', horizon)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('event_reminders_sent').select('event_reminders_sent.booking_id')
+        .whereRef('event_reminders_sent.booking_id', '=', 'event_bookings.id').where('event_reminders_sent.days_before', '=', days)
+        .whereRef('event_reminders_sent.session_starts_at', '=', 'event_sessions.starts_at'))))
+      .limit(5000).execute();
+    return rows.filter((r) => toDate(r.updated_at).getTime() < toDate(r.starts_at).getTime() - days * 86_400_000 || toDate(r.created_at).getTime() < toDate(r.starts_at).getTime() - days * 86_400_000).map(toBooking);
+  }
+
+  /** The SEQUENCE for a new calendar file for a booking: at least `floor`, and above any sent before. */
+  async nextCalendarSequence(bookingId: string, floor: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('event_bookings').select('calendar_sequence').where('id', '=', bookingId).executeTakeFirst();
+      const next = Math.max(floor, (row?.calendar_sequence ?? 0) + 1);
+      await trx.updateTable('event_bookings').set({ calendar_sequence: next }).where('id', '=', bookingId).execute();
+      return next;
+    });
+  }
+
+  /** Claim a reminder: true for exactly one caller per booking, reminder and start time. */
+  async claimReminder(bookingId: string, days: number, startsAt: Date, now: Date = new Date()): Promise<boolean> {
+    const result = await this.db.insertInto('event_reminders_sent').values({ booking_id: bookingId, days_before: days, session_starts_at: startsAt, sent_at: now })
+      .onConflict((oc) => oc.columns(['booking_id', 'days_before', 'session_starts_at']).doNothing()).executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 }

@@ -28,6 +28,13 @@ export const EMAIL_TEMPLATES = {
   'funded-manager-request': ['name', 'applicant', 'module'],
   'funded-offer': ['name', 'module', 'deadline'],
   'funded-result': ['name', 'module'],
+  'event-offered': ['name', 'event', 'when', 'expires'],
+  'event-offer-expired': ['name', 'event', 'when'],
+  'event-moved': ['name', 'event', 'when', 'was'],
+  'event-approval-request': ['name', 'learner', 'event', 'when'],
+  'event-declined': ['name', 'event', 'when', 'reason'],
+  'event-reminder': ['name', 'event', 'when', 'where'],
+  'event-reminder-online': ['name', 'event', 'when', 'join'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EmailTemplate = keyof typeof EMAIL_TEMPLATES;

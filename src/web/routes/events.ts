@@ -1,91 +1,70 @@
 // Events: the list of published events with their upcoming sessions (filters
-// by topic, online or in person, language of delivery, places left), an
-// event's page (book, join the waiting list, cancel; the joining link shown
-// only to people booked, from 30 minutes before the start), and for
-// education leads the events admin page (create an event with one session,
-// publish, cancel: everyone booked or waiting is emailed). Every form is a
-// plain POST with a CSRF token and works without JavaScript; every change is
-// audited by the store.
+// by topic, month, online or in person, language of delivery, places left),
+// an event's page (book, join the waiting list, confirm a place offered,
+// cancel; the joining link shown only to people booked, from 30 minutes
+// before the start; facilitators, audience, level, competencies and linked
+// modules), a line manager's approvals page, and for education leads the
+// events admin pages (create and edit an event with its sessions, publish,
+// cancel: everyone booked or waiting is emailed; a moved session emails a
+// calendar entry that replaces the old one). Every form is a plain POST with
+// a CSRF token and works without JavaScript; every change is audited by the
+// store.
 
 import { z } from 'zod';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { JOIN_OPENS_BEFORE_MS, londonToUtc } from '../../domain/events/time.js';
-import type { Booking, DeliveryLanguage, EventRecord, SessionRecord } from '../../db/stores/event-store.js';
+import { JOIN_OPENS_BEFORE_MS } from '../../domain/events/time.js';
+import { LITERACY_LEVELS, STAFF_GROUPS } from '../../domain/staff/reference-data.js';
+import { ORGANISATIONS } from '../../domain/staff/reference-data.js';
+import { COMPETENCIES } from '../../domain/learning/competency-framework.js';
+import type { Booking, EventRecord, SessionRecord } from '../../db/stores/event-store.js';
+import { UserStore } from '../../db/stores/user-store.js';
 import { EventsService } from '../../services/events/events-service.js';
 import { authorise, currentUser } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
+import { BLANK_SESSION, DELIVERY_LANGUAGES, EVENT_TOPICS, MAX_SESSIONS, blankEvent, checkEvent, londonParts, readForm, valuesOf, type EventValues, type FieldError } from './event-form.js';
 
-export const EVENT_TOPICS = ['pharmacogenomics', 'cancer-genomics', 'rare-disease', 'genomic-testing', 'ethics-and-consent', 'bioinformatics'] as const;
-const DELIVERY_LANGUAGES: readonly DeliveryLanguage[] = ['en', 'cy', 'bilingual'];
+export { EVENT_TOPICS } from './event-form.js';
+
 const UUID = /^[0-9a-f-]{36}$/;
 
 const ListQuery = z.object({
   topic: z.string().max(40).optional(),
+  month: z.string().max(7).optional(),
   delivery: z.string().max(20).optional(),
   language: z.string().max(20).optional(),
   places: z.string().max(2).optional(),
 });
 
-const DoneQuery = z.object({ done: z.enum(['booked', 'waiting', 'cancelled', 'already', 'closed', 'created', 'published', 'event-cancelled']).optional() });
+const DONE = ['booked', 'waiting', 'cancelled', 'already', 'closed', 'created', 'updated', 'published', 'event-cancelled', 'confirmed', 'not-confirmed', 'awaiting-approval', 'approved', 'declined', 'decided-already'] as const;
+const DoneQuery = z.object({ done: z.enum(DONE).optional() });
+const Decision = z.object({ decision: z.enum(['approve', 'decline']).optional(), reason: z.string().max(2000).default('') });
 
-const CreateForm = z.object({
-  titleEn: z.string().max(4000).default(''), titleCy: z.string().max(4000).default(''),
-  summaryEn: z.string().max(4000).default(''), summaryCy: z.string().max(4000).default(''),
-  descriptionEn: z.string().max(40000).default(''), descriptionCy: z.string().max(40000).default(''),
-  topic: z.string().max(40).default(''), cpdHours: z.string().max(10).default(''),
-  date: z.string().max(20).default(''), startTime: z.string().max(10).default(''), endTime: z.string().max(10).default(''),
-  delivery: z.string().max(20).default(''), joinUrl: z.string().max(4000).default(''),
-  venueName: z.string().max(4000).default(''), venueAddressEn: z.string().max(4000).default(''), venueAddressCy: z.string().max(4000).default(''),
-  capacity: z.string().max(10).default(''), language: z.string().max(20).default(''),
-});
-type CreateValues = z.infer<typeof CreateForm>;
-
-interface FieldError { readonly field: keyof CreateValues; readonly key: string }
-
-/** The form's values checked; each problem names its field. */
-function checkCreate(values: CreateValues, now: Date): { errors: FieldError[]; startsAt: Date | null; endsAt: Date | null } {
-  const errors: FieldError[] = [];
-  const required: (keyof CreateValues)[] = ['titleEn', 'titleCy', 'summaryEn', 'summaryCy', 'descriptionEn', 'descriptionCy'];
-  for (const field of required) {
-    const text = values[field].trim();
-    if (text === '') errors.push({ field, key: 'events.admin.errors.required' });
-    else if (text.length > (field.startsWith('description') ? 10_000 : 300)) errors.push({ field, key: 'events.admin.errors.tooLong' });
-  }
-  if (!(EVENT_TOPICS as readonly string[]).includes(values.topic)) errors.push({ field: 'topic', key: 'events.admin.errors.topic' });
-  const hours = Number(values.cpdHours);
-  if (!/^\d{1,2}(\.\d{1,2})?$/.test(values.cpdHours.trim()) || hours <= 0 || hours > 40) errors.push({ field: 'cpdHours', key: 'events.admin.errors.cpdHours' });
-  const startsAt = londonToUtc(values.date, values.startTime);
-  const endsAt = londonToUtc(values.date, values.endTime);
-  if (startsAt === null) errors.push({ field: 'date', key: 'events.admin.errors.date' });
-  else if (startsAt <= now) errors.push({ field: 'date', key: 'events.admin.errors.past' });
-  if (endsAt === null || (startsAt !== null && endsAt <= startsAt)) errors.push({ field: 'endTime', key: 'events.admin.errors.endTime' });
-  if (values.delivery === 'online') {
-    if (!/^https:\/\/[^\s<>"]+$/.test(values.joinUrl.trim())) errors.push({ field: 'joinUrl', key: 'events.admin.errors.joinUrl' });
-  } else if (values.delivery === 'in-person') {
-    if (values.venueName.trim() === '') errors.push({ field: 'venueName', key: 'events.admin.errors.required' });
-    if (values.venueAddressEn.trim() === '') errors.push({ field: 'venueAddressEn', key: 'events.admin.errors.required' });
-    if (values.venueAddressCy.trim() === '') errors.push({ field: 'venueAddressCy', key: 'events.admin.errors.required' });
-  } else {
-    errors.push({ field: 'delivery', key: 'events.admin.errors.delivery' });
-  }
-  if (!/^\d{1,5}$/.test(values.capacity.trim()) || Number(values.capacity) < 1 || Number(values.capacity) > 10_000) errors.push({ field: 'capacity', key: 'events.admin.errors.capacity' });
-  if (!(DELIVERY_LANGUAGES as readonly string[]).includes(values.language)) errors.push({ field: 'language', key: 'events.admin.errors.language' });
-  return { errors, startsAt, endsAt };
+/** The next twelve months (London), as YYYY-MM. */
+function comingMonths(now: Date): string[] {
+  const { date } = londonParts(now);
+  const [y, m] = date.split('-').map(Number) as [number, number];
+  return Array.from({ length: 12 }, (_, i) => {
+    const month = ((m - 1 + i) % 12) + 1;
+    const year = y + Math.floor((m - 1 + i) / 12);
+    return `${String(year)}-${String(month).padStart(2, '0')}`;
+  });
 }
 
-const EMPTY_FORM: CreateValues = CreateForm.parse({});
-
 export async function eventRoutes(app: FastifyInstance): Promise<void> {
-  const service = new EventsService({ db: app.database.db, email: app.email, publicUrl: app.config.PUBLIC_URL });
+  const service = new EventsService({ db: app.database.db, email: app.email, publicUrl: app.config.PUBLIC_URL, offerHours: app.config.EVENT_OFFER_HOURS });
   const store = service.store;
+  const users = UserStore.create(app.database.db);
 
   const sessionView = (s: SessionRecord, booking: Booking | undefined, now: Date) => {
     const placesLeft = Math.max(0, s.capacity - s.booked);
     const open = now >= s.bookingOpensAt && now < s.bookingClosesAt;
-    const mine = booking !== undefined && (booking.status === 'booked' || booking.status === 'waiting') ? booking.status : null;
+    const status = booking?.status;
+    const mine = status === 'booked' || status === 'waiting' || status === 'offered' || status === 'awaiting-approval' ? status : null;
     return {
       ...s, placesLeft, open, full: placesLeft === 0 || s.waiting > 0, mine,
+      declined: status === 'declined' ? booking?.decisionReason ?? '' : null,
+      offerExpiresAt: mine === 'offered' ? booking?.offerExpiresAt ?? null : null,
       canCancel: mine !== null && now < s.startsAt,
       joinVisible: mine === 'booked' && s.delivery === 'online' && s.joinUrl !== null && now.getTime() >= s.startsAt.getTime() - JOIN_OPENS_BEFORE_MS && now < s.endsAt,
       joinOpensAt: new Date(s.startsAt.getTime() - JOIN_OPENS_BEFORE_MS),
@@ -96,25 +75,60 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
   app.get('/events', { config: { access: 'signed-in' } }, async (request, reply) => {
     currentUser(request);
     const q = ListQuery.safeParse(request.query).data ?? {};
+    const now = new Date();
+    const months = comingMonths(now);
     const filters = {
       topic: (EVENT_TOPICS as readonly string[]).includes(q.topic ?? '') ? q.topic ?? '' : '',
+      month: months.includes(q.month ?? '') ? q.month ?? '' : '',
       delivery: q.delivery === 'online' || q.delivery === 'in-person' ? q.delivery : '',
       language: (DELIVERY_LANGUAGES as readonly string[]).includes(q.language ?? '') ? q.language ?? '' : '',
       places: q.places === '1',
     };
-    const now = new Date();
     const events = (await store.listEvents(['published'])).filter((e) => filters.topic === '' || e.topic === filters.topic);
     const sessions = await store.sessionsOf(events.map((e) => e.id), now);
     const shown = events.map((event) => ({
       event,
       sessions: sessions.filter((s) => s.eventId === event.id)
         .filter((s) => (filters.delivery === '' || s.delivery === filters.delivery) && (filters.language === '' || s.language === filters.language))
+        .filter((s) => filters.month === '' || londonParts(s.startsAt).date.startsWith(filters.month))
         .filter((s) => !filters.places || (s.capacity - s.booked > 0 && s.waiting === 0))
         .map((s) => sessionView(s, undefined, now)),
     })).filter((e) => e.sessions.length > 0)
       .sort((a, b) => (a.sessions[0]?.startsAt.getTime() ?? 0) - (b.sessions[0]?.startsAt.getTime() ?? 0));
-    const filtered = filters.topic !== '' || filters.delivery !== '' || filters.language !== '' || filters.places;
-    return reply.render('pages/events/list.njk', { events: shown, filters, filtered, topics: EVENT_TOPICS, languages: DELIVERY_LANGUAGES });
+    const filtered = filters.topic !== '' || filters.month !== '' || filters.delivery !== '' || filters.language !== '' || filters.places;
+    const label = (lang: 'en' | 'cy', m: string) => new Intl.DateTimeFormat(lang === 'cy' ? 'cy-GB' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${m}-15T12:00:00Z`));
+    return reply.render('pages/events/list.njk', {
+      events: shown, filters, filtered, topics: EVENT_TOPICS, languages: DELIVERY_LANGUAGES,
+      months: months.map((m) => ({ value: m, label: { en: label('en', m), cy: label('cy', m) } })),
+    });
+  });
+
+  // A line manager's requests to approve (before /events/:id).
+  app.get('/events/approvals', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const requests = await store.awaitingApprovalBy(user.id);
+    const done = DoneQuery.safeParse(request.query).data?.done ?? null;
+    return reply.render('pages/events/approvals.njk', { requests, done, errors: [], values: {} });
+  });
+
+  app.post('/events/approvals/:bookingId', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const { bookingId } = request.params as { bookingId: string };
+    const requests = await store.awaitingApprovalBy(user.id);
+    // Only the person's line manager may decide.
+    if (!UUID.test(bookingId) || !requests.some((r) => r.booking.id === bookingId)) {
+      return reply.redirect(localPath(request.lang, '/events/approvals?done=decided-already'), 303);
+    }
+    const body = Decision.safeParse(request.body ?? {}).data ?? { reason: '' };
+    const reason = body.reason.trim();
+    const errors: FieldError[] = [];
+    if (body.decision === undefined) errors.push({ field: `decision-${bookingId}`, key: 'events.approvals.errors.decision' });
+    else if (body.decision === 'decline' && reason === '') errors.push({ field: `reason-${bookingId}`, key: 'events.approvals.errors.reason' });
+    if (errors.length > 0) {
+      return reply.code(400).render('pages/events/approvals.njk', { requests, done: null, errors, errorKeys: Object.fromEntries(errors.map((e) => [e.field, e.key])), values: { [bookingId]: { decision: body.decision ?? '', reason } } });
+    }
+    const decided = await service.decide(bookingId, body.decision === 'approve', body.decision === 'decline' ? reason : null, user.id);
+    return reply.redirect(localPath(request.lang, `/events/approvals?done=${decided === null ? 'decided-already' : body.decision === 'approve' ? 'approved' : 'declined'}`), 303);
   });
 
   const eventOr404 = async (id: string, published: boolean): Promise<EventRecord> => {
@@ -127,11 +141,20 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     const user = currentUser(request);
     const event = await eventOr404((request.params as { id: string }).id, true);
     const now = new Date();
-    const sessions = await store.sessionsOf([event.id]);
+    const [sessions, facilitators] = await Promise.all([store.sessionsOf([event.id]), store.facilitatorsOf(event.id)]);
     const bookings = await store.bookingsOf(user.id, sessions.map((s) => s.id));
     const done = DoneQuery.safeParse(request.query).data?.done ?? null;
+    const moduleOf = (slug: string) => {
+      const m = app.content.bySlug(slug);
+      return m === undefined ? null : { slug, title: m.manifest.title };
+    };
     return reply.render('pages/events/event.njk', {
-      event, done,
+      event, done, facilitators,
+      audience: STAFF_GROUPS.filter((g) => event.audienceStaffGroups.includes(g.code)),
+      level: LITERACY_LEVELS.find((l) => l.code === event.literacyLevel) ?? null,
+      competencies: COMPETENCIES.filter((c) => event.competencies.includes(c.id)),
+      modulesBefore: event.modulesBefore.map(moduleOf).filter((m) => m !== null),
+      modulesAfter: event.modulesAfter.map(moduleOf).filter((m) => m !== null),
       upcoming: sessions.filter((s) => s.endsAt > now).map((s) => sessionView(s, bookings.find((b) => b.sessionId === s.id), now)),
       past: sessions.filter((s) => s.endsAt <= now).map((s) => sessionView(s, bookings.find((b) => b.sessionId === s.id), now)),
     });
@@ -151,6 +174,13 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     const result = await service.book(sessionId, user.id);
     const done = result.outcome === 'not-found' ? 'closed' : result.outcome;
     return reply.redirect(localPath(request.lang, `/events/${event.id}?done=${done}#session-${sessionId}`), 303);
+  });
+
+  app.post('/events/:id/sessions/:sessionId/confirm', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const { event, sessionId } = await sessionOf(request);
+    const confirmed = await service.confirmOffer(sessionId, user.id);
+    return reply.redirect(localPath(request.lang, `/events/${event.id}?done=${confirmed === null ? 'not-confirmed' : 'confirmed'}#session-${sessionId}`), 303);
   });
 
   app.post('/events/:id/sessions/:sessionId/cancel', { config: { access: 'signed-in' } }, async (request, reply) => {
@@ -173,30 +203,83 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     return reply.render('pages/events/admin.njk', await adminList(request));
   });
 
+  const moduleChoices = () => app.content.modules.map((m) => ({ slug: m.manifest.slug, title: m.manifest.title }));
+  const renderForm = (reply: FastifyReply, code: number, values: EventValues, errors: FieldError[], eventId: string | null) =>
+    reply.code(code).render('pages/events/form.njk', {
+      values, errors, errorKeys: Object.fromEntries(errors.map((e) => [e.field, e.key])), eventId,
+      topics: EVENT_TOPICS, languages: DELIVERY_LANGUAGES, staffGroups: STAFF_GROUPS, levels: LITERACY_LEVELS, competencies: COMPETENCIES,
+      modules: moduleChoices(), organisations: ORGANISATIONS, maxSessions: MAX_SESSIONS,
+    });
+
   app.get('/admin/events/new', { config: { access: 'learning.publish' } }, async (request, reply) => {
     authorise(request, 'learning.publish');
-    return reply.render('pages/events/new.njk', { values: EMPTY_FORM, errors: [], errorKeys: {}, topics: EVENT_TOPICS, languages: DELIVERY_LANGUAGES });
+    return renderForm(reply, 200, blankEvent(), [], null);
   });
 
-  app.post('/admin/events', { config: { access: 'learning.publish' } }, async (request, reply) => {
+  /** Add or remove a session on the form (nothing saved); null when the form is to be saved. */
+  const redraw = (values: EventValues, action: ReturnType<typeof readForm>['action']): EventValues | null => {
+    if (action.kind === 'add') return { ...values, sessions: values.sessions.length >= MAX_SESSIONS ? values.sessions : [...values.sessions, { ...BLANK_SESSION }] };
+    if (action.kind === 'remove') return { ...values, sessions: values.sessions.length <= 1 ? values.sessions : values.sessions.filter((_, i) => i !== action.index) };
+    return null;
+  };
+
+  /** Facilitators by email: each must be an account. */
+  const facilitatorIds = async (emails: readonly string[]): Promise<{ ids: string[]; unknown: string[] }> => {
+    const found = await Promise.all(emails.map(async (e) => ({ e, user: await users.findByEmail(e) })));
+    return { ids: found.flatMap((f) => (f.user === undefined ? [] : [f.user.id])), unknown: found.filter((f) => f.user === undefined).map((f) => f.e) };
+  };
+
+  const save = async (request: FastifyRequest, reply: FastifyReply, eventId: string | null) => {
     const user = authorise(request, 'learning.publish');
-    const parsed = CreateForm.safeParse(request.body ?? {});
-    const values = parsed.success ? parsed.data : EMPTY_FORM;
-    const checked = parsed.success ? checkCreate(values, new Date()) : { errors: [{ field: 'titleEn' as const, key: 'events.admin.errors.tooLong' }], startsAt: null, endsAt: null };
-    if (checked.errors.length > 0 || checked.startsAt === null || checked.endsAt === null) {
-      return reply.code(400).render('pages/events/new.njk', { values, errors: checked.errors, errorKeys: Object.fromEntries(checked.errors.map((e) => [e.field, e.key])), topics: EVENT_TOPICS, languages: DELIVERY_LANGUAGES });
+    const existingEvent = eventId === null ? null : await eventOr404(eventId, false);
+    if (existingEvent?.status === 'cancelled') throw new DomainError('GNM_NOT_FOUND');
+    const { values, action } = readForm(request.body);
+    const redrawn = redraw(values, action);
+    if (redrawn !== null) return renderForm(reply, 200, redrawn, [], eventId);
+    const existing = existingEvent === null ? [] : await store.sessionsOf([existingEvent.id]);
+    const checked = checkEvent(values, new Set(app.content.modules.map((m) => m.manifest.slug)), new Date(), existing);
+    const people = await facilitatorIds(checked.facilitatorEmails);
+    const errors = [...checked.errors, ...(people.unknown.length > 0 ? [{ field: 'facilitators', key: 'events.admin.errors.facilitatorUnknown' }] : [])];
+    if (errors.length > 0 || checked.event === null) return renderForm(reply, 400, values, errors, eventId);
+    let id: string;
+    let sessionIds: string[];
+    if (existingEvent === null) {
+      const created = await store.createEvent(checked.event, checked.sessions.map((s) => s.session), user.id, people.ids);
+      id = created.event.id;
+      sessionIds = created.sessionIds;
+    } else {
+      try {
+        sessionIds = (await service.updateEvent(existingEvent.id, checked.event, checked.sessions.map((s) => ({ id: s.id, session: s.session })), people.ids, user.id)).sessionIds;
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'GNM_CONFLICT') {
+          return renderForm(reply, 409, values, [{ field: 's0-date', key: 'events.admin.errors.sessionHeld', session: 0 }], eventId);
+        }
+        throw error;
+      }
+      id = existingEvent.id;
     }
-    const online = values.delivery === 'online';
-    const { event } = await service.store.createEvent({
-      title: { en: values.titleEn.trim(), cy: values.titleCy.trim() }, summary: { en: values.summaryEn.trim(), cy: values.summaryCy.trim() },
-      description: { en: values.descriptionEn.trim(), cy: values.descriptionCy.trim() }, topic: values.topic, cpdHours: Number(values.cpdHours),
-    }, {
-      startsAt: checked.startsAt, endsAt: checked.endsAt, delivery: online ? 'online' : 'in-person', joinUrl: online ? values.joinUrl.trim() : null,
-      venueName: online ? null : values.venueName.trim(), venueAddress: online ? null : { en: values.venueAddressEn.trim(), cy: values.venueAddressCy.trim() },
-      capacity: Number(values.capacity), bookingOpensAt: new Date(), bookingClosesAt: checked.startsAt, language: values.language as DeliveryLanguage,
-    }, user.id);
-    return reply.redirect(localPath(request.lang, `/admin/events?done=created#event-${event.id}`), 303);
+    const quotas = await store.quotasOf(sessionIds);
+    for (const [i, s] of checked.sessions.entries()) {
+      const sessionId = sessionIds[i];
+      if (sessionId === undefined || sessionId === '') continue;
+      const before = quotas.get(sessionId) ?? [];
+      if (JSON.stringify(before) !== JSON.stringify(s.quotas)) await service.setQuotas(sessionId, s.quotas, user.id);
+    }
+    return reply.redirect(localPath(request.lang, `/admin/events?done=${existingEvent === null ? 'created' : 'updated'}#event-${id}`), 303);
+  };
+
+  app.post('/admin/events', { config: { access: 'learning.publish' } }, async (request, reply) => save(request, reply, null));
+
+  app.get('/admin/events/:id/edit', { config: { access: 'learning.publish' } }, async (request, reply) => {
+    authorise(request, 'learning.publish');
+    const event = await eventOr404((request.params as { id: string }).id, false);
+    if (event.status === 'cancelled') throw new DomainError('GNM_NOT_FOUND');
+    const sessions = await store.sessionsOf([event.id]);
+    const [quotas, facilitators] = await Promise.all([store.quotasOf(sessions.map((s) => s.id)), store.facilitatorsOf(event.id)]);
+    return renderForm(reply, 200, valuesOf(event, sessions, quotas, facilitators.map((f) => f.email)), [], event.id);
   });
+
+  app.post('/admin/events/:id', { config: { access: 'learning.publish' } }, async (request, reply) => save(request, reply, (request.params as { id: string }).id));
 
   app.post('/admin/events/:id/publish', { config: { access: 'learning.publish' } }, async (request, reply) => {
     const user = authorise(request, 'learning.publish');

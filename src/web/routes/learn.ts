@@ -14,6 +14,7 @@ import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js'
 import { ProgressStore } from '../../db/stores/progress-store.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
+import { EventStore } from '../../db/stores/event-store.js';
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
 import { learnerStanding } from '../../services/learning/learner-standing.js';
 import type { Learner } from '../../domain/xapi/index.js';
@@ -55,6 +56,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
   const progress = ProgressStore.create(app.database.db);
   const attempts = AssessmentStore.create(app.database.db);
   const requirements = RequirementStore.create(app.database.db);
+  const events = EventStore.create(app.database.db);
   const renderedPages = new Map<string, RenderedPage & { parts: readonly string[]; tools: readonly string[] }>();
   // Page views and answers: in transactions shared between learners, on a worker thread for a SQLite file.
   const writer = app.records;
@@ -82,9 +84,11 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     }));
     // Event recordings an education lead offers on demand (issue 16; events-attendance).
     const onDemand = await EventAttendanceStore.create(app.database.db).onDemand();
+    // Events whose audience includes their staff group (issue 16).
+    const roleEvents = standing.staffGroup === undefined ? [] : await events.upcomingFor(standing.staffGroup.code, new Date(), 3);
     return reply.render('pages/learn/catalogue.njk', {
       onDemand, cards, query, topics: topicsOf(library.modules), total: library.modules.length,
-      requiredLevel: standing.requiredLevel, staffGroup: standing.staffGroup ?? null, durations: DURATION_LIMITS,
+      requiredLevel: standing.requiredLevel, staffGroup: standing.staffGroup ?? null, durations: DURATION_LIMITS, roleEvents,
     });
   });
 

@@ -1,0 +1,76 @@
+// Events under load over HTTP against the real server, on SQLite and on
+// PostgreSQL (issue 16; targets: the event list at 1,000 requests/s or more
+// with p99 under 50 ms, and 200 bookings/s into sessions with waiting lists).
+// 30 published events of 4 sessions each; 2,000 signed-in learners. The list
+// phase asks /events; the booking phase posts bookings spread over 7 sessions
+// of 40 places (coprime with the learners, so each request is a new person
+// for its session): the places go within the first second and every later
+// booking joins a waiting list under the session's lock, with its email
+// queued, as in real use. The load generator (autocannon) runs in a child
+// process on the same cores, so the figures are a floor. Prints requests/s,
+// latency percentiles and the server's memory.
+//
+//   BENCH_SECONDS   seconds of each phase (default 10)
+
+import type autocannon from 'autocannon';
+import type { DatabaseHandle } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/database.js';
+import { loadConfig } from '../src/config/env.js';
+import { EventStore, type SessionInput } from '../src/db/stores/event-store.js';
+import { buildApp } from '../src/web/app.js';
+import { keepHeapSmall } from '../src/web/heap.js';
+import { load } from './load.js';
+import { loadAverage, machine, onBothEngines } from './machine.js';
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+const LEARNERS = 2000;
+const HOUR = 3_600_000;
+
+function session(days: number, capacity: number): SessionInput {
+  const start = new Date(Date.now() + days * 24 * HOUR);
+  return {
+    startsAt: start, endsAt: new Date(start.getTime() + HOUR), delivery: 'online', joinUrl: 'https://teams.example.test/join/bench', venueName: null, venueAddress: null,
+    capacity, bookingOpensAt: new Date(Date.now() - HOUR), bookingClosesAt: start, language: 'bilingual',
+  };
+}
+
+async function measure(label: string, database: DatabaseHandle): Promise<void> {
+  await migrateToLatest(database);
+  keepHeapSmall(); // as `genomeg serve` does
+  const app = await buildApp({ config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content' }), database, logger: false });
+  const store = EventStore.create(database.db);
+  const text = { en: 'Bench', cy: 'Mainc' };
+  for (let e = 0; e < 30; e++) {
+    const { event } = await store.createEvent({
+      title: { en: `Webinar ${String(e)}`, cy: `Gweminar ${String(e)}` }, summary: text, description: text, topic: 'pharmacogenomics', cpdHours: 1, audienceStaffGroups: ['ahp'],
+    }, [session(5 + e, 100), session(40 + e, 100), session(80 + e, 100), session(120 + e, 100)], null);
+    await store.setStatus(event.id, 'published', null);
+  }
+  const { event, sessionIds } = await store.createEvent({ title: text, summary: text, description: text, topic: 'rare-disease', cpdHours: 1 }, Array.from({ length: 7 }, (_, i) => session(3 + i, 40)), null);
+  await store.setStatus(event.id, 'published', null);
+  const learners: { cookie: string; csrf: string }[] = [];
+  for (let i = 0; i < LEARNERS; i++) {
+    const user = await app.stores.users.create({ email: `bench${String(i)}@bench.genomeg.test`, displayName: `Bench ${String(i)}`, passwordHash: null, grants: [{ role: 'learner', organisationCode: null }] }, null);
+    const { token, session: s } = await app.stores.sessions.start(user.id);
+    learners.push({ cookie: `gnm_session=${token}; gnm_lang=en`, csrf: s.csrfToken });
+  }
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? String(address.port) : '0'}`;
+  const line = (name: string, r: autocannon.Result) => {
+    console.log(`  ${label.padEnd(11)} ${name.padEnd(22)} ${Math.round(r.requests.average).toLocaleString('en-GB').padStart(6)} req/s  p50 ${String(r.latency.p50)} ms  p99 ${String(r.latency.p99)} ms  non-2xx ${String(r.non2xx)}  errors ${String(r.errors)}  (${loadAverage()})`);
+  };
+  const list = await load(url, SECONDS, 32, { method: 'GET', sessions: learners, paths: ['/events'] });
+  line('event list (GET)', list);
+  const bookings = await load(url, SECONDS, 16, { method: 'POST', sessions: learners, paths: sessionIds.map((s) => `/events/${event.id}/sessions/${s}/book`), body: '_csrf={csrf}' });
+  line('bookings (POST)', bookings);
+  const rows = await database.db.selectFrom('event_bookings').select(['status', (eb) => eb.fn.countAll<number | string>().as('n')]).where('session_id', 'in', sessionIds).groupBy('status').execute();
+  const counts = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  console.log(`  ${label.padEnd(11)} bookings taken: ${String(counts['booked'] ?? 0)} booked (7 × 40 places), ${String(counts['waiting'] ?? 0)} waiting; server RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+  await app.close();
+}
+
+export async function run(): Promise<void> {
+  console.log(`events benchmark: 30 events × 4 sessions listed, bookings into 7 sessions of 40 places with waiting lists, ${String(LEARNERS)} learners, ${String(SECONDS)} s a phase, on ${machine()}`);
+  await onBothEngines((label, handle) => measure(label, handle));
+}
