@@ -109,7 +109,7 @@ describe.each(engines)('running events on $name', (engine) => {
     expect(form.body).toContain(`value="${first.id}"`);
     // Moving the first session to 14:00 on 12 March.
     const moved = await post(lead, `/admin/events/${event.id}`, {
-      ...EVENT, titleEn: 'Rare disease study day (moved)', sessionCount: '2', 's0-id': first.id, ...session(0, '2031-03-12', { startTime: '14:00', endTime: '15:00' }),
+      ...EVENT, titleEn: 'Rare disease study day (moved)', 's0-id': first.id, ...session(0, '2031-03-12', { startTime: '14:00', endTime: '15:00' }),
       's1-id': sessions[1]!.id, ...session(1, '2031-06-10', { delivery: 'in-person', venueName: 'Ysbyty Gwynedd', venueAddressEn: 'Bangor', venueAddressCy: 'Bangor', opensDate: '2031-01-01', opensTime: '09:00', quotaOrg: '7A1', quotaPlaces: '1', quotaUntil: '2031-05-01' }),
       sessionCount: '3', ...session(2, '2031-02-20'),
       audience: 'ahp', facilitators: facilitatorEmail, action: 'save',
