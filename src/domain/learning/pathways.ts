@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import { LITERACY_LEVEL_CODES } from './content-schema.js';
+import { isRequiredFor, type LiteracyLevelCode } from './competency-framework.js';
 
 const Slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a module slug (kebab-case)');
 
@@ -31,4 +32,13 @@ export function pathwayFor(pathways: readonly Pathway[], staffGroupCode: string 
 export function pathwaysOwnFirst(pathways: readonly Pathway[], staffGroupCode: string | null | undefined): Pathway[] {
   const own = pathwayFor(pathways, staffGroupCode);
   return own === undefined ? [...pathways] : [own, ...pathways.filter((p) => p !== own)];
+}
+
+/**
+ * "Recommended for your role": with a pathway for the learner's staff group,
+ * the modules on it; without one, the modules at or below the level the
+ * group must reach (isRequiredFor).
+ */
+export function recommendedForRole(slug: string, level: LiteracyLevelCode, pathway: Pathway | undefined, requiredLevel: LiteracyLevelCode | null): boolean {
+  return pathway === undefined ? isRequiredFor(level, requiredLevel) : pathway.modules.includes(slug);
 }
