@@ -250,7 +250,7 @@ describe('the real modules in content/, in a browser', () => {
   // Regression: every call-out of both modules showed its markup as text
   // (`<div class="nhsuk-inset-text">…`, `&#39;`), and Welsh pages carried
   // English hidden prefixes ("Information:", "Reference 5", "Support links").
-  it('shows every page of every module, in English and Welsh, as text a person can read: no markup, no raw keys, no English on Welsh pages', { timeout: 120_000 }, async () => {
+  it('shows every page of every module, in English and Welsh, as text a person can read: no markup, no raw keys, no English on Welsh pages', { timeout: 480_000 }, async () => {
     const context = await browser.newContext();
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkModule, isReviewed, nonPreferredTerms, termMatchers, type ContentProblem, type ModuleSource } from '../../src/domain/learning/index.js';
+import { checkModule, checkPathways, DEFAULT_REQUIRED_LEVEL, isReviewed, pathwayFor, pathwaysOwnFirst, nonPreferredTerms, termMatchers, type ContentProblem, type ModuleSource } from '../../src/domain/learning/index.js';
 import { SPECIALIST_ROLES, STAFF_GROUPS } from '../../src/domain/staff/index.js';
 import { loadContentLibrary, readModuleSource, readWelshTerms } from '../../src/services/learning/content-library.js';
 
@@ -203,6 +203,55 @@ describe('checking learning content', () => {
       ];
       const found = texts.flatMap(([where, text]) => nonPreferredTerms(text, matchers).map((u) => `${where}: ${u.found}`));
       expect(found).toEqual([]);
+    });
+  });
+
+  describe('learning pathways (content/pathways.yaml)', () => {
+    const slugs = new Set(['what-is-genomics', 'cancer-genomics']);
+    const groups = new Set(STAFF_GROUPS.map((g) => g.code));
+    const file = (modules: string[], staffGroup = 'nursing-midwifery') => ({ pathways: [{ staffGroup, level: 'foundation', modules }] });
+
+    it('accepts a pathway of known modules for a known staff group', () => {
+      const result = checkPathways(file(['what-is-genomics', 'cancer-genomics']), slugs, groups);
+      expect(result.problems).toEqual([]);
+      expect(result.pathways[0]?.modules).toEqual(['what-is-genomics', 'cancer-genomics']);
+    });
+
+    it('fails an unknown module id, naming the file and the place', () => {
+      const result = checkPathways(file(['what-is-genomics', 'cancer-genomix']), slugs, groups);
+      expect(result.problems.map((p) => [p.file, p.path, p.code])).toEqual([['pathways.yaml', 'pathways[0].modules[1]', 'unknown-module']]);
+      expect(result.pathways).toEqual([]);
+    });
+
+    it('fails an unknown staff group, a module listed twice and a group with two pathways', () => {
+      expect(checkPathways(file(['what-is-genomics'], 'nurses'), slugs, groups).problems.map((p) => p.code)).toEqual(['unknown-staff-group']);
+      expect(checkPathways(file(['what-is-genomics', 'what-is-genomics']), slugs, groups).problems.map((p) => p.code)).toEqual(['duplicate-id']);
+      const twice = { pathways: [...file(['what-is-genomics']).pathways, ...file(['cancer-genomics']).pathways] };
+      expect(checkPathways(twice, slugs, groups).problems.map((p) => p.code)).toEqual(['duplicate-id']);
+      expect(checkPathways({ pathways: [{ staffGroup: 'ahp', level: 'expert', modules: ['what-is-genomics'] }] }, slugs, groups).problems.map((p) => p.code)).toEqual(['schema']);
+    });
+
+    it('makes `genomeg content check` fail when content/pathways.yaml names a module that does not exist', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'genomeg-pathways-'));
+      try {
+        cpSync(join(FIXTURES, 'sample-genomics'), join(dir, 'sample-genomics'), { recursive: true });
+        writeFileSync(join(dir, 'pathways.yaml'), 'pathways:\n  - staffGroup: ahp\n    level: awareness\n    modules: [sample-genomics]\n');
+        expect(loadContentLibrary(dir).problems).toEqual([]);
+        expect(loadContentLibrary(dir).pathways.map((p) => p.staffGroup)).toEqual(['ahp']);
+        writeFileSync(join(dir, 'pathways.yaml'), 'pathways:\n  - staffGroup: ahp\n    level: awareness\n    modules: [sample-genomics, no-such-module]\n');
+        expect(loadContentLibrary(dir).problems.map((p) => `${p.file} ${p.code}`)).toEqual(['pathways.yaml unknown-module']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('has a pathway for every staff group in content/, each reaching its group\'s default level, and puts the learner\'s own first', () => {
+      const { pathways } = loadContentLibrary('content');
+      expect(pathways.map((p) => p.staffGroup).sort()).toEqual(STAFF_GROUPS.map((g) => g.code).sort());
+      for (const g of STAFF_GROUPS) expect(pathwayFor(pathways, g.code)?.level, g.code).toBe(DEFAULT_REQUIRED_LEVEL[g.name.en]);
+      expect(pathwaysOwnFirst(pathways, 'students')[0]?.staffGroup).toBe('students');
+      expect(pathwaysOwnFirst(pathways, null).map((p) => p.staffGroup)).toEqual(pathways.map((p) => p.staffGroup));
+      expect(pathwayFor(pathways, 'nursing-midwifery')?.modules).toContain('reproductive-antenatal-and-newborn-genomics');
     });
   });
 });

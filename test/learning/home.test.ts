@@ -70,6 +70,17 @@ describe('the home page\'s decisions', () => {
     expect(done.recommendedForRole).toBe(true);
     expect(done.empty).toBe(false);
   });
+
+  it('recommends for the role the modules of the learner\'s pathway, in the pathway\'s order, when there is one', () => {
+    const module = (slug: string, level: 'awareness' | 'foundation') => ({ manifest: { id: slug, slug, version: '1.0.0', level }, pages: [{}] }) as unknown as LearningModule;
+    const modules = [module('a', 'awareness'), module('b', 'foundation'), module('c', 'foundation'), module('d', 'awareness')];
+    const pathway = { staffGroup: 'nursing-midwifery', level: 'foundation' as const, modules: ['c', 'a', 'b'] };
+    const start = learnerStart({ modules, progress: [], completions: [{ moduleId: 'c', moduleVersion: '1.0.0' }], required: [], requiredLevel: 'foundation', pathway, credentials: [] });
+    expect(start.recommended.map((m) => m.manifest.id)).toEqual(['a', 'b']);
+    expect(start.recommendedForRole).toBe(true);
+    // Without a pathway, the level rule: everything at or below foundation not yet done.
+    expect(learnerStart({ modules, progress: [], completions: [], required: [], requiredLevel: 'foundation', credentials: [] }).recommended.map((m) => m.manifest.id)).toEqual(['a', 'b', 'c']);
+  });
 });
 
 describe.each(engines)('the home page on $name', (engine) => {

@@ -11,6 +11,7 @@ import {
 import { competencyById } from './competency-framework.js';
 import { reviewProblems } from './review.js';
 import { nonPreferredTerms, termMatchers, type WelshTerms } from './terms.js';
+import { PathwaysFileSchema, type Pathway } from './pathways.js';
 
 export interface ModuleSource {
   /** Folder name under content/, which must equal the manifest's slug. */
@@ -31,6 +32,7 @@ export const CONTENT_PROBLEM_CODES = [
   'schema', 'slug-mismatch', 'page-missing', 'page-unlisted', 'page-title', 'broken-reference', 'unknown-term',
   'unknown-check', 'image-alt', 'broken-link', 'unknown-outcome', 'answer-key', 'outcome-unassessed',
   'duplicate-id', 'bank-too-small', 'language-mismatch', 'review-incomplete', 'non-preferred-term', 'unknown-tool', 'unknown-competency',
+  'unknown-module', 'unknown-staff-group',
 ] as const;
 
 /** Interactive tools a page can embed with ::tool{id=...} (src/web/inheritance-tool.ts, src/web/content-tools.ts). */
@@ -242,4 +244,30 @@ export function checkModule(source: ModuleSource): { module: LearningModule | nu
 
 export function localised(text: LocalisedText, lang: 'en' | 'cy'): string {
   return text[lang];
+}
+
+/**
+ * Checking content/pathways.yaml: each pathway names a known staff group (once)
+ * and only modules that exist in content/ (each once). `slugs` are the module
+ * folders' slugs; `staffGroups` the ESR staff group codes (STAFF_GROUPS).
+ */
+export function checkPathways(raw: unknown, slugs: ReadonlySet<string>, staffGroups: ReadonlySet<string>): { pathways: Pathway[]; problems: ContentProblem[] } {
+  const file = 'pathways.yaml';
+  const parsed = PathwaysFileSchema.safeParse(raw);
+  if (!parsed.success) return { pathways: [], problems: zodProblems(file, parsed.error) };
+  const problems: ContentProblem[] = [];
+  const groupsSeen = new Set<string>();
+  parsed.data.pathways.forEach((pathway, i) => {
+    const at = `pathways[${i}]`;
+    if (!staffGroups.has(pathway.staffGroup)) problems.push({ file, path: `${at}.staffGroup`, line: null, code: 'unknown-staff-group', message: `no staff group "${pathway.staffGroup}" (use a code from STAFF_GROUPS)` });
+    if (groupsSeen.has(pathway.staffGroup)) problems.push({ file, path: `${at}.staffGroup`, line: null, code: 'duplicate-id', message: `staff group "${pathway.staffGroup}" has two pathways` });
+    groupsSeen.add(pathway.staffGroup);
+    const modulesSeen = new Set<string>();
+    pathway.modules.forEach((slug, j) => {
+      if (!slugs.has(slug)) problems.push({ file, path: `${at}.modules[${j}]`, line: null, code: 'unknown-module', message: `no module "${slug}" in content/` });
+      if (modulesSeen.has(slug)) problems.push({ file, path: `${at}.modules[${j}]`, line: null, code: 'duplicate-id', message: `module "${slug}" is listed twice` });
+      modulesSeen.add(slug);
+    });
+  });
+  return { pathways: problems.length === 0 ? parsed.data.pathways : [], problems };
 }

@@ -26,6 +26,9 @@ export const COMPETENCIES: readonly Competency[] = [
   { id: 'pharmacogenomics-foundations', level: 'foundation', name: { en: 'Explain how inherited variation changes medicine response', cy: "Esbonio sut mae amrywiad etifeddol yn newid ymateb i feddyginiaeth" } },
   { id: 'safe-prescribing-genomics', level: 'foundation', name: { en: 'Act on a pharmacogenomic result within guidance', cy: "Gweithredu ar ganlyniad ffarmacogenomig o fewn canllawiau" } },
   { id: 'genomic-testing-consent', level: 'foundation', name: { en: 'Support consent to genomic testing and communicate results', cy: 'Cefnogi cydsynio i brofion genomig a chyfleu canlyniadau' } },
+  { id: 'cancer-genomics', level: 'foundation', name: { en: 'Explain germline and somatic testing in cancer and what each result means for care', cy: "Esbonio profion llinach germaidd a somatig mewn canser a'r hyn y mae pob canlyniad yn ei olygu i ofal" } },
+  { id: 'rare-disease-genomics', level: 'foundation', name: { en: 'Explain how genome sequencing and reanalysis end a diagnostic odyssey', cy: "Esbonio sut mae dilyniannu genom ac ailddadansoddi yn dod â thaith ddiagnostig i ben" } },
+  { id: 'reproductive-genomics', level: 'foundation', name: { en: 'Support people through antenatal and newborn screening that uses genomics', cy: 'Cefnogi pobl drwy sgrinio cyn geni a sgrinio babanod newydd-anedig sy’n defnyddio genomeg' } },
   { id: 'genomic-ethics-and-law', level: 'foundation', name: { en: 'Recognise the ethical and legal questions genomics raises for patients and families', cy: "Adnabod y cwestiynau moesegol a chyfreithiol y mae genomeg yn eu codi i gleifion a theuluoedd" } },
   { id: 'genomic-data-governance', level: 'foundation', name: { en: 'Handle genomic data by the rules of confidentiality and data governance', cy: 'Trin data genomig yn ôl rheolau cyfrinachedd a llywodraethu data' } },
 ];

@@ -12,3 +12,4 @@ export * from './terms.js';
 export * from './team.js';
 export * from './reminders.js';
 export * from './pgx-explorer.js';
+export * from './pathways.js';

@@ -9,6 +9,7 @@ import type { LearningModule } from './check-content.js';
 import { isRequiredFor, levelRank, type LiteracyLevelCode } from './competency-framework.js';
 import { moduleStatus } from './catalogue.js';
 import type { RequiredModule } from './requirements.js';
+import type { Pathway } from './pathways.js';
 
 export interface ContinueItem {
   readonly module: LearningModule;
@@ -47,6 +48,8 @@ export interface LearnerFacts {
   readonly completions: readonly { readonly moduleId: string; readonly moduleVersion: string }[];
   readonly required: readonly RequiredItem[];
   readonly requiredLevel: LiteracyLevelCode | null;
+  /** The learner's staff group's pathway (content/pathways.yaml): when given, "recommended for your role" is its modules, in its order. */
+  readonly pathway?: Pathway | undefined;
   readonly credentials: readonly { readonly id: string; readonly moduleId: string; readonly issuedAt: Date; readonly revokedAt: Date | null }[];
 }
 
@@ -66,7 +69,7 @@ export function learnerStart(facts: LearnerFacts): LearnerStart {
 
   const taken = new Set([...continueWith.map((c) => c.module.manifest.id), ...outstanding.map((r) => r.moduleId)]);
   const notStarted = facts.modules.filter((m) => status(m) === 'not-started' && !taken.has(m.manifest.id));
-  const forRole = facts.requiredLevel === null ? [] : notStarted.filter((m) => isRequiredFor(m.manifest.level, facts.requiredLevel));
+  const forRole = onPathway(notStarted, facts.pathway) ?? (facts.requiredLevel === null ? [] : notStarted.filter((m) => isRequiredFor(m.manifest.level, facts.requiredLevel)));
   const lowest = Math.min(...notStarted.map((m) => levelRank(m.manifest.level)));
   const startHere = notStarted.filter((m) => levelRank(m.manifest.level) === lowest);
   const recommendedForRole = forRole.length > 0;
@@ -85,6 +88,13 @@ export function learnerStart(facts: LearnerFacts): LearnerStart {
     certificates,
     empty: facts.progress.length === 0 && facts.completions.length === 0 && outstanding.length === 0,
   };
+}
+
+/** The modules of a pathway, in its order, among those given; undefined without a pathway. */
+function onPathway(modules: readonly LearningModule[], pathway: Pathway | undefined): LearningModule[] | undefined {
+  if (pathway === undefined) return undefined;
+  const bySlug = new Map(modules.map((m) => [m.manifest.slug, m]));
+  return pathway.modules.flatMap((slug) => bySlug.get(slug) ?? []);
 }
 
 /** A card on the home page that leads to a piece of work, shown to those whose roles allow it. */

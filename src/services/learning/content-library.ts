@@ -5,12 +5,26 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
-import { checkModule, WelshTermsSchema, type ContentProblem, type LearningModule, type ModuleSource, type WelshTerms } from '../../domain/learning/index.js';
+import { checkModule, checkPathways, WelshTermsSchema, type ContentProblem, type LearningModule, type ModuleSource, type Pathway, type WelshTerms } from '../../domain/learning/index.js';
+import { STAFF_GROUPS } from '../../domain/staff/index.js';
 
 export interface ContentLibrary {
   readonly modules: readonly LearningModule[];
   readonly problems: readonly ContentProblem[];
+  /** Learning pathways by staff group (content/pathways.yaml); empty without the file or when it has a problem. */
+  readonly pathways: readonly Pathway[];
   bySlug(slug: string): LearningModule | undefined;
+}
+
+/** content/pathways.yaml, checked against the module folders and the staff groups. */
+export function readPathways(contentDir: string, folders: readonly string[], problems: ContentProblem[]): Pathway[] {
+  const path = join(contentDir, 'pathways.yaml');
+  if (!existsSync(path)) return [];
+  const raw = readYaml(path, 'pathways.yaml', problems);
+  if (raw === undefined) return [];
+  const result = checkPathways(raw, new Set(folders), new Set(STAFF_GROUPS.map((g) => g.code)));
+  problems.push(...result.problems);
+  return result.pathways;
 }
 
 function walk(dir: string, root: string): string[] {
@@ -84,6 +98,7 @@ export function loadContentLibrary(contentDir: string): ContentLibrary {
     problems.push(...result.problems);
     if (result.module !== null) modules.push(result.module);
   }
+  const pathways = readPathways(contentDir, folders, problems);
   const bySlugMap = new Map(modules.map((m) => [m.manifest.slug, m]));
-  return { modules, problems, bySlug: (slug) => bySlugMap.get(slug) };
+  return { modules, problems, pathways, bySlug: (slug) => bySlugMap.get(slug) };
 }

@@ -11,7 +11,7 @@
 // pages read only what is in memory here.
 
 import { createHash } from 'node:crypto';
-import { checkModule, canPublish, versionState, type ContentProblem, type LearningModule, type ModuleSource, type VersionState } from '../../domain/learning/index.js';
+import { checkModule, canPublish, versionState, type ContentProblem, type LearningModule, type ModuleSource, type Pathway, type VersionState } from '../../domain/learning/index.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Publication, PublicationStore } from '../../db/stores/publication-store.js';
 import { loadContentLibrary, readModuleSource, type ContentLibrary } from './content-library.js';
@@ -76,6 +76,10 @@ export class PublishedLibrary implements ContentLibrary {
 
   get problems(): readonly ContentProblem[] {
     return this.inContent.problems;
+  }
+
+  get pathways(): readonly Pathway[] {
+    return this.inContent.pathways;
   }
 
   bySlug(slug: string): LearningModule | undefined {

@@ -8,7 +8,8 @@ import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
-import { catalogueOrder, DURATION_LIMITS, filterModules, isRecommended, isReviewed, moduleStatus, topicsOf, type LearningModule } from '../../domain/learning/index.js';
+import { catalogueOrder, DURATION_LIMITS, filterModules, isReviewed, moduleStatus, pathwayFor, pathwaysOwnFirst, recommendedForRole, topicsOf, type LearningModule, type LiteracyLevelCode, type Pathway } from '../../domain/learning/index.js';
+import { STAFF_GROUPS } from '../../domain/staff/index.js';
 import type { ContentLibrary } from '../../services/learning/content-library.js';
 import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js';
 import { ProgressStore } from '../../db/stores/progress-store.js';
@@ -50,6 +51,24 @@ export function moduleOr404(library: ContentLibrary, slug: string): LearningModu
   return module;
 }
 
+/** "Recommended for your role": the learner's staff group's pathway if there is one, else the group's level (content/pathways.yaml). */
+function recommendedOnPathway(module: LearningModule, pathway: Pathway | undefined, requiredLevel: LiteracyLevelCode | null): boolean {
+  return recommendedForRole(module.manifest.slug, module.manifest.level, pathway, requiredLevel);
+}
+
+/** The pathways for the catalogue, the learner's own staff group's first, with each module that is offered. */
+function pathwaysView(library: ContentLibrary, staffGroupCode: string | undefined) {
+  return pathwaysOwnFirst(library.pathways, staffGroupCode).map((pathway) => ({
+    own: pathway.staffGroup === staffGroupCode,
+    group: STAFF_GROUPS.find((g) => g.code === pathway.staffGroup)?.name ?? { en: pathway.staffGroup, cy: pathway.staffGroup },
+    level: pathway.level,
+    modules: pathway.modules.flatMap((slug) => {
+      const module = library.bySlug(slug);
+      return module === undefined ? [] : [{ slug, title: module.manifest.title }];
+    }),
+  }));
+}
+
 export async function learnRoutes(app: FastifyInstance): Promise<void> {
   const contentDir = resolve(projectRoot, app.config.CONTENT_DIR);
   const library = app.content;
@@ -70,13 +89,14 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const mine = new Map(standing.progress.map((p) => [p.moduleId, p]));
     // What their organisation requires of them, with due dates; any version's completion meets it.
     const byOrganisation = new Map(standing.required.map((r) => [r.moduleId, r]));
+    const ownPathway = pathwayFor(library.pathways, standing.staffGroup?.code);
     const cards = catalogueOrder(modules.map((module) => {
       const id = module.manifest.id;
       const required = byOrganisation.get(id);
       return {
         module,
         status: moduleStatus({ id, version: module.manifest.version }, mine.get(id), standing.completions),
-        recommended: isRecommended(module, standing.requiredLevel),
+        recommended: recommendedOnPathway(module, ownPathway, standing.requiredLevel),
         reviewed: isReviewed(module.manifest),
         requiredOutstanding: required !== undefined && required.status !== 'completed',
         orgRequired: required === undefined ? null : { dueDate: required.dueDate, status: required.status },
@@ -88,6 +108,7 @@ export async function learnRoutes(app: FastifyInstance): Promise<void> {
     const roleEvents = standing.staffGroup === undefined ? [] : await events.upcomingFor(standing.staffGroup.code, new Date(), 3);
     return reply.render('pages/learn/catalogue.njk', {
       onDemand, cards, query, topics: topicsOf(library.modules), total: library.modules.length,
+      pathways: pathwaysView(library, standing.staffGroup?.code),
       requiredLevel: standing.requiredLevel, staffGroup: standing.staffGroup ?? null, durations: DURATION_LIMITS, roleEvents,
     });
   });

@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { organisationsWhere } from '../../domain/auth/index.js';
-import { learnerStart, workSections } from '../../domain/learning/index.js';
+import { learnerStart, pathwayFor, workSections } from '../../domain/learning/index.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
 import { CredentialStore } from '../../db/stores/credential-store.js';
 import { ProgressStore } from '../../db/stores/progress-store.js';
@@ -34,6 +34,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     const start = learnerStart({
       modules: app.content.modules, progress: standing.progress, completions: standing.completions,
       required: standing.required, requiredLevel: standing.requiredLevel, credentials: issued,
+      pathway: pathwayFor(app.content.pathways, standing.staffGroup?.code),
     });
     return reply.render('pages/home.njk', {
       start, work: workSections(user.grants), staffGroup: standing.staffGroup ?? null, requiredLevel: standing.requiredLevel,
