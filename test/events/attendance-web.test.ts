@@ -78,6 +78,23 @@ describe.each(engines)('attendance on the web on $name', (engine) => {
   }, 120_000);
   afterAll(async () => { await t.close(); });
 
+  it("lets an event's facilitator keep its register without any role, and only that event's", async () => {
+    const facilitator = await signedIn(t.app, [{ role: 'learner', organisationCode: null }], { displayName: 'Ffion Facilitator' });
+    const store = EventStore.create(t.app.database.db);
+    const past = new Date(Date.now() - 3 * 24 * HOUR);
+    const { event: theirs, sessionId } = await store.createEvent({
+      title: { en: 'Facilitated webinar', cy: 'Gweminar a hwylusir' }, summary: { en: 'S', cy: 'S' }, description: { en: 'D', cy: 'D' }, topic: 'pharmacogenomics', cpdHours: 1,
+    }, sessionInput({ startsAt: past, endsAt: new Date(past.getTime() + HOUR), bookingOpensAt: new Date(past.getTime() - 10 * 24 * HOUR), bookingClosesAt: past }), lead.userId, [facilitator.userId]);
+    await store.setStatus(theirs.id, 'published', null);
+    expect((await get(facilitator, `/admin/events/${theirs.id}/attendance`)).statusCode).toBe(200);
+    expect((await get(facilitator, `/admin/events/${theirs.id}/attendance/${sessionId}`)).statusCode).toBe(200);
+    const page = await get(facilitator, `/events/${theirs.id}`);
+    expect(page.body).toContain(`/admin/events/${theirs.id}/attendance`);
+    // Not a facilitator of the other event, nor does a learner see the link on it.
+    expect((await get(facilitator, `/admin/events/${eventId}/attendance`)).statusCode).toBe(403);
+    expect((await get(learner, `/events/${theirs.id}`)).body).not.toContain(`/admin/events/${theirs.id}/attendance`);
+  });
+
   it('refuses learners the register, the import and the report', async () => {
     for (const url of [`/admin/events/${eventId}/attendance`, `/admin/events/${eventId}/attendance/${pastSession}`, `/admin/events/${eventId}/report`, `/admin/events/${eventId}/report.csv`]) {
       expect((await get(learner, url)).statusCode, url).toBe(403);

@@ -46,8 +46,9 @@ export async function eventAttendanceRoutes(app: FastifyInstance): Promise<void>
     const principal = principalOf(user);
     const id = request.params.id;
     const event = UUID.test(id) ? await events.findEvent(id) : undefined;
-    // Facilitators: pass the event's facilitatorIds here once events record them (migration 0024).
-    if (!canMarkAttendance(principal, {})) throw new DomainError('GNM_FORBIDDEN');
+    // A facilitator of this event keeps its register (event_facilitators, migration 0024); anyone else needs learning.publish.
+    const facilitatorIds = event !== undefined && await events.isFacilitator(event.id, user.id) ? [user.id] : [];
+    if (!canMarkAttendance(principal, { facilitatorIds })) throw new DomainError('GNM_FORBIDDEN');
     if (event === undefined) throw new DomainError('GNM_NOT_FOUND');
     return { event, userId: user.id };
   };

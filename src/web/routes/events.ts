@@ -149,7 +149,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       return m === undefined ? null : { slug, title: m.manifest.title };
     };
     return reply.render('pages/events/event.njk', {
-      event, done, facilitators,
+      event, done, facilitators, keepsRegister: facilitators.some((f) => f.id === user.id),
       audience: STAFF_GROUPS.filter((g) => event.audienceStaffGroups.includes(g.code)),
       level: LITERACY_LEVELS.find((l) => l.code === event.literacyLevel) ?? null,
       competencies: COMPETENCIES.filter((c) => event.competencies.includes(c.id)),
