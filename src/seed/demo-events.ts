@@ -53,6 +53,9 @@ export async function seedDemoEvents(db: Kysely<Database>, now: Date = new Date(
       cy: 'Cyfres o weminarau awr o hyd ar gyfer fferyllwyr, rhagnodwyr a nyrsys, a gynhaliwyd gyntaf yn ystod Wythnos Llythrennedd Genomeg.\n\nMae pob sesiwn yn sefyll ar ei phen ei hun: cyflwyniad, achos, a chwestiynau i\'r panel. Enghraifft ddarluniadol yn y set ddata demo yw hon.',
     },
     topic: 'pharmacogenomics', cpdHours: 1, illustrative: true,
+    audienceStaffGroups: ['medical-dental', 'nursing-midwifery', 'add-prof-sci-tech'], literacyLevel: 'foundation',
+    competencies: ['pharmacogenomics-foundations', 'safe-prescribing-genomics'],
+    modulesBefore: ['pharmacogenomics-in-practice'], modulesAfter: ['pharmacogenomics-beyond-the-first-four'],
   }, online(at(now, -28), 40, 'bilingual'), null);
   const pastTwo = await store.addSession(series.id, online(at(now, -7), 40, 'en'), null);
   const fullSoon = await store.addSession(series.id, online(at(now, 9), 8, 'bilingual'), null);
@@ -64,6 +67,9 @@ export async function seedDemoEvents(db: Kysely<Database>, now: Date = new Date(
     summary: { en: 'A day in person on ordering, consent and results for the Wales genomic test directory.', cy: 'Diwrnod wyneb yn wyneb ar archebu, cydsyniad a chanlyniadau ar gyfer cyfeiriadur profion genomig Cymru.' },
     description: { en: 'Talks and small-group cases. Lunch is provided. This is an illustrative example in the demo data set.', cy: 'Sgyrsiau ac achosion mewn grwpiau bach. Darperir cinio. Enghraifft ddarluniadol yn y set ddata demo yw hon.' },
     topic: 'genomic-testing', cpdHours: 5.5, illustrative: true,
+    audienceStaffGroups: ['nursing-midwifery', 'healthcare-scientists', 'medical-dental'], literacyLevel: 'foundation',
+    competencies: ['genomics-in-practice', 'genomic-testing-consent'],
+    modulesBefore: ['genomic-testing-in-wales'], modulesAfter: ['consent-and-communicating-results'],
   }, {
     startsAt: at(now, 23, 9, 0), endsAt: at(now, 23, 16, 0), delivery: 'in-person', joinUrl: null, venueName: 'Illustrative Education Centre',
     venueAddress: { en: '1 Example Road, Cardiff', cy: '1 Ffordd Enghraifft, Caerdydd' }, capacity: 30, bookingOpensAt: new Date(now.getTime() - DAY), bookingClosesAt: at(now, 21), language: 'bilingual',

@@ -178,6 +178,11 @@ describe.each(engines)('running events on $name', (engine) => {
     const request = (await mails(manager.userId)).find((m) => m?.subject.includes('Approval asked'));
     expect(request?.text).toContain('/events/approvals');
 
+    // Their home page says so, in words, with the way to the requests.
+    const home = await get(manager, '/');
+    expect(home.body).toContain('href="/events/approvals"');
+    expect(home.body).toContain('2 requests for event places wait for your approval');
+    expect((await get(asker, '/')).body).not.toContain('href="/events/approvals"');
     const list = await get(manager, '/events/approvals');
     expect(list.body).toContain('Approval masterclass');
     expect((await get(lead, '/events/approvals')).body).toContain('There are no requests waiting for you');

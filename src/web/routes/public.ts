@@ -6,6 +6,7 @@
 
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
+import { EventStore } from '../../db/stores/event-store.js';
 import { organisationsWhere } from '../../domain/auth/index.js';
 import { learnerStart, pathwayFor, workSections } from '../../domain/learning/index.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
@@ -21,15 +22,18 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     requirements: RequirementStore.create(app.database.db), library: app.content,
   };
   const credentials = CredentialStore.create(app.database.db);
+  const events = EventStore.create(app.database.db);
 
   app.get('/', { config: { access: 'public' } }, async (request, reply) => {
     const user = request.user;
     if (user === null) return reply.render('pages/start.njk');
     const principal = principalOf(user);
     const staffOrgs = organisationsWhere(principal, 'staff.read');
-    const [standing, issued, counts] = await Promise.all([
+    const [standing, issued, counts, approvals] = await Promise.all([
       learnerStanding(sources, user), credentials.forUser(user.id),
       staffOrgs.length === 0 ? null : app.stores.staff.countByOrganisation(),
+      // Event places waiting for this person's approval as someone's line manager (issue 16).
+      events.awaitingApprovalBy(user.id),
     ]);
     const start = learnerStart({
       modules: app.content.modules, progress: standing.progress, completions: standing.completions,
@@ -39,6 +43,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     return reply.render('pages/home.njk', {
       start, work: workSections(user.grants), staffGroup: standing.staffGroup ?? null, requiredLevel: standing.requiredLevel,
       linked: standing.staff?.active === true, counts: counts === null ? null : Object.fromEntries(counts), staffOrgs,
+      approvals: approvals.length,
     });
   });
 
