@@ -11,6 +11,30 @@ import { toDate } from '../dialect.js';
 import { AuditStore } from './audit-store.js';
 import { DomainError } from '../../domain/errors.js';
 import type { LearningRequirement, RequirementDue } from '../../domain/learning/index.js';
+import { PLATFORM_HOME_PAGE } from '../../domain/xapi/platform-statements.js';
+
+/**
+ * A requirement's target is a module's IRI or an event's activity id: the
+ * object id of the xAPI `attended` statement (issue 16), so "attended the
+ * event" meets it as "completed the module" meets a module's.
+ */
+export function eventTargetOf(eventId: string): string {
+  return `${PLATFORM_HOME_PAGE}/events/${encodeURIComponent(eventId)}`;
+}
+
+/** The event id of an event target, or null for a module's. */
+export function eventIdOfTarget(target: string): string | null {
+  const prefix = `${PLATFORM_HOME_PAGE}/events/`;
+  return target.startsWith(prefix) ? decodeURIComponent(target.slice(prefix.length)) : null;
+}
+
+/** A published event a requirement may name. */
+export interface EventTarget {
+  /** The activity id (what the requirement stores). */
+  readonly id: string;
+  readonly eventId: string;
+  readonly title: { readonly en: string; readonly cy: string };
+}
 
 export interface RequirementInput {
   readonly organisationCode: string;
@@ -126,8 +150,49 @@ export class RequirementStore {
   }
 
   /**
+   * Events a requirement may name: the published ones (a cancelled or draft
+   * event is not offered), by English title; or, for naming what people
+   * attended, every event.
+   */
+  async eventTargets(which: 'published' | 'all' = 'published'): Promise<EventTarget[]> {
+    let query = this.db.selectFrom('events').select(['id', 'title_en', 'title_cy']).orderBy('title_en').orderBy('id');
+    if (which === 'published') query = query.where('status', '=', 'published');
+    const rows = await query.execute();
+    return rows.map((r) => ({ id: eventTargetOf(r.id), eventId: r.id, title: { en: r.title_en, cy: r.title_cy } }));
+  }
+
+  /**
+   * When each of these staff attended each event (an attended booking; the
+   * date is the session's start), first or latest, keyed by the event target.
+   */
+  async attendanceByStaff(staffIds: readonly string[], which: 'first' | 'latest' = 'first'): Promise<Map<string, Map<string, Date>>> {
+    const out = new Map<string, Map<string, Date>>();
+    const chunk = 500;
+    for (let i = 0; i < staffIds.length; i += chunk) {
+      const rows = await this.db.selectFrom('event_bookings')
+        .innerJoin('users', 'users.id', 'event_bookings.user_id')
+        .innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id')
+        .select(['users.staff_id as staffId', 'event_sessions.event_id as eventId', 'event_sessions.starts_at as startsAt'])
+        .where('event_bookings.status', '=', 'attended')
+        .where('users.staff_id', 'in', staffIds.slice(i, i + chunk))
+        .execute();
+      for (const row of rows) {
+        if (row.staffId === null) continue;
+        const mine = out.get(row.staffId) ?? new Map<string, Date>();
+        const target = eventTargetOf(row.eventId);
+        const at = toDate(row.startsAt);
+        const kept = mine.get(target);
+        if (kept === undefined || (which === 'first' ? at < kept : at > kept)) mine.set(target, at);
+        out.set(row.staffId, mine);
+      }
+    }
+    return out;
+  }
+
+  /**
    * When each of these staff first completed each module (any version), through
-   * the accounts linked to their staff records. Staff with no account have none.
+   * the accounts linked to their staff records, and attended each event (see
+   * attendanceByStaff). Staff with no account have none.
    */
   async completionsByStaff(staffIds: readonly string[], which: 'first' | 'latest' = 'first'): Promise<Map<string, Map<string, Date>>> {
     const out = new Map<string, Map<string, Date>>();
@@ -147,6 +212,11 @@ export class RequirementStore {
         if (kept === undefined || (which === 'first' ? at < kept : at > kept)) mine.set(row.moduleId, at);
         out.set(row.staffId, mine);
       }
+    }
+    for (const [staffId, attended] of await this.attendanceByStaff(staffIds, which)) {
+      const mine = out.get(staffId) ?? new Map<string, Date>();
+      for (const [target, at] of attended) mine.set(target, at);
+      out.set(staffId, mine);
     }
     return out;
   }

@@ -17,7 +17,12 @@ export interface ContinueItem {
 }
 
 export interface RequiredItem extends RequiredModule {
-  readonly module: LearningModule;
+  /** The module; absent when the requirement names an event (issue 16). */
+  readonly module?: LearningModule;
+  readonly kind?: 'module' | 'event';
+  readonly title?: { readonly en: string; readonly cy: string };
+  /** Where to take it, when not the module's page. */
+  readonly path?: string;
 }
 
 export interface CertificateItem {

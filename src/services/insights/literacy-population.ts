@@ -8,7 +8,7 @@ import { DEFAULT_REQUIRED_LEVEL, requiredModulesFor, type CalendarDate } from '.
 import { complianceOf, literacyLevelOf, type LiteracyPerson } from '../../domain/insights/index.js';
 import { STAFF_GROUPS } from '../../domain/staff/index.js';
 import type { InsightsPopulation, InsightsStore } from '../../db/stores/insights-store.js';
-import type { RequirementStore } from '../../db/stores/requirement-store.js';
+import { eventIdOfTarget, type RequirementStore } from '../../db/stores/requirement-store.js';
 import type { ContentLibrary } from '../learning/content-library.js';
 import { today } from '../learning/required-learning.js';
 
@@ -22,13 +22,17 @@ const targetOf = new Map(STAFF_GROUPS.map((g) => [g.code, DEFAULT_REQUIRED_LEVEL
 
 export async function literacyPopulation(sources: PopulationSources, population: InsightsPopulation, on: CalendarDate = today()): Promise<LiteracyPerson[]> {
   const offered = sources.library.modules.map((m) => ({ id: m.manifest.id, level: m.manifest.level }));
-  const offeredIds = new Set(offered.map((m) => m.id));
+  // A requirement may name a published event (issue 16): attending it counts as completing it.
+  const offeredIds = new Set([...offered.map((m) => m.id), ...(await sources.requirements.eventTargets()).map((e) => e.id)]);
   const [staff, completed] = await Promise.all([sources.insights.activeStaff(population), sources.insights.completedModules(population)]);
   const organisations = [...new Set(staff.map((s) => s.organisationCode))];
   const requirements = organisations.length === 0 ? [] : (await sources.requirements.list(organisations)).filter((r) => offeredIds.has(r.moduleId));
+  const attended = requirements.some((r) => eventIdOfTarget(r.moduleId) !== null) ? await sources.requirements.attendanceByStaff(staff.map((s) => s.id)) : new Map<string, Map<string, Date>>();
   const none = new Map<string, Date>();
   return staff.map((s): LiteracyPerson => {
-    const mine = completed.get(s.id) ?? none;
+    const modules = completed.get(s.id) ?? none;
+    const events = attended.get(s.id);
+    const mine = events === undefined ? modules : new Map([...modules, ...events]);
     return {
       organisationCode: s.organisationCode, staffGroupCode: s.staffGroupCode, bandCode: s.bandCode, jobRole: s.jobRole, ageBand: s.ageBand,
       level: literacyLevelOf(new Set(mine.keys()), offered),

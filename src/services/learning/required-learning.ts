@@ -2,15 +2,45 @@
 // overdue: for a learner (through the staff record their account is linked
 // to) and for a line manager's team. Requirements for a module that is no
 // longer offered are left out: nobody can be overdue on what they cannot take.
+// A requirement may name an event instead of a module (issue 16): it is
+// offered while the event is published, and met by attending a session of it
+// (the session's date is the completion date; refresher periods count from it).
 
 import { calendarDateIn, requiredModulesFor, overdueCount, type CalendarDate, type LearningModule, type RequiredModule } from '../../domain/learning/index.js';
-import type { RequirementStore } from '../../db/stores/requirement-store.js';
+import { eventIdOfTarget, type RequirementStore } from '../../db/stores/requirement-store.js';
 import type { StaffMember } from '../../db/stores/staff-store.js';
 import type { Completion } from '../../db/stores/assessment-store.js';
 import type { ContentLibrary } from './content-library.js';
 
-export interface RequiredModuleView extends RequiredModule {
-  readonly module: LearningModule;
+/** What a requirement names, as a learner sees it. */
+export interface RequiredTarget {
+  readonly kind: 'module' | 'event';
+  readonly title: { readonly en: string; readonly cy: string };
+  /** Where to take it: the module's page or the event's. */
+  readonly path: string;
+  /** The module, for a module. */
+  readonly module?: LearningModule;
+}
+
+export interface RequiredModuleView extends RequiredModule, RequiredTarget {}
+
+type TargetDeps = { readonly requirements: RequirementStore; readonly library: ContentLibrary };
+
+/** Everything a requirement may name today: the library's modules and the published events, by target id. */
+export async function offeredTargets(deps: TargetDeps): Promise<Map<string, RequiredTarget>> {
+  const out = new Map<string, RequiredTarget>();
+  for (const module of deps.library.modules) {
+    out.set(module.manifest.id, { kind: 'module', title: module.manifest.title, path: `/learn/${module.manifest.slug}`, module });
+  }
+  for (const event of await deps.requirements.eventTargets()) {
+    out.set(event.id, { kind: 'event', title: event.title, path: `/events/${encodeURIComponent(event.eventId)}` });
+  }
+  return out;
+}
+
+/** Whether a requirement's target is an event (rather than a module). */
+export function isEventTarget(target: string): boolean {
+  return eventIdOfTarget(target) !== null;
 }
 
 /** The first completion of each module, whichever version. */
@@ -39,18 +69,26 @@ export function today(now: Date = new Date()): CalendarDate {
 
 /** A learner's required modules (their staff record's organisation and staff group), overdue first. */
 export async function requiredLearningOf(
-  deps: { readonly requirements: RequirementStore; readonly library: ContentLibrary },
+  deps: TargetDeps,
   staff: StaffMember | undefined,
   completions: readonly Pick<Completion, 'moduleId' | 'completedAt'>[],
   on: CalendarDate = today(),
 ): Promise<RequiredModuleView[]> {
   if (staff?.active !== true) return [];
-  const offered = new Map(deps.library.modules.map((m) => [m.manifest.id, m]));
+  const offered = await offeredTargets(deps);
   const requirements = (await deps.requirements.list([staff.organisationCode])).filter((r) => offered.has(r.moduleId));
-  return requiredModulesFor(staff, requirements, firstCompletions(completions), on, latestCompletions(completions))
+  const first = firstCompletions(completions);
+  const latest = latestCompletions(completions);
+  if (requirements.some((r) => isEventTarget(r.moduleId))) {
+    // Events attended count as completions of the event target.
+    const [attendedFirst, attendedLatest] = await Promise.all([deps.requirements.attendanceByStaff([staff.id], 'first'), deps.requirements.attendanceByStaff([staff.id], 'latest')]);
+    for (const [target, at] of attendedFirst.get(staff.id) ?? []) first.set(target, at);
+    for (const [target, at] of attendedLatest.get(staff.id) ?? []) latest.set(target, at);
+  }
+  return requiredModulesFor(staff, requirements, first, on, latest)
     .flatMap((r) => {
-      const module = offered.get(r.moduleId);
-      return module === undefined ? [] : [{ ...r, module }];
+      const target = offered.get(r.moduleId);
+      return target === undefined ? [] : [{ ...r, ...target }];
     });
 }
 
@@ -62,12 +100,15 @@ export async function requiredByStaff(
 ): Promise<{ required: Map<string, RequiredModule[]>; completed: Map<string, Map<string, Date>> }> {
   const required = new Map<string, RequiredModule[]>();
   if (staff.length === 0) return { required, completed: new Map() };
-  const offered = new Set(deps.library.modules.map((m) => m.manifest.id));
+  const offered = await offeredTargets(deps);
   const organisations = [...new Set(staff.map((s) => s.organisationCode))];
   const requirements = (await deps.requirements.list(organisations)).filter((r) => offered.has(r.moduleId));
   const completed = await deps.requirements.completionsByStaff(staff.map((s) => s.id));
+  // Refresher periods count from the latest completion.
+  const latest = requirements.some((r) => (r.refresherYears ?? null) !== null) ? await deps.requirements.completionsByStaff(staff.map((s) => s.id), 'latest') : completed;
   for (const person of staff) {
-    required.set(person.id, requiredModulesFor(person, requirements, completed.get(person.id) ?? new Map<string, Date>(), on));
+    const first = completed.get(person.id) ?? new Map<string, Date>();
+    required.set(person.id, requiredModulesFor(person, requirements, first, on, latest.get(person.id) ?? first));
   }
   return { required, completed };
 }
@@ -80,7 +121,7 @@ export async function overdueByStaff(
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (staff.length === 0) return out;
-  const offered = new Set(deps.library.modules.map((m) => m.manifest.id));
+  const offered = await offeredTargets(deps);
   const organisations = [...new Set(staff.map((s) => s.organisationCode))];
   const requirements = (await deps.requirements.list(organisations)).filter((r) => offered.has(r.moduleId));
   const completions = requirements.length === 0 ? new Map<string, Map<string, Date>>() : await deps.requirements.completionsByStaff(staff.map((s) => s.id));

@@ -4,7 +4,9 @@
 // requires (refresher periods included: an expired completion no longer
 // counts) decide which reminder is due (domain/learning/reminders.ts); each is
 // recorded before it is queued, so it is sent once. Messages go in the
-// person's recorded language, with a link to the module.
+// person's recorded language, with a link to the module. A requirement that
+// names an event (issue 16) is reminded of in the same way, with its own
+// templates that name the event and link to its page.
 
 import type { Config } from '../../config/env.js';
 import type { ReminderRecipient, ReminderStore } from '../../db/stores/reminder-store.js';
@@ -41,16 +43,24 @@ function link(config: ReminderDeps['config'], language: Language, path: string):
   return `${config.PUBLIC_URL}${language === 'cy' ? '/cy' : ''}${path}`;
 }
 
+interface Target {
+  readonly id: string;
+  readonly kind: 'module' | 'event';
+  readonly title: { readonly en: string; readonly cy: string };
+  readonly path: string;
+}
+
 interface Outstanding {
   readonly person: ReminderRecipient;
-  readonly module: LearningModule;
+  readonly module: Target;
   readonly dueDate: CalendarDate;
   readonly overdue: boolean;
 }
 
 /** Every required module not completed (or whose completion will expire), for every linked account. */
 async function outstanding(deps: ReminderDeps, today: CalendarDate): Promise<Outstanding[]> {
-  const offered = new Map(deps.modules().map((m) => [m.manifest.id, m]));
+  const offered = new Map<string, Target>(deps.modules().map((m) => [m.manifest.id, { id: m.manifest.id, kind: 'module', title: m.manifest.title, path: `/learn/${m.manifest.slug}` }]));
+  for (const e of await deps.requirements.eventTargets()) offered.set(e.id, { id: e.id, kind: 'event', title: e.title, path: `/events/${encodeURIComponent(e.eventId)}` });
   const requirements = (await deps.requirements.list('all')).filter((r) => offered.has(r.moduleId));
   if (requirements.length === 0) return [];
   const people = await deps.reminders.recipients([...new Set(requirements.map((r) => r.organisationCode))]);
@@ -69,7 +79,10 @@ async function outstanding(deps: ReminderDeps, today: CalendarDate): Promise<Out
   return out;
 }
 
-const TEMPLATE = { before: 'reminder-due-soon', due: 'reminder-due-today' } as const;
+const TEMPLATE = {
+  module: { before: 'reminder-due-soon', due: 'reminder-due-today', overdue: 'reminder-overdue' },
+  event: { before: 'event-required-due-soon', due: 'event-required-due-today', overdue: 'event-required-overdue' },
+} as const;
 
 /** The day's reminders; returns how many were queued. */
 export async function sendDailyReminders(deps: ReminderDeps, now = new Date()): Promise<number> {
@@ -79,13 +92,13 @@ export async function sendDailyReminders(deps: ReminderDeps, now = new Date()): 
   for (const item of await outstanding(deps, today)) {
     const kind = reminderDue(item.dueDate, today, deps.config.REMINDER_DAYS_BEFORE, deps.config.REMINDER_OVERDUE_MAX);
     if (kind === null) continue;
-    const key = { userId: item.person.userId, moduleId: item.module.manifest.id, dueDate: item.dueDate, kind };
+    const key = { userId: item.person.userId, moduleId: item.module.id, dueDate: item.dueDate, kind };
     if (!await deps.reminders.take(key.userId, key.moduleId, key.dueDate, key.kind)) continue;
     const language = languageOf(item.person);
     emails.push({
-      template: kind === 'before' || kind === 'due' ? TEMPLATE[kind] : 'reminder-overdue',
+      template: TEMPLATE[item.module.kind][kind === 'before' || kind === 'due' ? kind : 'overdue'],
       to: { address: item.person.email, userId: item.person.userId, name: item.person.displayName },
-      params: { module: item.module.manifest.title[language], dueDate: formatDate(item.dueDate, language), link: link(deps.config, language, `/learn/${item.module.manifest.slug}`) },
+      params: { module: item.module.title[language], dueDate: formatDate(item.dueDate, language), link: link(deps.config, language, item.module.path) },
       language,
     });
     keys.push(key);
@@ -118,7 +131,7 @@ export async function sendManagerDigests(deps: ReminderDeps, now = new Date()): 
       to: { address: manager.email, userId: manager.userId, name: manager.displayName },
       params: {
         count: items.length, link: link(deps.config, language, '/team'),
-        items: items.map((i) => `${i.person.displayName}: ${i.module.manifest.title[language]} (${formatDate(i.dueDate, language)})`),
+        items: items.map((i) => `${i.person.displayName}: ${i.module.title[language]} (${formatDate(i.dueDate, language)})`),
       },
       language,
     });

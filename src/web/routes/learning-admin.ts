@@ -116,8 +116,22 @@ export async function learningAdminRoutes(app: FastifyInstance): Promise<void> {
     return { user, orgs, organisations };
   };
 
-  const moduleChoices = () => library.modules.map((m) => ({ slug: m.manifest.slug, id: m.manifest.id, title: m.manifest.title }));
-  const slugOf = (moduleId: string) => library.modules.find((m) => m.manifest.id === moduleId)?.manifest.slug ?? '';
+  /**
+   * What a requirement may name: the library's modules, then the published
+   * events (issue 16; an event's form value is `event:<id>`, what is stored is
+   * its activity id, the object of the `attended` statement).
+   */
+  const moduleChoices = async () => [
+    ...library.modules.map((m) => ({ kind: 'module' as const, slug: m.manifest.slug, id: m.manifest.id, title: m.manifest.title })),
+    ...(await requirements.eventTargets()).map((e) => ({ kind: 'event' as const, slug: `event:${e.eventId}`, id: e.id, title: e.title })),
+  ];
+  const targetIds = async () => new Map((await moduleChoices()).map((c) => [c.slug, c.id]));
+  const slugOf = async (moduleId: string) => (await moduleChoices()).find((c) => c.id === moduleId)?.slug ?? '';
+  /** Titles of what requirements name, in the reader's language; events say they are events. */
+  const targetTitles = async (request: FastifyRequest) => new Map((await moduleChoices()).map((c) => {
+    const title = c.kind === 'event' ? request.t('requiredEvents.option', { title: c.title[request.lang] }) : c.title[request.lang];
+    return [c.id, { en: title, cy: title }];
+  }));
 
   /** A requirement this person may see, or not found (another organisation's is not theirs to know of). */
   const requirementIn = async (id: string, orgs: 'all' | readonly string[]) => {
@@ -129,7 +143,7 @@ export async function learningAdminRoutes(app: FastifyInstance): Promise<void> {
   app.get('/admin/learning/requirements', { config: { access: 'learning.require' } }, async (request, reply) => {
     const { orgs } = reach(request);
     const all = await requirements.list(orgs);
-    const titles = new Map(library.modules.map((m) => [m.manifest.id, m.manifest.title]));
+    const titles = await targetTitles(request);
     const done = z.object({ done: z.enum(['added', 'changed', 'removed']).optional() }).safeParse(request.query);
     return reply.render('pages/learn/requirements.njk', {
       requirements: all.map((r) => ({ ...r, title: titles.get(r.moduleId) ?? null })),
@@ -137,10 +151,10 @@ export async function learningAdminRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
-  const showForm = (request: FastifyRequest, values: RequirementFormValues, extra: { requirement?: LearningRequirement; errors?: FieldError[] } = {}) => {
+  const showForm = async (request: FastifyRequest, values: RequirementFormValues, extra: { requirement?: LearningRequirement; errors?: FieldError[] } = {}) => {
     const { organisations } = reach(request);
     return {
-      values, organisations, modules: moduleChoices(), staffGroups: STAFF_GROUPS, maxDays: MAX_DUE_DAYS,
+      values, organisations, modules: await moduleChoices(), staffGroups: STAFF_GROUPS, maxDays: MAX_DUE_DAYS,
       requirement: extra.requirement ?? null, errors: extra.errors ?? [],
       errorFor: Object.fromEntries((extra.errors ?? []).map((e) => [e.field.replace(/-dueDay$/, ''), e.key])),
     };
@@ -148,7 +162,7 @@ export async function learningAdminRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/admin/learning/requirements/new', { config: { access: 'learning.require' } }, async (request, reply) => {
     const { organisations } = reach(request);
-    return reply.render('pages/learn/requirement-form.njk', showForm(request, { organisationCode: organisations.length === 1 ? organisations[0]?.code : '', staffGroups: [] }));
+    return reply.render('pages/learn/requirement-form.njk', await showForm(request, { organisationCode: organisations.length === 1 ? organisations[0]?.code : '', staffGroups: [] }));
   });
 
   app.post('/admin/learning/requirements', { config: { access: 'learning.require' } }, async (request, reply) => {
@@ -156,12 +170,12 @@ export async function learningAdminRoutes(app: FastifyInstance): Promise<void> {
     const parsed = RequirementForm.safeParse(request.body ?? {});
     const values: RequirementFormValues = parsed.success ? parsed.data : { staffGroups: [] };
     const organisationCode = (values.organisationCode ?? '').toUpperCase();
-    const read = readRequirement(values, new Map(library.modules.map((m) => [m.manifest.slug, m.manifest.id])));
+    const read = readRequirement(values, await targetIds());
     const errors: FieldError[] = [];
     if (!organisations.some((o) => o.code === organisationCode)) errors.push({ field: 'organisationCode', key: 'learning.requirements.errors.organisation' });
     if ('errors' in read) errors.push(...read.errors);
     if (errors.length > 0 || 'errors' in read) {
-      return reply.code(400).render('pages/learn/requirement-form.njk', { ...showForm(request, values, { errors }), canonicalPath: '/admin/learning/requirements/new' });
+      return reply.code(400).render('pages/learn/requirement-form.njk', { ...await showForm(request, values, { errors }), canonicalPath: '/admin/learning/requirements/new' });
     }
     await requirements.add({ organisationCode, ...read }, user.id);
     return reply.redirect(localPath(request.lang, '/admin/learning/requirements?done=added'), 303);
@@ -170,7 +184,7 @@ export async function learningAdminRoutes(app: FastifyInstance): Promise<void> {
   app.get('/admin/learning/requirements/:id', { config: { access: 'learning.require' } }, async (request, reply) => {
     const { orgs } = reach(request);
     const requirement = await requirementIn((request.params as { id: string }).id, orgs);
-    return reply.render('pages/learn/requirement-form.njk', showForm(request, formValuesOf(requirement, slugOf(requirement.moduleId)), { requirement }));
+    return reply.render('pages/learn/requirement-form.njk', await showForm(request, formValuesOf(requirement, await slugOf(requirement.moduleId)), { requirement }));
   });
 
   app.post('/admin/learning/requirements/:id', { config: { access: 'learning.require' } }, async (request, reply) => {
@@ -179,12 +193,12 @@ export async function learningAdminRoutes(app: FastifyInstance): Promise<void> {
     const requirement = await requirementIn(id, orgs);
     const parsed = RequirementForm.safeParse(request.body ?? {});
     const values: RequirementFormValues = { ...(parsed.success ? parsed.data : { staffGroups: [] }), organisationCode: requirement.organisationCode };
-    const read = readRequirement(values, new Map(library.modules.map((m) => [m.manifest.slug, m.manifest.id])));
+    const read = readRequirement(values, await targetIds());
     // The revision the form was made from: without it a change could overwrite someone else's unseen.
     const revision = whole(values.revision);
     if (revision === null) throw new DomainError('GNM_VALIDATION', { field: 'revision' });
     if ('errors' in read) {
-      return reply.code(400).render('pages/learn/requirement-form.njk', { ...showForm(request, values, { requirement, errors: read.errors }), canonicalPath: `/admin/learning/requirements/${id}` });
+      return reply.code(400).render('pages/learn/requirement-form.njk', { ...await showForm(request, values, { requirement, errors: read.errors }), canonicalPath: `/admin/learning/requirements/${id}` });
     }
     await requirements.change(id, revision, read, user.id);
     return reply.redirect(localPath(request.lang, '/admin/learning/requirements?done=changed'), 303);
@@ -193,8 +207,7 @@ export async function learningAdminRoutes(app: FastifyInstance): Promise<void> {
   app.get('/admin/learning/requirements/:id/remove', { config: { access: 'learning.require' } }, async (request, reply) => {
     const { orgs } = reach(request);
     const requirement = await requirementIn((request.params as { id: string }).id, orgs);
-    const module = library.modules.find((m) => m.manifest.id === requirement.moduleId);
-    return reply.render('pages/learn/requirement-remove.njk', { requirement, moduleTitle: module?.manifest.title ?? null });
+    return reply.render('pages/learn/requirement-remove.njk', { requirement, moduleTitle: (await targetTitles(request)).get(requirement.moduleId) ?? null });
   });
 
   app.post('/admin/learning/requirements/:id/remove', { config: { access: 'learning.require' } }, async (request, reply) => {

@@ -41,15 +41,20 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
     return reports.map((m) => teamRow(m, required.get(m.id) ?? [], on));
   }
 
-  const moduleTitle = (moduleId: string, lang: 'en' | 'cy') =>
-    app.content.modules.find((m) => m.manifest.id === moduleId)?.manifest.title[lang] ?? moduleId;
+  /** Titles of modules and events (a requirement may name an event, issue 16), by target id. */
+  const titlesIn = async (lang: 'en' | 'cy') => {
+    const out = new Map(app.content.modules.map((m) => [m.manifest.id, m.manifest.title[lang]]));
+    for (const e of await requirements.eventTargets('all')) out.set(e.id, e.title[lang]);
+    return (moduleId: string) => out.get(moduleId) ?? moduleId;
+  };
 
   app.get('/team', { config: { access: 'team.read' } }, async (request, reply) => {
     const { me, reports } = await myTeam(request);
     const query = teamQueryFrom(request.query as Record<string, unknown>);
     const all = await rowsOf(reports);
+    const moduleTitle = await titlesIn(request.lang);
     const rows = selectTeam(all, query).map((r) => ({
-      ...r, overdue: r.overdue.map((o) => ({ ...o, title: moduleTitle(o.moduleId, request.lang), since: overdueSince(o.dueDate) })),
+      ...r, overdue: r.overdue.map((o) => ({ ...o, title: moduleTitle(o.moduleId), since: overdueSince(o.dueDate) })),
     }));
     const search = new URLSearchParams({ show: query.show, sort: query.sort, ...(query.search === '' ? {} : { q: query.search }) }).toString();
     const noShows = repeatedNoShows(await attendance.noShowsByStaff(reports.map((m) => m.id)));
@@ -61,6 +66,7 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
     const query = teamQueryFrom(request.query as Record<string, unknown>);
     const t = request.t;
     const lang = request.lang;
+    const moduleTitle = await titlesIn(lang);
     const orgNames = new Map(ORGANISATIONS.map((o) => [o.code, o.name[lang]]));
     const bandNames = new Map(PAY_BANDS.map((b) => [b.code, b.name[lang]]));
     const header = [t('team.csv.name'), t('staff.assignmentNumber'), t('staff.jobRole'), t('staff.band'), t('staff.organisation'),
@@ -68,7 +74,7 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
     const lines = selectTeam(await rowsOf(reports), query).map((r) => [
       `${r.member.firstName} ${r.member.lastName}`, r.member.assignmentNumber, r.member.jobRole, bandNames.get(r.member.bandCode) ?? r.member.bandCode,
       orgNames.get(r.member.organisationCode) ?? r.member.organisationCode, String(r.required.length), String(r.completed), String(r.overdue.length),
-      r.overdue.map((o) => t('team.csv.overdueModule', { module: moduleTitle(o.moduleId, lang), date: overdueSince(o.dueDate) })).join('; '),
+      r.overdue.map((o) => t('team.csv.overdueModule', { module: moduleTitle(o.moduleId), date: overdueSince(o.dueDate) })).join('; '),
       String(r.daysOverdue),
     ]);
     const csv = `\uFEFF${[header, ...lines].map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
@@ -83,9 +89,10 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
     const on = today();
     const { required, completed } = await requiredByStaff(deps, [member], on);
     const row = teamRow(member, required.get(member.id) ?? [], on);
-    const modules = row.required.map((r) => ({ ...r, title: moduleTitle(r.moduleId, request.lang), since: overdueSince(r.dueDate) }));
+    const moduleTitle = await titlesIn(request.lang);
+    const modules = row.required.map((r) => ({ ...r, title: moduleTitle(r.moduleId), since: overdueSince(r.dueDate) }));
     const passed = [...(completed.get(member.id) ?? new Map<string, Date>())]
-      .map(([moduleId, at]) => ({ title: moduleTitle(moduleId, request.lang), at }))
+      .map(([moduleId, at]) => ({ title: moduleTitle(moduleId), at }))
       .sort((a, b) => b.at.getTime() - a.at.getTime());
     const noShows = repeatedNoShows(await attendance.noShowsByStaff([member.id]))[member.id] ?? 0;
     return reply.render('pages/team-member.njk', { member, row, modules, passed, noShows });
