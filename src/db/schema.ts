@@ -164,9 +164,10 @@ import type { JobTables } from './schema-jobs.js';
 import type { EventTables } from './schema-events.js';
 import type { EventAttendanceTables } from './schema-event-attendance.js';
 import type { FundedTables } from './schema-funded.js';
+import type { ConfidenceTables } from './schema-confidence.js';
 
 /** Every table. Each capability keeps its row types in a file of its own. */
-export interface Database extends XapiTables, WorkforceTables, LearningTables, JobTables, EventTables, EventAttendanceTables, FundedTables {
+export interface Database extends XapiTables, WorkforceTables, LearningTables, JobTables, EventTables, EventAttendanceTables, FundedTables, ConfidenceTables {
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;

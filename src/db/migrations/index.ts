@@ -23,6 +23,7 @@ import { events } from './0022-events.js';
 import { invitationSignOn } from './0023-invitation-sign-on.js';
 import { eventAttendance } from './0025-event-attendance.js';
 import { fundedPlaces } from './0026-funded-places.js';
+import { confidenceRatings } from './0029-confidence-ratings.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -45,6 +46,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0023-invitation-sign-on': invitationSignOn,
   '0025-event-attendance': eventAttendance,
   '0026-funded-places': fundedPlaces,
+  '0029-confidence-ratings': confidenceRatings,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {
