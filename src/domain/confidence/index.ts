@@ -68,7 +68,10 @@ export function confidenceTable(facts: readonly ConfidenceFact[], moduleOrder: r
       const totalShown = states[total] === 'shown';
       return { state, count, percent: totalShown && (r.values[total] ?? 0) > 0 ? Math.round((1000 * count) / (r.values[total] ?? 1)) / 10 : null };
     };
-    const phase = (start: number) => ({ segments: SEGMENTS.map((_, i) => cell(start + i, start + S)), total: cell(start + S, start + S) });
+    const phase = (start: number) => {
+      const total = cell(start + S, start + S);
+      return { segments: SEGMENTS.map((_, i) => cell(start + i, start + S)), total: total.state === 'shown' ? { ...total, percent: null } : total };
+    };
     const before = phase(0);
     const after = phase(S + 1);
     const change = SEGMENTS.map((_, i) => {
