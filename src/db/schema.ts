@@ -167,9 +167,10 @@ import type { EventTables } from './schema-events.js';
 import type { EventAttendanceTables } from './schema-event-attendance.js';
 import type { FundedTables } from './schema-funded.js';
 import type { InsightsTables } from './schema-insights.js';
+import type { ConfidenceTables } from './schema-confidence.js';
 
 /** Every table. Each capability keeps its row types in a file of its own. */
-export interface Database extends XapiTables, WorkforceTables, LearningTables, JobTables, EventTables, EventAttendanceTables, FundedTables, InsightsTables {
+export interface Database extends XapiTables, WorkforceTables, LearningTables, JobTables, EventTables, EventAttendanceTables, FundedTables, InsightsTables, ConfidenceTables {
   users: UsersTable;
   role_grants: RoleGrantsTable;
   sessions: SessionsTable;

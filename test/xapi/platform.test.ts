@@ -14,6 +14,7 @@ const events: LearningEvent[] = [
   { kind: 'module-completed', moduleId: 'intro' },
   { kind: 'webinar-attended', eventId: 'pgx-2026', title: 'Pharmacogenomics webinar' },
   { kind: 'msc-outcome', moduleCode: 'MSC-PGX', passed: true },
+  { kind: 'confidence-rated', moduleId: 'intro', competencyId: 'genomic-literacy-basics', phase: 'before', segment: 'specific-need' },
 ];
 
 describe('platform statements', () => {

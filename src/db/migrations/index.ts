@@ -25,6 +25,7 @@ import { eventAttendance } from './0025-event-attendance.js';
 import { fundedPlaces } from './0026-funded-places.js';
 import { insightsAggregates } from './0027-insights-aggregates.js';
 import { eventsMore } from './0024-events-more.js';
+import { confidenceRatings } from './0029-confidence-ratings.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -49,6 +50,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0026-funded-places': fundedPlaces,
   '0027-insights-aggregates': insightsAggregates,
   '0024-events-more': eventsMore,
+  '0029-confidence-ratings': confidenceRatings,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

@@ -16,7 +16,12 @@ export type LearningEvent =
   | { readonly kind: 'assessment-submitted'; readonly moduleId: string; readonly scaled: number; readonly passed: boolean; readonly durationSeconds?: number; readonly registration?: string }
   | { readonly kind: 'module-completed'; readonly moduleId: string }
   | { readonly kind: 'webinar-attended'; readonly eventId: string; readonly title: string }
-  | { readonly kind: 'msc-outcome'; readonly moduleCode: string; readonly passed: boolean };
+  | { readonly kind: 'msc-outcome'; readonly moduleCode: string; readonly passed: boolean }
+  | { readonly kind: 'confidence-rated'; readonly moduleId: string; readonly competencyId: string; readonly phase: 'before' | 'after'; readonly segment: string };
+
+/** The verb and context extension of a confidence self-rating (docs/xapi.md). */
+export const CONFIDENCE_VERB = 'http://adlnet.gov/expapi/verbs/responded';
+export const CONFIDENCE_PHASE_EXTENSION = `${PLATFORM_HOME_PAGE}/xapi/extensions/confidence-phase`;
 
 export interface Learner {
   /** The platform's user id: the account name of the xAPI actor. */
@@ -68,6 +73,13 @@ export function platformStatement(learner: Learner, event: LearningEvent, at: Da
       return { ...base, verb: verb(ADL_VERBS.completed, 'completed'), object: { objectType: 'Activity', id: moduleActivityId(event.moduleId), definition: { type: ADL_ACTIVITY_TYPES.module } }, result: { completion: true }, context: { language } };
     case 'webinar-attended':
       return { ...base, verb: verb(ADL_VERBS.attended, 'attended'), object: { objectType: 'Activity', id: `${PLATFORM_HOME_PAGE}/events/${encodeURIComponent(event.eventId)}`, definition: { type: ADL_ACTIVITY_TYPES.meeting, name: { 'en-GB': event.title } } }, context: { language } };
+    case 'confidence-rated':
+      return {
+        ...base, verb: verb(CONFIDENCE_VERB, 'responded'),
+        object: { objectType: 'Activity', id: `${moduleActivityId(event.moduleId)}/competencies/${encodeURIComponent(event.competencyId)}/confidence`, definition: { type: ADL_ACTIVITY_TYPES.question, interactionType: 'choice' } },
+        result: { response: event.segment },
+        context: { ...inModule(event.moduleId), extensions: { [CONFIDENCE_PHASE_EXTENSION]: event.phase } },
+      };
     case 'msc-outcome':
       return {
         ...base, verb: verb(event.passed ? ADL_VERBS.passed : ADL_VERBS.failed, event.passed ? 'passed' : 'failed'),
