@@ -123,6 +123,7 @@ describe.each(engines)('confidence self-assessment on $name', (engine) => {
   });
 
   it('shows an education lead the change per staff group, counts under 5 as fewer than 5', async () => {
+    expect((await get(lead, '/insights')).body).toContain('href="/insights/confidence"');
     const page = await get(lead, '/insights/confidence');
     expect(page.statusCode).toBe(200);
     expect(page.headers['cache-control']).toContain('no-store');
