@@ -33,6 +33,7 @@ import { staffRoutes } from './routes/staff.js';
 import { adminRoutes } from './routes/admin.js';
 import { teamRoutes } from './routes/team.js';
 import { insightsRoutes } from './routes/insights.js';
+import { insightsReportRoutes } from './routes/insights-report.js';
 import { learnRoutes } from './routes/learn.js';
 import { toolRoutes } from './routes/tools.js';
 import { learningAdminRoutes } from './routes/learning-admin.js';
@@ -211,6 +212,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminRoutes);
   await app.register(teamRoutes);
   await app.register(insightsRoutes);
+  await app.register(insightsReportRoutes);
   await app.register(learningAdminRoutes);
   await app.register(learnRoutes);
   await app.register(toolRoutes);
