@@ -34,6 +34,7 @@ import { adminRoutes } from './routes/admin.js';
 import { teamRoutes } from './routes/team.js';
 import { insightsRoutes } from './routes/insights.js';
 import { confidenceRoutes } from './routes/confidence.js';
+import { insightsReportRoutes } from './routes/insights-report.js';
 import { learnRoutes } from './routes/learn.js';
 import { toolRoutes } from './routes/tools.js';
 import { learningAdminRoutes } from './routes/learning-admin.js';
@@ -213,6 +214,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(teamRoutes);
   await app.register(insightsRoutes);
   await app.register(confidenceRoutes);
+  await app.register(insightsReportRoutes);
   await app.register(learningAdminRoutes);
   await app.register(learnRoutes);
   await app.register(toolRoutes);
