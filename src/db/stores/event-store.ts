@@ -218,8 +218,31 @@ function filled(input: EventInput): Omit<EventRecord, 'id' | 'status' | 'created
   };
 }
 
+/**
+ * Bumped after every write of this store that can change what the events list
+ * shows (events, sessions, bookings, quotas), whether it committed or not. A
+ * list kept by a reader is thrown away when the version it was read under is
+ * no longer the current one. It counts this process's writes only: another
+ * process's are caught by the list's short time to live (routes/events.ts).
+ */
+let writes = 0;
+
+/** The version of the events data as this process has written it. */
+export function eventsVersion(): number {
+  return writes;
+}
+
 export class EventStore {
   private readonly offerMs: number;
+
+  /** A write transaction; the version is bumped once it has ended. */
+  private async write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction().execute(work);
+    } finally {
+      writes++;
+    }
+  }
 
   private constructor(private readonly db: Kysely<Database>, options: StoreOptions) {
     this.offerMs = (options.offerHours ?? 48) * 3_600_000;
@@ -235,7 +258,7 @@ export class EventStore {
     const id = randomUUID();
     const sessionIds = all.map(() => randomUUID());
     const now = new Date();
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.insertInto('events').values({
         id, ...eventColumns(input), status: 'draft', illustrative: input.illustrative === true, created_by: actorUserId, created_at: now, updated_at: now,
       }).execute();
@@ -248,7 +271,7 @@ export class EventStore {
 
   async addSession(eventId: string, session: SessionInput, actorUserId: string | null): Promise<string> {
     const sessionId = randomUUID();
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await this.insertSession(trx, eventId, sessionId, session);
       await AuditStore.record(trx, { actorUserId, action: 'event.session-added', entityType: 'event', entityId: eventId, after: { sessionId, startsAt: session.startsAt.toISOString() } });
     });
@@ -270,7 +293,7 @@ export class EventStore {
    * (more places free a place for those waiting).
    */
   async updateEvent(eventId: string, input: EventInput, sessions: readonly SessionEdit[], facilitatorIds: readonly string[], actorUserId: string | null, now: Date = new Date()): Promise<EventUpdate> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const row = await trx.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
       if (row === undefined) throw new DomainError('GNM_NOT_FOUND');
       if (row.status === 'cancelled') throw new DomainError('GNM_CONFLICT', { what: 'event' });
@@ -339,7 +362,7 @@ export class EventStore {
 
   /** Replace a session's organisation quotas. */
   async setQuotas(sessionId: string, quotas: readonly Quota[], actorUserId: string | null, now: Date = new Date()): Promise<Settled> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const session = await this.lockSession(trx, sessionId);
       if (session === undefined) throw new DomainError('GNM_NOT_FOUND');
       const before = await trx.selectFrom('event_session_quotas').selectAll().where('session_id', '=', sessionId).execute();
@@ -366,7 +389,7 @@ export class EventStore {
 
   /** Publish a draft, or cancel: returns the bookings that held a place or waited (to be told), when cancelling. */
   async setStatus(eventId: string, status: 'published' | 'cancelled', actorUserId: string | null): Promise<{ event: EventRecord; told: Booking[] }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const row = await trx.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
       if (row === undefined) throw new DomainError('GNM_NOT_FOUND');
       const allowed = status === 'published' ? row.status === 'draft' : row.status !== 'cancelled';
@@ -533,7 +556,7 @@ export class EventStore {
 
   /** Book a place, join the waiting list, or (when the event asks for it) ask the line manager. */
   async book(sessionId: string, userId: string, now: Date = new Date()): Promise<BookOutcome> {
-    return this.db.transaction().execute(async (trx): Promise<BookOutcome> => {
+    return this.write(async (trx): Promise<BookOutcome> => {
       const session = await this.lockSession(trx, sessionId);
       if (session === undefined) return { outcome: 'not-found' };
       if (session.event_status !== 'published' || now < toDate(session.booking_opens_at) || now >= toDate(session.booking_closes_at)) return { outcome: 'closed' };
@@ -562,7 +585,7 @@ export class EventStore {
 
   /** A line manager's decision on a request awaiting approval. Approved: it joins the queue (booked or waiting). */
   async decide(bookingId: string, approve: boolean, reason: string | null, actorUserId: string, now: Date = new Date()): Promise<{ booking: Booking; settled: Settled } | null> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const first = await trx.selectFrom('event_bookings').select('session_id').where('id', '=', bookingId).executeTakeFirst();
       if (first === undefined) return null;
       const session = await this.lockSession(trx, first.session_id);
@@ -602,7 +625,7 @@ export class EventStore {
 
   /** Confirm a place offered: booked, if the offer has not expired. */
   async confirmOffer(sessionId: string, userId: string, now: Date = new Date()): Promise<{ confirmed: Booking | null; settled: Settled }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const session = await this.lockSession(trx, sessionId);
       if (session === undefined) return { confirmed: null, settled: NONE };
       const settled = await this.settle(trx, session, now, userId);
@@ -616,7 +639,7 @@ export class EventStore {
 
   /** Cancel a person's booking, place offered, place on the waiting list or request; a place freed is offered to the first waiting. */
   async cancel(sessionId: string, userId: string, actorUserId: string | null = userId, now: Date = new Date()): Promise<CancelOutcome> {
-    return this.db.transaction().execute(async (trx): Promise<CancelOutcome> => {
+    return this.write(async (trx): Promise<CancelOutcome> => {
       const session = await this.lockSession(trx, sessionId);
       if (session === undefined) return { cancelled: null, settled: NONE };
       const existing = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
@@ -639,7 +662,7 @@ export class EventStore {
     const expired: Booking[] = [];
     const offered: Booking[] = [];
     for (const { session_id } of ids) {
-      const settled = await this.db.transaction().execute(async (trx) => {
+      const settled = await this.write(async (trx) => {
         const session = await this.lockSession(trx, session_id);
         return session === undefined ? NONE : this.settle(trx, session, now, null);
       });
