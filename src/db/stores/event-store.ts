@@ -232,6 +232,11 @@ export function eventsVersion(): number {
   return writes;
 }
 
+/** Places taken by organisation, and the quotas still reserving places. */
+interface Places { takenBy: Map<string | null, number>; quotas: Quota[] }
+
+interface SettleSession { id: string; capacity: number; starts_at: Date | string; event_status: string }
+
 export class EventStore {
   private readonly offerMs: number;
 
@@ -436,23 +441,26 @@ export class EventStore {
   /** Sessions of these events (all, or those ending after `after`), earliest first, with places taken and waiting. */
   async sessionsOf(eventIds: readonly string[], after: Date | null = null): Promise<SessionRecord[]> {
     if (eventIds.length === 0) return [];
-    let query = this.db.selectFrom('event_sessions').selectAll('event_sessions')
-      .select((eb) => [
-        eb.selectFrom('event_bookings').select((b) => b.fn.countAll<number | string>().as('n'))
-          .whereRef('event_bookings.session_id', '=', 'event_sessions.id').where('event_bookings.status', 'in', [...TAKEN]).as('booked'),
-        eb.selectFrom('event_bookings').select((b) => b.fn.countAll<number | string>().as('n'))
-          .whereRef('event_bookings.session_id', '=', 'event_sessions.id').where('event_bookings.status', '=', 'waiting').as('waiting'),
-      ])
-      .where('event_sessions.event_id', 'in', [...eventIds]);
+    let query = this.sessionQuery().where('event_sessions.event_id', 'in', [...eventIds]);
     if (after !== null) query = query.where('event_sessions.ends_at', '>', after);
     const rows = await query.orderBy('event_sessions.starts_at').orderBy('event_sessions.id').execute();
     return rows.map((r) => toSession(r, Number(r.booked ?? 0), Number(r.waiting ?? 0)));
   }
 
+  /** Sessions with their places taken and people waiting (counted in the query, one statement for any number of sessions). */
+  private sessionQuery() {
+    return this.db.selectFrom('event_sessions').selectAll('event_sessions')
+      .select((eb) => [
+        eb.selectFrom('event_bookings').select((b) => b.fn.countAll<number | string>().as('n'))
+          .whereRef('event_bookings.session_id', '=', 'event_sessions.id').where('event_bookings.status', 'in', [...TAKEN]).as('booked'),
+        eb.selectFrom('event_bookings').select((b) => b.fn.countAll<number | string>().as('n'))
+          .whereRef('event_bookings.session_id', '=', 'event_sessions.id').where('event_bookings.status', '=', 'waiting').as('waiting'),
+      ]);
+  }
+
   async findSession(id: string): Promise<SessionRecord | undefined> {
-    const row = await this.db.selectFrom('event_sessions').select('event_id').where('id', '=', id).executeTakeFirst();
-    if (row === undefined) return undefined;
-    return (await this.sessionsOf([row.event_id])).find((s) => s.id === id);
+    const row = await this.sessionQuery().where('event_sessions.id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toSession(row, Number(row.booked ?? 0), Number(row.waiting ?? 0));
   }
 
   /** A person's bookings (any status) of these sessions. */
@@ -484,7 +492,7 @@ export class EventStore {
   }
 
   /** Places taken by organisation, and the quotas still reserving places, under the lock. */
-  private async placesOf(trx: Transaction<Database>, sessionId: string, now: Date): Promise<{ takenBy: Map<string | null, number>; quotas: Quota[] }> {
+  private async placesOf(trx: Transaction<Database>, sessionId: string, now: Date): Promise<Places> {
     const [taken, quotaRows] = await Promise.all([
       trx.selectFrom('event_bookings').select(['organisation_code', (eb) => eb.fn.countAll<number | string>().as('n')])
         .where('session_id', '=', sessionId).where('status', 'in', [...TAKEN]).groupBy('organisation_code').execute(),
@@ -501,7 +509,13 @@ export class EventStore {
    * each free place to the first waiting person who can take it (position
    * order). Nothing is offered once the session has started.
    */
-  private async settle(trx: Transaction<Database>, session: { id: string; capacity: number; starts_at: Date | string; event_status: string }, now: Date, actorUserId: string | null): Promise<Settled> {
+  private async settle(trx: Transaction<Database>, session: SettleSession, now: Date, actorUserId: string | null): Promise<Settled> {
+    const { expired, offered } = await this.settleReading(trx, session, now, actorUserId);
+    return { expired, offered };
+  }
+
+  /** `settle`, with the places as they then stand when it read them (anyone waiting), offers counted. */
+  private async settleReading(trx: Transaction<Database>, session: SettleSession, now: Date, actorUserId: string | null): Promise<Settled & { places?: Places }> {
     const expiredRows = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', session.id).where('status', '=', 'offered').where('offer_expires_at', '<=', now).orderBy('position').execute();
     const expired = expiredRows.map((r) => ({ ...toBooking(r), status: 'expired' as const }));
     if (expired.length > 0) {
@@ -522,7 +536,8 @@ export class EventStore {
       takenBy.set(w.organisation_code, (takenBy.get(w.organisation_code) ?? 0) + 1);
       offered.push({ ...toBooking(w), status: 'offered', offerExpiresAt: expires });
     }
-    return { expired, offered };
+    // The places as they now stand (the offers counted), for a caller that goes on to queue someone.
+    return { expired, offered, places: { takenBy, quotas } };
   }
 
   /** The organisation of a person's staff record, if linked. */
@@ -533,8 +548,9 @@ export class EventStore {
 
   /** Put a request in the queue: booked when a place is free to them once the session is settled, otherwise waiting. */
   private async enqueue(trx: Transaction<Database>, session: NonNullable<Awaited<ReturnType<EventStore['lockSession']>>>, existing: BookingRow | undefined, userId: string, organisationCode: string | null, now: Date, actorUserId: string | null): Promise<{ booking: Booking; settled: Settled }> {
-    const settled = await this.settle(trx, session, now, actorUserId);
-    const { takenBy, quotas } = await this.placesOf(trx, session.id, now);
+    const { places, ...settled } = await this.settleReading(trx, session, now, actorUserId);
+    // Read once: settle has read them already when anyone was waiting.
+    const { takenBy, quotas } = places ?? await this.placesOf(trx, session.id, now);
     const status: BookingStatus = placesFreeTo(organisationCode, session.capacity, takenBy, quotas, now) > 0 ? 'booked' : 'waiting';
     const position = session.next_position;
     await trx.updateTable('event_sessions').set({ next_position: position + 1 }).where('id', '=', session.id).execute();
