@@ -218,8 +218,36 @@ function filled(input: EventInput): Omit<EventRecord, 'id' | 'status' | 'created
   };
 }
 
+/**
+ * Bumped after every write of this store that can change what the events list
+ * shows (events, sessions, bookings, quotas), whether it committed or not. A
+ * list kept by a reader is thrown away when the version it was read under is
+ * no longer the current one. It counts this process's writes only: another
+ * process's are caught by the list's short time to live (routes/events.ts).
+ */
+let writes = 0;
+
+/** The version of the events data as this process has written it. */
+export function eventsVersion(): number {
+  return writes;
+}
+
+/** Places taken by organisation, and the quotas still reserving places. */
+interface Places { takenBy: Map<string | null, number>; quotas: Quota[] }
+
+interface SettleSession { id: string; capacity: number; starts_at: Date | string; event_status: string }
+
 export class EventStore {
   private readonly offerMs: number;
+
+  /** A write transaction; the version is bumped once it has ended. */
+  private async write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction().execute(work);
+    } finally {
+      writes++;
+    }
+  }
 
   private constructor(private readonly db: Kysely<Database>, options: StoreOptions) {
     this.offerMs = (options.offerHours ?? 48) * 3_600_000;
@@ -235,7 +263,7 @@ export class EventStore {
     const id = randomUUID();
     const sessionIds = all.map(() => randomUUID());
     const now = new Date();
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await trx.insertInto('events').values({
         id, ...eventColumns(input), status: 'draft', illustrative: input.illustrative === true, created_by: actorUserId, created_at: now, updated_at: now,
       }).execute();
@@ -248,7 +276,7 @@ export class EventStore {
 
   async addSession(eventId: string, session: SessionInput, actorUserId: string | null): Promise<string> {
     const sessionId = randomUUID();
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       await this.insertSession(trx, eventId, sessionId, session);
       await AuditStore.record(trx, { actorUserId, action: 'event.session-added', entityType: 'event', entityId: eventId, after: { sessionId, startsAt: session.startsAt.toISOString() } });
     });
@@ -270,7 +298,7 @@ export class EventStore {
    * (more places free a place for those waiting).
    */
   async updateEvent(eventId: string, input: EventInput, sessions: readonly SessionEdit[], facilitatorIds: readonly string[], actorUserId: string | null, now: Date = new Date()): Promise<EventUpdate> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const row = await trx.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
       if (row === undefined) throw new DomainError('GNM_NOT_FOUND');
       if (row.status === 'cancelled') throw new DomainError('GNM_CONFLICT', { what: 'event' });
@@ -339,7 +367,7 @@ export class EventStore {
 
   /** Replace a session's organisation quotas. */
   async setQuotas(sessionId: string, quotas: readonly Quota[], actorUserId: string | null, now: Date = new Date()): Promise<Settled> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const session = await this.lockSession(trx, sessionId);
       if (session === undefined) throw new DomainError('GNM_NOT_FOUND');
       const before = await trx.selectFrom('event_session_quotas').selectAll().where('session_id', '=', sessionId).execute();
@@ -366,7 +394,7 @@ export class EventStore {
 
   /** Publish a draft, or cancel: returns the bookings that held a place or waited (to be told), when cancelling. */
   async setStatus(eventId: string, status: 'published' | 'cancelled', actorUserId: string | null): Promise<{ event: EventRecord; told: Booking[] }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const row = await trx.selectFrom('events').selectAll().where('id', '=', eventId).executeTakeFirst();
       if (row === undefined) throw new DomainError('GNM_NOT_FOUND');
       const allowed = status === 'published' ? row.status === 'draft' : row.status !== 'cancelled';
@@ -413,23 +441,26 @@ export class EventStore {
   /** Sessions of these events (all, or those ending after `after`), earliest first, with places taken and waiting. */
   async sessionsOf(eventIds: readonly string[], after: Date | null = null): Promise<SessionRecord[]> {
     if (eventIds.length === 0) return [];
-    let query = this.db.selectFrom('event_sessions').selectAll('event_sessions')
-      .select((eb) => [
-        eb.selectFrom('event_bookings').select((b) => b.fn.countAll<number | string>().as('n'))
-          .whereRef('event_bookings.session_id', '=', 'event_sessions.id').where('event_bookings.status', 'in', [...TAKEN]).as('booked'),
-        eb.selectFrom('event_bookings').select((b) => b.fn.countAll<number | string>().as('n'))
-          .whereRef('event_bookings.session_id', '=', 'event_sessions.id').where('event_bookings.status', '=', 'waiting').as('waiting'),
-      ])
-      .where('event_sessions.event_id', 'in', [...eventIds]);
+    let query = this.sessionQuery().where('event_sessions.event_id', 'in', [...eventIds]);
     if (after !== null) query = query.where('event_sessions.ends_at', '>', after);
     const rows = await query.orderBy('event_sessions.starts_at').orderBy('event_sessions.id').execute();
     return rows.map((r) => toSession(r, Number(r.booked ?? 0), Number(r.waiting ?? 0)));
   }
 
+  /** Sessions with their places taken and people waiting (counted in the query, one statement for any number of sessions). */
+  private sessionQuery() {
+    return this.db.selectFrom('event_sessions').selectAll('event_sessions')
+      .select((eb) => [
+        eb.selectFrom('event_bookings').select((b) => b.fn.countAll<number | string>().as('n'))
+          .whereRef('event_bookings.session_id', '=', 'event_sessions.id').where('event_bookings.status', 'in', [...TAKEN]).as('booked'),
+        eb.selectFrom('event_bookings').select((b) => b.fn.countAll<number | string>().as('n'))
+          .whereRef('event_bookings.session_id', '=', 'event_sessions.id').where('event_bookings.status', '=', 'waiting').as('waiting'),
+      ]);
+  }
+
   async findSession(id: string): Promise<SessionRecord | undefined> {
-    const row = await this.db.selectFrom('event_sessions').select('event_id').where('id', '=', id).executeTakeFirst();
-    if (row === undefined) return undefined;
-    return (await this.sessionsOf([row.event_id])).find((s) => s.id === id);
+    const row = await this.sessionQuery().where('event_sessions.id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toSession(row, Number(row.booked ?? 0), Number(row.waiting ?? 0));
   }
 
   /** A person's bookings (any status) of these sessions. */
@@ -461,7 +492,7 @@ export class EventStore {
   }
 
   /** Places taken by organisation, and the quotas still reserving places, under the lock. */
-  private async placesOf(trx: Transaction<Database>, sessionId: string, now: Date): Promise<{ takenBy: Map<string | null, number>; quotas: Quota[] }> {
+  private async placesOf(trx: Transaction<Database>, sessionId: string, now: Date): Promise<Places> {
     const [taken, quotaRows] = await Promise.all([
       trx.selectFrom('event_bookings').select(['organisation_code', (eb) => eb.fn.countAll<number | string>().as('n')])
         .where('session_id', '=', sessionId).where('status', 'in', [...TAKEN]).groupBy('organisation_code').execute(),
@@ -478,7 +509,13 @@ export class EventStore {
    * each free place to the first waiting person who can take it (position
    * order). Nothing is offered once the session has started.
    */
-  private async settle(trx: Transaction<Database>, session: { id: string; capacity: number; starts_at: Date | string; event_status: string }, now: Date, actorUserId: string | null): Promise<Settled> {
+  private async settle(trx: Transaction<Database>, session: SettleSession, now: Date, actorUserId: string | null): Promise<Settled> {
+    const { expired, offered } = await this.settleReading(trx, session, now, actorUserId);
+    return { expired, offered };
+  }
+
+  /** `settle`, with the places as they then stand when it read them (anyone waiting), offers counted. */
+  private async settleReading(trx: Transaction<Database>, session: SettleSession, now: Date, actorUserId: string | null): Promise<Settled & { places?: Places }> {
     const expiredRows = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', session.id).where('status', '=', 'offered').where('offer_expires_at', '<=', now).orderBy('position').execute();
     const expired = expiredRows.map((r) => ({ ...toBooking(r), status: 'expired' as const }));
     if (expired.length > 0) {
@@ -499,7 +536,8 @@ export class EventStore {
       takenBy.set(w.organisation_code, (takenBy.get(w.organisation_code) ?? 0) + 1);
       offered.push({ ...toBooking(w), status: 'offered', offerExpiresAt: expires });
     }
-    return { expired, offered };
+    // The places as they now stand (the offers counted), for a caller that goes on to queue someone.
+    return { expired, offered, places: { takenBy, quotas } };
   }
 
   /** The organisation of a person's staff record, if linked. */
@@ -510,8 +548,9 @@ export class EventStore {
 
   /** Put a request in the queue: booked when a place is free to them once the session is settled, otherwise waiting. */
   private async enqueue(trx: Transaction<Database>, session: NonNullable<Awaited<ReturnType<EventStore['lockSession']>>>, existing: BookingRow | undefined, userId: string, organisationCode: string | null, now: Date, actorUserId: string | null): Promise<{ booking: Booking; settled: Settled }> {
-    const settled = await this.settle(trx, session, now, actorUserId);
-    const { takenBy, quotas } = await this.placesOf(trx, session.id, now);
+    const { places, ...settled } = await this.settleReading(trx, session, now, actorUserId);
+    // Read once: settle has read them already when anyone was waiting.
+    const { takenBy, quotas } = places ?? await this.placesOf(trx, session.id, now);
     const status: BookingStatus = placesFreeTo(organisationCode, session.capacity, takenBy, quotas, now) > 0 ? 'booked' : 'waiting';
     const position = session.next_position;
     await trx.updateTable('event_sessions').set({ next_position: position + 1 }).where('id', '=', session.id).execute();
@@ -533,7 +572,7 @@ export class EventStore {
 
   /** Book a place, join the waiting list, or (when the event asks for it) ask the line manager. */
   async book(sessionId: string, userId: string, now: Date = new Date()): Promise<BookOutcome> {
-    return this.db.transaction().execute(async (trx): Promise<BookOutcome> => {
+    return this.write(async (trx): Promise<BookOutcome> => {
       const session = await this.lockSession(trx, sessionId);
       if (session === undefined) return { outcome: 'not-found' };
       if (session.event_status !== 'published' || now < toDate(session.booking_opens_at) || now >= toDate(session.booking_closes_at)) return { outcome: 'closed' };
@@ -562,7 +601,7 @@ export class EventStore {
 
   /** A line manager's decision on a request awaiting approval. Approved: it joins the queue (booked or waiting). */
   async decide(bookingId: string, approve: boolean, reason: string | null, actorUserId: string, now: Date = new Date()): Promise<{ booking: Booking; settled: Settled } | null> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const first = await trx.selectFrom('event_bookings').select('session_id').where('id', '=', bookingId).executeTakeFirst();
       if (first === undefined) return null;
       const session = await this.lockSession(trx, first.session_id);
@@ -602,7 +641,7 @@ export class EventStore {
 
   /** Confirm a place offered: booked, if the offer has not expired. */
   async confirmOffer(sessionId: string, userId: string, now: Date = new Date()): Promise<{ confirmed: Booking | null; settled: Settled }> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const session = await this.lockSession(trx, sessionId);
       if (session === undefined) return { confirmed: null, settled: NONE };
       const settled = await this.settle(trx, session, now, userId);
@@ -616,7 +655,7 @@ export class EventStore {
 
   /** Cancel a person's booking, place offered, place on the waiting list or request; a place freed is offered to the first waiting. */
   async cancel(sessionId: string, userId: string, actorUserId: string | null = userId, now: Date = new Date()): Promise<CancelOutcome> {
-    return this.db.transaction().execute(async (trx): Promise<CancelOutcome> => {
+    return this.write(async (trx): Promise<CancelOutcome> => {
       const session = await this.lockSession(trx, sessionId);
       if (session === undefined) return { cancelled: null, settled: NONE };
       const existing = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
@@ -639,7 +678,7 @@ export class EventStore {
     const expired: Booking[] = [];
     const offered: Booking[] = [];
     for (const { session_id } of ids) {
-      const settled = await this.db.transaction().execute(async (trx) => {
+      const settled = await this.write(async (trx) => {
         const session = await this.lockSession(trx, session_id);
         return session === undefined ? NONE : this.settle(trx, session, now, null);
       });

@@ -24,7 +24,7 @@ declare module 'fastify' {
      * name, for the template's \`standIn(...)\` calls). A null key renders
      * without keeping.
      */
-    renderKept(key: string | null, template: string, context: Record<string, unknown>, own: Readonly<Record<string, string>>): FastifyReply;
+    renderKept(key: string | null, template: string, context: Record<string, unknown>, own: Readonly<Record<string, string>>, stamp?: string): FastifyReply;
   }
 }
 
@@ -160,6 +160,8 @@ const KEPT_PAGES_MAX = 2_000;
 export function installViews(app: FastifyInstance, env: nunjucks.Environment): void {
   const chrome = new PageChrome(env);
   const kept = new Map<string, SplitPage>();
+  /** The stamp a kept page was rendered under, when its caller gave one: another stamp renders it afresh in its place. */
+  const keptStamps = new Map<string, string>();
   const organisationNames = new Map(ORGANISATIONS.map((o) => [o.code, o.name]));
   const staffGroupNames = new Map(STAFF_GROUPS.map((g) => [g.code, g.name]));
   const bandNames = new Map(PAY_BANDS.map((b) => [b.code, b.name]));
@@ -204,10 +206,10 @@ export function installViews(app: FastifyInstance, env: nunjucks.Environment): v
     return this.type('text/html; charset=utf-8').send(html);
   });
 
-  app.decorateReply('renderKept', function renderKept(this: FastifyReply, key: string | null, template: string, context: Record<string, unknown>, own: Readonly<Record<string, string>>) {
+  app.decorateReply('renderKept', function renderKept(this: FastifyReply, key: string | null, template: string, context: Record<string, unknown>, own: Readonly<Record<string, string>>, stamp?: string) {
     const { shared, chromeContext, values, key: variant } = prepare(this, context);
     const fullKey = key === null ? null : `${key}|${variant}`;
-    let page = fullKey === null ? undefined : kept.get(fullKey);
+    let page = fullKey === null || (stamp !== undefined && keptStamps.get(fullKey) !== stamp) ? undefined : kept.get(fullKey);
     if (page === undefined) {
       // Rendered with stand-ins for everything personal: the template sees the
       // person's name only as a stand-in, and must take anything else of theirs
@@ -217,8 +219,13 @@ export function installViews(app: FastifyInstance, env: nunjucks.Environment): v
         user: chromeContext.signedIn ? { displayName: PERSON.name } : null, chrome: chrome.variant(chromeContext),
       }));
       if (fullKey !== null) {
-        if (kept.size >= KEPT_PAGES_MAX) kept.clear();
+        if (kept.size >= KEPT_PAGES_MAX) {
+          kept.clear();
+          keptStamps.clear();
+        }
         kept.set(fullKey, page);
+        if (stamp === undefined) keptStamps.delete(fullKey);
+        else keptStamps.set(fullKey, stamp);
       }
     }
     return this.type('text/html; charset=utf-8').send(fillSplit(page, { ...own, ...values }));

@@ -17,7 +17,7 @@ import { JOIN_OPENS_BEFORE_MS } from '../../domain/events/time.js';
 import { LITERACY_LEVELS, STAFF_GROUPS } from '../../domain/staff/reference-data.js';
 import { ORGANISATIONS } from '../../domain/staff/reference-data.js';
 import { COMPETENCIES } from '../../domain/learning/competency-framework.js';
-import type { Booking, EventRecord, SessionRecord } from '../../db/stores/event-store.js';
+import { eventsVersion, type Booking, type EventRecord, type SessionRecord } from '../../db/stores/event-store.js';
 import { UserStore } from '../../db/stores/user-store.js';
 import { EventsService } from '../../services/events/events-service.js';
 import { authorise, currentUser } from '../plugins/auth.js';
@@ -27,6 +27,19 @@ import { BLANK_SESSION, DELIVERY_LANGUAGES, EVENT_TOPICS, MAX_SESSIONS, blankEve
 export { EVENT_TOPICS } from './event-form.js';
 
 const UUID = /^[0-9a-f-]{36}$/;
+
+/** How long the events list is kept at most (another process's writes, the clock). */
+const LIST_TTL_MS = 5_000;
+/** Lists kept (one per set of filters asked for) before they are all dropped. */
+const KEPT_LISTS_MAX = 500;
+
+interface ListFilters { topic: string; month: string; delivery: string; language: string; places: boolean }
+
+const MONTH_FORMATS = {
+  en: new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  cy: new Intl.DateTimeFormat('cy-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+};
+const monthLabel = (lang: 'en' | 'cy', m: string) => MONTH_FORMATS[lang].format(new Date(`${m}-15T12:00:00Z`));
 
 const ListQuery = z.object({
   topic: z.string().max(40).optional(),
@@ -72,23 +85,51 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     };
   };
 
+  const keptLists = new Map<string, { version: number; at: number; stamp: string; context: Record<string, unknown> }>();
+  let listStamps = 0;
+
   app.get('/events', { config: { access: 'signed-in' } }, async (request, reply) => {
     currentUser(request);
     const q = ListQuery.safeParse(request.query).data ?? {};
     const now = new Date();
     const months = comingMonths(now);
-    const filters = {
+    const filters: ListFilters = {
       topic: (EVENT_TOPICS as readonly string[]).includes(q.topic ?? '') ? q.topic ?? '' : '',
       month: months.includes(q.month ?? '') ? q.month ?? '' : '',
       delivery: q.delivery === 'online' || q.delivery === 'in-person' ? q.delivery : '',
       language: (DELIVERY_LANGUAGES as readonly string[]).includes(q.language ?? '') ? q.language ?? '' : '',
       places: q.places === '1',
     };
+    // The list is the same for everyone (nobody's own bookings are on it):
+    // kept per filters, read afresh when this process has written events,
+    // sessions or bookings since (eventsVersion), and at least every
+    // LIST_TTL_MS for another process's writes and for the clock (sessions
+    // ending, booking windows). Booking is always decided under the session's
+    // lock, so a list a few seconds old cannot give a place twice.
+    const filterKey = `${filters.topic}|${filters.month}|${filters.delivery}|${filters.language}|${filters.places ? '1' : ''}`;
+    const version = eventsVersion();
+    let kept = keptLists.get(filterKey);
+    if (kept === undefined || kept.version !== version || now.getTime() - kept.at >= LIST_TTL_MS) {
+      kept = { version, at: now.getTime(), stamp: String(++listStamps), context: await listContext(filters, months, now) };
+      if (keptLists.size >= KEPT_LISTS_MAX) keptLists.clear();
+      keptLists.set(filterKey, kept);
+    }
+    return reply.renderKept(`events-list|${filterKey}`, 'pages/events/list.njk', kept.context, {}, kept.stamp);
+  });
+
+  /** The list's events and sessions for these filters: two queries (events, then all their sessions with places taken and waiting). */
+  const listContext = async (filters: ListFilters, months: readonly string[], now: Date): Promise<Record<string, unknown>> => {
     const events = (await store.listEvents(['published'])).filter((e) => filters.topic === '' || e.topic === filters.topic);
     const sessions = await store.sessionsOf(events.map((e) => e.id), now);
+    const byEvent = new Map<string, SessionRecord[]>();
+    for (const s of sessions) {
+      const list = byEvent.get(s.eventId);
+      if (list === undefined) byEvent.set(s.eventId, [s]);
+      else list.push(s);
+    }
     const shown = events.map((event) => ({
       event,
-      sessions: sessions.filter((s) => s.eventId === event.id)
+      sessions: (byEvent.get(event.id) ?? [])
         .filter((s) => (filters.delivery === '' || s.delivery === filters.delivery) && (filters.language === '' || s.language === filters.language))
         .filter((s) => filters.month === '' || londonParts(s.startsAt).date.startsWith(filters.month))
         .filter((s) => !filters.places || (s.capacity - s.booked > 0 && s.waiting === 0))
@@ -96,12 +137,11 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     })).filter((e) => e.sessions.length > 0)
       .sort((a, b) => (a.sessions[0]?.startsAt.getTime() ?? 0) - (b.sessions[0]?.startsAt.getTime() ?? 0));
     const filtered = filters.topic !== '' || filters.month !== '' || filters.delivery !== '' || filters.language !== '' || filters.places;
-    const label = (lang: 'en' | 'cy', m: string) => new Intl.DateTimeFormat(lang === 'cy' ? 'cy-GB' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${m}-15T12:00:00Z`));
-    return reply.render('pages/events/list.njk', {
+    return {
       events: shown, filters, filtered, topics: EVENT_TOPICS, languages: DELIVERY_LANGUAGES,
-      months: months.map((m) => ({ value: m, label: { en: label('en', m), cy: label('cy', m) } })),
-    });
-  });
+      months: months.map((m) => ({ value: m, label: { en: monthLabel('en', m), cy: monthLabel('cy', m) } })),
+    };
+  };
 
   // A line manager's requests to approve (before /events/:id).
   app.get('/events/approvals', { config: { access: 'signed-in' } }, async (request, reply) => {
