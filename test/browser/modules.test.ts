@@ -90,7 +90,10 @@ async function answerEveryQuestionCorrectly(page: Page, folder: string, question
     const correct = question.options.filter((o) => o.correct);
     expect(correct.length, `${question.id} has a correct answer`).toBeGreaterThan(0);
     for (const option of correct) {
-      await fieldset.getByLabel(option.text[lang], { exact: true }).check();
+      // The box labelled with this option's text in this language is the option the key marks correct.
+      const input = fieldset.getByLabel(option.text[lang], { exact: true });
+      expect({ question: question.id, name: await input.getAttribute('name'), value: await input.getAttribute('value') }).toEqual({ question: question.id, name: `q-${question.id}`, value: option.id });
+      await input.check();
     }
   }
   return shown;
