@@ -1,11 +1,13 @@
-// The two real learning modules in content/, taken end to end by a new learner
+// The real learning modules in content/. Two are taken end to end by a new learner
 // in a real headless Chromium (Debian's package, driven by playwright-core):
 // found in the catalogue, read page by page, assessed, passed, certified and
 // shown in the learner's record. "What is genomics?" is taken in English and
 // "Pharmacogenomics in practice" entirely in Welsh. axe-core checks every page
 // visited against WCAG 2.2 AA. The answers come from each module's own
 // assessment.yaml, so a wrong correct-answer flag or a missing Welsh string
-// makes the test fail.
+// makes the test fail. Every module is then opened (first and last page),
+// assessed and passed in both languages at 320 px, and every page of every
+// module is checked for readable text.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
