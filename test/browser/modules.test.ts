@@ -1,17 +1,19 @@
-// The two real learning modules in content/, taken end to end by a new learner
+// The real learning modules in content/. Two are taken end to end by a new learner
 // in a real headless Chromium (Debian's package, driven by playwright-core):
 // found in the catalogue, read page by page, assessed, passed, certified and
 // shown in the learner's record. "What is genomics?" is taken in English and
 // "Pharmacogenomics in practice" entirely in Welsh. axe-core checks every page
 // visited against WCAG 2.2 AA. The answers come from each module's own
 // assessment.yaml, so a wrong correct-answer flag or a missing Welsh string
-// makes the test fail.
+// makes the test fail. Every module is then opened (first and last page),
+// assessed and passed in both languages at 320 px, and every page of every
+// module is checked for readable text.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
+import { PASSWORD, closeServer, expectAxeClean, fitsWidth, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'yaml';
 import { hashPassword } from '../../src/security/passwords.js';
@@ -35,6 +37,17 @@ interface Question {
   readonly type: 'single' | 'multiple';
   readonly stem: Text;
   readonly options: readonly { readonly id: string; readonly correct: boolean; readonly text: Text }[];
+}
+
+/** Every module folder in content/. */
+function moduleFolders(): string[] {
+  return readdirSync(CONTENT, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+}
+
+/** A page's title in one language: the first "# " heading of its file (a missing file fails the test). */
+function pageTitle(folder: string, page: string, lang: Lang): string {
+  const text = readFileSync(join(CONTENT, folder, 'pages', `${page}.${lang}.md`), 'utf8');
+  return (/^# (.+)$/m.exec(text)?.[1] ?? '').replace(/\s+/g, ' ').trim();
 }
 
 function readModule(folder: string): { manifest: Manifest; questions: readonly Question[] } {
@@ -62,6 +75,31 @@ const WORDS = {
     genuine: "Mae'r cymhwyster hwn yn ddilys", myLearning: 'Fy nysgu', completed: "Wedi'u cwblhau",
   },
 } as const;
+
+/** Ticks the right answer, from assessment.yaml, to every question the open attempt shows; the questions are found by their stem in this language and the answers by their label in this language. */
+async function answerEveryQuestionCorrectly(page: Page, folder: string, questions: readonly Question[], lang: Lang): Promise<number> {
+  const fieldsets = page.locator('form fieldset');
+  const shown = await fieldsets.count();
+  for (let i = 0; i < shown; i++) {
+    const fieldset = fieldsets.nth(i);
+    const legend = ((await fieldset.locator('legend').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    const questionPrefix = WORDS[lang].question(i + 1, shown);
+    expect(legend.startsWith(questionPrefix), legend).toBe(true);
+    const stem = legend.slice(questionPrefix.length).trim();
+    const question = questions.find((q) => q.stem[lang].replace(/\s+/g, ' ').trim() === stem);
+    if (question === undefined) throw new Error(`No question in ${folder}/assessment.yaml has the ${lang} stem "${stem}"`);
+    expect(await fieldset.locator(`input[type=${question.type === 'single' ? 'radio' : 'checkbox'}]`).count()).toBe(question.options.length);
+    const correct = question.options.filter((o) => o.correct);
+    expect(correct.length, `${question.id} has a correct answer`).toBeGreaterThan(0);
+    for (const option of correct) {
+      // The box labelled with this option's text in this language is the option the key marks correct.
+      const input = fieldset.getByLabel(option.text[lang], { exact: true });
+      expect({ question: question.id, name: await input.getAttribute('name'), value: await input.getAttribute('value') }).toEqual({ question: question.id, name: `q-${question.id}`, value: option.id });
+      await input.check();
+    }
+  }
+  return shown;
+}
 
 describe('the real modules in content/, in a browser', () => {
   let server: BrowserServer;
@@ -116,7 +154,7 @@ describe('the real modules in content/, in a browser', () => {
     await fieldsets.first().waitFor();
     expect(await h1(page)).toBe(words.assessment);
     await expectAxeClean(page);
-    let shown = await fieldsets.count();
+    const shown = await fieldsets.count();
     expect(shown).toBe(manifest.questionsPerAttempt);
     /** Every question shown, with its entry in assessment.yaml. */
     const shownQuestions = async () => {
@@ -142,23 +180,9 @@ describe('the real modules in content/, in a browser', () => {
       await expectReadableText(page, lang);
       await page.getByRole('button', { name: words.retake, exact: true }).click();
       await page.locator('form fieldset').first().waitFor();
-      shown = await fieldsets.count();
+      expect(await fieldsets.count()).toBe(manifest.questionsPerAttempt);
     }
-    for (let i = 0; i < shown; i++) {
-      const fieldset = fieldsets.nth(i);
-      const legend = ((await fieldset.locator('legend').textContent()) ?? '').replace(/\s+/g, ' ').trim();
-      const questionPrefix = words.question(i + 1, shown);
-      expect(legend.startsWith(questionPrefix), legend).toBe(true);
-      const stem = legend.slice(questionPrefix.length).trim();
-      const question = questions.find((q) => q.stem[lang].replace(/\s+/g, ' ').trim() === stem);
-      if (question === undefined) throw new Error(`No question in ${folder}/assessment.yaml has the ${lang} stem "${stem}"`);
-      expect(await fieldset.locator(`input[type=${question.type === 'single' ? 'radio' : 'checkbox'}]`).count()).toBe(question.options.length);
-      const correct = question.options.filter((o) => o.correct);
-      expect(correct.length, `${question.id} has a correct answer`).toBeGreaterThan(0);
-      for (const option of correct) {
-        await fieldset.getByLabel(option.text[lang], { exact: true }).check();
-      }
-    }
+    await answerEveryQuestionCorrectly(page, folder, questions, lang);
     await page.getByRole('button', { name: words.submit, exact: true }).click();
     await page.locator('h1', { hasText: words.passed }).waitFor();
     expect(page.url()).toBe(`${base}${prefix}/learn/${manifest.slug}/assessment`);
@@ -255,7 +279,7 @@ describe('the real modules in content/, in a browser', () => {
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     await signInWith(page, base, 'sian@demo.genomeg.test');
-    const folders = readdirSync(CONTENT, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const folders = moduleFolders();
     expect(folders.length).toBeGreaterThanOrEqual(2);
     let pages = 0;
     for (const folder of folders) {
@@ -277,5 +301,69 @@ describe('the real modules in content/, in a browser', () => {
     }
     expect(pages).toBe(folders.reduce((n, f) => n + 2 * (readModule(f).manifest.pages.length + 2), 0));
     await context.close();
+  });
+  // Issue 19: every module's first and last page and its assessment, in both
+  // languages, at 320 px. A fresh learner for each module and language opens
+  // the first page and the last, follows the last page's button to the
+  // assessment, answers every drawn question from assessment.yaml by its
+  // stem and labels in that language, and passes. A Welsh stem or option that
+  // does not match assessment.yaml, a page missing, or a wrong key fails it.
+  it('every module in content/, in English and in Welsh at 320 px: its first and last page, then its assessment answered from assessment.yaml and passed, axe clean throughout', { timeout: 600_000 }, async () => {
+    const folders = moduleFolders();
+    expect(folders.length).toBeGreaterThanOrEqual(11);
+    const hash = await hashPassword(PASSWORD);
+    const passed: string[] = [];
+    for (const folder of folders) {
+      const { manifest, questions } = readModule(folder);
+      const last = manifest.pages.length;
+      for (const lang of ['en', 'cy'] as const) {
+        const words = WORDS[lang];
+        const where = `${folder} (${lang})`;
+        const moduleUrl = `${base}${lang === 'cy' ? '/cy' : ''}/learn/${manifest.slug}`;
+        const email = `${manifest.slug}.${lang}@demo.genomeg.test`;
+        await app.stores.users.create({ email, displayName: `Learner ${manifest.slug} ${lang}`, passwordHash: hash, grants: [{ role: 'learner', organisationCode: null }] }, null);
+        const context = await browser.newContext({ viewport: { width: 320, height: 900 } });
+        context.setDefaultTimeout(10_000);
+        const page = await context.newPage();
+        await signInWith(page, base, email);
+        /** In this language, axe clean, no sideways scroll at 320 px. */
+        const lookHere = async (): Promise<void> => {
+          expect({ where, url: page.url(), lang: await page.locator('html').getAttribute('lang') }).toEqual({ where, url: page.url(), lang });
+          await expectAxeClean(page);
+          expect({ where, url: page.url(), fits: await fitsWidth(page) }).toEqual({ where, url: page.url(), fits: true });
+        };
+
+        // The first page: its own title, no way back, a way on (unless it is the only page).
+        expect((await page.goto(`${moduleUrl}/pages/1`))?.status(), where).toBe(200);
+        expect(await h1(page), where).toBe(pageTitle(folder, manifest.pages[0] ?? '', lang));
+        expect(await page.locator('.nhsuk-pagination__link--prev').count(), where).toBe(0);
+        expect(await page.locator('.nhsuk-pagination__link--next').count(), where).toBe(last > 1 ? 1 : 0);
+        await lookHere();
+
+        // The last page: its own title, no way on, the button to the assessment; nothing after it.
+        expect((await page.goto(`${moduleUrl}/pages/${String(last)}`))?.status(), where).toBe(200);
+        expect(await h1(page), where).toBe(pageTitle(folder, manifest.pages[last - 1] ?? '', lang));
+        expect(await page.locator('.nhsuk-pagination__link--next').count(), where).toBe(0);
+        await lookHere();
+        expect((await page.request.get(`${moduleUrl}/pages/${String(last + 1)}`)).status(), where).toBe(404);
+
+        // The assessment, from the last page's button.
+        await page.getByRole('button', { name: words.assessment, exact: true }).click();
+        await page.waitForURL(`${moduleUrl}/assessment`);
+        await lookHere();
+        await page.getByRole('button', { name: words.startAssessment, exact: true }).click();
+        await page.locator('form fieldset').first().waitFor();
+        expect(await h1(page), where).toBe(words.assessment);
+        expect(await answerEveryQuestionCorrectly(page, folder, questions, lang), where).toBe(manifest.questionsPerAttempt);
+        await page.getByRole('button', { name: words.submit, exact: true }).click();
+        await page.locator('h1', { hasText: words.passed }).waitFor();
+        expect(page.url(), where).toBe(`${moduleUrl}/assessment`);
+        expect(await page.locator('main').textContent(), where).toContain('(100%)');
+        await lookHere();
+        passed.push(where);
+        await context.close();
+      }
+    }
+    expect(passed).toEqual(folders.flatMap((f) => [`${f} (en)`, `${f} (cy)`]));
   });
 });
