@@ -27,6 +27,9 @@ export interface FundedDeps {
 
 const DAY_MS = 86_400_000;
 
+/** The scheduled job (every five minutes) that expires overdue offers and offers their places to the reserve list. */
+export const FUNDED_EXPIRY_JOB = 'funded-offers-expire';
+
 const DEADLINE: Record<Language, Intl.DateTimeFormat> = {
   en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/London' }),
   cy: new Intl.DateTimeFormat('cy-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/London' }),
