@@ -8,7 +8,7 @@
 // My learning shows the credits; the enrolment list and reports download.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, signedIn, type SignedIn, type TestApp } from '../support/app.js';
+import { buildTestApp, multipart, signedIn, type SignedIn, type TestApp } from '../support/app.js';
 import { engines } from '../support/engines.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
@@ -121,7 +121,23 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     const bad = await post(lead, `/admin/funded/intakes/${intakeId}/outcomes`, { csv: 'reference,outcome,credits\nNOPE,completed,20' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Line 2:');
-    expect((await post(lead, `/admin/funded/intakes/${intakeId}/outcomes`, { csv: `${secondApp.slice(0, 8)},completed,20` })).statusCode).toBe(303);
+    // The same as a file upload (multipart: this route is on the upload list). All or nothing: a good
+    // line with two bad ones records nothing, and the bad lines are named.
+    const upload = (content: string) => {
+      const body = multipart({ _csrf: lead.csrf, csv: '' }, { name: 'csvFile', filename: 'outcomes.csv', content });
+      return t.app.inject({ method: 'POST', url: `/admin/funded/intakes/${intakeId}/outcomes`, headers: { cookie: lead.cookie, accept: 'text/html', ...body.headers }, payload: body.payload });
+    };
+    const badFile = await upload(`reference,outcome,credits\r\n${secondApp.slice(0, 8)},completed,20\r\nNOPE,completed,20\r\n${secondApp.slice(0, 8)},passed,20\r\n`);
+    expect(badFile.statusCode).toBe(400);
+    expect(badFile.body).toContain('Line 4:');
+    expect(badFile.body).toContain('href="#csvFile"');
+    expect((await t.app.database.db.selectFrom('funded_applications').select('outcome').where('id', '=', secondApp).executeTakeFirst())?.outcome).toBeNull();
+    const notText = await upload('\u0000\u0001\u0002');
+    expect(notText.statusCode).toBe(400);
+    // Another funded route takes no file: refused before it is read.
+    const elsewhere = multipart({ _csrf: lead.csrf });
+    expect((await t.app.inject({ method: 'POST', url: `/admin/funded/intakes/${intakeId}/allocate`, headers: { cookie: lead.cookie, accept: 'text/html', ...elsewhere.headers }, payload: elsewhere.payload })).statusCode).toBe(415);
+    expect((await upload(`\uFEFFreference,outcome,credits\r\n${secondApp.slice(0, 8)},completed,20\r\n`)).statusCode).toBe(303);
     const learning = await get(second, '/cy/my-learning');
     expect(learning.body).toContain('Ffarmacogenomeg');
     expect(learning.body).toContain('20 credyd');

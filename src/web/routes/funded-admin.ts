@@ -17,6 +17,8 @@ import { countChartSvg } from '../../services/funded/charts.js';
 import { csvField } from '../audit-presenter.js';
 import { authorise } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
+import { readUpload } from '../plugins/uploads.js';
+import { decodeExtract } from '../../domain/staff/decode.js';
 import { serviceFor } from './funded.js';
 
 const UUID = /^[0-9a-f-]{36}$/;
@@ -156,6 +158,9 @@ const NEW_INTAKE: IntakeValues = {
   ...IntakeForm.parse({}), 'weight-service-need': '3', 'weight-role-fit': '2', 'weight-career-stage': '1', 'weight-widening-participation': '1', 'weight-welsh-language': '1',
   rule: 'quota-by-share', apportionment: 'sainte-lague', reviewers: '2', threshold: '8', offerDays: '14', wordLimit: '500', status: 'draft',
 };
+
+/** The longest outcomes CSV read, in characters (some 10,000 lines). */
+const OUTCOME_CSV_CHARS = 200_000;
 
 /** Outcome rows pasted from the university's CSV: application reference or email, outcome, credits. */
 export function parseOutcomeCsv(textIn: string): { rows: { key: string; outcome: Outcome; credits: number | null; line: number }[]; errors: { line: number; key: string }[] } {
@@ -345,17 +350,33 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="enrolment-${module.code.replace(/[^A-Za-z0-9-]/g, '')}-${intake.startsOn}.csv"`).send(csv);
   });
 
-  app.post('/admin/funded/intakes/:id/outcomes', { config: { access: 'funded.manage' } }, async (request, reply) => {
+  // Outcomes: one by form, or many from the university's CSV, pasted or as a file (multipart; this route is on the upload list, config.upload).
+  app.post('/admin/funded/intakes/:id/outcomes', { config: { access: 'funded.manage', upload: true } }, async (request, reply) => {
     const user = authorise(request, 'funded.manage');
     const { intake, module } = await intakeOr404((request.params as { id: string }).id);
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    // A file is read only now, after the session, the access and the form token (plugins/uploads.ts).
+    const upload = request.isMultipart() ? await readUpload(request) : null;
+    const body = (upload?.fields ?? request.body ?? {}) as Record<string, unknown>;
     const applications = await store.applicationsOfIntake(intake.id);
-    const csv = typeof body['csv'] === 'string' ? body['csv'].slice(0, 200_000) : '';
+    let csv = typeof body['csv'] === 'string' ? body['csv'] : '';
+    const refuse = async (status: number, key: string, field: string) =>
+      reply.code(status).render('pages/funded/intake-admin.njk', { intake, module, ...await overview(request, intake), done: null, outcomes: OUTCOMES, outcomeErrors: [{ line: 0, key, field }], csv: field === 'csv' ? csv.slice(0, OUTCOME_CSV_CHARS) : '' });
+    if (upload?.file != null) {
+      if (upload.tooLarge) return refuse(413, 'funded.admin.outcomes.errors.tooLarge', 'csvFile');
+      const decoded = decodeExtract(upload.file.bytes);
+      if (!decoded.ok) return refuse(400, 'funded.admin.outcomes.errors.notText', 'csvFile');
+      csv = decoded.text;
+    }
+    // Nothing is cut off: a CSV longer than this is refused whole, never recorded in part.
+    if (csv.length > OUTCOME_CSV_CHARS) return refuse(413, 'funded.admin.outcomes.errors.tooLarge', upload?.file != null ? 'csvFile' : 'csv');
+    // The errors point at what was sent; a file's lines are not copied into the paste box.
+    const fromField = upload?.file != null ? 'csvFile' : 'csv';
+    const pasted = upload?.file != null ? '' : csv;
     let entries: { key: string; outcome: Outcome; credits: number | null; line: number }[];
     if (csv.trim() !== '') {
       const parsed = parseOutcomeCsv(csv);
       if (parsed.errors.length > 0) {
-        return reply.code(400).render('pages/funded/intake-admin.njk', { intake, module, ...await overview(request, intake), done: null, outcomes: OUTCOMES, outcomeErrors: parsed.errors, csv });
+        return reply.code(400).render('pages/funded/intake-admin.njk', { intake, module, ...await overview(request, intake), done: null, outcomes: OUTCOMES, outcomeErrors: parsed.errors.map((e) => ({ ...e, field: fromField })), csv: pasted });
       }
       entries = parsed.rows;
     } else {
@@ -376,7 +397,7 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
       else matched.push({ application, outcome: e.outcome, credits: e.outcome === 'completed' ? (e.credits ?? module.credits) : null });
     }
     if (unknown.length > 0) {
-      return reply.code(400).render('pages/funded/intake-admin.njk', { intake, module, ...await overview(request, intake), done: null, outcomes: OUTCOMES, outcomeErrors: unknown, csv });
+      return reply.code(400).render('pages/funded/intake-admin.njk', { intake, module, ...await overview(request, intake), done: null, outcomes: OUTCOMES, outcomeErrors: unknown.map((e) => ({ ...e, field: fromField })), csv: pasted });
     }
     for (const m of matched) await service.recordOutcome(m.application, module, m.outcome, m.credits, user.id);
     return reply.redirect(localPath(request.lang, `/admin/funded/intakes/${intake.id}?done=outcomes#outcomes`), 303);
