@@ -92,6 +92,9 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     expect(page.body).toContain('I dispense every day.');
     expect(page.body).not.toContain('Ceri');
     expect(page.body).not.toContain('Powys');
+    // No prior learning given: no empty heading for it.
+    expect(page.body).toContain('>How the module will serve your service</h2>');
+    expect(page.body).not.toContain('>Prior learning</h2>');
     for (const reviewer of [reviewerA, reviewerB]) {
       expect((await post(reviewer, `/funded/review/${intakeId}/${firstApp}`, { 'score-service-need': '5', 'score-role-fit': '4' })).statusCode).toBe(303);
       expect((await post(reviewer, `/funded/review/${intakeId}/${secondApp}`, { 'score-service-need': '3', 'score-role-fit': '3' })).statusCode).toBe(303);
