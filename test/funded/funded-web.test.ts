@@ -7,6 +7,7 @@
 // offered by email; the reserve accepts; an outcome is recorded by CSV and
 // My learning shows the credits; the enrolment list and reports download.
 
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, multipart, signedIn, type SignedIn, type TestApp } from '../support/app.js';
 import { engines } from '../support/engines.js';
@@ -147,6 +148,16 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     const statements = await t.app.database.db.selectFrom('xapi_statements').select(['object_activity_id', 'statement_json']).execute();
     const outcome = statements.find((s) => s.object_activity_id?.endsWith('/msc-modules/ILLUSTRATIVE-PGX'));
     expect(outcome?.statement_json).toContain('http://adlnet.gov/expapi/verbs/passed');
+
+    // The completion rate observed per module, on the reports page and offered to the workforce planner.
+    const reportPage = await get(lead, '/admin/funded/reports');
+    expect(reportPage.body).toContain('Observed completion rate by module');
+    expect(reportPage.body).toMatch(/Pharmacogenomics<\/td><td class="nhsuk-table__cell">1<\/td><td class="nhsuk-table__cell">1<\/td><td class="nhsuk-table__cell">100%/);
+    const planner = await signedIn(t.app, [{ role: 'workforce-planner', organisationCode: null }]);
+    const saved = await post(planner, '/plan/scenarios', { source: readFileSync('scenarios/welsh-genomics-baseline.yaml', 'utf8') });
+    const edit = await get(planner, `${String(saved.headers.location)}/edit`);
+    expect(edit.body).toContain('Observed completion rate from funded places: 100% (1 person).');
+    expect((await get(planner, `/cy${String(saved.headers.location)}/edit`)).body).toContain('Cyfradd cwblhau a welwyd o leoedd a ariennir: 100% (1 person).');
 
     const report = await get(lead, '/admin/funded/reports.csv?by=organisation');
     expect(report.body).toContain('Powys');

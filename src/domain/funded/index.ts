@@ -1,2 +1,3 @@
 export * from './allocation.js';
 export * from './explain.js';
+export * from './completion.js';

@@ -11,6 +11,7 @@ import ExcelJS from 'exceljs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { CRITERIA, OUTCOMES, PROFESSIONS, professionOf, summariseScores, type Outcome } from '../../domain/funded/application.js';
+import { observedCompletionByModule } from '../../domain/funded/completion.js';
 import { LITERACY_LEVELS, PAY_BANDS, STAFF_GROUPS, organisationByCode, staffGroupByName } from '../../domain/staff/reference-data.js';
 import type { Application, FundedModule, Intake, IntakeInput, ModuleInput } from '../../db/stores/funded-store.js';
 import { countChartSvg } from '../../services/funded/charts.js';
@@ -433,7 +434,11 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
       table.set(key, row);
     }
     const lines = [...table.entries()].map(([label, v]) => ({ label, ...v })).sort((a, b) => a.label.localeCompare(b.label, request.lang));
-    return { by, dimensions: DIMENSIONS, intakeId, intakes: intakes.map((i) => ({ id: i.id, label: `${moduleOf.get(i.moduleId)?.title[request.lang] ?? ''}, ${i.startsOn}` })), lines };
+    // The completion rate observed per module (over every intake, or the one chosen): what the workforce planner is offered.
+    const completion = [...observedCompletionByModule(rows.filter((r) => intakeId === '' || r.intakeId === intakeId)).entries()]
+      .map(([moduleId, c]) => ({ module: moduleOf.get(moduleId)?.title[request.lang] ?? moduleId, ...c, percent: Math.round(100 * (c.rate ?? 0)) }))
+      .sort((a, b) => a.module.localeCompare(b.module, request.lang));
+    return { by, dimensions: DIMENSIONS, intakeId, intakes: intakes.map((i) => ({ id: i.id, label: `${moduleOf.get(i.moduleId)?.title[request.lang] ?? ''}, ${i.startsOn}` })), lines, completion };
   };
   const REPORT_COLUMNS = ['applications', 'supported', 'offered', 'accepted', 'completed', 'credits'] as const;
 
