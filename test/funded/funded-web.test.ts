@@ -8,6 +8,7 @@
 // My learning shows the credits; the enrolment list and reports download.
 
 import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, multipart, signedIn, type SignedIn, type TestApp } from '../support/app.js';
 import { engines } from '../support/engines.js';
@@ -153,6 +154,14 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     const reportPage = await get(lead, '/admin/funded/reports');
     expect(reportPage.body).toContain('Observed completion rate by module');
     expect(reportPage.body).toMatch(/Pharmacogenomics<\/td><td class="nhsuk-table__cell">1<\/td><td class="nhsuk-table__cell">1<\/td><td class="nhsuk-table__cell">100%/);
+    // Widening participation: two applicants, so every count is "fewer than 5", in both languages and in the CSV.
+    expect(reportPage.body).toContain('Widening participation');
+    expect(reportPage.body).toContain('Part-time (under 1.0 WTE)');
+    expect(reportPage.body).toMatch(/Total<\/th><td class="nhsuk-table__cell">fewer than 5<\/td><td class="nhsuk-table__cell">fewer than 5</);
+    expect((await get(lead, '/cy/admin/funded/reports')).body).toContain('llai na 5');
+    const wideningCsv = (await get(lead, '/admin/funded/reports.csv?by=band')).body;
+    expect(wideningCsv).toContain('Hours,Applications');
+    expect(wideningCsv).toContain('Total,fewer than 5,fewer than 5');
     const planner = await signedIn(t.app, [{ role: 'workforce-planner', organisationCode: null }]);
     const saved = await post(planner, '/plan/scenarios', { source: readFileSync('scenarios/welsh-genomics-baseline.yaml', 'utf8') });
     const edit = await get(planner, `${String(saved.headers.location)}/edit`);
@@ -164,5 +173,10 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     const xlsx = await get(lead, '/admin/funded/reports.xlsx?by=profession');
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const wide = book.getWorksheet('Widening participation');
+    expect(wide?.getRow(1).values).toEqual([undefined, 'Pay band', 'Applications', 'Offered']);
+    expect(JSON.stringify(wide?.getSheetValues())).toContain('fewer than 5');
   }, 120_000);
 });

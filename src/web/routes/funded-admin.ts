@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { CRITERIA, OUTCOMES, PROFESSIONS, professionOf, summariseScores, type Outcome } from '../../domain/funded/application.js';
 import { observedCompletionByModule } from '../../domain/funded/completion.js';
+import { hoursOf, wideningTable, type WideningCell } from '../../domain/funded/widening.js';
 import { LITERACY_LEVELS, PAY_BANDS, STAFF_GROUPS, organisationByCode, staffGroupByName } from '../../domain/staff/reference-data.js';
 import type { Application, FundedModule, Intake, IntakeInput, ModuleInput } from '../../db/stores/funded-store.js';
 import { countChartSvg } from '../../services/funded/charts.js';
@@ -159,6 +160,11 @@ const NEW_INTAKE: IntakeValues = {
   ...IntakeForm.parse({}), 'weight-service-need': '3', 'weight-role-fit': '2', 'weight-career-stage': '1', 'weight-widening-participation': '1', 'weight-welsh-language': '1',
   rule: 'quota-by-share', apportionment: 'sainte-lague', reviewers: '2', threshold: '8', offerDays: '14', wordLimit: '500', status: 'draft',
 };
+
+/** A suppressed count as words: the number, "fewer than 5", or "withheld". */
+function cellText(request: FastifyRequest, cell: WideningCell): string {
+  return cell.state === 'shown' ? String(cell.value) : request.t(`funded.reports.widening.${cell.state}`);
+}
 
 /** The longest outcomes CSV read, in characters (some 10,000 lines). */
 const OUTCOME_CSV_CHARS = 200_000;
@@ -438,7 +444,14 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
     const completion = [...observedCompletionByModule(rows.filter((r) => intakeId === '' || r.intakeId === intakeId)).entries()]
       .map(([moduleId, c]) => ({ module: moduleOf.get(moduleId)?.title[request.lang] ?? moduleId, ...c, percent: Math.round(100 * (c.rate ?? 0)) }))
       .sort((a, b) => a.module.localeCompare(b.module, request.lang));
-    return { by, dimensions: DIMENSIONS, intakeId, intakes: intakes.map((i) => ({ id: i.id, label: `${moduleOf.get(i.moduleId)?.title[request.lang] ?? ''}, ${i.startsOn}` })), lines, completion };
+    // Widening participation: applications and offers by band and by hours, small numbers suppressed.
+    const chosen = rows.filter((r) => intakeId === '' || r.intakeId === intakeId);
+    const bandKeys = PAY_BANDS.map((b) => b.code).filter((code) => chosen.some((r) => r.bandCode === code));
+    const widening = [
+      { dimension: 'band', table: wideningTable(bandKeys, chosen.map((r) => ({ key: r.bandCode, offered: r.offeredAt !== null }))), labelOf: (k: string) => PAY_BANDS.find((b) => b.code === k)?.name[request.lang] ?? k },
+      { dimension: 'hours', table: wideningTable(['full-time', 'part-time'], chosen.map((r) => ({ key: hoursOf(r.wte), offered: r.offeredAt !== null }))), labelOf: (k: string) => request.t(`funded.reports.widening.${k}`) },
+    ].map((w) => ({ dimension: w.dimension, total: w.table.total, lines: w.table.lines.map((l) => ({ ...l, label: w.labelOf(l.key) })) }));
+    return { by, dimensions: DIMENSIONS, intakeId, intakes: intakes.map((i) => ({ id: i.id, label: `${moduleOf.get(i.moduleId)?.title[request.lang] ?? ''}, ${i.startsOn}` })), lines, completion, widening };
   };
   const REPORT_COLUMNS = ['applications', 'supported', 'offered', 'accepted', 'completed', 'credits'] as const;
 
@@ -450,7 +463,11 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
     authorise(request, 'funded.manage');
     const r = await report(request);
     const header = [request.t(`funded.reports.by.${r.by}`), ...REPORT_COLUMNS.map((c) => request.t(`funded.reports.columns.${c}`))];
-    const body = r.lines.map((l) => [l.label, ...REPORT_COLUMNS.map((c) => String(l[c]))]);
+    const body: string[][] = r.lines.map((l) => [l.label, ...REPORT_COLUMNS.map((c) => String(l[c]))]);
+    for (const w of r.widening) {
+      body.push([], [request.t(`funded.reports.widening.by.${w.dimension}`), request.t('funded.reports.columns.applications'), request.t('funded.reports.columns.offered')]);
+      for (const l of [...w.lines, { label: request.t('funded.reports.widening.total'), ...w.total }]) body.push([l.label, cellText(request, l.applications), cellText(request, l.offered)]);
+    }
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="funded-places-${r.by}.csv"`)
       .send(`\uFEFF${[header, ...body].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`);
   });
@@ -462,6 +479,15 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
     sheet.addRow([request.t(`funded.reports.by.${r.by}`), ...REPORT_COLUMNS.map((c) => request.t(`funded.reports.columns.${c}`))]).font = { bold: true };
     for (const l of r.lines) sheet.addRow([l.label, ...REPORT_COLUMNS.map((c) => l[c])]);
     sheet.columns.forEach((col, i) => { col.width = i === 0 ? 40 : 16; });
+    const wide = workbook.addWorksheet(request.t('funded.reports.widening.sheet'));
+    for (const w of r.widening) {
+      wide.addRow([request.t(`funded.reports.widening.by.${w.dimension}`), request.t('funded.reports.columns.applications'), request.t('funded.reports.columns.offered')]).font = { bold: true };
+      for (const l of [...w.lines, { label: request.t('funded.reports.widening.total'), ...w.total }]) {
+        wide.addRow([l.label, ...[l.applications, l.offered].map((c) => (c.state === 'shown' ? c.value : cellText(request, c)))]);
+      }
+      wide.addRow([]);
+    }
+    wide.columns.forEach((col, i) => { col.width = i === 0 ? 40 : 16; });
     const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
     return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('Content-Disposition', `attachment; filename="funded-places-${r.by}.xlsx"`).send(buffer);
   });
