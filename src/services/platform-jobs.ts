@@ -11,6 +11,7 @@ import { RequirementStore } from '../db/stores/requirement-store.js';
 import { ScenarioStore } from '../db/stores/scenario-store.js';
 import { registerWorkforceRuns } from './workforce/run-jobs.js';
 import { registerEventJobs } from './events/event-jobs.js';
+import { FUNDED_EXPIRY_JOB, FundedService } from './funded/funded-service.js';
 import type { LearningModule } from '../domain/learning/index.js';
 import { projectRoot } from '../web/paths.js';
 import type { EmailService } from './email/email-service.js';
@@ -31,6 +32,7 @@ export const SCHEDULES = [
   { name: REMINDERS_JOB, cron: '0 7 * * *' },
   { name: DIGEST_JOB, cron: '30 7 * * 1' },
   { name: INSIGHTS_REFRESH_JOB, cron: '* * * * *' },
+  { name: FUNDED_EXPIRY_JOB, cron: '*/5 * * * *' },
 ] as const;
 
 export function reminderDepsOf(deps: PlatformJobDeps): ReminderDeps {
@@ -48,6 +50,8 @@ export function registerPlatformJobs(jobs: JobQueue, deps: PlatformJobDeps): voi
   jobs.register(REMINDERS_JOB, async () => { await sendDailyReminders(reminders); }, { concurrency: 1 });
   jobs.register(DIGEST_JOB, async () => { await sendManagerDigests(reminders); }, { concurrency: 1 });
   jobs.register(INSIGHTS_REFRESH_JOB, async () => { await refreshInsights(deps.db, offeredOf(reminders.modules())); }, { concurrency: 1 });
+  const funded = new FundedService({ db: deps.db, email: deps.email, publicUrl: deps.config.PUBLIC_URL });
+  jobs.register(FUNDED_EXPIRY_JOB, async () => { await funded.expireOffers(); }, { concurrency: 1 });
   for (const schedule of SCHEDULES) jobs.addSchedule(schedule);
   registerWorkforceRuns(jobs, ScenarioStore.create(deps.db));
   registerEventJobs(jobs, deps);

@@ -6,13 +6,15 @@
 //     before (test/support/readable.ts);
 //   - the page does not scroll sideways: document.documentElement.scrollWidth
 //     is no wider than the window (WCAG 1.4.10 Reflow).
-// axe cannot see either. Pages being fixed elsewhere are listed in
+// axe cannot see either. The funded places pages (real ids from the demo
+// data, test/support/page-walk.ts) are also checked with axe here. Pages being fixed elsewhere are listed in
 // KNOWN_FAILURES with the reason and the item that fixes them; an entry that no
 // longer fails makes the test fail too, so the list only ever shrinks.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { closeServer, listenWithBrowser, openServer, type BrowserServer } from '../support/browser.js';
+import { AxeBuilder } from '@axe-core/playwright';
+import { AXE_TAGS, closeServer, listenWithBrowser, openServer, type BrowserServer } from '../support/browser.js';
 import { readabilityProblems, readableText } from '../support/readable.js';
 import { EVERYONE, type Who } from '../support/route-table.js';
 import { pageOverflow, seedPageWalk, type PageWalk } from '../support/page-walk.js';
@@ -21,9 +23,12 @@ import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 const WIDTH = 320;
 
 /** GET routes that answer with something other than a page of the site (files, JSON, the LRS, the self-contained report). */
-const NOT_A_PAGE: readonly RegExp[] = [/\.(csv|pdf|jwt|png|json|svg|html)$/, /^\/health$/, /^\/xapi\//, /\/charts\/:file$/];
+const NOT_A_PAGE: readonly RegExp[] = [/\.(csv|xlsx|pdf|jwt|png|json|svg|html)$/, /^\/health$/, /^\/xapi\//, /\/charts\/:file$/];
 
-type Kind = 'text' | 'overflow';
+type Kind = 'text' | 'overflow' | 'axe';
+
+/** Pages also checked with axe here (the others have their own browser tests with axe). */
+const AXE_HERE: readonly RegExp[] = [/^\/funded(\/|$)/, /^\/admin\/funded(\/|$)/];
 
 interface KnownFailure {
   /** The route as the table names it (`/plan/runs/:id`). */
@@ -80,6 +85,10 @@ describe('every page the route-access walk knows, as people see it', () => {
           }
           const where = `${lang === 'cy' ? '/cy' : ''}${path}`;
           for (const problem of readabilityProblems(await readableText(page), lang)) failures.push({ who, path: where, url: c.url, kind: 'text', detail: problem });
+          if (response?.status() !== 404 && AXE_HERE.some((p) => p.test(c.url))) {
+            const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+            for (const v of results.violations) failures.push({ who, path: where, url: c.url, kind: 'axe', detail: `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}` });
+          }
           const wide = await pageOverflow(page);
           if (wide.scrollWidth > WIDTH) failures.push({ who, path: where, url: c.url, kind: 'overflow', detail: `${String(wide.scrollWidth)} px wide: ${wide.culprits.join(', ')}` });
         }

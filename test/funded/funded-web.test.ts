@@ -7,8 +7,10 @@
 // offered by email; the reserve accepts; an outcome is recorded by CSV and
 // My learning shows the credits; the enrolment list and reports download.
 
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, signedIn, type SignedIn, type TestApp } from '../support/app.js';
+import { buildTestApp, multipart, signedIn, type SignedIn, type TestApp } from '../support/app.js';
 import { engines } from '../support/engines.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
@@ -92,6 +94,9 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     expect(page.body).toContain('I dispense every day.');
     expect(page.body).not.toContain('Ceri');
     expect(page.body).not.toContain('Powys');
+    // No prior learning given: no empty heading for it.
+    expect(page.body).toContain('>How the module will serve your service</h2>');
+    expect(page.body).not.toContain('>Prior learning</h2>');
     for (const reviewer of [reviewerA, reviewerB]) {
       expect((await post(reviewer, `/funded/review/${intakeId}/${firstApp}`, { 'score-service-need': '5', 'score-role-fit': '4' })).statusCode).toBe(303);
       expect((await post(reviewer, `/funded/review/${intakeId}/${secondApp}`, { 'score-service-need': '3', 'score-role-fit': '3' })).statusCode).toBe(303);
@@ -121,7 +126,23 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     const bad = await post(lead, `/admin/funded/intakes/${intakeId}/outcomes`, { csv: 'reference,outcome,credits\nNOPE,completed,20' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Line 2:');
-    expect((await post(lead, `/admin/funded/intakes/${intakeId}/outcomes`, { csv: `${secondApp.slice(0, 8)},completed,20` })).statusCode).toBe(303);
+    // The same as a file upload (multipart: this route is on the upload list). All or nothing: a good
+    // line with two bad ones records nothing, and the bad lines are named.
+    const upload = (content: string) => {
+      const body = multipart({ _csrf: lead.csrf, csv: '' }, { name: 'csvFile', filename: 'outcomes.csv', content });
+      return t.app.inject({ method: 'POST', url: `/admin/funded/intakes/${intakeId}/outcomes`, headers: { cookie: lead.cookie, accept: 'text/html', ...body.headers }, payload: body.payload });
+    };
+    const badFile = await upload(`reference,outcome,credits\r\n${secondApp.slice(0, 8)},completed,20\r\nNOPE,completed,20\r\n${secondApp.slice(0, 8)},passed,20\r\n`);
+    expect(badFile.statusCode).toBe(400);
+    expect(badFile.body).toContain('Line 4:');
+    expect(badFile.body).toContain('href="#csvFile"');
+    expect((await t.app.database.db.selectFrom('funded_applications').select('outcome').where('id', '=', secondApp).executeTakeFirst())?.outcome).toBeNull();
+    const notText = await upload('\u0000\u0001\u0002');
+    expect(notText.statusCode).toBe(400);
+    // Another funded route takes no file: refused before it is read.
+    const elsewhere = multipart({ _csrf: lead.csrf });
+    expect((await t.app.inject({ method: 'POST', url: `/admin/funded/intakes/${intakeId}/allocate`, headers: { cookie: lead.cookie, accept: 'text/html', ...elsewhere.headers }, payload: elsewhere.payload })).statusCode).toBe(415);
+    expect((await upload(`\uFEFFreference,outcome,credits\r\n${secondApp.slice(0, 8)},completed,20\r\n`)).statusCode).toBe(303);
     const learning = await get(second, '/cy/my-learning');
     expect(learning.body).toContain('Ffarmacogenomeg');
     expect(learning.body).toContain('20 credyd');
@@ -129,10 +150,33 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     const outcome = statements.find((s) => s.object_activity_id?.endsWith('/msc-modules/ILLUSTRATIVE-PGX'));
     expect(outcome?.statement_json).toContain('http://adlnet.gov/expapi/verbs/passed');
 
+    // The completion rate observed per module, on the reports page and offered to the workforce planner.
+    const reportPage = await get(lead, '/admin/funded/reports');
+    expect(reportPage.body).toContain('Observed completion rate by module');
+    expect(reportPage.body).toMatch(/Pharmacogenomics<\/td><td class="nhsuk-table__cell">1<\/td><td class="nhsuk-table__cell">1<\/td><td class="nhsuk-table__cell">100%/);
+    // Widening participation: two applicants, so every count is "fewer than 5", in both languages and in the CSV.
+    expect(reportPage.body).toContain('Widening participation');
+    expect(reportPage.body).toContain('Part-time (under 1.0 WTE)');
+    expect(reportPage.body).toMatch(/Total<\/th><td class="nhsuk-table__cell">fewer than 5<\/td><td class="nhsuk-table__cell">fewer than 5</);
+    expect((await get(lead, '/cy/admin/funded/reports')).body).toContain('llai na 5');
+    const wideningCsv = (await get(lead, '/admin/funded/reports.csv?by=band')).body;
+    expect(wideningCsv).toContain('Hours,Applications');
+    expect(wideningCsv).toContain('Total,fewer than 5,fewer than 5');
+    const planner = await signedIn(t.app, [{ role: 'workforce-planner', organisationCode: null }]);
+    const saved = await post(planner, '/plan/scenarios', { source: readFileSync('scenarios/welsh-genomics-baseline.yaml', 'utf8') });
+    const edit = await get(planner, `${String(saved.headers.location)}/edit`);
+    expect(edit.body).toContain('Observed completion rate from funded places: 100% (1 person).');
+    expect((await get(planner, `/cy${String(saved.headers.location)}/edit`)).body).toContain('Cyfradd cwblhau a welwyd o leoedd a ariennir: 100% (1 person).');
+
     const report = await get(lead, '/admin/funded/reports.csv?by=organisation');
     expect(report.body).toContain('Powys');
     const xlsx = await get(lead, '/admin/funded/reports.xlsx?by=profession');
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const wide = book.getWorksheet('Widening participation');
+    expect(wide?.getRow(1).values).toEqual([undefined, 'Pay band', 'Applications', 'Offered']);
+    expect(JSON.stringify(wide?.getSheetValues())).toContain('fewer than 5');
   }, 120_000);
 });

@@ -1,6 +1,8 @@
 // The data the every-page browser check walks over: a Powys line manager and
 // their report (who is the learner, with an overdue requirement, a passed
-// module and its certificate), a workforce scenario with a finished run, and a
+// module and its certificate), the demo funded places (an open intake, an
+// application waiting for review, the learner's own application awaiting their
+// manager), a workforce scenario with a finished run, and a
 // session for each role. Table routes whose path is a placeholder id get a real
 // record here, so the page looked at is the page and not "not found".
 
@@ -20,6 +22,8 @@ import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 import { addDays, calendarDateIn } from '../../src/domain/learning/index.js';
 import { EventStore } from '../../src/db/stores/event-store.js';
 import { markAttendance } from '../../src/services/events/attendance.js';
+import { FundedStore } from '../../src/db/stores/funded-store.js';
+import { seedDemoFunded } from '../../src/seed/demo-funded.js';
 
 export interface PageWalk {
   readonly cases: readonly Case[];
@@ -98,6 +102,27 @@ export async function seedPageWalk(app: FastifyInstance): Promise<PageWalk> {
     await events.book(sessionId, learnerUserId);
     realPaths.set('/events/:id', `/events/${event.id}`);
     realPaths.set('/admin/events/:id/edit', `/admin/events/${event.id}/edit`);
+  }
+
+  // Funded places from the demo data: an open intake with applications at each stage (one waiting for reviewers), and the
+  // learner's own application, submitted to their line manager, so the intake, application, manager and review pages are real.
+  await seedDemoFunded(app.database.db, new Date(), 'page-walk.genomeg.test');
+  const funded = FundedStore.create(app.database.db);
+  const intake = (await funded.listIntakes()).find((i) => i.status === 'open');
+  if (intake !== undefined) {
+    for (const tail of ['', '/apply']) realPaths.set(`/funded/intakes/:id${tail}`, `/funded/intakes/${intake.id}${tail}`);
+    for (const tail of ['', '/edit']) realPaths.set(`/admin/funded/intakes/:id${tail}`, `/admin/funded/intakes/${intake.id}${tail}`);
+    realPaths.set('/admin/funded/modules/:id', `/admin/funded/modules/${intake.moduleId}`);
+    realPaths.set('/funded/review/:id', `/funded/review/${intake.id}`);
+    const waiting = (await funded.applicationsOfIntake(intake.id)).find((a) => a.status === 'supported');
+    if (waiting !== undefined) realPaths.set('/funded/review/:id/:applicationId', `/funded/review/${intake.id}/${waiting.id}`);
+    const managerUserId = (await app.database.db.selectFrom('users').select('id').where('staff_id', '=', staffId).executeTakeFirst())?.id ?? null;
+    const me = await app.database.db.selectFrom('staff').selectAll().where('id', '=', reportStaffId).executeTakeFirstOrThrow();
+    const mine = await funded.saveDraft(intake.id, learnerUserId, { staffId: me.id, organisationCode: me.organisation_code, staffGroupCode: me.staff_group_code, bandCode: me.band_code, jobRole: me.job_role, wte: me.wte },
+      { statement: 'I want to use pharmacogenomic results safely.', serviceBenefit: 'Fewer adverse drug reactions.', priorLearning: '' }, managerUserId);
+    await funded.submit(mine.id, learnerUserId);
+    realPaths.set('/funded/applications/:id', `/funded/applications/${mine.id}`);
+    realPaths.set('/funded/manager/:id', `/funded/manager/${mine.id}`);
   }
 
   const scenarios = ScenarioStore.create(app.database.db);

@@ -463,11 +463,15 @@ export class FundedStore {
   async expireOffers(now = new Date()): Promise<string[]> {
     return this.db.transaction().execute(async (trx) => {
       const rows = await trx.selectFrom('funded_applications').select(['id', 'intake_id', 'organisation_code']).where('status', '=', 'offered').where('offer_deadline', '<', now).execute();
+      const touched: string[] = [];
       for (const r of rows) {
-        await trx.updateTable('funded_applications').set({ status: 'expired', updated_at: now }).where('id', '=', r.id).execute();
+        // Only the process whose update changes the row expires it: another running the same job at once changes nothing and records nothing.
+        const updated = await trx.updateTable('funded_applications').set({ status: 'expired', updated_at: now }).where('id', '=', r.id).where('status', '=', 'offered').executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0) continue;
+        touched.push(r.intake_id);
         await AuditStore.record(trx, { actorUserId: null, action: 'funded.offer-expired', entityType: 'funded_application', entityId: r.id, organisationCode: r.organisation_code, before: { status: 'offered' }, after: { status: 'expired' } });
       }
-      return [...new Set(rows.map((r) => r.intake_id))];
+      return [...new Set(touched)];
     });
   }
 

@@ -27,6 +27,9 @@ export interface FundedDeps {
 
 const DAY_MS = 86_400_000;
 
+/** The scheduled job (every five minutes) that expires overdue offers and offers their places to the reserve list. */
+export const FUNDED_EXPIRY_JOB = 'funded-offers-expire';
+
 const DEADLINE: Record<Language, Intl.DateTimeFormat> = {
   en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/London' }),
   cy: new Intl.DateTimeFormat('cy-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/London' }),
@@ -168,7 +171,9 @@ export class FundedService {
    * the next on the reserve list by the intake's rule: nextFromReserve replays
    * the give-ups in the order they happened and names who takes the place the
    * last one freed. Replaying every prefix and offering only those still on the
-   * reserve list makes this safe to call again. Each offer is emailed.
+   * reserve list makes this safe to call again. Reserves who withdrew without
+   * an offer are skipped at every step; the caps and profession mix come from
+   * the settings stored with the allocation. Each offer is emailed.
    */
   async fillFromReserve(intakeId: string, now = new Date()): Promise<string[]> {
     const intake = await this.store.findIntake(intakeId);
@@ -177,9 +182,11 @@ export class FundedService {
     const applications = await this.store.applicationsOfIntake(intakeId);
     const gone = applications.filter((a) => a.offeredAt !== null && (a.status === 'declined' || a.status === 'expired' || a.status === 'withdrawn'))
       .sort((a, b) => (a.respondedAt ?? a.updatedAt).getTime() - (b.respondedAt ?? b.updatedAt).getTime() || a.id.localeCompare(b.id)).map((a) => a.id);
+    // Reserves who withdrew before any offer reached them: never picked, at any step.
+    const withdrawnReserves = applications.filter((a) => a.offeredAt === null && a.status === 'withdrawn').map((a) => a.id);
     const module = await this.store.findModule(intake.moduleId);
     for (let k = 1; k <= gone.length; k++) {
-      const next = nextFromReserve(intake.allocation, gone.slice(0, k));
+      const next = nextFromReserve(intake.allocation, gone.slice(0, k), withdrawnReserves);
       const candidate = next === null ? undefined : applications.find((a) => a.id === next);
       if (candidate?.status !== 'reserve' || offered.includes(candidate.id)) continue;
       const deadline = new Date(now.getTime() + intake.offerDays * DAY_MS);

@@ -11,12 +11,16 @@ import ExcelJS from 'exceljs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { CRITERIA, OUTCOMES, PROFESSIONS, professionOf, summariseScores, type Outcome } from '../../domain/funded/application.js';
+import { observedCompletionByModule } from '../../domain/funded/completion.js';
+import { hoursOf, wideningTable, type WideningCell } from '../../domain/funded/widening.js';
 import { LITERACY_LEVELS, PAY_BANDS, STAFF_GROUPS, organisationByCode, staffGroupByName } from '../../domain/staff/reference-data.js';
 import type { Application, FundedModule, Intake, IntakeInput, ModuleInput } from '../../db/stores/funded-store.js';
 import { countChartSvg } from '../../services/funded/charts.js';
 import { csvField } from '../audit-presenter.js';
 import { authorise } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
+import { readUpload } from '../plugins/uploads.js';
+import { decodeExtract } from '../../domain/staff/decode.js';
 import { serviceFor } from './funded.js';
 
 const UUID = /^[0-9a-f-]{36}$/;
@@ -156,6 +160,14 @@ const NEW_INTAKE: IntakeValues = {
   ...IntakeForm.parse({}), 'weight-service-need': '3', 'weight-role-fit': '2', 'weight-career-stage': '1', 'weight-widening-participation': '1', 'weight-welsh-language': '1',
   rule: 'quota-by-share', apportionment: 'sainte-lague', reviewers: '2', threshold: '8', offerDays: '14', wordLimit: '500', status: 'draft',
 };
+
+/** A suppressed count as words: the number, "fewer than 5", or "withheld". */
+function cellText(request: FastifyRequest, cell: WideningCell): string {
+  return cell.state === 'shown' ? String(cell.value) : request.t(`funded.reports.widening.${cell.state}`);
+}
+
+/** The longest outcomes CSV read, in characters (some 10,000 lines). */
+const OUTCOME_CSV_CHARS = 200_000;
 
 /** Outcome rows pasted from the university's CSV: application reference or email, outcome, credits. */
 export function parseOutcomeCsv(textIn: string): { rows: { key: string; outcome: Outcome; credits: number | null; line: number }[]; errors: { line: number; key: string }[] } {
@@ -345,17 +357,33 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="enrolment-${module.code.replace(/[^A-Za-z0-9-]/g, '')}-${intake.startsOn}.csv"`).send(csv);
   });
 
-  app.post('/admin/funded/intakes/:id/outcomes', { config: { access: 'funded.manage' } }, async (request, reply) => {
+  // Outcomes: one by form, or many from the university's CSV, pasted or as a file (multipart; this route is on the upload list, config.upload).
+  app.post('/admin/funded/intakes/:id/outcomes', { config: { access: 'funded.manage', upload: true } }, async (request, reply) => {
     const user = authorise(request, 'funded.manage');
     const { intake, module } = await intakeOr404((request.params as { id: string }).id);
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    // A file is read only now, after the session, the access and the form token (plugins/uploads.ts).
+    const upload = request.isMultipart() ? await readUpload(request) : null;
+    const body = (upload?.fields ?? request.body ?? {}) as Record<string, unknown>;
     const applications = await store.applicationsOfIntake(intake.id);
-    const csv = typeof body['csv'] === 'string' ? body['csv'].slice(0, 200_000) : '';
+    let csv = typeof body['csv'] === 'string' ? body['csv'] : '';
+    const refuse = async (status: number, key: string, field: string) =>
+      reply.code(status).render('pages/funded/intake-admin.njk', { intake, module, ...await overview(request, intake), done: null, outcomes: OUTCOMES, outcomeErrors: [{ line: 0, key, field }], csv: field === 'csv' ? csv.slice(0, OUTCOME_CSV_CHARS) : '' });
+    if (upload?.file != null) {
+      if (upload.tooLarge) return refuse(413, 'funded.admin.outcomes.errors.tooLarge', 'csvFile');
+      const decoded = decodeExtract(upload.file.bytes);
+      if (!decoded.ok) return refuse(400, 'funded.admin.outcomes.errors.notText', 'csvFile');
+      csv = decoded.text;
+    }
+    // Nothing is cut off: a CSV longer than this is refused whole, never recorded in part.
+    if (csv.length > OUTCOME_CSV_CHARS) return refuse(413, 'funded.admin.outcomes.errors.tooLarge', upload?.file != null ? 'csvFile' : 'csv');
+    // The errors point at what was sent; a file's lines are not copied into the paste box.
+    const fromField = upload?.file != null ? 'csvFile' : 'csv';
+    const pasted = upload?.file != null ? '' : csv;
     let entries: { key: string; outcome: Outcome; credits: number | null; line: number }[];
     if (csv.trim() !== '') {
       const parsed = parseOutcomeCsv(csv);
       if (parsed.errors.length > 0) {
-        return reply.code(400).render('pages/funded/intake-admin.njk', { intake, module, ...await overview(request, intake), done: null, outcomes: OUTCOMES, outcomeErrors: parsed.errors, csv });
+        return reply.code(400).render('pages/funded/intake-admin.njk', { intake, module, ...await overview(request, intake), done: null, outcomes: OUTCOMES, outcomeErrors: parsed.errors.map((e) => ({ ...e, field: fromField })), csv: pasted });
       }
       entries = parsed.rows;
     } else {
@@ -376,7 +404,7 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
       else matched.push({ application, outcome: e.outcome, credits: e.outcome === 'completed' ? (e.credits ?? module.credits) : null });
     }
     if (unknown.length > 0) {
-      return reply.code(400).render('pages/funded/intake-admin.njk', { intake, module, ...await overview(request, intake), done: null, outcomes: OUTCOMES, outcomeErrors: unknown, csv });
+      return reply.code(400).render('pages/funded/intake-admin.njk', { intake, module, ...await overview(request, intake), done: null, outcomes: OUTCOMES, outcomeErrors: unknown.map((e) => ({ ...e, field: fromField })), csv: pasted });
     }
     for (const m of matched) await service.recordOutcome(m.application, module, m.outcome, m.credits, user.id);
     return reply.redirect(localPath(request.lang, `/admin/funded/intakes/${intake.id}?done=outcomes#outcomes`), 303);
@@ -412,7 +440,18 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
       table.set(key, row);
     }
     const lines = [...table.entries()].map(([label, v]) => ({ label, ...v })).sort((a, b) => a.label.localeCompare(b.label, request.lang));
-    return { by, dimensions: DIMENSIONS, intakeId, intakes: intakes.map((i) => ({ id: i.id, label: `${moduleOf.get(i.moduleId)?.title[request.lang] ?? ''}, ${i.startsOn}` })), lines };
+    // The completion rate observed per module (over every intake, or the one chosen): what the workforce planner is offered.
+    const completion = [...observedCompletionByModule(rows.filter((r) => intakeId === '' || r.intakeId === intakeId)).entries()]
+      .map(([moduleId, c]) => ({ module: moduleOf.get(moduleId)?.title[request.lang] ?? moduleId, ...c, percent: Math.round(100 * (c.rate ?? 0)) }))
+      .sort((a, b) => a.module.localeCompare(b.module, request.lang));
+    // Widening participation: applications and offers by band and by hours, small numbers suppressed.
+    const chosen = rows.filter((r) => intakeId === '' || r.intakeId === intakeId);
+    const bandKeys = PAY_BANDS.map((b) => b.code).filter((code) => chosen.some((r) => r.bandCode === code));
+    const widening = [
+      { dimension: 'band', table: wideningTable(bandKeys, chosen.map((r) => ({ key: r.bandCode, offered: r.offeredAt !== null }))), labelOf: (k: string) => PAY_BANDS.find((b) => b.code === k)?.name[request.lang] ?? k },
+      { dimension: 'hours', table: wideningTable(['full-time', 'part-time'], chosen.map((r) => ({ key: hoursOf(r.wte), offered: r.offeredAt !== null }))), labelOf: (k: string) => request.t(`funded.reports.widening.${k}`) },
+    ].map((w) => ({ dimension: w.dimension, total: w.table.total, lines: w.table.lines.map((l) => ({ ...l, label: w.labelOf(l.key) })) }));
+    return { by, dimensions: DIMENSIONS, intakeId, intakes: intakes.map((i) => ({ id: i.id, label: `${moduleOf.get(i.moduleId)?.title[request.lang] ?? ''}, ${i.startsOn}` })), lines, completion, widening };
   };
   const REPORT_COLUMNS = ['applications', 'supported', 'offered', 'accepted', 'completed', 'credits'] as const;
 
@@ -424,7 +463,11 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
     authorise(request, 'funded.manage');
     const r = await report(request);
     const header = [request.t(`funded.reports.by.${r.by}`), ...REPORT_COLUMNS.map((c) => request.t(`funded.reports.columns.${c}`))];
-    const body = r.lines.map((l) => [l.label, ...REPORT_COLUMNS.map((c) => String(l[c]))]);
+    const body: string[][] = r.lines.map((l) => [l.label, ...REPORT_COLUMNS.map((c) => String(l[c]))]);
+    for (const w of r.widening) {
+      body.push([], [request.t(`funded.reports.widening.by.${w.dimension}`), request.t('funded.reports.columns.applications'), request.t('funded.reports.columns.offered')]);
+      for (const l of [...w.lines, { label: request.t('funded.reports.widening.total'), ...w.total }]) body.push([l.label, cellText(request, l.applications), cellText(request, l.offered)]);
+    }
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="funded-places-${r.by}.csv"`)
       .send(`\uFEFF${[header, ...body].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`);
   });
@@ -436,6 +479,15 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
     sheet.addRow([request.t(`funded.reports.by.${r.by}`), ...REPORT_COLUMNS.map((c) => request.t(`funded.reports.columns.${c}`))]).font = { bold: true };
     for (const l of r.lines) sheet.addRow([l.label, ...REPORT_COLUMNS.map((c) => l[c])]);
     sheet.columns.forEach((col, i) => { col.width = i === 0 ? 40 : 16; });
+    const wide = workbook.addWorksheet(request.t('funded.reports.widening.sheet'));
+    for (const w of r.widening) {
+      wide.addRow([request.t(`funded.reports.widening.by.${w.dimension}`), request.t('funded.reports.columns.applications'), request.t('funded.reports.columns.offered')]).font = { bold: true };
+      for (const l of [...w.lines, { label: request.t('funded.reports.widening.total'), ...w.total }]) {
+        wide.addRow([l.label, ...[l.applications, l.offered].map((c) => (c.state === 'shown' ? c.value : cellText(request, c)))]);
+      }
+      wide.addRow([]);
+    }
+    wide.columns.forEach((col, i) => { col.width = i === 0 ? 40 : 16; });
     const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
     return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('Content-Disposition', `attachment; filename="funded-places-${r.by}.xlsx"`).send(buffer);
   });

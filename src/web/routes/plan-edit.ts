@@ -15,6 +15,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Distribution } from '../../domain/workforce/random.js';
 import { pipelineName, type Scenario, type ScenarioIssue } from '../../domain/workforce/scenario.js';
 import type { ScenarioStore, StoredScenario } from '../../db/stores/scenario-store.js';
+import { FundedStore } from '../../db/stores/funded-store.js';
+import { observedCompletion } from '../../domain/funded/completion.js';
 import { editScenarioText, parseScenarioText, type PathStep, type ScenarioEdit } from '../../services/workforce/scenario-files.js';
 import { authorise } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
@@ -268,8 +270,10 @@ function fieldOfIssue(issue: ScenarioIssue, s: Scenario): string | undefined {
 }
 
 export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore): Promise<void> {
-  const render = (request: FastifyRequest, reply: FastifyReply, stored: StoredScenario, s: Scenario, state: { submitted?: Record<string, string>; errors?: Map<string, string>; summary?: ErrorItem[]; kinds?: Record<string, string> } = {}, status = 200) => {
+  const render = async (request: FastifyRequest, reply: FastifyReply, stored: StoredScenario, s: Scenario, state: { submitted?: Record<string, string>; errors?: Map<string, string>; summary?: ErrorItem[]; kinds?: Record<string, string> } = {}, status = 200) => {
     const t = request.t;
+    // Offered for a pipeline's completion rate: what funded university places observed (docs/funded-places.md).
+    const funded = observedCompletion((await FundedStore.create(app.database.db).reportRows()).map((r) => r.outcome));
     const all = specs(s, t, request.lang);
     const p = (spec: ParamSpec) => formParam(spec, t, state.submitted, state.errors);
     const roles: FormGroup[] = all.roles.map((r) => {
@@ -282,6 +286,7 @@ export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore)
     const nameError = state.errors?.get('name');
     return reply.code(status).render('pages/plan/edit.njk', {
       scenario: stored, top: all.top.map(p), roles, pipelines,
+      observedCompletion: funded.rate === null ? null : { percent: Math.round(100 * funded.rate), count: funded.people },
       name: { value: state.submitted?.['name'] ?? s.name, ...(nameError === undefined ? {} : { error: nameError }) },
       errors: state.summary ?? [], canonicalPath: `/plan/scenarios/${stored.id}/edit`,
     });
