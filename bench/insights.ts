@@ -46,7 +46,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-async function load(handle: DatabaseHandle): Promise<{ managerStaffId: string; seconds: number; completions: number }> {
+export async function load(handle: DatabaseHandle): Promise<{ managerStaffId: string; seconds: number; completions: number }> {
   const started = performance.now();
   const rows = syntheticStaff({ rows: ROWS, seed: 7 });
   const outcome = await importStaffExtract(StaffStore.create(handle.db), { text: toEsrCsv(rows), fileName: 'bench.csv', mode: 'full', permittedOrganisations: 'all', actorUserId: null });

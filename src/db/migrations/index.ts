@@ -24,6 +24,7 @@ import { invitationSignOn } from './0023-invitation-sign-on.js';
 import { eventAttendance } from './0025-event-attendance.js';
 import { fundedPlaces } from './0026-funded-places.js';
 import { insightsAggregates } from './0027-insights-aggregates.js';
+import { insightsMonths } from './0030-insights-months.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -47,6 +48,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0025-event-attendance': eventAttendance,
   '0026-funded-places': fundedPlaces,
   '0027-insights-aggregates': insightsAggregates,
+  '0030-insights-months': insightsMonths,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {
