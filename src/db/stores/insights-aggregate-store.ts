@@ -223,11 +223,15 @@ export class InsightsAggregateStore {
    * by then, at the highest level reached by then. Compliance is not kept for
    * past days: every cell's compliance is 'none'.
    */
-  async cellsAsAt(day: string, population: AggregatePopulation, filter: AggregateFilter = {}): Promise<AggregateCell[]> {
+  async cellsAsAt(day: string, population: AggregatePopulation, filter: AggregateFilter = {}, by?: Dimension): Promise<AggregateCell[]> {
     const levelThen = sql<string>`case ${sql.join([...LITERACY_LEVEL_CODES].reverse().map((l) => sql`when ${sql.ref(LEVEL_DAY_COLUMNS[l])} <= ${day} then ${l}`), sql` `)} else 'none' end`;
+    // Broken down by one dimension: as `cells`, the others are left out of the grouping.
+    const keep: readonly string[] = by === undefined ? DIMENSION_COLUMNS : ['organisation_code', 'staff_group_code', DIMENSION_COLUMN[by]];
+    const dimensions = DIMENSION_COLUMNS.map((c) => (keep.includes(c) ? sql.ref<string>(c).as(c) : sql<string>`max('')`.as(c)));
+    const positions = sql.raw([...DIMENSION_COLUMNS.flatMap((c, i) => (keep.includes(c) ? [String(i + 1)] : [])), '6'].join(', '));
     const run = async (ids: readonly string[] | null) => {
-      let q = this.db.selectFrom('insights_staff').select([...DIMENSION_COLUMNS]).select(levelThen.as('level')).select((eb) => eb.fn.countAll<number | string>().as('people'))
-        .where('started_on', '<=', day).groupBy(sql.raw('1, 2, 3, 4, 5, 6')); // by position: PostgreSQL does not match the parameterised expression
+      let q = this.db.selectFrom('insights_staff').select(dimensions).select(levelThen.as('level')).select((eb) => eb.fn.countAll<number | string>().as('people'))
+        .where('started_on', '<=', day).groupBy(positions); // by position: PostgreSQL does not match the parameterised expression
       if (ids !== null) q = q.where('staff_id', 'in', [...ids]);
       else if ('organisations' in population && population.organisations !== 'all') q = q.where('organisation_code', 'in', population.organisations.length > 0 ? [...population.organisations] : ['']);
       if (filter.organisationCode !== undefined) q = q.where('organisation_code', '=', filter.organisationCode);

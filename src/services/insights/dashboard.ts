@@ -73,7 +73,7 @@ export async function dashboardOf(store: InsightsAggregateStore, modules: readon
   }
   const population = r.population;
   const day = r.asAt ?? r.today;
-  const cells = r.asAt === null ? await store.cells(population, r.filter, r.by) : await store.cellsAsAt(r.asAt, population, r.filter);
+  const cells = r.asAt === null ? await store.cells(population, r.filter, r.by) : await store.cellsAsAt(r.asAt, population, r.filter, r.by);
   const people = peopleOfCells(cells, staffGroupTarget);
   const table = literacyTable(people, r.by, orderOf(r.by));
   const full = literacyView(table, r.linkFilter, lang, t);
