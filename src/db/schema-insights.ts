@@ -17,6 +17,8 @@ export interface InsightsStaffTable {
   practitioner_on: string | null;
   advanced_on: string | null;
   specialist_on: string | null;
+  /** JSON: module id → the day (YYYY-MM-DD) it was first completed. */
+  modules_first: string;
 }
 
 export interface InsightsCellsTable {
@@ -27,6 +29,15 @@ export interface InsightsCellsTable {
   age_band: string;
   level: string;
   compliance: string;
+  people: number;
+}
+
+export interface InsightsMonthsTable {
+  organisation_code: string;
+  staff_group_code: string;
+  /** 'started', a literacy level code, or 'module:<id>' */
+  measure: string;
+  month: string;
   people: number;
 }
 
@@ -51,6 +62,7 @@ export interface InsightsTargetsTable {
 export interface InsightsTables {
   insights_staff: InsightsStaffTable;
   insights_cells: InsightsCellsTable;
+  insights_months: InsightsMonthsTable;
   insights_refresh: InsightsRefreshTable;
   insights_targets: InsightsTargetsTable;
 }

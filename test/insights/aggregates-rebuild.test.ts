@@ -49,7 +49,7 @@ const sorted = (cells: readonly AggregateCell[]) => cellsOfFacts([]).concat(cell
   .map((c) => `${c.organisationCode}|${c.staffGroupCode}|${c.bandCode}|${c.jobRole}|${c.ageBand}|${c.level ?? 'none'}|${c.compliance}=${String(c.people)}`).sort();
 
 async function clear(db: Kysely<Database>): Promise<void> {
-  for (const table of ['insights_cells', 'insights_staff', 'insights_refresh', 'module_completions', 'learning_requirements', 'users', 'staff'] as const) await db.deleteFrom(table).execute();
+  for (const table of ['insights_cells', 'insights_months', 'insights_staff', 'insights_refresh', 'module_completions', 'learning_requirements', 'users', 'staff'] as const) await db.deleteFrom(table).execute();
 }
 
 async function play(db: Kysely<Database>, ops: readonly Op[]): Promise<string[]> {
@@ -131,8 +131,15 @@ describe.each(engines)('kept insights aggregates on $name', (engine) => {
       }));
       expect(asAt).toEqual(sorted(then));
 
+      // The kept monthly counts (trend, targets, what moved people) against the same counted from each person's kept row.
+      const everyone = { staffIds: await store.keptStaffIds() };
+      const perMonth = async () => [await store.monthly('2024-01', '2026-12', { organisations: 'all' }), await store.movers({ organisations: 'all' }, {}, '2025-01', '2026-06')];
+      const fromRows = [await store.monthly('2024-01', '2026-12', everyone), await store.movers(everyone, {}, '2025-01', '2026-06')];
+      expect(await perMonth()).toEqual(fromRows);
+
       await rebuildInsights(db, OFFERED, NOW);
       expect(sorted(await store.cells({ organisations: 'all' }))).toEqual(direct);
+      expect(await perMonth()).toEqual(fromRows);
     }), { numRuns: engine.name === 'sqlite' ? 40 : 15 });
   }, 300_000);
 });

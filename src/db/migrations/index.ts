@@ -26,6 +26,7 @@ import { fundedPlaces } from './0026-funded-places.js';
 import { insightsAggregates } from './0027-insights-aggregates.js';
 import { eventsMore } from './0024-events-more.js';
 import { confidenceRatings } from './0029-confidence-ratings.js';
+import { insightsMonths } from './0030-insights-months.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -51,6 +52,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0027-insights-aggregates': insightsAggregates,
   '0024-events-more': eventsMore,
   '0029-confidence-ratings': confidenceRatings,
+  '0030-insights-months': insightsMonths,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

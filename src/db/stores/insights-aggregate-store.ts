@@ -7,9 +7,9 @@
 // compliance), "as at" a past day from the days levels were reached, and the
 // monthly counts behind the trend. Never stores or returns a name.
 
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { LITERACY_LEVEL_CODES, type LiteracyLevelCode } from '../../domain/learning/index.js';
-import { cellKey, type AggregateCell, type Compliance, type MonthCounts, type StaffFacts } from '../../domain/insights/index.js';
+import { cellKey, type AggregateCell, type Compliance, type Dimension, type MonthCounts, type StaffFacts } from '../../domain/insights/index.js';
 import type { Database } from '../schema.js';
 import type { InsightsStaffTable } from '../schema-insights.js';
 import { batchSize } from '../dialect.js';
@@ -18,6 +18,27 @@ import type { InsightsPopulation } from './insights-store.js';
 const CHUNK = 500;
 const DIMENSION_COLUMNS = ['organisation_code', 'staff_group_code', 'band_code', 'job_role', 'age_band'] as const;
 const LEVEL_DAY_COLUMNS = { awareness: 'awareness_on', foundation: 'foundation_on', practitioner: 'practitioner_on', advanced: 'advanced_on', specialist: 'specialist_on' } as const;
+const DIMENSION_COLUMN = { organisation: 'organisation_code', staffGroup: 'staff_group_code', band: 'band_code', jobRole: 'job_role', ageBand: 'age_band' } as const;
+const MODULE_MEASURE = 'module:';
+
+/** Kept monthly counts by key (organisation, staff group, measure, month joined by \u0001). */
+export type MonthTally = Map<string, number>;
+
+/** The (organisation, staff group, measure, month) a kept person counts in: their start, each level reached, each module first completed. */
+function monthKeysOf(row: InsightsStaffTable): string[] {
+  const key = (measure: string, day: string) => [row.organisation_code, row.staff_group_code, measure, day.slice(0, 7)].join('\u0001');
+  const keys = [key('started', row.started_on)];
+  for (const level of LITERACY_LEVEL_CODES) {
+    const day = row[LEVEL_DAY_COLUMNS[level]];
+    if (day !== null) keys.push(key(level, day));
+  }
+  for (const [moduleId, day] of Object.entries(JSON.parse(row.modules_first) as Record<string, string>)) keys.push(key(`${MODULE_MEASURE}${moduleId}`, day));
+  return keys;
+}
+
+function tally(into: MonthTally, row: InsightsStaffTable, by: number): void {
+  for (const k of monthKeysOf(row)) into.set(k, (into.get(k) ?? 0) + by);
+}
 
 /** Which kept people a reader's figures count: whole organisations (or all), or named staff (a team). */
 export type AggregatePopulation = InsightsPopulation;
@@ -33,6 +54,7 @@ function rowOfFacts(f: StaffFacts): InsightsStaffTable {
     age_band: f.ageBand, started_on: f.startedOn, level: f.level ?? 'none', compliance: f.compliance,
     awareness_on: f.reachedOn.awareness ?? null, foundation_on: f.reachedOn.foundation ?? null, practitioner_on: f.reachedOn.practitioner ?? null,
     advanced_on: f.reachedOn.advanced ?? null, specialist_on: f.reachedOn.specialist ?? null,
+    modules_first: JSON.stringify(f.modulesFirstOn),
   };
 }
 
@@ -79,6 +101,7 @@ export class InsightsAggregateStore {
       const had = deltas.get(key);
       deltas.set(key, { cell, delta: (had?.delta ?? 0) + by });
     };
+    const months: MonthTally = new Map();
     const upserts: InsightsStaffTable[] = [];
     const seen = new Set<string>();
     for (const f of facts) {
@@ -87,12 +110,14 @@ export class InsightsAggregateStore {
       const row = rowOfFacts(f);
       const old = stored.get(f.staffId);
       if (old !== undefined && sameRow(old, row)) continue;
-      if (old !== undefined) move(old, -1);
+      if (old !== undefined) { move(old, -1); tally(months, old, -1); }
       move(row, 1);
+      tally(months, row, 1);
       upserts.push(row);
     }
     const removed = gone.filter((id) => !seen.has(id) && stored.has(id));
-    for (const id of removed) move(stored.get(id) as InsightsStaffTable, -1);
+    for (const id of removed) { move(stored.get(id) as InsightsStaffTable, -1); tally(months, stored.get(id) as InsightsStaffTable, -1); }
+    await this.addMonths(months);
     const changes = [...deltas.values()].filter((d) => d.delta !== 0);
     for (const part of chunks(changes, batchSize(8))) {
       await this.db.insertInto('insights_cells').values(part.map(({ cell, delta }) => ({
@@ -102,12 +127,13 @@ export class InsightsAggregateStore {
         .doUpdateSet((eb) => ({ people: eb(eb.ref('insights_cells.people'), '+', eb.ref('excluded.people')) }))).execute();
     }
     if (changes.some((c) => c.delta < 0)) await this.db.deleteFrom('insights_cells').where('people', '<=', 0).execute();
-    for (const part of chunks(upserts, batchSize(14))) {
+    for (const part of chunks(upserts, batchSize(15))) {
       await this.db.insertInto('insights_staff').values(part).onConflict((oc) => oc.column('staff_id').doUpdateSet((eb) => ({
         organisation_code: eb.ref('excluded.organisation_code'), staff_group_code: eb.ref('excluded.staff_group_code'), band_code: eb.ref('excluded.band_code'),
         job_role: eb.ref('excluded.job_role'), age_band: eb.ref('excluded.age_band'), started_on: eb.ref('excluded.started_on'), level: eb.ref('excluded.level'),
         compliance: eb.ref('excluded.compliance'), awareness_on: eb.ref('excluded.awareness_on'), foundation_on: eb.ref('excluded.foundation_on'),
         practitioner_on: eb.ref('excluded.practitioner_on'), advanced_on: eb.ref('excluded.advanced_on'), specialist_on: eb.ref('excluded.specialist_on'),
+        modules_first: eb.ref('excluded.modules_first'),
       }))).execute();
     }
     for (const part of chunks(removed)) await this.db.deleteFrom('insights_staff').where('staff_id', 'in', part).execute();
@@ -118,20 +144,56 @@ export class InsightsAggregateStore {
     return (await this.db.selectFrom('insights_staff').select('staff_id').execute()).map((r) => r.staff_id);
   }
 
-  /** Replace every kept fact and cell with these (the rebuild; run it in a transaction). */
-  async replaceAll(facts: readonly StaffFacts[]): Promise<void> {
+  /** Add these differences to the kept monthly counts (dropping counts that reach zero). */
+  private async addMonths(months: MonthTally): Promise<void> {
+    const changes = [...months.entries()].filter(([, n]) => n !== 0);
+    for (const part of chunks(changes, batchSize(5))) {
+      await this.db.insertInto('insights_months').values(part.map(([key, people]) => {
+        const [organisation_code = '', staff_group_code = '', measure = '', month = ''] = key.split('\u0001');
+        return { organisation_code, staff_group_code, measure, month, people };
+      })).onConflict((oc) => oc.columns(['organisation_code', 'staff_group_code', 'measure', 'month'])
+        .doUpdateSet((eb) => ({ people: eb(eb.ref('insights_months.people'), '+', eb.ref('excluded.people')) }))).execute();
+    }
+    if (changes.some(([, n]) => n < 0)) await this.db.deleteFrom('insights_months').where('people', '<=', 0).execute();
+  }
+
+  /**
+   * The rebuild, in batches so that memory stays bounded (run it all in one
+   * transaction): `clearAll`, then `insertFacts` for each batch of people
+   * (tallying their months), then `finishRebuild` writes the cells and months.
+   */
+  async clearAll(): Promise<void> {
     await this.db.deleteFrom('insights_cells').execute();
+    await this.db.deleteFrom('insights_months').execute();
     await this.db.deleteFrom('insights_staff').execute();
-    for (const part of chunks(facts.map(rowOfFacts), batchSize(14))) await this.db.insertInto('insights_staff').values(part).execute();
+  }
+
+  async insertFacts(facts: readonly StaffFacts[], months: MonthTally): Promise<void> {
+    for (const part of chunks(facts.map(rowOfFacts), batchSize(15))) {
+      for (const row of part) tally(months, row, 1);
+      await this.db.insertInto('insights_staff').values(part).execute();
+    }
+  }
+
+  async finishRebuild(months: MonthTally): Promise<void> {
     await this.db.insertInto('insights_cells')
       .columns([...DIMENSION_COLUMNS, 'level', 'compliance', 'people'])
       .expression(this.db.selectFrom('insights_staff').select([...DIMENSION_COLUMNS, 'level', 'compliance']).select((eb) => eb.fn.countAll<number | string>().as('people'))
         .groupBy([...DIMENSION_COLUMNS, 'level', 'compliance']))
       .execute();
+    await this.addMonths(months);
+  }
+
+  /** Replace every kept fact and cell with these (the rebuild of a small set; run it in a transaction). */
+  async replaceAll(facts: readonly StaffFacts[]): Promise<void> {
+    const months: MonthTally = new Map();
+    await this.clearAll();
+    await this.insertFacts(facts, months);
+    await this.finishRebuild(months);
   }
 
   /** The kept cells in the population and filter, today. */
-  async cells(population: AggregatePopulation, filter: AggregateFilter = {}): Promise<AggregateCell[]> {
+  async cells(population: AggregatePopulation, filter: AggregateFilter = {}, by?: Dimension): Promise<AggregateCell[]> {
     if ('staffIds' in population) {
       const out: AggregateCell[] = [];
       for (const part of chunks(population.staffIds)) {
@@ -143,7 +205,13 @@ export class InsightsAggregateStore {
       }
       return out;
     }
-    let q = this.db.selectFrom('insights_cells').selectAll();
+    // Broken down by one dimension: the other three that a table ignores are summed away in the query
+    // (organisation and staff group stay: targets follow the staff group, gaps need both).
+    const keep = by === undefined ? DIMENSION_COLUMNS : [...new Set(['organisation_code', 'staff_group_code', DIMENSION_COLUMN[by]] as const)];
+    let q = this.db.selectFrom('insights_cells')
+      .select(DIMENSION_COLUMNS.map((c) => (keep.includes(c) ? sql.ref<string>(c).as(c) : sql.lit('').as(c))))
+      .select(['level', 'compliance']).select((eb) => eb.fn.sum<number | string>('people').as('people'))
+      .groupBy([...keep, 'level', 'compliance']);
     if (population.organisations !== 'all') q = q.where('organisation_code', 'in', population.organisations.length > 0 ? [...population.organisations] : ['']);
     if (filter.organisationCode !== undefined) q = q.where('organisation_code', '=', filter.organisationCode);
     if (filter.staffGroupCode !== undefined) q = q.where('staff_group_code', '=', filter.staffGroupCode);
@@ -155,11 +223,15 @@ export class InsightsAggregateStore {
    * by then, at the highest level reached by then. Compliance is not kept for
    * past days: every cell's compliance is 'none'.
    */
-  async cellsAsAt(day: string, population: AggregatePopulation, filter: AggregateFilter = {}): Promise<AggregateCell[]> {
+  async cellsAsAt(day: string, population: AggregatePopulation, filter: AggregateFilter = {}, by?: Dimension): Promise<AggregateCell[]> {
     const levelThen = sql<string>`case ${sql.join([...LITERACY_LEVEL_CODES].reverse().map((l) => sql`when ${sql.ref(LEVEL_DAY_COLUMNS[l])} <= ${day} then ${l}`), sql` `)} else 'none' end`;
+    // Broken down by one dimension: as `cells`, the others are left out of the grouping.
+    const keep: readonly string[] = by === undefined ? DIMENSION_COLUMNS : ['organisation_code', 'staff_group_code', DIMENSION_COLUMN[by]];
+    const dimensions = DIMENSION_COLUMNS.map((c) => (keep.includes(c) ? sql.ref<string>(c).as(c) : sql<string>`max('')`.as(c)));
+    const positions = sql.raw([...DIMENSION_COLUMNS.flatMap((c, i) => (keep.includes(c) ? [String(i + 1)] : [])), '6'].join(', '));
     const run = async (ids: readonly string[] | null) => {
-      let q = this.db.selectFrom('insights_staff').select([...DIMENSION_COLUMNS]).select(levelThen.as('level')).select((eb) => eb.fn.countAll<number | string>().as('people'))
-        .where('started_on', '<=', day).groupBy(sql.raw('1, 2, 3, 4, 5, 6')); // by position: PostgreSQL does not match the parameterised expression
+      let q = this.db.selectFrom('insights_staff').select(dimensions).select(levelThen.as('level')).select((eb) => eb.fn.countAll<number | string>().as('people'))
+        .where('started_on', '<=', day).groupBy(positions); // by position: PostgreSQL does not match the parameterised expression
       if (ids !== null) q = q.where('staff_id', 'in', [...ids]);
       else if ('organisations' in population && population.organisations !== 'all') q = q.where('organisation_code', 'in', population.organisations.length > 0 ? [...population.organisations] : ['']);
       if (filter.organisationCode !== undefined) q = q.where('organisation_code', '=', filter.organisationCode);
@@ -170,71 +242,106 @@ export class InsightsAggregateStore {
     return run(null);
   }
 
-  /** Monthly counts per staff group from `fromMonth` to `toMonth` (YYYY-MM), each as at the month's last day. */
+  /**
+   * Monthly counts per staff group from `fromMonth` to `toMonth` (YYYY-MM), each as at the month's last day.
+   * Whole organisations read the kept monthly counts (a few thousand rows at most); a team is counted from its people's rows.
+   */
   async monthly(fromMonth: string, toMonth: string, population: AggregatePopulation, filter: AggregateFilter = {}): Promise<Map<string, MonthCounts[]>> {
     const months: string[] = [];
     for (let [y, m] = fromMonth.split('-').map(Number) as [number, number]; `${String(y)}-${String(m).padStart(2, '0')}` <= toMonth; m === 12 ? (y++, m = 1) : m++) {
       months.push(`${String(y)}-${String(m).padStart(2, '0')}`);
     }
-    const columns = ['started_on', ...LITERACY_LEVEL_CODES.map((l) => LEVEL_DAY_COLUMNS[l])] as const;
-    // Per column, staff group and month: how many people's day falls in that month.
+    const measures = ['started', ...LITERACY_LEVEL_CODES] as const;
+    // Per staff group, measure and month: how many people's day falls in that month ('' for any month before `fromMonth`).
     const found = new Map<string, Map<string, Map<string, number>>>();
-    for (const column of columns) {
-      const month = sql<string>`substr(${sql.ref(column)}, 1, 7)`;
-      const run = async (ids: readonly string[] | null) => {
-        let q = this.db.selectFrom('insights_staff').select(['staff_group_code']).select(month.as('month')).select((eb) => eb.fn.countAll<number | string>().as('people'))
-          .where(sql.ref(column), 'is not', null).where(sql.ref(column), '<=', `${toMonth}-31`).groupBy(sql.raw('1, 2'));
-        if (ids !== null) q = q.where('staff_id', 'in', [...ids]);
-        else if ('organisations' in population && population.organisations !== 'all') q = q.where('organisation_code', 'in', population.organisations.length > 0 ? [...population.organisations] : ['']);
-        if (filter.organisationCode !== undefined) q = q.where('organisation_code', '=', filter.organisationCode);
-        if (filter.staffGroupCode !== undefined) q = q.where('staff_group_code', '=', filter.staffGroupCode);
-        return q.execute();
-      };
-      const rows = 'staffIds' in population ? (await Promise.all(chunks(population.staffIds).map(run))).flat() : await run(null);
-      for (const r of rows) {
-        const byGroup = found.get(r.staff_group_code) ?? new Map<string, Map<string, number>>();
-        const byMonth = byGroup.get(column) ?? new Map<string, number>();
-        byMonth.set(r.month, (byMonth.get(r.month) ?? 0) + Number(r.people));
-        byGroup.set(column, byMonth);
-        found.set(r.staff_group_code, byGroup);
+    const add = (group: string, measure: string, month: string, n: number) => {
+      const byGroup = found.get(group) ?? new Map<string, Map<string, number>>();
+      const byMonth = byGroup.get(measure) ?? new Map<string, number>();
+      const at = month < fromMonth ? '' : month;
+      byMonth.set(at, (byMonth.get(at) ?? 0) + n);
+      byGroup.set(measure, byMonth);
+      found.set(group, byGroup);
+    };
+    if ('staffIds' in population) {
+      for (const measure of measures) {
+        const column = measure === 'started' ? 'started_on' : LEVEL_DAY_COLUMNS[measure];
+        const month = sql<string>`substr(${sql.ref(column)}, 1, 7)`;
+        const run = async (ids: readonly string[]) => {
+          let q = this.db.selectFrom('insights_staff').select(['staff_group_code']).select(month.as('month')).select((eb) => eb.fn.countAll<number | string>().as('people'))
+            .where(sql.ref(column), 'is not', null).where(sql.ref(column), '<=', `${toMonth}-31`).where('staff_id', 'in', [...ids]).groupBy(sql.raw('1, 2'));
+          if (filter.organisationCode !== undefined) q = q.where('organisation_code', '=', filter.organisationCode);
+          if (filter.staffGroupCode !== undefined) q = q.where('staff_group_code', '=', filter.staffGroupCode);
+          return q.execute();
+        };
+        for (const r of (await Promise.all(chunks(population.staffIds).map(run))).flat()) add(r.staff_group_code, measure, r.month, Number(r.people));
       }
+    } else {
+      const month = sql<string>`case when month < ${fromMonth} then '' else month end`;
+      const q = this.db.selectFrom('insights_months').select(['staff_group_code', 'measure']).select(month.as('month')).select((eb) => eb.fn.sum<number | string>('people').as('people'))
+        .where('measure', 'in', [...measures]).where('month', '<=', toMonth).where(this.monthsWhere(population, filter)).groupBy(sql.raw('1, 2, 3'));
+      for (const r of await q.execute()) add(r.staff_group_code, r.measure, r.month, Number(r.people));
     }
     const out = new Map<string, MonthCounts[]>();
-    for (const [group, byColumn] of found) {
-      const running = new Map<string, number>(columns.map((c) => [c, 0]));
-      // Everything before the first month counts towards it.
-      for (const [column, byMonth] of byColumn) for (const [m, n] of byMonth) if (m < (months[0] ?? '')) running.set(column, (running.get(column) ?? 0) + n);
+    for (const [group, byMeasure] of found) {
+      const running = new Map<string, number>(measures.map((c) => [c, byMeasure.get(c)?.get('') ?? 0]));
       out.set(group, months.map((month) => {
-        for (const [column, byMonth] of byColumn) running.set(column, (running.get(column) ?? 0) + (byMonth.get(month) ?? 0));
+        for (const [measure, byMonth] of byMeasure) running.set(measure, (running.get(measure) ?? 0) + (byMonth.get(month) ?? 0));
         return {
-          month, people: running.get('started_on') ?? 0,
-          atOrAbove: Object.fromEntries(LITERACY_LEVEL_CODES.map((l) => [l, running.get(LEVEL_DAY_COLUMNS[l]) ?? 0])) as Record<LiteracyLevelCode, number>,
+          month, people: running.get('started') ?? 0,
+          atOrAbove: Object.fromEntries(LITERACY_LEVEL_CODES.map((l) => [l, running.get(l) ?? 0])) as Record<LiteracyLevelCode, number>,
         };
       }));
     }
     return out;
   }
 
+  /** Whole organisations (or all) and the drill-down filter, on the kept monthly counts. */
+  private monthsWhere(population: { readonly organisations: 'all' | readonly string[] }, filter: AggregateFilter) {
+    return (eb: ExpressionBuilder<Database, 'insights_months'>) => eb.and([
+      ...(population.organisations === 'all' ? [] : [eb('organisation_code', 'in', population.organisations.length > 0 ? [...population.organisations] : [''])]),
+      ...(filter.organisationCode === undefined ? [] : [eb('organisation_code', '=', filter.organisationCode)]),
+      ...(filter.staffGroupCode === undefined ? [] : [eb('staff_group_code', '=', filter.staffGroupCode)]),
+    ]);
+  }
+
   /**
    * What moved people: per module, how many people in the population first
-   * completed it (any version) from `since`; per event, how many attended a
-   * session starting from `since`. Largest first.
+   * completed it (any version) in the months `fromMonth` to `toMonth`
+   * (YYYY-MM, from the kept monthly counts; a team from its people's kept
+   * first days); per event, how many attended a session starting in those
+   * months. Largest first.
    */
-  async movers(population: AggregatePopulation, filter: AggregateFilter, since: Date, until: Date): Promise<{ modules: { moduleId: string; people: number }[]; events: { eventId: string; titleEn: string; titleCy: string; people: number }[] }> {
+  async movers(population: AggregatePopulation, filter: AggregateFilter, fromMonth: string, toMonth: string): Promise<{ modules: { moduleId: string; people: number }[]; events: { eventId: string; titleEn: string; titleCy: string; people: number }[] }> {
+    const since = new Date(`${fromMonth}-01T00:00:00Z`);
+    const [ty = 2000, tm = 1] = toMonth.split('-').map(Number);
+    const until = new Date(Date.UTC(ty, tm, 1));
     const staffFilter = (ids: readonly string[] | null) => {
       let q = this.db.selectFrom('staff').select('staff.id').where('staff.active', '=', true);
-      if (ids !== null) q = q.where('staff.id', 'in', [...ids]);
+      if (ids !== null) q = q.where('staff.id', 'in', ids.length > 0 ? [...ids] : ['']);
       else if ('organisations' in population && population.organisations !== 'all') q = q.where('staff.organisation_code', 'in', population.organisations.length > 0 ? [...population.organisations] : ['']);
       if (filter.organisationCode !== undefined) q = q.where('staff.organisation_code', '=', filter.organisationCode);
       if (filter.staffGroupCode !== undefined) q = q.where('staff.staff_group_code', '=', filter.staffGroupCode);
       return q;
     };
-    const moduleRows = async (ids: readonly string[] | null) => this.db.selectFrom('module_completions')
-      .innerJoin('users', 'users.id', 'module_completions.user_id')
-      .select('module_completions.module_id as moduleId').select((eb) => eb.fn.count<number | string>('users.staff_id').distinct().as('people'))
-      .where('module_completions.completed_at', '>=', since).where('module_completions.completed_at', '<', until)
-      .where('users.staff_id', 'in', staffFilter(ids))
-      .groupBy('module_completions.module_id').execute();
+    const moduleRows = async (): Promise<{ moduleId: string; people: number }[]> => {
+      if ('staffIds' in population) {
+        const counts = new Map<string, number>();
+        for (const part of chunks(population.staffIds)) {
+          let q = this.db.selectFrom('insights_staff').select('modules_first').where('staff_id', 'in', part);
+          if (filter.organisationCode !== undefined) q = q.where('organisation_code', '=', filter.organisationCode);
+          if (filter.staffGroupCode !== undefined) q = q.where('staff_group_code', '=', filter.staffGroupCode);
+          for (const r of await q.execute()) {
+            for (const [moduleId, day] of Object.entries(JSON.parse(r.modules_first) as Record<string, string>)) {
+              if (day.slice(0, 7) >= fromMonth && day.slice(0, 7) <= toMonth) counts.set(moduleId, (counts.get(moduleId) ?? 0) + 1);
+            }
+          }
+        }
+        return [...counts.entries()].map(([moduleId, people]) => ({ moduleId, people }));
+      }
+      const q = this.db.selectFrom('insights_months').select('measure').select((eb) => eb.fn.sum<number | string>('people').as('people'))
+        .where('measure', 'like', `${MODULE_MEASURE}%`).where('month', '>=', fromMonth).where('month', '<=', toMonth).where(this.monthsWhere(population, filter)).groupBy('measure');
+      return (await q.execute()).map((r) => ({ moduleId: r.measure.slice(MODULE_MEASURE.length), people: Number(r.people) }));
+    };
     const eventRows = async (ids: readonly string[] | null) => this.db.selectFrom('event_bookings')
       .innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id')
       .innerJoin('events', 'events.id', 'event_sessions.event_id')
@@ -245,9 +352,9 @@ export class InsightsAggregateStore {
       .groupBy(['events.id', 'events.title_en', 'events.title_cy']).execute();
     // A team is small: its ids go in one list (no two chunks can count one person twice).
     const ids = 'staffIds' in population ? population.staffIds : null;
-    const [modules, events] = await Promise.all([moduleRows(ids), eventRows(ids)]);
+    const [modules, events] = await Promise.all([moduleRows(), eventRows(ids)]);
     return {
-      modules: modules.map((r) => ({ moduleId: r.moduleId, people: Number(r.people) })).sort((a, b) => b.people - a.people || a.moduleId.localeCompare(b.moduleId)),
+      modules: modules.filter((m) => m.people > 0).sort((a, b) => b.people - a.people || a.moduleId.localeCompare(b.moduleId)),
       events: events.map((r) => ({ eventId: r.eventId, titleEn: r.titleEn, titleCy: r.titleCy, people: Number(r.people) })).sort((a, b) => b.people - a.people || a.eventId.localeCompare(b.eventId)),
     };
   }

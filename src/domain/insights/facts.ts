@@ -21,6 +21,8 @@ export interface StaffFacts {
   readonly compliance: Compliance;
   /** The day (Europe/London) each level was reached, for the levels reached. */
   readonly reachedOn: Readonly<Partial<Record<LiteracyLevelCode, CalendarDate>>>;
+  /** The day (Europe/London) each module completed was first completed, by module id (for "what moved people"). */
+  readonly modulesFirstOn: Readonly<Record<string, CalendarDate>>;
 }
 
 export interface FactsInput {
@@ -68,6 +70,7 @@ export function staffFactsOf(
     level: reached.at(-1) ?? null,
     compliance: complianceOf(requiredModulesFor(staff, requirements, completedAt, on).map((r) => r.status)),
     reachedOn,
+    modulesFirstOn: Object.fromEntries([...completedAt.entries()].map(([id, at]): [string, CalendarDate] => [id, calendarDateIn(at)]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
 }
 

@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely';
 import { staffFactsOf, type StaffFacts } from '../../domain/insights/index.js';
 import type { CalendarDate, LearningModule, LiteracyLevelCode } from '../../domain/learning/index.js';
 import type { Database } from '../../db/schema.js';
-import { InsightsAggregateStore } from '../../db/stores/insights-aggregate-store.js';
+import { InsightsAggregateStore, type MonthTally } from '../../db/stores/insights-aggregate-store.js';
 import { InsightsStore, type InsightsPopulation } from '../../db/stores/insights-store.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
 import { today } from '../learning/required-learning.js';
@@ -49,14 +49,30 @@ async function requirementsFingerprint(db: Kysely<Database>): Promise<string> {
   return createHash('sha256').update(rows.map((r) => `${r.id}:${String(r.revision)}`).join(',')).digest('hex');
 }
 
-/** Recompute every kept fact and cell from scratch, in one transaction. Returns the people counted. */
+async function activeOrganisations(db: Kysely<Database>): Promise<string[]> {
+  return (await db.selectFrom('staff').select('organisation_code').distinct().where('active', '=', true).orderBy('organisation_code').execute()).map((r) => r.organisation_code);
+}
+
+/**
+ * Recompute every kept fact, cell and monthly count from scratch, in one
+ * transaction, one organisation at a time (memory is bounded by the largest
+ * organisation, not all Wales). Returns the people counted.
+ */
 export async function rebuildInsights(db: Kysely<Database>, offered: OfferedModules, now: Date = new Date()): Promise<number> {
   const on = today(now);
   return db.transaction().execute(async (trx) => {
-    const facts = await staffFacts(trx, offered, { organisations: 'all' }, on);
-    await InsightsAggregateStore.create(trx).replaceAll(facts);
-    await InsightsAggregateStore.create(trx).setRefreshState(now, on, await requirementsFingerprint(trx));
-    return facts.length;
+    const store = InsightsAggregateStore.create(trx);
+    await store.clearAll();
+    const months: MonthTally = new Map();
+    let counted = 0;
+    for (const organisation of await activeOrganisations(trx)) {
+      const facts = await staffFacts(trx, offered, { organisations: [organisation] }, on);
+      await store.insertFacts(facts, months);
+      counted += facts.length;
+    }
+    await store.finishRebuild(months);
+    await store.setRefreshState(now, on, await requirementsFingerprint(trx));
+    return counted;
   });
 }
 
@@ -71,14 +87,19 @@ export async function refreshInsights(db: Kysely<Database>, offered: OfferedModu
   const store = InsightsAggregateStore.create(db);
   const [state, fingerprint] = await Promise.all([store.refreshState(), requirementsFingerprint(db)]);
   if (state === undefined || state.refreshedOn !== on || state.requirementsFingerprint !== fingerprint) {
-    const facts = await staffFacts(db, offered, { organisations: 'all' }, on);
-    const counted = new Set(facts.map((f) => f.staffId));
-    const gone = (await store.keptStaffIds()).filter((id) => !counted.has(id));
-    await db.transaction().execute(async (trx) => {
-      await InsightsAggregateStore.create(trx).apply(facts, gone);
-      await InsightsAggregateStore.create(trx).setRefreshState(now, on, fingerprint);
+    // One organisation at a time (bounded memory), all in one transaction.
+    return db.transaction().execute(async (trx) => {
+      const kept = InsightsAggregateStore.create(trx);
+      const counted = new Set<string>();
+      for (const organisation of await activeOrganisations(trx)) {
+        const facts = await staffFacts(trx, offered, { organisations: [organisation] }, on);
+        for (const f of facts) counted.add(f.staffId);
+        await kept.apply(facts);
+      }
+      await kept.apply([], (await kept.keptStaffIds()).filter((id) => !counted.has(id)));
+      await kept.setRefreshState(now, on, fingerprint);
+      return { scope: 'all' as const, people: counted.size };
     });
-    return { scope: 'all', people: facts.length };
   }
   // A little overlap: a change committed just before the last pass started is looked at again (apply is idempotent).
   const since = new Date(state.refreshedAt.getTime() - 60_000);

@@ -73,7 +73,7 @@ export async function dashboardOf(store: InsightsAggregateStore, modules: readon
   }
   const population = r.population;
   const day = r.asAt ?? r.today;
-  const cells = r.asAt === null ? await store.cells(population, r.filter) : await store.cellsAsAt(r.asAt, population, r.filter);
+  const cells = r.asAt === null ? await store.cells(population, r.filter, r.by) : await store.cellsAsAt(r.asAt, population, r.filter, r.by);
   const people = peopleOfCells(cells, staffGroupTarget);
   const table = literacyTable(people, r.by, orderOf(r.by));
   const full = literacyView(table, r.linkFilter, lang, t);
@@ -92,9 +92,11 @@ export async function dashboardOf(store: InsightsAggregateStore, modules: readon
     href: `/insights?${new URLSearchParams({ org: g.organisationCode, group: g.staffGroupCode }).toString()}`,
   }));
 
-  const until = new Date(`${addDays(day, 1)}T00:00:00Z`);
-  const since = new Date(`${addDays(day, -364)}T00:00:00Z`);
-  const moved = await store.movers(population, r.filter, since, until);
+  // The twelve calendar months up to today's month; "as at" a past day, up to the last month complete by then.
+  const moversTo = r.asAt === null || addDays(day, 1).slice(0, 7) !== toMonth ? toMonth : monthsBefore(toMonth, 1);
+  const moversFrom = monthsBefore(moversTo, 11);
+  const moversUntil = r.asAt === null ? day : addDays(`${monthsBefore(moversTo, -1)}-01`, -1);
+  const moved = await store.movers(population, r.filter, moversFrom, moversTo);
   const titles = new Map(modules.map((m) => [m.manifest.id, m.manifest.title[lang]]));
   // Each count alone: under 5 is "fewer than 5"; no totals are published beside them.
   const moverCount = (n: number) => countText(n < 5 ? { state: 'small' } : { state: 'shown', count: n }, lang, t);
@@ -102,7 +104,7 @@ export async function dashboardOf(store: InsightsAggregateStore, modules: readon
     view, trend, gaps,
     modules: moved.modules.slice(0, 10).map((m) => ({ label: titles.get(m.moduleId) ?? m.moduleId, people: moverCount(m.people) })),
     events: moved.events.slice(0, 10).map((e) => ({ label: lang === 'cy' ? e.titleCy : e.titleEn, people: moverCount(e.people) })),
-    moversPeriod: t('insights.movers.period', { from: dayLabel(addDays(day, -364), lang), to: dayLabel(day, lang) }),
+    moversPeriod: t('insights.movers.period', { from: dayLabel(`${moversFrom}-01`, lang), to: dayLabel(moversUntil, lang) }),
   };
 }
 
