@@ -127,7 +127,8 @@ export async function boardReportOf(store: InsightsAggregateStore, modules: read
     staffGroup: labelOf('staffGroup', g.staffGroupCode, lang, t), target: g.target === null ? '' : t(`insights.level.${g.target}`),
     people: text(g.people), meeting: percent(g.meetingPercent), meetingPercent: g.meetingPercent,
   }));
-  const moved = await store.movers(population, filter, new Date(`${start}T00:00:00Z`), new Date(`${addDays(end, 1)}T00:00:00Z`));
+  // The quarter's three calendar months (the kept monthly counts: people who first completed a module in them).
+  const moved = await store.movers(population, filter, start.slice(0, 7), end.slice(0, 7));
   const titles = new Map(modules.map((m) => [m.manifest.id, m.manifest.title[lang]]));
   // Each count alone, as on /insights: under 5 is "fewer than 5".
   const moverCount = (n: number) => text(n < 5 ? { state: 'small' } : { state: 'shown', count: n });
