@@ -39,6 +39,11 @@ export async function shareChartSvg(bars: readonly ShareBar[], title: string, ax
       { mark: { type: 'text', align: 'left', dx: 4, color: INK, fontSize: 12 }, encoding: { text: { field: 'text' } } },
     ],
   };
+  return barChartSvg(spec, title);
+}
+
+/** A Vega-Lite bar chart drawn to SVG in the house style, as one image named by its title. */
+export async function barChartSvg(spec: TopLevelSpec, title: string): Promise<string> {
   const view = new vega.View(vega.parse(compileVegaLite({ ...spec, config: CONFIG }).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
