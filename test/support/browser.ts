@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/env.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import { buildApp } from '../../src/web/app.js';
+import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 import { expectReadableText } from './readable.js';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -78,6 +79,20 @@ export async function signedInPage(browser: Browser, base: string, email: string
   const page = await context.newPage();
   await signInWith(page, base, email);
   return page;
+}
+
+/**
+ * A new context of this width with a page already signed in as this account,
+ * through a session started in the store and its cookie: for tests whose subject
+ * is not signing in (the sign-in form has its own tests), without an argon2 hash
+ * per context.
+ */
+export async function sessionPage(browser: Browser, app: FastifyInstance, base: string, userId: string, options: { width?: number; timeoutMs?: number } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 } });
+  context.setDefaultTimeout(options.timeoutMs ?? 30_000);
+  const { token } = await app.stores.sessions.start(userId);
+  await context.addCookies([{ name: SESSION_COOKIE, value: token, url: base }]);
+  return context.newPage();
 }
 
 /** Whether the page fits its window: no sideways scroll. */

@@ -74,3 +74,49 @@ export async function expectReadableText(page: Page, lang: 'en' | 'cy'): Promise
   const problems = readabilityProblems(await readableText(page), lang);
   expect({ url: page.url(), problems }).toEqual({ url: page.url(), problems: [] });
 }
+
+/** The character entities a browser would turn into characters; any other left in the text is reported as shown. */
+const ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ndash: '–', mdash: '—', hellip: '…', lsquo: '‘', rsquo: '’',
+  ldquo: '“', rdquo: '”', middot: '·', bull: '•', times: '×', copy: '©', pound: '£', euro: '€', deg: '°', plusmn: '±', ge: '≥', le: '≤',
+  micro: 'µ', shy: '\u00ad', zwj: '\u200d', zwnj: '\u200c', rarr: '→', larr: '←', minus: '−',
+};
+
+/** Turns the entities of one run of HTML text into characters, once, as a browser's parser does. */
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/gi, (whole, name: string) => {
+    if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+    if (name.startsWith('#')) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
+    return ENTITIES[name] ?? whole;
+  });
+}
+
+/** One tag: quoted attribute values may hold ">". */
+const TAG = /<(?:!--[\s\S]*?--|(?:"[^"]*"|'[^']*'|[^'">])*)>/g;
+const ATTRIBUTE = /([a-zA-Z:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/g;
+const NAMED = new Set(['aria-label', 'aria-description', 'aria-roledescription', 'title', 'alt', 'placeholder']);
+
+/**
+ * What a person reads from a page's HTML as the server sent it, without a
+ * browser: every text node (script and style content left out) with its
+ * entities turned into characters once, and the accessible names written in
+ * attributes, SVG titles and the document title. Stricter than innerText: text
+ * a stylesheet hides is read too. For walks over many pages where a browser per
+ * page would be slow; the pages' own browser tests read innerText.
+ */
+export function readableTextOfHtml(html: string): ReadableText {
+  const body = html.replace(/<(script|style|template)\b[\s\S]*?<\/\1\s*>/gi, ' ');
+  const names: string[] = [];
+  for (const tag of body.match(TAG) ?? []) {
+    if (tag.startsWith('<!--') || tag.startsWith('</')) continue;
+    for (const m of tag.matchAll(ATTRIBUTE)) {
+      const name = (m[1] ?? '').toLowerCase();
+      const value = m[2] ?? m[3] ?? m[4] ?? '';
+      if (NAMED.has(name) && value.trim() !== '') names.push(decodeEntities(value));
+    }
+  }
+  for (const m of body.matchAll(/<title\b[^>]*>([\s\S]*?)<\/title>/gi)) names.push(decodeEntities((m[1] ?? '').replace(TAG, ' ')).trim());
+  const bodyOnly = /<body\b[^>]*>([\s\S]*)<\/body>/i.exec(body)?.[1] ?? body;
+  const text = bodyOnly.replace(/<title\b[^>]*>[\s\S]*?<\/title>/gi, ' ').split(TAG).map(decodeEntities).join(' ').replace(/[ \t\r\n]+/g, ' ');
+  return { text, names };
+}
