@@ -197,18 +197,31 @@ export class FundedStore {
     const now = new Date();
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('funded_modules').values({ id, ...moduleRow(input), created_by: actorUserId, created_at: now, updated_at: now }).execute();
-      await AuditStore.record(trx, { actorUserId, action: 'funded.module-created', entityType: 'funded_module', entityId: id, after: { provider: input.provider, code: input.code, title: input.title.en } });
+      await AuditStore.record(trx, { actorUserId, action: 'funded.module-created', entityType: 'funded_module', entityId: id, after: { provider: input.provider, code: input.code, title: input.title.en, literacyLevel: input.literacyLevel, competencies: input.competencies.join(',') } });
     });
     return { ...input, id };
   }
 
-  async updateModule(id: string, input: ModuleInput, actorUserId: string | null): Promise<void> {
+  /** Change a module; `within` runs in the same transaction when its literacy level changed. */
+  async updateModule(id: string, input: ModuleInput, actorUserId: string | null, within?: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('funded_modules').selectAll().where('id', '=', id).executeTakeFirst();
       if (before === undefined) throw new DomainError('GNM_NOT_FOUND');
       await trx.updateTable('funded_modules').set({ ...moduleRow(input), updated_at: new Date() }).where('id', '=', id).execute();
-      await AuditStore.record(trx, { actorUserId, action: 'funded.module-changed', entityType: 'funded_module', entityId: id, before: { code: before.code, title: before.title_en }, after: { code: input.code, title: input.title.en } });
+      await AuditStore.record(trx, {
+        actorUserId, action: 'funded.module-changed', entityType: 'funded_module', entityId: id,
+        before: { code: before.code, title: before.title_en, literacyLevel: before.literacy_level, competencies: before.competencies },
+        after: { code: input.code, title: input.title.en, literacyLevel: input.literacyLevel, competencies: input.competencies.join(',') },
+      });
+      if (within !== undefined && before.literacy_level !== input.literacyLevel) await within(trx);
     });
+  }
+
+  /** The accounts of everyone whose outcome on this module is "completed". */
+  async completersOf(moduleId: string, db: Kysely<Database> = this.db): Promise<string[]> {
+    const rows = await db.selectFrom('funded_applications').innerJoin('funded_intakes', 'funded_intakes.id', 'funded_applications.intake_id')
+      .select('funded_applications.user_id').where('funded_intakes.module_id', '=', moduleId).where('funded_applications.outcome', '=', 'completed').execute();
+    return [...new Set(rows.map((r) => r.user_id))];
   }
 
   async listModules(): Promise<FundedModule[]> {
@@ -498,13 +511,21 @@ export class FundedStore {
     return Number(held?.n ?? 0);
   }
 
-  async recordOutcome(applicationId: string, outcome: Outcome, credits: number | null, actorUserId: string | null, now = new Date()): Promise<Application> {
+  /**
+   * Record (or correct) an outcome. `within` runs in the same transaction after
+   * the change (the insights aggregates move with the person's literacy level).
+   */
+  async recordOutcome(
+    applicationId: string, outcome: Outcome, credits: number | null, actorUserId: string | null, now = new Date(),
+    within?: (trx: Transaction<Database>, userId: string) => Promise<void>,
+  ): Promise<Application> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('funded_applications').selectAll().where('id', '=', applicationId).executeTakeFirst();
       if (row === undefined) throw new DomainError('GNM_NOT_FOUND');
       if (row.status !== 'accepted') throw new DomainError('GNM_CONFLICT', { what: 'application' });
       await trx.updateTable('funded_applications').set({ outcome, outcome_credits: outcome === 'completed' ? credits : null, outcome_at: now, updated_at: now }).where('id', '=', applicationId).execute();
       await AuditStore.record(trx, { actorUserId, action: 'funded.outcome-recorded', entityType: 'funded_application', entityId: applicationId, organisationCode: row.organisation_code, before: { outcome: row.outcome }, after: { outcome, credits } });
+      if (within !== undefined) await within(trx, row.user_id);
       return toApplication({ ...row, outcome, outcome_credits: outcome === 'completed' ? credits : null, outcome_at: now });
     });
   }

@@ -7,7 +7,8 @@
 // declined or runs out, and outcomes recorded as xAPI statements. Each email
 // is in the recipient's own recorded language.
 
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { refreshStaff, type OfferedModules } from '../insights/aggregates.js';
 import type { Database } from '../../db/schema.js';
 import { FundedStore, type Application, type ApplicantSnapshot, type FundedModule, type Intake } from '../../db/stores/funded-store.js';
 import { UserStore, type User } from '../../db/stores/user-store.js';
@@ -23,6 +24,8 @@ export interface FundedDeps {
   readonly db: Kysely<Database>;
   readonly email: Pick<EmailService, 'sendEmail'>;
   readonly publicUrl: string;
+  /** The Genomeg modules offered: an outcome moves the person's literacy level in the insights aggregates with them. */
+  readonly offered?: () => OfferedModules;
 }
 
 const DAY_MS = 86_400_000;
@@ -200,15 +203,32 @@ export class FundedService {
     return offered;
   }
 
-  /** Record a person's outcome; a completion or a failure is also an xAPI statement in their learning record. */
-  async recordOutcome(application: Application, module: FundedModule, outcome: Outcome, credits: number | null, actorUserId: string): Promise<void> {
-    await this.store.recordOutcome(application.id, outcome, credits, actorUserId);
+  /**
+   * Record (or correct) a person's outcome. A completion at a module mapped to
+   * a literacy level raises their level; the kept insights aggregates move in
+   * the same transaction. A completion or a failure is also an xAPI statement
+   * in their learning record.
+   */
+  async recordOutcome(application: Application, module: FundedModule, outcome: Outcome, credits: number | null, actorUserId: string | null, now = new Date()): Promise<void> {
+    await this.store.recordOutcome(application.id, outcome, credits, actorUserId, now, (trx, userId) => this.refreshLiteracyOf(trx, [userId]));
     if (outcome === 'completed' || outcome === 'failed') {
       const user = await this.users.findById(application.userId);
       if (user !== undefined) {
-        await recordLearning(this.deps.db, { userId: user.id, displayName: user.displayName, language: user.language }, [{ kind: 'msc-outcome', moduleCode: module.code, passed: outcome === 'completed' }]);
+        await recordLearning(this.deps.db, { userId: user.id, displayName: user.displayName, language: user.language }, [{ kind: 'msc-outcome', moduleCode: module.code, passed: outcome === 'completed' }], now);
       }
     }
+  }
+
+  /** Move these accounts' staff records in the kept insights aggregates (their literacy level may have changed). */
+  private async refreshLiteracyOf(trx: Transaction<Database>, userIds: readonly string[]): Promise<void> {
+    if (this.deps.offered === undefined || userIds.length === 0) return;
+    const rows = await trx.selectFrom('users').select('staff_id').where('id', 'in', [...userIds]).where('staff_id', 'is not', null).execute();
+    await refreshStaff(trx, this.deps.offered(), rows.flatMap((r) => (r.staff_id === null ? [] : [r.staff_id])));
+  }
+
+  /** After a module's literacy level changed: everyone who completed it, inside the change's transaction. */
+  async refreshCompletersOf(trx: Transaction<Database>, moduleId: string): Promise<void> {
+    await this.refreshLiteracyOf(trx, await this.store.completersOf(moduleId, trx));
   }
 
   /** A person's funded modules with an outcome recorded, for My learning. */
