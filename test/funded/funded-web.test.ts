@@ -171,8 +171,14 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     expect((await get(second, '/my-learning')).body).toContain('Your level: Not yet at awareness');
     expect(await levelKept()).toBe('none');
     expect((await get(manager, '/team.csv')).body).toMatch(/Dylan Price,.*,Not yet at awareness\r\n/);
+    // The learning record follows: the "passed" statement is voided by the correction.
+    const outcomeStatements = async () => (await t.app.database.db.selectFrom('xapi_statements').select(['statement_json', 'voided', 'is_voiding'])
+      .where((eb) => eb.or([eb('object_activity_id', 'like', '%/msc-modules/ILLUSTRATIVE-PGX'), eb('is_voiding', '=', true)])).orderBy('seq').execute())
+      .map((r) => `${(JSON.parse(r.statement_json) as { verb: { id: string } }).verb.id.split('/').at(-1) ?? ''}${r.voided === true || r.voided === 1 ? ' (voided)' : ''}`);
+    expect(await outcomeStatements()).toEqual(['passed (voided)', 'voided']);
     expect((await post(lead, `/admin/funded/intakes/${intakeId}/outcomes`, { applicationId: secondApp, outcome: 'completed', credits: '20' })).statusCode).toBe(303);
     expect(await levelKept()).toBe('advanced');
+    expect(await outcomeStatements()).toEqual(['passed (voided)', 'voided', 'passed']);
     const statements = await t.app.database.db.selectFrom('xapi_statements').select(['object_activity_id', 'statement_json']).execute();
     const outcome = statements.find((s) => s.object_activity_id?.endsWith('/msc-modules/ILLUSTRATIVE-PGX'));
     expect(outcome?.statement_json).toContain('http://adlnet.gov/expapi/verbs/passed');

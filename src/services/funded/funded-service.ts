@@ -18,6 +18,7 @@ import type { EmailTemplate } from '../../domain/email/index.js';
 import type { Language } from '../../domain/i18n.js';
 import { DomainError } from '../../domain/errors.js';
 import { recordLearning } from '../xapi/record.js';
+import { agentKey, mscModuleActivityId, platformActor, type LearningEvent } from '../../domain/xapi/index.js';
 import type { EmailService } from '../email/email-service.js';
 
 export interface FundedDeps {
@@ -211,12 +212,30 @@ export class FundedService {
    */
   async recordOutcome(application: Application, module: FundedModule, outcome: Outcome, credits: number | null, actorUserId: string | null, now = new Date()): Promise<void> {
     await this.store.recordOutcome(application.id, outcome, credits, actorUserId, now, (trx, userId) => this.refreshLiteracyOf(trx, [userId]));
-    if (outcome === 'completed' || outcome === 'failed') {
-      const user = await this.users.findById(application.userId);
-      if (user !== undefined) {
-        await recordLearning(this.deps.db, { userId: user.id, displayName: user.displayName, language: user.language }, [{ kind: 'msc-outcome', moduleCode: module.code, passed: outcome === 'completed' }], now);
-      }
-    }
+    const user = await this.users.findById(application.userId);
+    if (user === undefined) return;
+    // A corrected outcome voids the statement of the one it replaces, so the learning record says what is true now.
+    const earlier = await this.outcomeStatementsOf(application, module, user.id);
+    const events: LearningEvent[] = earlier.map((statementId) => ({ kind: 'statement-voided', statementId }));
+    if (outcome === 'completed' || outcome === 'failed') events.push({ kind: 'msc-outcome', moduleCode: module.code, passed: outcome === 'completed', registration: application.id });
+    if (events.length > 0) await recordLearning(this.deps.db, { userId: user.id, displayName: user.displayName, language: user.language }, events, now);
+  }
+
+  /**
+   * The platform's statements of this application's outcome not yet voided: those whose registration is the
+   * application, and those recorded before outcomes carried one (no registration) when the application had one.
+   */
+  private async outcomeStatementsOf(application: Application, module: FundedModule, userId: string): Promise<string[]> {
+    const actorKey = agentKey(platformActor({ userId, displayName: '' }));
+    if (actorKey === null) return [];
+    const rows = await this.deps.db.selectFrom('xapi_statements').select(['id', 'statement_json'])
+      .where('actor_key', '=', actorKey).where('object_activity_id', '=', mscModuleActivityId(module.code))
+      .where('voided', '=', false).where('is_voiding', '=', false).execute();
+    const hadOne = application.outcome === 'completed' || application.outcome === 'failed';
+    return rows.filter((r) => {
+      const registration = (JSON.parse(r.statement_json) as { context?: { registration?: string } }).context?.registration;
+      return registration === application.id || (registration === undefined && hadOne);
+    }).map((r) => r.id);
   }
 
   /** Move these accounts' staff records in the kept insights aggregates (their literacy level may have changed). */
