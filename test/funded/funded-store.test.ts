@@ -118,6 +118,21 @@ describe.each(engines)('funded places store on $name', (engine) => {
     expect(Object.fromEntries(refilled.map((k) => [ids.indexOf(k.id), k.reviewers]))).toEqual({ 0: 2, 1: 1, 2: 1, 3: 2, 4: 0, 5: 0, 6: 0 });
   });
 
+  it('records a file of outcomes all or none: one application no longer accepted leaves every outcome unrecorded', async () => {
+    const intake = await store.createIntake(intakeInput(moduleId), 'open', null);
+    const ids: string[] = [];
+    for (const u of users.slice(10, 12)) ids.push((await store.saveDraft(intake.id, u, SNAPSHOT, FIELDS, users[51]!)).id);
+    const [accepted, withdrawn] = ids as [string, string];
+    await database.db.updateTable('funded_applications').set({ status: 'accepted' }).where('id', '=', accepted).execute();
+    await database.db.updateTable('funded_applications').set({ status: 'withdrawn' }).where('id', '=', withdrawn).execute();
+    await expect(store.recordOutcomes([{ applicationId: accepted, outcome: 'completed', credits: 20 }, { applicationId: withdrawn, outcome: 'completed', credits: 20 }], null))
+      .rejects.toMatchObject({ code: 'GNM_CONFLICT' });
+    expect((await store.findApplication(accepted))?.outcome).toBeNull();
+    expect((await AuditStore.create(database.db).list({ entityType: 'funded_application', entityId: accepted })).map((e) => e.action)).toEqual(['funded.application-drafted']);
+    const [done] = await store.recordOutcomes([{ applicationId: accepted, outcome: 'completed', credits: 20 }], null);
+    expect(done).toMatchObject({ outcome: 'completed', outcomeCredits: 20 });
+  });
+
   it('gives the last offer-able place to exactly one of 50 concurrent accepts', async () => {
     const intake = await store.createIntake(intakeInput(moduleId, { places: 1 }), 'open', null);
     const ids: string[] = [];

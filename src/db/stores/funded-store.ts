@@ -525,16 +525,35 @@ export class FundedStore {
    */
   async recordOutcome(
     applicationId: string, outcome: Outcome, credits: number | null, actorUserId: string | null, now = new Date(),
-    within?: (trx: Transaction<Database>, userId: string) => Promise<void>,
+    within?: (trx: Transaction<Database>, userIds: readonly string[]) => Promise<void>,
   ): Promise<Application> {
+    const [recorded] = await this.recordOutcomes([{ applicationId, outcome, credits }], actorUserId, now, within);
+    if (recorded === undefined) throw new DomainError('GNM_NOT_FOUND');
+    return recorded;
+  }
+
+  /**
+   * Record several outcomes (a university's CSV) all or none, in one
+   * transaction: if any application is missing or no longer accepted, nothing
+   * is recorded. `within` runs once, after them all, with the accounts changed.
+   */
+  async recordOutcomes(
+    entries: readonly { readonly applicationId: string; readonly outcome: Outcome; readonly credits: number | null }[], actorUserId: string | null, now = new Date(),
+    within?: (trx: Transaction<Database>, userIds: readonly string[]) => Promise<void>,
+  ): Promise<Application[]> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('funded_applications').selectAll().where('id', '=', applicationId).executeTakeFirst();
-      if (row === undefined) throw new DomainError('GNM_NOT_FOUND');
-      if (row.status !== 'accepted') throw new DomainError('GNM_CONFLICT', { what: 'application' });
-      await trx.updateTable('funded_applications').set({ outcome, outcome_credits: outcome === 'completed' ? credits : null, outcome_at: now, updated_at: now }).where('id', '=', applicationId).execute();
-      await AuditStore.record(trx, { actorUserId, action: 'funded.outcome-recorded', entityType: 'funded_application', entityId: applicationId, organisationCode: row.organisation_code, before: { outcome: row.outcome }, after: { outcome, credits } });
-      if (within !== undefined) await within(trx, row.user_id);
-      return toApplication({ ...row, outcome, outcome_credits: outcome === 'completed' ? credits : null, outcome_at: now });
+      const out: Application[] = [];
+      for (const { applicationId, outcome, credits } of entries) {
+        const row = await trx.selectFrom('funded_applications').selectAll().where('id', '=', applicationId).executeTakeFirst();
+        if (row === undefined) throw new DomainError('GNM_NOT_FOUND');
+        if (row.status !== 'accepted') throw new DomainError('GNM_CONFLICT', { what: 'application' });
+        const kept = outcome === 'completed' ? credits : null;
+        await trx.updateTable('funded_applications').set({ outcome, outcome_credits: kept, outcome_at: now, updated_at: now }).where('id', '=', applicationId).execute();
+        await AuditStore.record(trx, { actorUserId, action: 'funded.outcome-recorded', entityType: 'funded_application', entityId: applicationId, organisationCode: row.organisation_code, before: { outcome: row.outcome }, after: { outcome, credits } });
+        out.push(toApplication({ ...row, outcome, outcome_credits: kept, outcome_at: now }));
+      }
+      if (within !== undefined) await within(trx, [...new Set(out.map((a) => a.userId))]);
+      return out;
     });
   }
 

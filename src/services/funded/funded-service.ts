@@ -211,14 +211,30 @@ export class FundedService {
    * in their learning record.
    */
   async recordOutcome(application: Application, module: FundedModule, outcome: Outcome, credits: number | null, actorUserId: string | null, now = new Date()): Promise<void> {
-    await this.store.recordOutcome(application.id, outcome, credits, actorUserId, now, (trx, userId) => this.refreshLiteracyOf(trx, [userId]));
-    const user = await this.users.findById(application.userId);
-    if (user === undefined) return;
-    // A corrected outcome voids the statement of the one it replaces, so the learning record says what is true now.
-    const earlier = await this.outcomeStatementsOf(application, module, user.id);
-    const events: LearningEvent[] = earlier.map((statementId) => ({ kind: 'statement-voided', statementId }));
-    if (outcome === 'completed' || outcome === 'failed') events.push({ kind: 'msc-outcome', moduleCode: module.code, passed: outcome === 'completed', registration: application.id });
-    if (events.length > 0) await recordLearning(this.deps.db, { userId: user.id, displayName: user.displayName, language: user.language }, events, now);
+    await this.recordOutcomes([{ application, outcome, credits }], module, actorUserId, now);
+  }
+
+  /**
+   * Record several outcomes of one module's intake (the university's CSV) all
+   * or none, in one transaction with the insights aggregates; then their
+   * statements in each person's learning record (a corrected outcome voids the
+   * statement of the one it replaces).
+   */
+  async recordOutcomes(
+    entries: readonly { readonly application: Application; readonly outcome: Outcome; readonly credits: number | null }[],
+    module: FundedModule, actorUserId: string | null, now = new Date(),
+  ): Promise<void> {
+    await this.store.recordOutcomes(entries.map((e) => ({ applicationId: e.application.id, outcome: e.outcome, credits: e.credits })), actorUserId, now,
+      (trx, userIds) => this.refreshLiteracyOf(trx, userIds));
+    for (const { application, outcome } of entries) {
+      const user = await this.users.findById(application.userId);
+      if (user === undefined) continue;
+      // A corrected outcome voids the statement of the one it replaces, so the learning record says what is true now.
+      const earlier = await this.outcomeStatementsOf(application, module, user.id);
+      const events: LearningEvent[] = earlier.map((statementId) => ({ kind: 'statement-voided', statementId }));
+      if (outcome === 'completed' || outcome === 'failed') events.push({ kind: 'msc-outcome', moduleCode: module.code, passed: outcome === 'completed', registration: application.id });
+      if (events.length > 0) await recordLearning(this.deps.db, { userId: user.id, displayName: user.displayName, language: user.language }, events, now);
+    }
   }
 
   /**

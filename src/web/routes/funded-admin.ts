@@ -410,7 +410,8 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
     if (unknown.length > 0) {
       return reply.code(400).render('pages/funded/intake-admin.njk', { intake, module, ...await overview(request, intake), done: null, outcomes: OUTCOMES, outcomeErrors: unknown.map((e) => ({ ...e, field: fromField })), csv: pasted });
     }
-    for (const m of matched) await service.recordOutcome(m.application, module, m.outcome, m.credits, user.id);
+    // All or none: one transaction for every line (and the literacy levels they move).
+    await service.recordOutcomes(matched, module, user.id);
     return reply.redirect(localPath(request.lang, `/admin/funded/intakes/${intake.id}?done=outcomes#outcomes`), 303);
   });
 
