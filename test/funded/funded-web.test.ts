@@ -211,5 +211,12 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     const wide = book.getWorksheet('Widening participation');
     expect(wide?.getRow(1).values).toEqual([undefined, 'Pay band', 'Applications', 'Offered']);
     expect(JSON.stringify(wide?.getSheetValues())).toContain('fewer than 5');
+
+    // A module that maps to no literacy level: stored as none, shown so on its form, in both languages.
+    expect((await post(lead, '/admin/funded/modules', { ...moduleForm, code: 'ILLUSTRATIVE-NONE', titleCy: 'Dim lefel', literacyLevel: 'none', competencies: [] })).statusCode).toBe(303);
+    const none = await t.app.database.db.selectFrom('funded_modules').select(['id', 'literacy_level', 'competencies']).where('code', '=', 'ILLUSTRATIVE-NONE').executeTakeFirstOrThrow();
+    expect(none).toMatchObject({ literacy_level: '', competencies: '' });
+    expect((await get(lead, `/admin/funded/modules/${none.id}`)).body).toMatch(/<option value="none" selected>Does not map to a literacy level<\/option>/);
+    expect((await get(lead, `/cy/admin/funded/modules/${none.id}`)).body).toContain('Nid yw’n cyfateb i lefel llythrennedd');
   }, 120_000);
 });
