@@ -1,5 +1,6 @@
 // Row types of funded university modules, intakes, applications and scores (migration 0026).
 
+import type { Generated } from 'kysely';
 import type { Bool, NullableTimestamp, Timestamp } from './schema.js';
 
 export interface FundedModulesTable {
@@ -79,6 +80,8 @@ export interface FundedApplicationsTable {
   outcome: string | null;
   outcome_credits: number | null;
   outcome_at: NullableTimestamp;
+  /** Reviewers who have scored it so far (migration 0032; moved with each reviewer's scores). */
+  reviewers: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

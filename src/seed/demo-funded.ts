@@ -20,7 +20,7 @@ const MODULES: readonly ModuleInput[] = [
     provider: 'Cardiff University', code: 'ILLUSTRATIVE-INH', title: { en: 'Genomics of inherited disease', cy: 'Genomeg clefydau etifeddol' }, credits: 20, fheqLevel: 7, mode: 'distance',
     entryRequirements: { en: 'Illustrative: a degree in a health or life science, or equivalent professional experience. Check the university\'s page for the real requirements.', cy: 'Enghreifftiol: gradd mewn gwyddor iechyd neu fywyd, neu brofiad proffesiynol cyfatebol. Gwiriwch dudalen y brifysgol am y gofynion go iawn.' },
     outcomes: { en: 'Explain patterns of inheritance and how genomic testing finds the cause of rare inherited conditions.\n\nUse genomic results in conversations with patients and families.', cy: 'Egluro patrymau etifeddu a sut mae profion genomig yn canfod achos cyflyrau etifeddol prin.\n\nDefnyddio canlyniadau genomig mewn sgyrsiau gyda chleifion a theuluoedd.' },
-    literacyLevel: 'advanced', competencies: ['inheritance', 'genomic-testing'], providerUrl: 'https://www.cardiff.ac.uk/', illustrative: true,
+    literacyLevel: 'advanced', competencies: ['family-history-and-referral', 'genomic-testing-consent', 'rare-disease-genomics'], providerUrl: 'https://www.cardiff.ac.uk/', illustrative: true,
   },
   {
     provider: 'Cardiff University', code: 'ILLUSTRATIVE-CAN', title: { en: 'Genomics in cancer diagnostics', cy: 'Genomeg mewn diagnosteg canser' }, credits: 20, fheqLevel: 7, mode: 'blended',
@@ -32,13 +32,13 @@ const MODULES: readonly ModuleInput[] = [
     provider: 'Bangor University', code: 'ILLUSTRATIVE-BIO', title: { en: 'Bioinformatics for genomic medicine', cy: 'Biowybodeg ar gyfer meddygaeth genomig' }, credits: 20, fheqLevel: 7, mode: 'distance',
     entryRequirements: { en: 'Illustrative: a degree in a science subject; some experience of working with data.', cy: 'Enghreifftiol: gradd mewn pwnc gwyddonol; rhywfaint o brofiad o weithio gyda data.' },
     outcomes: { en: 'Run and interpret a variant-calling pipeline and explain its limits.', cy: 'Rhedeg a dehongli piblinell galw amrywiolion ac egluro ei chyfyngiadau.' },
-    literacyLevel: 'specialist', competencies: ['bioinformatics'], providerUrl: 'https://www.bangor.ac.uk/', illustrative: true,
+    literacyLevel: 'specialist', competencies: ['genomic-data-governance'], providerUrl: 'https://www.bangor.ac.uk/', illustrative: true,
   },
   {
     provider: 'Bangor University', code: 'ILLUSTRATIVE-PGX', title: { en: 'Pharmacogenomics', cy: 'Ffarmacogenomeg' }, credits: 20, fheqLevel: 7, mode: 'distance',
     entryRequirements: { en: 'Illustrative: registration with a professional body (for example the GPhC, NMC or GMC). Open to every profession.', cy: 'Enghreifftiol: cofrestriad gyda chorff proffesiynol (er enghraifft y GPhC, yr NMC neu’r GMC). Ar agor i bob proffesiwn.' },
     outcomes: { en: 'Use pharmacogenomic results to choose and dose medicines safely.', cy: 'Defnyddio canlyniadau ffarmacogenomig i ddewis a dosio meddyginiaethau’n ddiogel.' },
-    literacyLevel: 'practitioner', competencies: ['pharmacogenomics'], providerUrl: 'https://www.bangor.ac.uk/', illustrative: true,
+    literacyLevel: 'practitioner', competencies: ['pharmacogenomics-foundations', 'safe-prescribing-genomics'], providerUrl: 'https://www.bangor.ac.uk/', illustrative: true,
   },
 ];
 

@@ -39,7 +39,7 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     lead = await signedIn(t.app, [{ role: 'education-lead', organisationCode: null }]);
     reviewerA = await signedIn(t.app, [{ role: 'funded-reviewer', organisationCode: null }]);
     reviewerB = await signedIn(t.app, [{ role: 'education-lead', organisationCode: null }]);
-    manager = await signedIn(t.app, [{ role: 'learner', organisationCode: null }], { staffId: await staffId(boss), displayName: 'Mair Hughes' });
+    manager = await signedIn(t.app, [{ role: 'learner', organisationCode: null }, { role: 'line-manager', organisationCode: '7A7' }, { role: 'line-manager', organisationCode: '7A1' }], { staffId: await staffId(boss), displayName: 'Mair Hughes' });
     first = await signedIn(t.app, [{ role: 'learner', organisationCode: null }], { staffId: await staffId(a), displayName: 'Ceri Morgan' });
     second = await signedIn(t.app, [{ role: 'learner', organisationCode: null }], { staffId: await staffId(b), displayName: 'Dylan Price' });
     await t.app.database.db.updateTable('users').set({ language: 'cy' }).where('id', '=', second.userId).execute();
@@ -50,11 +50,16 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     // The lead records a module; a missing Welsh title is named.
     const moduleForm = {
       provider: 'Cardiff University', code: 'ILLUSTRATIVE-PGX', titleEn: 'Pharmacogenomics', titleCy: '', credits: '20', fheqLevel: '7', mode: 'distance',
-      entryEn: 'A degree.', entryCy: 'Gradd.', outcomesEn: 'Outcomes.', outcomesCy: 'Deilliannau.', literacyLevel: 'advanced', competencies: 'pgx', providerUrl: 'https://www.cardiff.ac.uk/', illustrative: 'yes',
+      entryEn: 'A degree.', entryCy: 'Gradd.', outcomesEn: 'Outcomes.', outcomesCy: 'Deilliannau.', literacyLevel: 'advanced', competencies: 'pharmacogenomics-foundations', providerUrl: 'https://www.cardiff.ac.uk/', illustrative: 'yes',
     };
     const refused = await post(lead, '/admin/funded/modules', moduleForm);
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain('Enter the Title (Welsh)');
+    // Competencies are chosen from the framework (checkboxes), never free text.
+    const unknownCompetency = await post(lead, '/admin/funded/modules', { ...moduleForm, titleCy: 'Ffarmacogenomeg', competencies: ['pharmacogenomics-foundations', 'made-up'] });
+    expect(unknownCompetency.statusCode).toBe(400);
+    expect(unknownCompetency.body).toContain('Choose competencies from the framework');
+    expect((await get(lead, '/admin/funded/modules/new')).body).toContain('Explain how inherited variation changes medicine response (Foundation)');
     expect((await post(lead, '/admin/funded/modules', { ...moduleForm, titleCy: 'Ffarmacogenomeg' })).statusCode).toBe(303);
     const moduleId = (await t.app.database.db.selectFrom('funded_modules').select('id').executeTakeFirstOrThrow()).id;
     const today = new Date().toISOString().slice(0, 10);
@@ -146,6 +151,34 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     const learning = await get(second, '/cy/my-learning');
     expect(learning.body).toContain('Ffarmacogenomeg');
     expect(learning.body).toContain('20 credyd');
+    // The module maps to advanced: the completion raises Dylan's level (no Genomeg module done) in My learning,
+    // the manager's team page, the kept insights aggregates, and covers the module's competency.
+    expect(learning.body).toContain('Eich lefel: Uwch');
+    expect(learning.body).toContain('Esbonio sut mae amrywiad etifeddol yn newid ymateb i feddyginiaeth');
+    const levelKept = async () => (await t.app.database.db.selectFrom('insights_staff').innerJoin('users', 'users.staff_id', 'insights_staff.staff_id')
+      .select('insights_staff.level').where('users.id', '=', second.userId).executeTakeFirst())?.level;
+    expect(await levelKept()).toBe('advanced');
+    const secondStaffId = (await t.app.database.db.selectFrom('users').select('staff_id').where('id', '=', second.userId).executeTakeFirstOrThrow()).staff_id ?? '';
+    const team = await get(manager, '/team?sort=name');
+    expect(team.body).toMatch(/Dylan Price<\/a>[\s\S]*?Literacy level <\/span>Advanced<\/td>/);
+    expect(team.body).toMatch(/Ceri Morgan<\/a>[\s\S]*?Literacy level <\/span>Not yet at awareness<\/td>/);
+    const member = await get(manager, `/team/${secondStaffId}`);
+    expect(member.body).toContain('Level: Advanced');
+    expect(member.body).toContain('Explain how inherited variation changes medicine response');
+    expect((await get(second, '/funded')).statusCode).toBe(200);
+    // A correction by the form (the university says Dylan withdrew) takes the level away again everywhere.
+    expect((await post(lead, `/admin/funded/intakes/${intakeId}/outcomes`, { applicationId: secondApp, outcome: 'withdrawn', credits: '' })).statusCode).toBe(303);
+    expect((await get(second, '/my-learning')).body).toContain('Your level: Not yet at awareness');
+    expect(await levelKept()).toBe('none');
+    expect((await get(manager, '/team.csv')).body).toMatch(/Dylan Price,.*,Not yet at awareness\r\n/);
+    // The learning record follows: the "passed" statement is voided by the correction.
+    const outcomeStatements = async () => (await t.app.database.db.selectFrom('xapi_statements').select(['statement_json', 'voided', 'is_voiding'])
+      .where((eb) => eb.or([eb('object_activity_id', 'like', '%/msc-modules/ILLUSTRATIVE-PGX'), eb('is_voiding', '=', true)])).orderBy('seq').execute())
+      .map((r) => `${(JSON.parse(r.statement_json) as { verb: { id: string } }).verb.id.split('/').at(-1) ?? ''}${r.voided === true || r.voided === 1 ? ' (voided)' : ''}`);
+    expect(await outcomeStatements()).toEqual(['passed (voided)', 'voided']);
+    expect((await post(lead, `/admin/funded/intakes/${intakeId}/outcomes`, { applicationId: secondApp, outcome: 'completed', credits: '20' })).statusCode).toBe(303);
+    expect(await levelKept()).toBe('advanced');
+    expect(await outcomeStatements()).toEqual(['passed (voided)', 'voided', 'passed']);
     const statements = await t.app.database.db.selectFrom('xapi_statements').select(['object_activity_id', 'statement_json']).execute();
     const outcome = statements.find((s) => s.object_activity_id?.endsWith('/msc-modules/ILLUSTRATIVE-PGX'));
     expect(outcome?.statement_json).toContain('http://adlnet.gov/expapi/verbs/passed');
@@ -178,5 +211,12 @@ describe.each(engines)('funded places on the web on $name', (engine) => {
     const wide = book.getWorksheet('Widening participation');
     expect(wide?.getRow(1).values).toEqual([undefined, 'Pay band', 'Applications', 'Offered']);
     expect(JSON.stringify(wide?.getSheetValues())).toContain('fewer than 5');
+
+    // A module that maps to no literacy level: stored as none, shown so on its form, in both languages.
+    expect((await post(lead, '/admin/funded/modules', { ...moduleForm, code: 'ILLUSTRATIVE-NONE', titleCy: 'Dim lefel', literacyLevel: 'none', competencies: [] })).statusCode).toBe(303);
+    const none = await t.app.database.db.selectFrom('funded_modules').select(['id', 'literacy_level', 'competencies']).where('code', '=', 'ILLUSTRATIVE-NONE').executeTakeFirstOrThrow();
+    expect(none).toMatchObject({ literacy_level: '', competencies: '' });
+    expect((await get(lead, `/admin/funded/modules/${none.id}`)).body).toMatch(/<option value="none" selected>Does not map to a literacy level<\/option>/);
+    expect((await get(lead, `/cy/admin/funded/modules/${none.id}`)).body).toContain('Nid yw’n cyfateb i lefel llythrennedd');
   }, 120_000);
 });

@@ -5,7 +5,7 @@ export const DAY = 86_400_000;
 export const MODULE: ModuleInput = {
   provider: 'Cardiff University', code: 'ILLUSTRATIVE-PGX', title: { en: 'Pharmacogenomics', cy: 'Ffarmacogenomeg' }, credits: 20, fheqLevel: 7,
   mode: 'distance', entryRequirements: { en: 'A degree', cy: 'Gradd' }, outcomes: { en: 'Outcomes', cy: 'Deilliannau' }, literacyLevel: 'advanced',
-  competencies: ['pharmacogenomics'], providerUrl: 'https://www.cardiff.ac.uk/', illustrative: true,
+  competencies: ['pharmacogenomics-foundations'], providerUrl: 'https://www.cardiff.ac.uk/', illustrative: true,
 };
 
 export function intakeInput(moduleId: string, overrides: Partial<IntakeInput> = {}): IntakeInput {

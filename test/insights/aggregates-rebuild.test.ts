@@ -7,7 +7,11 @@ import { InsightsAggregateStore } from '../../src/db/stores/insights-aggregate-s
 import { InsightsStore } from '../../src/db/stores/insights-store.js';
 import { RequirementStore } from '../../src/db/stores/requirement-store.js';
 import { cellsOfFacts, literacyLevelOf, type AggregateCell } from '../../src/domain/insights/index.js';
-import { calendarDateIn, type LiteracyLevelCode } from '../../src/domain/learning/index.js';
+import { LITERACY_LEVEL_CODES, calendarDateIn, type LiteracyLevelCode } from '../../src/domain/learning/index.js';
+import { FundedStore, type FundedModule, type Intake } from '../../src/db/stores/funded-store.js';
+import type { Outcome } from '../../src/domain/funded/application.js';
+import { FundedService } from '../../src/services/funded/funded-service.js';
+import { MODULE, intakeInput } from '../funded/support.js';
 import { rebuildInsights, refreshInsights, refreshStaff } from '../../src/services/insights/aggregates.js';
 import { literacyPopulation } from '../../src/services/insights/literacy-population.js';
 import type { ContentLibrary } from '../../src/services/learning/content-library.js';
@@ -18,7 +22,9 @@ import { engines } from '../support/engines.js';
 // (the completion hook and the refresh job), rebuilt from scratch, and
 // counted directly by the page's original rules (literacyPopulation). On
 // random histories all three must agree, and "as at" a past day must agree
-// with a direct count of the records up to that day.
+// with a direct count of the records up to that day. Funded university
+// modules completed with credits raise levels too (recorded and corrected
+// through FundedService.recordOutcome, as the outcome form and CSV do).
 
 const OFFERED: { id: string; level: LiteracyLevelCode }[] = [
   { id: 'urn:m:a1', level: 'awareness' }, { id: 'urn:m:a2', level: 'awareness' }, { id: 'urn:m:f1', level: 'foundation' }, { id: 'urn:m:p1', level: 'practitioner' },
@@ -35,7 +41,11 @@ type Op =
   | { kind: 'complete'; who: number; module: number; daysAgo: number }
   | { kind: 'move'; who: number; org: number; group: number }
   | { kind: 'leave'; who: number }
-  | { kind: 'require'; org: number; module: number; dueDaysAgo: number };
+  | { kind: 'require'; org: number; module: number; dueDaysAgo: number }
+  | { kind: 'funded'; who: number; module: number; outcome: Outcome; daysAgo: number };
+
+// One funded module per literacy level, and one that maps to none ('').
+const FUNDED_LEVELS: readonly string[] = [...LITERACY_LEVEL_CODES, ''];
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('hire' as const), org: fc.nat(1), group: fc.nat(2), band: fc.constantFrom('3', '6'), startedDaysAgo: fc.nat(700) }) },
@@ -43,18 +53,36 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('move' as const), who: fc.nat(30), org: fc.nat(1), group: fc.nat(2) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('leave' as const), who: fc.nat(30) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('require' as const), org: fc.nat(1), module: fc.nat(OFFERED.length - 1), dueDaysAgo: fc.integer({ min: -30, max: 300 }) }) },
+  // A funded outcome; a second one for the same person and module is a correction (completed → withdrawn takes the credit away).
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('funded' as const), who: fc.nat(30), module: fc.nat(FUNDED_LEVELS.length - 1),
+    outcome: fc.constantFrom<Outcome>('completed', 'completed', 'withdrawn', 'deferred', 'failed'), daysAgo: fc.nat(700) }) },
 );
+
+const noEmail = { sendEmail: () => Promise.resolve('') };
+
+/** The funded modules (one per entry of FUNDED_LEVELS) and an intake of each. */
+async function fundedSetup(db: Kysely<Database>): Promise<{ module: FundedModule; intake: Intake }[]> {
+  const store = FundedStore.create(db);
+  const out: { module: FundedModule; intake: Intake }[] = [];
+  for (const [i, level] of FUNDED_LEVELS.entries()) {
+    const module = await store.createModule({ ...MODULE, code: `F${String(i)}`, literacyLevel: level }, null);
+    out.push({ module, intake: await store.createIntake(intakeInput(module.id), 'open', null) });
+  }
+  return out;
+}
 
 const sorted = (cells: readonly AggregateCell[]) => cellsOfFacts([]).concat(cells)
   .map((c) => `${c.organisationCode}|${c.staffGroupCode}|${c.bandCode}|${c.jobRole}|${c.ageBand}|${c.level ?? 'none'}|${c.compliance}=${String(c.people)}`).sort();
 
 async function clear(db: Kysely<Database>): Promise<void> {
-  for (const table of ['insights_cells', 'insights_months', 'insights_staff', 'insights_refresh', 'module_completions', 'learning_requirements', 'users', 'staff'] as const) await db.deleteFrom(table).execute();
+  for (const table of ['insights_cells', 'insights_months', 'insights_staff', 'insights_refresh', 'module_completions', 'learning_requirements', 'funded_scores', 'funded_applications', 'funded_intakes', 'funded_modules', 'users', 'staff'] as const) await db.deleteFrom(table).execute();
 }
 
 async function play(db: Kysely<Database>, ops: readonly Op[]): Promise<string[]> {
   const staff: string[] = [];
   const offered = OFFERED;
+  const funded = await fundedSetup(db);
+  const service = new FundedService({ db, email: noEmail, publicUrl: 'http://localhost', offered: () => OFFERED });
   const at = (i: number) => staff.length === 0 ? undefined : staff[i % staff.length];
   for (const [n, op] of ops.entries()) {
     const stamp = new Date();
@@ -93,6 +121,20 @@ async function play(db: Kysely<Database>, ops: readonly Op[]): Promise<string[]>
       if (id === undefined) continue;
       await db.updateTable('staff').set({ active: false, left_at: stamp, updated_at: stamp }).where('id', '=', id).execute();
       await refreshStaff(db, offered, [id], ON);
+    } else if (op.kind === 'funded') {
+      const id = at(op.who);
+      const target = funded[op.module];
+      if (id === undefined || target === undefined) continue;
+      const userId = `u${id.slice(1)}`;
+      const store = FundedStore.create(db);
+      let application = (await store.applicationsOfUser(userId)).find((a) => a.intakeId === target.intake.id);
+      if (application === undefined) {
+        const draft = await store.saveDraft(target.intake.id, userId, { staffId: id, organisationCode: '7A1', staffGroupCode: 'admin-clerical', bandCode: '3', jobRole: 'Administrator', wte: 1 },
+          { statement: 'I want to learn.', serviceBenefit: 'Faster diagnosis.', priorLearning: '' }, null);
+        await db.updateTable('funded_applications').set({ status: 'accepted' }).where('id', '=', draft.id).execute();
+        application = { ...draft, status: 'accepted' };
+      }
+      await service.recordOutcome(application, target.module, op.outcome, op.outcome === 'completed' ? 20 : null, null, new Date(NOW.getTime() - op.daysAgo * DAY));
     } else {
       await RequirementStore.create(db).add({
         organisationCode: ORGS[op.org] ?? '7A1', moduleId: OFFERED[op.module]?.id ?? '', staffGroupCodes: [],
@@ -125,9 +167,11 @@ describe.each(engines)('kept insights aggregates on $name', (engine) => {
       const asAt = sorted(await store.cellsAsAt(day, { organisations: 'all' }));
       const active = await InsightsStore.create(db).activeStaff({ organisations: 'all' });
       const completed = await InsightsStore.create(db).completedModules({ organisations: 'all' });
+      const credits = await InsightsStore.create(db).fundedCredits({ organisations: 'all' });
       const then = cellsOfFacts(active.filter((s) => s.assignmentStartDate <= day).map((s) => {
         const done = new Set([...(completed.get(s.id) ?? new Map<string, Date>())].filter(([, d]) => calendarDateIn(d) <= day).map(([m]) => m));
-        return { organisationCode: s.organisationCode, staffGroupCode: s.staffGroupCode, bandCode: s.bandCode, jobRole: s.jobRole, ageBand: s.ageBand, level: literacyLevelOf(done, OFFERED), compliance: 'none' as const };
+        const creditedThen = (credits.get(s.id) ?? []).filter((c) => calendarDateIn(c.at) <= day);
+        return { organisationCode: s.organisationCode, staffGroupCode: s.staffGroupCode, bandCode: s.bandCode, jobRole: s.jobRole, ageBand: s.ageBand, level: literacyLevelOf(done, OFFERED, creditedThen), compliance: 'none' as const };
       }));
       expect(asAt).toEqual(sorted(then));
 
@@ -142,4 +186,55 @@ describe.each(engines)('kept insights aggregates on $name', (engine) => {
       expect(await perMonth()).toEqual(fromRows);
     }), { numRuns: engine.name === 'sqlite' ? 40 : 15 });
   }, 300_000);
+
+  it('count a funded module completed with credits at its literacy level, and stop counting it when the outcome is corrected', async () => {
+    const db = handle.db;
+    await clear(db);
+    // s0 completed both awareness modules; s1 nothing. Then each completes funded modules.
+    await play(db, [
+      { kind: 'hire', org: 0, group: 2, band: '6', startedDaysAgo: 400 }, { kind: 'hire', org: 0, group: 2, band: '6', startedDaysAgo: 400 },
+      { kind: 'complete', who: 0, module: 0, daysAgo: 100 }, { kind: 'complete', who: 0, module: 1, daysAgo: 90 },
+    ]);
+    const store = InsightsAggregateStore.create(db);
+    const levels = async () => (await store.cells({ organisations: 'all' })).filter((c) => c.people > 0)
+      .flatMap((c) => Array.from({ length: c.people }, () => c.level ?? 'none')).sort();
+    expect(await levels()).toEqual(['awareness', 'none']);
+
+    const funded = await fundedSetup(db);
+    const service = new FundedService({ db, email: noEmail, publicUrl: 'http://localhost', offered: () => OFFERED });
+    const fundedStore = FundedStore.create(db);
+    const accept = async (userId: string, staffId: string, i: number) => {
+      const target = funded[i];
+      if (target === undefined) throw new Error('no module');
+      const draft = await fundedStore.saveDraft(target.intake.id, userId, { staffId, organisationCode: '7A1', staffGroupCode: 'healthcare-scientists', bandCode: '6', jobRole: 'Clinician', wte: 1 },
+        { statement: 'I want to learn.', serviceBenefit: 'Faster diagnosis.', priorLearning: '' }, null);
+      await db.updateTable('funded_applications').set({ status: 'accepted' }).where('id', '=', draft.id).execute();
+      return { application: { ...draft, status: 'accepted' as const }, module: target.module };
+    };
+    // s1: a module at practitioner (index 2), completed 30 days ago: practitioner, and so awareness and foundation too, from that day.
+    const s1Practitioner = await accept('u1', 's1', 2);
+    await service.recordOutcome(s1Practitioner.application, s1Practitioner.module, 'completed', 20, null, new Date(NOW.getTime() - 30 * DAY));
+    // s0: a module that maps to no level (index 5): no change; then one at advanced (3), deferred: no change.
+    const s0None = await accept('u0', 's0', 5);
+    await service.recordOutcome(s0None.application, s0None.module, 'completed', 20, null, NOW);
+    const s0Advanced = await accept('u0', 's0', 3);
+    await service.recordOutcome(s0Advanced.application, s0Advanced.module, 'deferred', null, null, NOW);
+    expect(await levels()).toEqual(['awareness', 'practitioner']);
+    const asAt = async (daysAgo: number) => (await store.cellsAsAt(calendarDateIn(new Date(NOW.getTime() - daysAgo * DAY)), { organisations: 'all' }))
+      .filter((c) => c.people > 0).flatMap((c) => Array.from({ length: c.people }, () => c.level ?? 'none')).sort();
+    expect(await asAt(60)).toEqual(['awareness', 'none']);
+    expect(await asAt(10)).toEqual(['awareness', 'practitioner']);
+    // s0's advanced module now completed: advanced, though no Genomeg module is offered at advanced (or done at foundation).
+    await service.recordOutcome(s0Advanced.application, s0Advanced.module, 'completed', 20, null, NOW);
+    expect(await levels()).toEqual(['advanced', 'practitioner']);
+    const direct = async () => (await literacyPopulation({ insights: InsightsStore.create(db), requirements: RequirementStore.create(db), library }, { organisations: 'all' }, ON))
+      .map((p) => p.level ?? 'none').sort();
+    expect(await direct()).toEqual(['advanced', 'practitioner']);
+    // A correction (the university says s1 withdrew) takes the level away again, kept and direct alike.
+    await service.recordOutcome(s1Practitioner.application, s1Practitioner.module, 'withdrawn', null, null, NOW);
+    expect(await levels()).toEqual(['advanced', 'none']);
+    expect(await direct()).toEqual(['advanced', 'none']);
+    await rebuildInsights(db, OFFERED, NOW);
+    expect(await levels()).toEqual(['advanced', 'none']);
+  }, 60_000);
 });

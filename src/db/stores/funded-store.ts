@@ -8,7 +8,7 @@
 // however many people press "accept" at once, the last place is taken once.
 
 import { randomUUID } from 'node:crypto';
-import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import type { FundedApplicationsTable, FundedIntakesTable, FundedModulesTable } from '../schema-funded.js';
 import { engineOf, toBool, toDate, toDateOrNull } from '../dialect.js';
@@ -197,18 +197,31 @@ export class FundedStore {
     const now = new Date();
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('funded_modules').values({ id, ...moduleRow(input), created_by: actorUserId, created_at: now, updated_at: now }).execute();
-      await AuditStore.record(trx, { actorUserId, action: 'funded.module-created', entityType: 'funded_module', entityId: id, after: { provider: input.provider, code: input.code, title: input.title.en } });
+      await AuditStore.record(trx, { actorUserId, action: 'funded.module-created', entityType: 'funded_module', entityId: id, after: { provider: input.provider, code: input.code, title: input.title.en, literacyLevel: input.literacyLevel, competencies: input.competencies.join(',') } });
     });
     return { ...input, id };
   }
 
-  async updateModule(id: string, input: ModuleInput, actorUserId: string | null): Promise<void> {
+  /** Change a module; `within` runs in the same transaction when its literacy level changed. */
+  async updateModule(id: string, input: ModuleInput, actorUserId: string | null, within?: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('funded_modules').selectAll().where('id', '=', id).executeTakeFirst();
       if (before === undefined) throw new DomainError('GNM_NOT_FOUND');
       await trx.updateTable('funded_modules').set({ ...moduleRow(input), updated_at: new Date() }).where('id', '=', id).execute();
-      await AuditStore.record(trx, { actorUserId, action: 'funded.module-changed', entityType: 'funded_module', entityId: id, before: { code: before.code, title: before.title_en }, after: { code: input.code, title: input.title.en } });
+      await AuditStore.record(trx, {
+        actorUserId, action: 'funded.module-changed', entityType: 'funded_module', entityId: id,
+        before: { code: before.code, title: before.title_en, literacyLevel: before.literacy_level, competencies: before.competencies },
+        after: { code: input.code, title: input.title.en, literacyLevel: input.literacyLevel, competencies: input.competencies.join(',') },
+      });
+      if (within !== undefined && before.literacy_level !== input.literacyLevel) await within(trx);
     });
+  }
+
+  /** The accounts of everyone whose outcome on this module is "completed". */
+  async completersOf(moduleId: string, db: Kysely<Database> = this.db): Promise<string[]> {
+    const rows = await db.selectFrom('funded_applications').innerJoin('funded_intakes', 'funded_intakes.id', 'funded_applications.intake_id')
+      .select('funded_applications.user_id').where('funded_intakes.module_id', '=', moduleId).where('funded_applications.outcome', '=', 'completed').execute();
+    return [...new Set(rows.map((r) => r.user_id))];
   }
 
   async listModules(): Promise<FundedModule[]> {
@@ -339,22 +352,28 @@ export class FundedStore {
    * Blind: no name, organisation or manager leaves the store here.
    */
   async reviewQueue(intakeId: string, reviewerUserId: string, needed: number, limit = 50, offset = 0): Promise<{ items: BlindApplication[]; total: number }> {
-    // Per application, the reviewers so far through the scores' primary key (application first): no scan of every score.
-    const reviewersSoFar = (eb: ExpressionBuilder<Database, 'funded_applications'>) => eb.selectFrom('funded_scores as s')
-      .select(sql<number | string>`count(distinct s.reviewer_user_id)`.as('n')).whereRef('s.application_id', '=', 'funded_applications.id');
-    const base = this.db.selectFrom('funded_applications')
+    // Each application keeps its number of reviewers so far (migration 0032), and the index
+    // funded_applications_review holds (intake, status, submitted, id, reviewers): a page is read in
+    // order from the index, with one primary-key probe per row read for "not scored by me"; never a
+    // count of every application's scores, never a sort (docs/funded-places.md, "Speed").
+    const waiting = this.db.selectFrom('funded_applications')
       .where('funded_applications.intake_id', '=', intakeId).where('funded_applications.status', '=', 'supported')
-      .where((eb) => eb(reviewersSoFar(eb), '<', needed))
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('funded_scores as mine').select('mine.application_id')
-        .whereRef('mine.application_id', '=', 'funded_applications.id').where('mine.reviewer_user_id', '=', reviewerUserId))));
-    const [rows, count] = await Promise.all([
-      base.select((eb) => ['funded_applications.id', 'funded_applications.staff_group_code', 'funded_applications.band_code', 'funded_applications.job_role', 'funded_applications.submitted_at', reviewersSoFar(eb).as('n')])
+      .where('funded_applications.reviewers', '<', needed);
+    const [rows, all, mine] = await Promise.all([
+      waiting.where((eb) => eb.not(eb.exists(eb.selectFrom('funded_scores as mine').select('mine.application_id')
+        .whereRef('mine.application_id', '=', 'funded_applications.id').where('mine.reviewer_user_id', '=', reviewerUserId))))
+        .select(['funded_applications.id', 'funded_applications.staff_group_code', 'funded_applications.band_code', 'funded_applications.job_role', 'funded_applications.submitted_at', 'funded_applications.reviewers'])
         .orderBy('funded_applications.submitted_at').orderBy('funded_applications.id').limit(limit).offset(offset).execute(),
-      base.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirst(),
+      // The total: everyone waiting (a count over the index) less those this reviewer has scored (their own few scores).
+      waiting.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst(),
+      this.db.selectFrom('funded_scores as mine').innerJoin('funded_applications', 'funded_applications.id', 'mine.application_id')
+        .select(sql<number | string>`count(distinct mine.application_id)`.as('n'))
+        .where('mine.reviewer_user_id', '=', reviewerUserId).where('funded_applications.intake_id', '=', intakeId)
+        .where('funded_applications.status', '=', 'supported').where('funded_applications.reviewers', '<', needed).executeTakeFirst(),
     ]);
     return {
-      total: Number(count?.total ?? 0),
-      items: rows.map((r) => ({ id: r.id, reference: r.id.slice(0, 8).toUpperCase(), staffGroupCode: r.staff_group_code, bandCode: r.band_code, jobRole: r.job_role, submittedAt: toDateOrNull(r.submitted_at), reviewers: Number(r.n ?? 0) })),
+      total: Number(all?.n ?? 0) - Number(mine?.n ?? 0),
+      items: rows.map((r) => ({ id: r.id, reference: r.id.slice(0, 8).toUpperCase(), staffGroupCode: r.staff_group_code, bandCode: r.band_code, jobRole: r.job_role, submittedAt: toDateOrNull(r.submitted_at), reviewers: r.reviewers })),
     };
   }
 
@@ -389,6 +408,8 @@ export class FundedStore {
       if (already !== undefined) throw new DomainError('GNM_CONFLICT', { what: 'scores' });
       const now = new Date();
       await trx.insertInto('funded_scores').values(intake.criteria.map((c) => ({ application_id: applicationId, reviewer_user_id: reviewerUserId, criterion: c.code, score: scores.get(c.code) ?? 0, created_at: now }))).execute();
+      // One more reviewer (the primary key refuses the same reviewer twice, so two at once each count once).
+      await trx.updateTable('funded_applications').set({ reviewers: sql`reviewers + 1` }).where('id', '=', applicationId).execute();
       await AuditStore.record(trx, { actorUserId: reviewerUserId, action: 'funded.scored', entityType: 'funded_application', entityId: applicationId, organisationCode: row.organisation_code, after: Object.fromEntries(scores) });
       const all = await trx.selectFrom('funded_scores').selectAll().where('application_id', '=', applicationId).execute();
       const byReviewer = new Map<string, Map<string, number>>();
@@ -498,14 +519,41 @@ export class FundedStore {
     return Number(held?.n ?? 0);
   }
 
-  async recordOutcome(applicationId: string, outcome: Outcome, credits: number | null, actorUserId: string | null, now = new Date()): Promise<Application> {
+  /**
+   * Record (or correct) an outcome. `within` runs in the same transaction after
+   * the change (the insights aggregates move with the person's literacy level).
+   */
+  async recordOutcome(
+    applicationId: string, outcome: Outcome, credits: number | null, actorUserId: string | null, now = new Date(),
+    within?: (trx: Transaction<Database>, userIds: readonly string[]) => Promise<void>,
+  ): Promise<Application> {
+    const [recorded] = await this.recordOutcomes([{ applicationId, outcome, credits }], actorUserId, now, within);
+    if (recorded === undefined) throw new DomainError('GNM_NOT_FOUND');
+    return recorded;
+  }
+
+  /**
+   * Record several outcomes (a university's CSV) all or none, in one
+   * transaction: if any application is missing or no longer accepted, nothing
+   * is recorded. `within` runs once, after them all, with the accounts changed.
+   */
+  async recordOutcomes(
+    entries: readonly { readonly applicationId: string; readonly outcome: Outcome; readonly credits: number | null }[], actorUserId: string | null, now = new Date(),
+    within?: (trx: Transaction<Database>, userIds: readonly string[]) => Promise<void>,
+  ): Promise<Application[]> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('funded_applications').selectAll().where('id', '=', applicationId).executeTakeFirst();
-      if (row === undefined) throw new DomainError('GNM_NOT_FOUND');
-      if (row.status !== 'accepted') throw new DomainError('GNM_CONFLICT', { what: 'application' });
-      await trx.updateTable('funded_applications').set({ outcome, outcome_credits: outcome === 'completed' ? credits : null, outcome_at: now, updated_at: now }).where('id', '=', applicationId).execute();
-      await AuditStore.record(trx, { actorUserId, action: 'funded.outcome-recorded', entityType: 'funded_application', entityId: applicationId, organisationCode: row.organisation_code, before: { outcome: row.outcome }, after: { outcome, credits } });
-      return toApplication({ ...row, outcome, outcome_credits: outcome === 'completed' ? credits : null, outcome_at: now });
+      const out: Application[] = [];
+      for (const { applicationId, outcome, credits } of entries) {
+        const row = await trx.selectFrom('funded_applications').selectAll().where('id', '=', applicationId).executeTakeFirst();
+        if (row === undefined) throw new DomainError('GNM_NOT_FOUND');
+        if (row.status !== 'accepted') throw new DomainError('GNM_CONFLICT', { what: 'application' });
+        const kept = outcome === 'completed' ? credits : null;
+        await trx.updateTable('funded_applications').set({ outcome, outcome_credits: kept, outcome_at: now, updated_at: now }).where('id', '=', applicationId).execute();
+        await AuditStore.record(trx, { actorUserId, action: 'funded.outcome-recorded', entityType: 'funded_application', entityId: applicationId, organisationCode: row.organisation_code, before: { outcome: row.outcome }, after: { outcome, credits } });
+        out.push(toApplication({ ...row, outcome, outcome_credits: kept, outcome_at: now }));
+      }
+      if (within !== undefined) await within(trx, [...new Set(out.map((a) => a.userId))]);
+      return out;
     });
   }
 

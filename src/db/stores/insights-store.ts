@@ -1,12 +1,15 @@
 // The per-person facts insights are counted from: active staff with only the
 // fields the tables break down by (never names), and which modules each has
-// completed, for a set of organisations or for named staff. Read-only; no
+// completed (and which funded university modules, with the literacy level
+// each maps to), for a set of organisations or for named staff. Read-only; no
 // aggregate tables: the figures are counted from these rows on each request
 // (docs/insights.md says why and what comes next).
 
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { toDate } from '../dialect.js';
+import type { FundedCompletion, FundedCredit } from '../../domain/insights/index.js';
+import { LITERACY_LEVEL_CODES, type LiteracyLevelCode } from '../../domain/learning/index.js';
 
 export interface InsightsStaff {
   readonly id: string;
@@ -65,6 +68,51 @@ export class InsightsStore {
     }
     return out;
   }
+
+  /**
+   * Funded university modules completed with credits (outcome "completed") by
+   * active staff in the population: the literacy level the module maps to (or
+   * null), its competencies and when the outcome was recorded, by staff id
+   * (through the applicant's account, as module completions). A later
+   * correction of the outcome removes it here.
+   */
+  async fundedCompletions(population: InsightsPopulation): Promise<Map<string, FundedCompletion[]>> {
+    const base = this.db.selectFrom('funded_applications')
+      .innerJoin('funded_intakes', 'funded_intakes.id', 'funded_applications.intake_id')
+      .innerJoin('funded_modules', 'funded_modules.id', 'funded_intakes.module_id')
+      .innerJoin('users', 'users.id', 'funded_applications.user_id')
+      .innerJoin('staff', 'staff.id', 'users.staff_id')
+      .select(['staff.id as staffId', 'funded_modules.literacy_level as level', 'funded_modules.competencies as competencies', 'funded_applications.outcome_at as at'])
+      .where('funded_applications.outcome', '=', 'completed')
+      .where('staff.active', '=', true);
+    const rows = 'staffIds' in population
+      ? (await Promise.all(chunks(population.staffIds).map((ids) => base.where('staff.id', 'in', ids).execute()))).flat()
+      : population.organisations === 'all' ? await base.execute()
+        : await base.where('staff.organisation_code', 'in', population.organisations.length > 0 ? [...population.organisations] : ['']).execute();
+    const out = new Map<string, FundedCompletion[]>();
+    for (const row of rows) {
+      if (row.at === null) continue;
+      const mine = out.get(row.staffId) ?? [];
+      mine.push({ level: fundedLevel(row.level), competencies: row.competencies === '' ? [] : row.competencies.split(','), at: toDate(row.at) });
+      out.set(row.staffId, mine);
+    }
+    return out;
+  }
+
+  /** The funded completions that credit a literacy level (fundedCompletions with a level), by staff id. */
+  async fundedCredits(population: InsightsPopulation): Promise<Map<string, FundedCredit[]>> {
+    const out = new Map<string, FundedCredit[]>();
+    for (const [staffId, list] of await this.fundedCompletions(population)) {
+      const credits = list.flatMap((c) => (c.level === null ? [] : [{ level: c.level, at: c.at }]));
+      if (credits.length > 0) out.set(staffId, credits);
+    }
+    return out;
+  }
+}
+
+/** A funded module's literacy level as stored ('' when it maps to none). */
+export function fundedLevel(stored: string): LiteracyLevelCode | null {
+  return (LITERACY_LEVEL_CODES as readonly string[]).includes(stored) ? stored as LiteracyLevelCode : null;
 }
 
 function chunks(ids: readonly string[]): string[][] {

@@ -5,8 +5,8 @@
 // without replaying them. Pure: the same rules as literacyLevelOf and
 // complianceOf, and so the same figures as counting people directly.
 
-import { LITERACY_LEVEL_CODES, calendarDateIn, requiredModulesFor, type CalendarDate, type LearningRequirement, type LiteracyLevelCode } from '../learning/index.js';
-import { complianceOf, type Compliance, type LiteracyPerson } from './literacy.js';
+import { LITERACY_LEVEL_CODES, calendarDateIn, levelRank, requiredModulesFor, type CalendarDate, type LearningRequirement, type LiteracyLevelCode } from '../learning/index.js';
+import { complianceOf, type Compliance, type FundedCredit, type LiteracyPerson } from './literacy.js';
 
 export interface StaffFacts {
   readonly staffId: string;
@@ -36,23 +36,33 @@ export interface FactsInput {
 }
 
 /**
- * The day each level was reached: climbing from awareness, the level is reached
- * when the last of its modules, and of every level below, was first completed.
- * A level with no module offered stops the climb (as literacyLevelOf).
+ * The day each level was reached: climbing from awareness, a level is met on
+ * the earlier of the day the last of its modules was first completed and the
+ * day of the first funded completion mapped to it or a higher level; it is
+ * reached when it and every level below are met. A level with no module
+ * offered and no funded completion stops the climb (as literacyLevelOf).
  */
-export function levelsReached(completedAt: ReadonlyMap<string, Date>, offered: readonly { readonly id: string; readonly level: LiteracyLevelCode }[]): Partial<Record<LiteracyLevelCode, CalendarDate>> {
+export function levelsReached(
+  completedAt: ReadonlyMap<string, Date>, offered: readonly { readonly id: string; readonly level: LiteracyLevelCode }[],
+  credits: readonly FundedCredit[] = [],
+): Partial<Record<LiteracyLevelCode, CalendarDate>> {
   const out: Partial<Record<LiteracyLevelCode, CalendarDate>> = {};
   let latest: Date | null = null;
   for (const level of LITERACY_LEVEL_CODES) {
+    let byModules: Date | null = null;
     const atLevel = offered.filter((m) => m.level === level);
-    if (atLevel.length === 0) break;
-    let complete = true;
-    for (const m of atLevel) {
-      const at = completedAt.get(m.id);
-      if (at === undefined) { complete = false; break; }
-      if (latest === null || at > latest) latest = at;
+    if (atLevel.length > 0) {
+      for (const m of atLevel) {
+        const at = completedAt.get(m.id);
+        if (at === undefined) { byModules = null; break; }
+        if (byModules === null || at > byModules) byModules = at;
+      }
     }
-    if (!complete || latest === null) break;
+    let byCredit: Date | null = null;
+    for (const c of credits) if (levelRank(c.level) >= levelRank(level) && (byCredit === null || c.at < byCredit)) byCredit = c.at;
+    const met = byModules === null ? byCredit : byCredit === null || byModules < byCredit ? byModules : byCredit;
+    if (met === null) break;
+    if (latest === null || met > latest) latest = met;
     out[level] = calendarDateIn(latest);
   }
   return out;
@@ -60,9 +70,9 @@ export function levelsReached(completedAt: ReadonlyMap<string, Date>, offered: r
 
 export function staffFactsOf(
   staff: FactsInput, completedAt: ReadonlyMap<string, Date>, offered: readonly { readonly id: string; readonly level: LiteracyLevelCode }[],
-  requirements: readonly LearningRequirement[], on: CalendarDate,
+  requirements: readonly LearningRequirement[], on: CalendarDate, credits: readonly FundedCredit[] = [],
 ): StaffFacts {
-  const reachedOn = levelsReached(completedAt, offered);
+  const reachedOn = levelsReached(completedAt, offered, credits);
   const reached = LITERACY_LEVEL_CODES.filter((l) => reachedOn[l] !== undefined);
   return {
     staffId: staff.id, organisationCode: staff.organisationCode, staffGroupCode: staff.staffGroupCode, bandCode: staff.bandCode,

@@ -7,7 +7,7 @@
 // (suppression.ts). It never names a person and never decides who may see
 // which people: the route chooses the population.
 
-import { LITERACY_LEVEL_CODES, levelRank, type LiteracyLevelCode, type RequirementStatus } from '../learning/index.js';
+import { COMPETENCIES, LITERACY_LEVEL_CODES, levelRank, type LiteracyLevelCode, type RequirementStatus } from '../learning/index.js';
 import { suppress, type CellState, type Relation } from './suppression.js';
 
 export const DIMENSIONS = ['organisation', 'staffGroup', 'band', 'jobRole', 'ageBand'] as const;
@@ -68,17 +68,75 @@ export interface InsightsFilter {
 }
 
 /**
- * A person's literacy level: climbing from awareness, the highest level for
- * which every module offered at that level and every level below has been
- * completed (any version). A level with no module offered stops the climb:
- * nobody can be credited with a level there is no learning for. null means
- * not yet at awareness.
+ * A funded university module completed with credits (an outcome "completed"),
+ * where the module maps to a literacy level: evidence that the person has
+ * reached that level (docs/funded-places.md, "Outcomes and literacy").
  */
-export function literacyLevelOf(completed: ReadonlySet<string>, offered: readonly { readonly id: string; readonly level: LiteracyLevelCode }[]): LiteracyLevelCode | null {
+export interface FundedCredit {
+  readonly level: LiteracyLevelCode;
+  /** When the outcome was recorded. */
+  readonly at: Date;
+}
+
+/** A funded university module completed with credits, whatever it maps to (level null: none). */
+export interface FundedCompletion {
+  readonly level: LiteracyLevelCode | null;
+  readonly competencies: readonly string[];
+  readonly at: Date;
+}
+
+/** What one person has reached: their literacy level and the framework's competencies their learning covers. */
+export interface PersonLiteracy {
+  readonly level: LiteracyLevelCode | null;
+  /** Framework competency ids, in the framework's order. */
+  readonly competencies: readonly string[];
+}
+
+/**
+ * A person's level (literacyLevelOf, funded completions counted) and the
+ * competencies covered: those of every Genomeg module completed (any version)
+ * and of every funded module completed with credits; ids not in the framework
+ * are left out.
+ */
+export function personLiteracy(
+  completed: ReadonlySet<string>,
+  offered: readonly { readonly id: string; readonly level: LiteracyLevelCode; readonly competencies?: readonly string[] }[],
+  funded: readonly { readonly level: LiteracyLevelCode | null; readonly competencies: readonly string[] }[],
+): PersonLiteracy {
+  const credits = funded.flatMap((f) => (f.level === null ? [] : [{ level: f.level }]));
+  const covered = new Set<string>([
+    ...offered.filter((m) => completed.has(m.id)).flatMap((m) => m.competencies ?? []),
+    ...funded.flatMap((f) => f.competencies),
+  ]);
+  return { level: literacyLevelOf(completed, offered, credits), competencies: COMPETENCIES.filter((c) => covered.has(c.id)).map((c) => c.id) };
+}
+
+/** The highest level any funded completion credits, or null. */
+export function creditedLevel(credits: readonly { readonly level: LiteracyLevelCode }[]): LiteracyLevelCode | null {
+  let best: LiteracyLevelCode | null = null;
+  for (const c of credits) if (best === null || levelRank(c.level) > levelRank(best)) best = c.level;
+  return best;
+}
+
+/**
+ * A person's literacy level: climbing from awareness, the highest level for
+ * which every level up to it is met. A level is met when every module offered
+ * at it has been completed (any version), or when a funded university module
+ * mapped to that level or a higher one was completed with credits. A level
+ * with no module offered and no funded completion stops the climb: nobody can
+ * be credited with a level there is no learning for. null means not yet at
+ * awareness.
+ */
+export function literacyLevelOf(
+  completed: ReadonlySet<string>, offered: readonly { readonly id: string; readonly level: LiteracyLevelCode }[],
+  credits: readonly { readonly level: LiteracyLevelCode }[] = [],
+): LiteracyLevelCode | null {
+  const credited = creditedLevel(credits);
   let reached: LiteracyLevelCode | null = null;
   for (const level of LITERACY_LEVEL_CODES) {
+    const byCredit = credited !== null && levelRank(level) <= levelRank(credited);
     const atLevel = offered.filter((m) => m.level === level);
-    if (atLevel.length === 0 || !atLevel.every((m) => completed.has(m.id))) break;
+    if (!byCredit && (atLevel.length === 0 || !atLevel.every((m) => completed.has(m.id)))) break;
     reached = level;
   }
   return reached;

@@ -16,7 +16,9 @@ export type LearningEvent =
   | { readonly kind: 'assessment-submitted'; readonly moduleId: string; readonly scaled: number; readonly passed: boolean; readonly durationSeconds?: number; readonly registration?: string }
   | { readonly kind: 'module-completed'; readonly moduleId: string }
   | { readonly kind: 'webinar-attended'; readonly eventId: string; readonly title: string }
-  | { readonly kind: 'msc-outcome'; readonly moduleCode: string; readonly passed: boolean }
+  | { readonly kind: 'msc-outcome'; readonly moduleCode: string; readonly passed: boolean; readonly registration?: string }
+  /** Voids an earlier statement of the platform's (a funded outcome corrected). */
+  | { readonly kind: 'statement-voided'; readonly statementId: string }
   | { readonly kind: 'confidence-rated'; readonly moduleId: string; readonly competencyId: string; readonly phase: 'before' | 'after'; readonly segment: string };
 
 /** The verb and context extension of a confidence self-rating (docs/xapi.md). */
@@ -37,9 +39,19 @@ export function moduleActivityId(moduleId: string): string {
   return /^https?:\/\//.test(moduleId) ? moduleId : `${MODULES}/${encodeURIComponent(moduleId)}`;
 }
 
+/** A funded university module's activity id (its code at the university). */
+export function mscModuleActivityId(moduleCode: string): string {
+  return `${PLATFORM_HOME_PAGE}/msc-modules/${encodeURIComponent(moduleCode)}`;
+}
+
+/** The xAPI actor the platform writes for one of its users. */
+export function platformActor(learner: Pick<Learner, 'userId' | 'displayName'>): Json {
+  return { objectType: 'Agent', name: learner.displayName, account: { homePage: PLATFORM_HOME_PAGE, name: learner.userId } };
+}
+
 /** One statement for one learning event, at a given time. */
 export function platformStatement(learner: Learner, event: LearningEvent, at: Date): Json {
-  const actor = { objectType: 'Agent', name: learner.displayName, account: { homePage: PLATFORM_HOME_PAGE, name: learner.userId } };
+  const actor = platformActor(learner);
   const language = learner.language === 'cy' ? 'cy' : 'en-GB';
   const base = { actor, timestamp: at.toISOString() };
   const withRegistration = (registration: string | undefined): Json => (registration === undefined ? {} : { registration });
@@ -83,8 +95,10 @@ export function platformStatement(learner: Learner, event: LearningEvent, at: Da
     case 'msc-outcome':
       return {
         ...base, verb: verb(event.passed ? ADL_VERBS.passed : ADL_VERBS.failed, event.passed ? 'passed' : 'failed'),
-        object: { objectType: 'Activity', id: `${PLATFORM_HOME_PAGE}/msc-modules/${encodeURIComponent(event.moduleCode)}`, definition: { type: ADL_ACTIVITY_TYPES.course } },
-        result: { success: event.passed, completion: event.passed }, context: { language },
+        object: { objectType: 'Activity', id: mscModuleActivityId(event.moduleCode), definition: { type: ADL_ACTIVITY_TYPES.course } },
+        result: { success: event.passed, completion: event.passed }, context: { ...withRegistration(event.registration), language },
       };
+    case 'statement-voided':
+      return { ...base, verb: verb(ADL_VERBS.voided, 'voided'), object: { objectType: 'StatementRef', id: event.statementId } };
   }
 }

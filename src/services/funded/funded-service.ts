@@ -7,7 +7,8 @@
 // declined or runs out, and outcomes recorded as xAPI statements. Each email
 // is in the recipient's own recorded language.
 
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { refreshStaff, type OfferedModules } from '../insights/aggregates.js';
 import type { Database } from '../../db/schema.js';
 import { FundedStore, type Application, type ApplicantSnapshot, type FundedModule, type Intake } from '../../db/stores/funded-store.js';
 import { UserStore, type User } from '../../db/stores/user-store.js';
@@ -17,12 +18,15 @@ import type { EmailTemplate } from '../../domain/email/index.js';
 import type { Language } from '../../domain/i18n.js';
 import { DomainError } from '../../domain/errors.js';
 import { recordLearning } from '../xapi/record.js';
+import { agentKey, mscModuleActivityId, platformActor, type LearningEvent } from '../../domain/xapi/index.js';
 import type { EmailService } from '../email/email-service.js';
 
 export interface FundedDeps {
   readonly db: Kysely<Database>;
   readonly email: Pick<EmailService, 'sendEmail'>;
   readonly publicUrl: string;
+  /** The Genomeg modules offered: an outcome moves the person's literacy level in the insights aggregates with them. */
+  readonly offered?: () => OfferedModules;
 }
 
 const DAY_MS = 86_400_000;
@@ -200,15 +204,66 @@ export class FundedService {
     return offered;
   }
 
-  /** Record a person's outcome; a completion or a failure is also an xAPI statement in their learning record. */
-  async recordOutcome(application: Application, module: FundedModule, outcome: Outcome, credits: number | null, actorUserId: string): Promise<void> {
-    await this.store.recordOutcome(application.id, outcome, credits, actorUserId);
-    if (outcome === 'completed' || outcome === 'failed') {
+  /**
+   * Record (or correct) a person's outcome. A completion at a module mapped to
+   * a literacy level raises their level; the kept insights aggregates move in
+   * the same transaction. A completion or a failure is also an xAPI statement
+   * in their learning record.
+   */
+  async recordOutcome(application: Application, module: FundedModule, outcome: Outcome, credits: number | null, actorUserId: string | null, now = new Date()): Promise<void> {
+    await this.recordOutcomes([{ application, outcome, credits }], module, actorUserId, now);
+  }
+
+  /**
+   * Record several outcomes of one module's intake (the university's CSV) all
+   * or none, in one transaction with the insights aggregates; then their
+   * statements in each person's learning record (a corrected outcome voids the
+   * statement of the one it replaces).
+   */
+  async recordOutcomes(
+    entries: readonly { readonly application: Application; readonly outcome: Outcome; readonly credits: number | null }[],
+    module: FundedModule, actorUserId: string | null, now = new Date(),
+  ): Promise<void> {
+    await this.store.recordOutcomes(entries.map((e) => ({ applicationId: e.application.id, outcome: e.outcome, credits: e.credits })), actorUserId, now,
+      (trx, userIds) => this.refreshLiteracyOf(trx, userIds));
+    for (const { application, outcome } of entries) {
       const user = await this.users.findById(application.userId);
-      if (user !== undefined) {
-        await recordLearning(this.deps.db, { userId: user.id, displayName: user.displayName, language: user.language }, [{ kind: 'msc-outcome', moduleCode: module.code, passed: outcome === 'completed' }]);
-      }
+      if (user === undefined) continue;
+      // A corrected outcome voids the statement of the one it replaces, so the learning record says what is true now.
+      const earlier = await this.outcomeStatementsOf(application, module, user.id);
+      const events: LearningEvent[] = earlier.map((statementId) => ({ kind: 'statement-voided', statementId }));
+      if (outcome === 'completed' || outcome === 'failed') events.push({ kind: 'msc-outcome', moduleCode: module.code, passed: outcome === 'completed', registration: application.id });
+      if (events.length > 0) await recordLearning(this.deps.db, { userId: user.id, displayName: user.displayName, language: user.language }, events, now);
     }
+  }
+
+  /**
+   * The platform's statements of this application's outcome not yet voided: those whose registration is the
+   * application, and those recorded before outcomes carried one (no registration) when the application had one.
+   */
+  private async outcomeStatementsOf(application: Application, module: FundedModule, userId: string): Promise<string[]> {
+    const actorKey = agentKey(platformActor({ userId, displayName: '' }));
+    if (actorKey === null) return [];
+    const rows = await this.deps.db.selectFrom('xapi_statements').select(['id', 'statement_json'])
+      .where('actor_key', '=', actorKey).where('object_activity_id', '=', mscModuleActivityId(module.code))
+      .where('voided', '=', false).where('is_voiding', '=', false).execute();
+    const hadOne = application.outcome === 'completed' || application.outcome === 'failed';
+    return rows.filter((r) => {
+      const registration = (JSON.parse(r.statement_json) as { context?: { registration?: string } }).context?.registration;
+      return registration === application.id || (registration === undefined && hadOne);
+    }).map((r) => r.id);
+  }
+
+  /** Move these accounts' staff records in the kept insights aggregates (their literacy level may have changed). */
+  private async refreshLiteracyOf(trx: Transaction<Database>, userIds: readonly string[]): Promise<void> {
+    if (this.deps.offered === undefined || userIds.length === 0) return;
+    const rows = await trx.selectFrom('users').select('staff_id').where('id', 'in', [...userIds]).where('staff_id', 'is not', null).execute();
+    await refreshStaff(trx, this.deps.offered(), rows.flatMap((r) => (r.staff_id === null ? [] : [r.staff_id])));
+  }
+
+  /** After a module's literacy level changed: everyone who completed it, inside the change's transaction. */
+  async refreshCompletersOf(trx: Transaction<Database>, moduleId: string): Promise<void> {
+    await this.refreshLiteracyOf(trx, await this.store.completersOf(moduleId, trx));
   }
 
   /** A person's funded modules with an outcome recorded, for My learning. */

@@ -1,8 +1,9 @@
 // Keeping the insights aggregates (db/stores/insights-aggregate-store.ts) in
 // step with the records: each person's facts are worked out by the same rules
 // as the direct count (literacy-population.ts), from their staff record,
-// completions and their organisation's requirements. A completion updates its
-// learner in the same transaction (refreshStaff); the insights-refresh job
+// completions, funded modules completed and their organisation's requirements. A completion updates its
+// learner in the same transaction (refreshStaff), as does a funded outcome;
+// the insights-refresh job
 // catches everything else within a minute (staff imports, requirement changes,
 // a new day turning due into overdue); rebuild recomputes everything.
 
@@ -29,11 +30,11 @@ export function offeredOf(modules: readonly LearningModule[]): OfferedModules {
 export async function staffFacts(db: Kysely<Database>, offered: OfferedModules, population: InsightsPopulation, on: CalendarDate): Promise<StaffFacts[]> {
   const insights = InsightsStore.create(db);
   const offeredIds = new Set(offered.map((m) => m.id));
-  const [staff, completed] = await Promise.all([insights.activeStaff(population), insights.completedModules(population)]);
+  const [staff, completed, credits] = await Promise.all([insights.activeStaff(population), insights.completedModules(population), insights.fundedCredits(population)]);
   const organisations = [...new Set(staff.map((s) => s.organisationCode))];
   const requirements = organisations.length === 0 ? [] : (await RequirementStore.create(db).list(organisations)).filter((r) => offeredIds.has(r.moduleId));
   const none = new Map<string, Date>();
-  return staff.map((s) => staffFactsOf(s, completed.get(s.id) ?? none, offered, requirements, on));
+  return staff.map((s) => staffFactsOf(s, completed.get(s.id) ?? none, offered, requirements, on, credits.get(s.id) ?? []));
 }
 
 /** Bring these people's kept facts up to date; `db` may be the transaction that changed their records. */
@@ -106,7 +107,10 @@ export async function refreshInsights(db: Kysely<Database>, offered: OfferedModu
   const changedStaff = await db.selectFrom('staff').select('id').where('updated_at', '>', since).execute();
   const completed = await db.selectFrom('module_completions').innerJoin('users', 'users.id', 'module_completions.user_id')
     .select('users.staff_id as staffId').where('module_completions.completed_at', '>', since).where('users.staff_id', 'is not', null).execute();
-  const ids = [...new Set([...changedStaff.map((r) => r.id), ...completed.flatMap((r) => (r.staffId === null ? [] : [r.staffId]))])];
+  // A funded outcome recorded or corrected (also moved in its own transaction; this catches a failed one).
+  const funded = await db.selectFrom('funded_applications').innerJoin('users', 'users.id', 'funded_applications.user_id')
+    .select('users.staff_id as staffId').where('funded_applications.outcome_at', '>', since).where('users.staff_id', 'is not', null).execute();
+  const ids = [...new Set([...changedStaff.map((r) => r.id), ...[...completed, ...funded].flatMap((r) => (r.staffId === null ? [] : [r.staffId]))])];
   await db.transaction().execute(async (trx) => {
     await refreshStaff(trx, offered, ids, on);
     await InsightsAggregateStore.create(trx).setRefreshState(now, on, fingerprint);

@@ -24,7 +24,7 @@ export async function literacyPopulation(sources: PopulationSources, population:
   const offered = sources.library.modules.map((m) => ({ id: m.manifest.id, level: m.manifest.level }));
   // A requirement may name a published event (issue 16): attending it counts as completing it.
   const offeredIds = new Set([...offered.map((m) => m.id), ...(await sources.requirements.eventTargets()).map((e) => e.id)]);
-  const [staff, completed] = await Promise.all([sources.insights.activeStaff(population), sources.insights.completedModules(population)]);
+  const [staff, completed, credits] = await Promise.all([sources.insights.activeStaff(population), sources.insights.completedModules(population), sources.insights.fundedCredits(population)]);
   const organisations = [...new Set(staff.map((s) => s.organisationCode))];
   const requirements = organisations.length === 0 ? [] : (await sources.requirements.list(organisations)).filter((r) => offeredIds.has(r.moduleId));
   const attended = requirements.some((r) => eventIdOfTarget(r.moduleId) !== null) ? await sources.requirements.attendanceByStaff(staff.map((s) => s.id)) : new Map<string, Map<string, Date>>();
@@ -35,7 +35,7 @@ export async function literacyPopulation(sources: PopulationSources, population:
     const mine = events === undefined ? modules : new Map([...modules, ...events]);
     return {
       organisationCode: s.organisationCode, staffGroupCode: s.staffGroupCode, bandCode: s.bandCode, jobRole: s.jobRole, ageBand: s.ageBand,
-      level: literacyLevelOf(new Set(mine.keys()), offered),
+      level: literacyLevelOf(new Set(mine.keys()), offered, credits.get(s.id) ?? []),
       target: targetOf.get(s.staffGroupCode) ?? null,
       compliance: complianceOf(requiredModulesFor(s, requirements, mine, on).map((r) => r.status)),
     };

@@ -22,6 +22,8 @@ import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js'
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
 import { learnerOf, moduleOr404 } from './learn.js';
 import { serviceFor } from './funded.js';
+import { learnerLiteracy } from '../../services/insights/person-literacy.js';
+import { COMPETENCIES } from '../../domain/learning/competency-framework.js';
 
 function answersFrom(body: unknown, questionIds: readonly string[]): Record<string, string[]> {
   const fields = (body ?? {}) as Record<string, unknown>;
@@ -148,7 +150,11 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     const staff = user.staffId === null ? undefined : await app.stores.staff.findById(user.staffId);
     const required = await requiredLearningOf({ requirements, library: app.content }, staff, await attempts.completionsFor(user.id));
     const funded = await serviceFor(app).outcomesOf(user.id);
-    return reply.render('pages/learn/my-learning.njk', { ...await record(user.id), required, funded });
+    const mine = await record(user.id);
+    // The level and competencies counted as the insights count them (funded modules completed with credits included).
+    const literacy = learnerLiteracy(app.content, mine.completions.map((c) => c.moduleId), funded);
+    const competencyNames = COMPETENCIES.filter((c) => literacy.competencies.includes(c.id)).map((c) => c.name[request.lang]);
+    return reply.render('pages/learn/my-learning.njk', { ...mine, required, funded, literacy, competencyNames });
   });
 
   app.get('/my-learning.csv', { config: { access: 'signed-in' } }, async (request, reply) => {

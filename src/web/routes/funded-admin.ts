@@ -21,6 +21,7 @@ import { authorise } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
 import { readUpload } from '../plugins/uploads.js';
 import { decodeExtract } from '../../domain/staff/decode.js';
+import { COMPETENCIES, competencyById } from '../../domain/learning/competency-framework.js';
 import { serviceFor } from './funded.js';
 
 const UUID = /^[0-9a-f-]{36}$/;
@@ -30,7 +31,7 @@ const list = z.union([z.string().max(100), z.array(z.string().max(100)).max(50)]
 
 const ModuleForm = z.object({
   provider: text(200), code: text(60), titleEn: text(300), titleCy: text(300), credits: text(5), fheqLevel: text(2), mode: text(20),
-  entryEn: text(4000), entryCy: text(4000), outcomesEn: text(8000), outcomesCy: text(8000), literacyLevel: text(20), competencies: text(500),
+  entryEn: text(4000), entryCy: text(4000), outcomesEn: text(8000), outcomesCy: text(8000), literacyLevel: text(20), competencies: list,
   providerUrl: text(500), illustrative: text(5),
 });
 type ModuleValues = z.infer<typeof ModuleForm>;
@@ -56,14 +57,16 @@ function checkModule(v: ModuleValues): { errors: FieldError[]; input: ModuleInpu
   const level = Number(v.fheqLevel);
   if (!/^\d$/.test(v.fheqLevel.trim()) || level < 4 || level > 8) errors.push({ field: 'fheqLevel', key: 'funded.admin.errors.level' });
   if (v.mode !== 'distance' && v.mode !== 'blended') errors.push({ field: 'mode', key: 'funded.admin.errors.mode' });
-  if (!LITERACY_LEVELS.some((l) => l.code === v.literacyLevel)) errors.push({ field: 'literacyLevel', key: 'funded.admin.errors.literacyLevel' });
+  // 'none': the module does not map to a literacy level (its completions then raise nobody's level).
+  if (v.literacyLevel !== 'none' && !LITERACY_LEVELS.some((l) => l.code === v.literacyLevel)) errors.push({ field: 'literacyLevel', key: 'funded.admin.errors.literacyLevel' });
+  if (v.competencies.some((c) => competencyById(c) === undefined)) errors.push({ field: 'competencies', key: 'funded.admin.errors.competencies' });
   if (!/^https:\/\/[^\s<>"]+$/.test(v.providerUrl.trim())) errors.push({ field: 'providerUrl', key: 'funded.admin.errors.url' });
   if (errors.length > 0) return { errors, input: null };
   return {
     errors, input: {
       provider: v.provider.trim(), code: v.code.trim(), title: { en: v.titleEn.trim(), cy: v.titleCy.trim() }, credits, fheqLevel: level,
       mode: v.mode as 'distance' | 'blended', entryRequirements: { en: v.entryEn.trim(), cy: v.entryCy.trim() }, outcomes: { en: v.outcomesEn.trim(), cy: v.outcomesCy.trim() },
-      literacyLevel: v.literacyLevel, competencies: v.competencies.split(',').map((c) => c.trim()).filter((c) => c !== ''), providerUrl: v.providerUrl.trim(),
+      literacyLevel: v.literacyLevel === 'none' ? '' : v.literacyLevel, competencies: [...new Set(v.competencies)], providerUrl: v.providerUrl.trim(),
       illustrative: v.illustrative === 'yes',
     },
   };
@@ -72,8 +75,8 @@ function checkModule(v: ModuleValues): { errors: FieldError[]; input: ModuleInpu
 function moduleValues(m: FundedModule): ModuleValues {
   return {
     provider: m.provider, code: m.code, titleEn: m.title.en, titleCy: m.title.cy, credits: String(m.credits), fheqLevel: String(m.fheqLevel), mode: m.mode,
-    entryEn: m.entryRequirements.en, entryCy: m.entryRequirements.cy, outcomesEn: m.outcomes.en, outcomesCy: m.outcomes.cy, literacyLevel: m.literacyLevel,
-    competencies: m.competencies.join(', '), providerUrl: m.providerUrl, illustrative: m.illustrative ? 'yes' : '',
+    entryEn: m.entryRequirements.en, entryCy: m.entryRequirements.cy, outcomesEn: m.outcomes.en, outcomesCy: m.outcomes.cy, literacyLevel: m.literacyLevel === '' ? 'none' : m.literacyLevel,
+    competencies: m.competencies.filter((c) => competencyById(c) !== undefined), providerUrl: m.providerUrl, illustrative: m.illustrative ? 'yes' : '',
   };
 }
 
@@ -191,7 +194,7 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
   const store = service.store;
   const done = (request: FastifyRequest) => z.object({ done: z.string().max(30).regex(/^[a-z-]+$/).optional() }).safeParse(request.query).data?.done ?? null;
   const errorOf = (errors: readonly FieldError[]) => Object.fromEntries(errors.map((e) => [e.field, e.key]));
-  const formContext = { literacyLevels: LITERACY_LEVELS, criteria: CRITERIA, staffGroups: STAFF_GROUPS, bands: PAY_BANDS, professions: PROFESSIONS };
+  const formContext = { literacyLevels: LITERACY_LEVELS, frameworkCompetencies: COMPETENCIES, criteria: CRITERIA, staffGroups: STAFF_GROUPS, bands: PAY_BANDS, professions: PROFESSIONS };
 
   app.get('/admin/funded', { config: { access: 'funded.manage' } }, async (request, reply) => {
     authorise(request, 'funded.manage');
@@ -215,7 +218,8 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
       return reply.code(400).render('pages/funded/module-form.njk', { ...formContext, values, errors, errorOf: errorOf(errors), action: id === null ? '/admin/funded/modules' : `/admin/funded/modules/${id}` });
     }
     if (id === null) await store.createModule(input, user.id);
-    else await store.updateModule(id, input, user.id);
+    // A changed literacy level moves everyone who completed the module, in the same transaction.
+    else await store.updateModule(id, input, user.id, (trx) => service.refreshCompletersOf(trx, id));
     return reply.redirect(localPath(request.lang, `/admin/funded?done=${id === null ? 'module-created' : 'module-changed'}`), 303);
   };
   app.post('/admin/funded/modules', { config: { access: 'funded.manage' } }, (request, reply) => saveModule(request, reply, null));
@@ -406,7 +410,8 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
     if (unknown.length > 0) {
       return reply.code(400).render('pages/funded/intake-admin.njk', { intake, module, ...await overview(request, intake), done: null, outcomes: OUTCOMES, outcomeErrors: unknown.map((e) => ({ ...e, field: fromField })), csv: pasted });
     }
-    for (const m of matched) await service.recordOutcome(m.application, module, m.outcome, m.credits, user.id);
+    // All or none: one transaction for every line (and the literacy levels they move).
+    await service.recordOutcomes(matched, module, user.id);
     return reply.redirect(localPath(request.lang, `/admin/funded/intakes/${intake.id}?done=outcomes#outcomes`), 303);
   });
 

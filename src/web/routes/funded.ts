@@ -10,6 +10,8 @@
 // The education lead's pages are in funded-admin.ts.
 
 import { z } from 'zod';
+import { offeredOf } from '../../services/insights/aggregates.js';
+import { COMPETENCIES } from '../../domain/learning/competency-framework.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { countWords, MAX_CRITERION_SCORE, WITHDRAWABLE } from '../../domain/funded/application.js';
@@ -35,7 +37,7 @@ const DoneQuery = z.object({ done: z.string().max(30).regex(/^[a-z-]+$/).optiona
 const PageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).optional() });
 
 export function serviceFor(app: FastifyInstance): FundedService {
-  return new FundedService({ db: app.database.db, email: app.email, publicUrl: app.config.PUBLIC_URL });
+  return new FundedService({ db: app.database.db, email: app.email, publicUrl: app.config.PUBLIC_URL, offered: () => offeredOf(app.content.modules) });
 }
 
 interface FieldError { readonly field: string; readonly key: string; readonly params?: Record<string, string | number> }
@@ -71,7 +73,8 @@ export async function fundedRoutes(app: FastifyInstance): Promise<void> {
     const { intake, module } = await intakeOr404((request.params as { id: string }).id, true);
     const context = await service.applicantContext(user, intake);
     const application = await store.applicationOf(intake.id, user.id);
-    return reply.render('pages/funded/intake.njk', { intake, module, context, application, open: isOpen(intake, new Date()) });
+    const competencyNames = COMPETENCIES.filter((c) => module.competencies.includes(c.id)).map((c) => c.name[request.lang]);
+    return reply.render('pages/funded/intake.njk', { intake, module, context, application, open: isOpen(intake, new Date()), competencyNames });
   });
 
   const renderForm = async (request: FastifyRequest, intake: Intake, module: FundedModule, values: ApplyValues, errors: FieldError[]) => {

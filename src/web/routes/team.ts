@@ -16,6 +16,9 @@ import { requiredByStaff, today } from '../../services/learning/required-learnin
 import { authorise, principalOf } from '../plugins/auth.js';
 import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js';
 import { repeatedNoShows } from '../../domain/events/attendance.js';
+import { COMPETENCIES } from '../../domain/learning/competency-framework.js';
+import type { PersonLiteracy } from '../../domain/insights/index.js';
+import { staffLiteracy } from '../../services/insights/person-literacy.js';
 
 type StaffParams = FastifyRequest<{ Params: { staffId: string } }>;
 
@@ -35,10 +38,12 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
     return { me, reports };
   }
 
-  async function rowsOf(reports: readonly StaffMember[]): Promise<TeamRow<StaffMember>[]> {
+  async function rowsOf(reports: readonly StaffMember[]): Promise<(TeamRow<StaffMember> & { literacy: PersonLiteracy | undefined })[]> {
     const on = today();
-    const { required } = await requiredByStaff(deps, reports, on);
-    return reports.map((m) => teamRow(m, required.get(m.id) ?? [], on));
+    const { required, completed } = await requiredByStaff(deps, reports, on);
+    // Each person's literacy level, counted as the insights count it (funded modules completed with credits included).
+    const literacy = await staffLiteracy(app.database.db, app.content, reports.map((m) => m.id), completed);
+    return reports.map((m) => ({ ...teamRow(m, required.get(m.id) ?? [], on), literacy: literacy.get(m.id) }));
   }
 
   /** Titles of modules and events (a requirement may name an event, issue 16), by target id. */
@@ -70,12 +75,13 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
     const orgNames = new Map(ORGANISATIONS.map((o) => [o.code, o.name[lang]]));
     const bandNames = new Map(PAY_BANDS.map((b) => [b.code, b.name[lang]]));
     const header = [t('team.csv.name'), t('staff.assignmentNumber'), t('staff.jobRole'), t('staff.band'), t('staff.organisation'),
-      t('team.csv.required'), t('team.csv.completed'), t('team.csv.overdue'), t('team.csv.overdueModules'), t('team.csv.daysOverdue')];
+      t('team.csv.required'), t('team.csv.completed'), t('team.csv.overdue'), t('team.csv.overdueModules'), t('team.csv.daysOverdue'), t('personLiteracy.levelHeading')];
     const lines = selectTeam(await rowsOf(reports), query).map((r) => [
       `${r.member.firstName} ${r.member.lastName}`, r.member.assignmentNumber, r.member.jobRole, bandNames.get(r.member.bandCode) ?? r.member.bandCode,
       orgNames.get(r.member.organisationCode) ?? r.member.organisationCode, String(r.required.length), String(r.completed), String(r.overdue.length),
       r.overdue.map((o) => t('team.csv.overdueModule', { module: moduleTitle(o.moduleId), date: overdueSince(o.dueDate) })).join('; '),
       String(r.daysOverdue),
+      r.literacy?.level == null ? t('personLiteracy.none') : t(`learning.levels.${r.literacy.level}`),
     ]);
     const csv = `\uFEFF${[header, ...lines].map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
     return reply.type('text/csv; charset=utf-8')
@@ -95,6 +101,8 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
       .map(([moduleId, at]) => ({ title: moduleTitle(moduleId), at }))
       .sort((a, b) => b.at.getTime() - a.at.getTime());
     const noShows = repeatedNoShows(await attendance.noShowsByStaff([member.id]))[member.id] ?? 0;
-    return reply.render('pages/team-member.njk', { member, row, modules, passed, noShows });
+    const literacy = (await staffLiteracy(app.database.db, app.content, [member.id], completed)).get(member.id);
+    const competencyNames = COMPETENCIES.filter((c) => literacy?.competencies.includes(c.id) === true).map((c) => c.name[request.lang]);
+    return reply.render('pages/team-member.njk', { member, row, modules, passed, noShows, literacy, competencyNames });
   });
 }
