@@ -16,6 +16,7 @@ import { hashPassword } from '../../src/security/passwords.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 import { expectReadableText } from '../support/readable.js';
+import { addStaff } from '../workforce/trainee-pool-staff.js';
 import { mkdirSync } from 'node:fs';
 
 const PLANNER = 'planner@demo.genomeg.test';
@@ -235,5 +236,46 @@ describe('the workforce planner workspace in a browser', () => {
     expect(await page.locator('.nhsuk-error-summary').textContent()).toContain('Gorwel (blynyddoedd): rhowch rif');
     expect(await page.locator('#horizon-error').textContent()).toContain('Gorwel (blynyddoedd): rhowch rif');
     await context.close();
+  });
+
+  it('takes a pipeline\'s pool of possible trainees from insights without JavaScript, and Enter in a field still saves', { timeout: 180_000 }, async () => {
+    // Last: these staff would change the baseline page's counts for the journeys above.
+    await addStaff(database.db, [
+      { people: 6, jobRole: 'Genetic Technologist', staffGroup: 'healthcare-scientists', level: 'practitioner' },
+      { people: 6, jobRole: 'Biomedical Scientist', staffGroup: 'healthcare-scientists', level: 'advanced', organisation: '7A1' },
+      { people: 3, jobRole: 'Staff Nurse', staffGroup: 'nursing-midwifery', level: 'practitioner' },
+    ]);
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+    context.setDefaultTimeout(30_000);
+    const page = await signIn(context);
+    await page.goto(`${base}/plan/scenarios/${baselineId}/edit`);
+    await page.getByRole('button', { name: 'Use the count from insights for Scientist Training Programme (genomics)' }).click();
+    await page.waitForURL((url) => url.pathname.endsWith('/edit/trainee-pool'));
+    expect(await page.locator('#pipeline-stp-genomics-pool-insights').textContent()).toContain('Count from insights: 12.');
+    expect(await page.locator('#pipeline-stp-genomics-traineePool').inputValue()).toBe('12');
+    await page.locator('#pipeline-stp-genomics-traineePool').press('Enter');
+    await page.waitForURL((url) => url.pathname === `/plan/scenarios/${baselineId}`);
+    expect(await page.locator('.nhsuk-inset-text').first().textContent()).toMatch(/Version \d+ saved\./);
+    expect(await page.locator('#scenario-source').textContent()).toMatch(/traineePool: 12/);
+
+    await page.goto(`${base}/cy/plan/scenarios/${baselineId}/edit`);
+    await page.getByRole('button', { name: /^Defnyddio'r cyfrif o'r mewnwelediadau ar gyfer Rhaglen Hyfforddi Gwyddonwyr \(cwnsela genomig\)$/ }).click();
+    await page.waitForURL((url) => url.pathname.endsWith('/edit/trainee-pool'));
+    expect(await page.locator('#pipeline-stp-genomic-counselling-pool-insights').textContent()).toContain('llai na 5');
+    expect(await page.locator('#pipeline-stp-genomic-counselling-traineePool').inputValue()).toBe('');
+    await context.close();
+
+    // axe needs JavaScript: the pages with a figure, in a context that has it.
+    const scripted = await browser.newContext();
+    scripted.setDefaultTimeout(30_000);
+    const checkedPage = await signIn(scripted);
+    for (const [lang, name] of [['', 'Use the count from insights for Scientist Training Programme (genomics)'], ['/cy', /^Defnyddio'r cyfrif o'r mewnwelediadau ar gyfer Rhaglen Hyfforddi Gwyddonwyr \(cwnsela genomig\)$/]] as const) {
+      await checkedPage.goto(`${base}${lang}/plan/scenarios/${baselineId}/edit`);
+      await checkedPage.getByRole('button', { name }).click();
+      await checkedPage.waitForURL((url) => url.pathname.endsWith('/edit/trainee-pool'));
+      expect(await checkedPage.locator('.nhsuk-inset-text').count()).toBe(1);
+      await axe(checkedPage);
+    }
+    await scripted.close();
   });
 });

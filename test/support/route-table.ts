@@ -220,6 +220,7 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'POST', url: '/staff/import/confirm', path: '/staff/import/confirm', allowed: ['org-admin', 'platform-admin'], body: { pending: '00000000-0000-0000-0000-000000000000' } },
     { method: 'GET', url: '/plan/runs/:id/goal', path: '/plan/runs/00000000-0000-0000-0000-000000000000/goal', allowed: ['workforce-planner', 'platform-admin'] },
     { method: 'POST', url: '/plan/runs/:id/goal', path: '/plan/runs/00000000-0000-0000-0000-000000000000/goal', allowed: ['workforce-planner', 'platform-admin'] },
+    { method: 'POST', url: '/plan/scenarios/:id/edit/trainee-pool', path: '/plan/scenarios/00000000-0000-0000-0000-000000000000/edit/trainee-pool', allowed: ['workforce-planner', 'platform-admin'], body: { pipeline: 'x' } },
     // Accounts (routes/oidc.ts, routes/account.ts). Single sign-on routes answer 404 while it is not configured.
     { method: 'GET', url: '/sign-in/sso', path: '/sign-in/sso', allowed: EVERYONE },
     { method: 'GET', url: '/sign-in/sso/callback', path: '/sign-in/sso/callback?state=x&code=y', allowed: EVERYONE },

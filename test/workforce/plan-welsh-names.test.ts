@@ -96,5 +96,20 @@ describe.each(engines)('Welsh scenario and run pages on $name', (engine) => {
     const page = await t.app.inject({ method: 'GET', url: `/cy/plan/runs/${runId}`, headers: { cookie: planner.cookie } });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Gweithlu genomeg Cymru, llinell sylfaen');
+    // The back link to the scenario names it in Welsh too (it showed the English name).
+    const back = /<a\s+class="nhsuk-back-link"\s+href="\/cy\/plan\/scenarios\/[^"]+">([\s\S]*?)<\/a>/.exec(page.body)?.[1]?.replace(/<[^>]+>/g, '').trim();
+    expect(back).toBe('Gweithlu genomeg Cymru, llinell sylfaen');
+    const english = await t.app.inject({ method: 'GET', url: `/plan/runs/${runId}`, headers: { cookie: planner.cookie } });
+    expect(/<a\s+class="nhsuk-back-link"\s+href="\/plan\/scenarios\/[^"]+">([\s\S]*?)<\/a>/.exec(english.body)?.[1]?.replace(/<[^>]+>/g, '').trim()).toBe('Welsh genomics workforce, baseline');
   }, 120_000);
+
+  it('lists scenarios by their Welsh names on the Welsh list, and by the English where a scenario has no Welsh name', async () => {
+    const child = multipart({ _csrf: planner.csrf }, { name: 'file', filename: 'mine.yaml', content: 'extends: welsh-genomics-baseline.yaml\nid: mine\nname: My own scenario\n' });
+    const saved = await t.app.inject({ method: 'POST', url: '/plan/scenarios', headers: { ...child.headers, cookie: planner.cookie, accept: 'text/html' }, payload: child.payload });
+    expect(saved.statusCode).toBe(303);
+    const names = async (path: string) => [...(await t.app.inject({ method: 'GET', url: path, headers: { cookie: planner.cookie } })).body
+      .matchAll(/<td class="nhsuk-table__cell"><a href="[^"]*\/plan\/scenarios\/[^"]+">([^<]*)<\/a><\/td>/g)].map((m) => m[1]).sort();
+    expect(await names('/cy/plan')).toEqual(['Gweithlu genomeg Cymru, llinell sylfaen', 'My own scenario']);
+    expect(await names('/plan')).toEqual(['My own scenario', 'Welsh genomics workforce, baseline']);
+  });
 });

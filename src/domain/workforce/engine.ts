@@ -68,6 +68,8 @@ interface CompiledPipeline {
   readonly entryBand: number;
   readonly shares: Float64Array;
   readonly maxIntake: number | undefined;
+  /** People who could start this training; each year's intake is at most what is left (undefined: no limit). */
+  readonly traineePool: number | undefined;
 }
 
 export interface CompiledModel {
@@ -250,6 +252,7 @@ export function compile(scenario: Scenario): CompiledModel {
       entryBand: pl.entryBand === undefined ? role.entryBand[r] ?? 0 : bandIndex.get(pl.entryBand) ?? 0,
       shares,
       maxIntake: pl.maxIntake,
+      traineePool: pl.traineePool,
     };
   });
   const progression = scenario.progression.map((pr) => ({ from: ri(pr.from), to: ri(pr.to), rate: p(pr.rate, `progression.${pr.from}>${pr.to}.rate`) }));
@@ -409,7 +412,13 @@ function yearPipelines(model: CompiledModel, v: Float64Array, ws: Workspace, t: 
     const intakes = ws.intakes[k];
     if (pl === undefined || intakes === undefined) continue;
     const planned = v[pl.intake] ?? 0;
-    const intake = intakeOverride?.pipeline === k ? intakeOverride.intake : planned;
+    let intake = intakeOverride?.pipeline === k ? intakeOverride.intake : planned;
+    if (pl.traineePool !== undefined && t >= pl.startT) {
+      // The pool of possible trainees: people who started in earlier years of the projection have left it.
+      let left = pl.traineePool;
+      for (let y = 1; y < t; y++) left -= intakes[y] ?? 0;
+      intake = Math.min(intake, Math.max(0, left));
+    }
     intakes[t] = t >= pl.startT ? intake : 0;
     const from = t - pl.duration;
     // Intakes before the projection starts (a pipeline whose startYear is earlier than the

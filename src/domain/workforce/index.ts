@@ -5,3 +5,4 @@ export * from './monte-carlo.js';
 export * from './staff-baseline.js';
 export * from './goal.js';
 export * from './difference.js';
+export * from './trainee-pool.js';

@@ -89,6 +89,12 @@ const PipelineSchema = z.object({
   costPerTraineeYear: NonNegative.default({ kind: 'fixed', value: 0 }),
   entryBand: Id.optional(),
   maxIntake: z.number().min(0).optional(),
+  /**
+   * The pool of possible trainees: people who could start this training (for example staff at
+   * practitioner level and above in the roles that feed it, from insights). Each year's intake
+   * is at most what is left of the pool; people who start training leave it. Omit for no limit.
+   */
+  traineePool: z.number().int('a whole number of people').min(0).optional(),
   shares: z.record(z.string(), z.number().min(0)).optional(),
 }).strict();
 

@@ -147,3 +147,27 @@ export function welshNameOfRun(run: StoredRun): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The Welsh name of every saved scenario by its id (slug), from its current
+ * version with its bases merged in, where it has one (for the Welsh list of
+ * scenarios; the English is shown where it has none).
+ */
+export async function welshScenarioNames(store: ScenarioStore): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const [slug, { source, format }] of await store.currentSources()) {
+    const checked = await check(store, source, `${slug}.${format}`);
+    const name = 'issues' in checked ? undefined : localScenarioText(checked.data, 'cy').name;
+    if (name !== undefined) names.set(slug, name);
+  }
+  return names;
+}
+
+/** The name to link a run's page back to its scenario by: the name as run, in Welsh on Welsh pages where it had one. */
+export async function scenarioLinkName(store: ScenarioStore, run: StoredRun, stored: StoredScenario, lang: 'en' | 'cy'): Promise<string> {
+  if (lang === 'en') return stored.name;
+  const asRun = welshNameOfRun(run);
+  if (asRun !== undefined) return asRun;
+  const checked = await checkStored(store, stored);
+  return ('issues' in checked ? undefined : localScenarioText(checked.data, 'cy').name) ?? stored.name;
+}

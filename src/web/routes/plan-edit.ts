@@ -5,6 +5,10 @@
 // normal) shows one field per number of the range; changing the kind of range,
 // and everything else, stays in the scenario file.
 //
+// A pipeline's pool of possible trainees may be taken from insights (the
+// "Use the count from insights" button: its own small form, a POST that shows
+// the figure and fills the field, audited; docs/workforce-planning.md).
+//
 // Each save writes only what changed into the scenario's own text (a YAML file
 // keeps its comments), as a new version; in a scenario that extends another, a
 // change to an inherited value becomes an override in this scenario. Nothing
@@ -18,6 +22,9 @@ import type { ScenarioStore, StoredScenario } from '../../db/stores/scenario-sto
 import { FundedStore } from '../../db/stores/funded-store.js';
 import { observedCompletion } from '../../domain/funded/completion.js';
 import { editScenarioText, parseScenarioText, type PathStep, type ScenarioEdit } from '../../services/workforce/scenario-files.js';
+import { AuditStore } from '../../db/stores/audit-store.js';
+import { traineePoolFromInsights, type TraineePoolFigure } from '../../services/workforce/trainee-pool.js';
+import { dayLabel } from '../../services/insights/dashboard.js';
 import { authorise } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
 import { actorOf, changeableOr403, check, checkStored, scenarioOr404 } from './plan-common.js';
@@ -76,6 +83,9 @@ interface FormGroup {
   readonly legend: string;
   readonly params: readonly FormParam[];
   readonly recruitment?: { readonly id: string; readonly kind: 'perYear' | 'rate'; readonly error?: string };
+  /** Pipelines: the name for the insights button, and the figure insights gave when asked. */
+  readonly pipelineName?: string;
+  readonly poolFigure?: string;
 }
 
 interface ErrorItem {
@@ -115,7 +125,7 @@ function same(a: Distribution | undefined, b: Distribution | undefined): boolean
 const fixed = (value: number | undefined): Distribution | undefined => (value === undefined ? undefined : { kind: 'fixed', value });
 
 /** Every parameter the form shows, from the scenario as resolved now. */
-function specs(s: Scenario, t: Translate, lang: 'en' | 'cy'): { top: ParamSpec[]; roles: { id: string; legend: string; recruitKind: 'perYear' | 'rate'; attrition: ParamSpec; recruitment: Record<'perYear' | 'rate', ParamSpec> }[]; pipelines: { id: string; legend: string; params: ParamSpec[] }[] } {
+function specs(s: Scenario, t: Translate, lang: 'en' | 'cy'): { top: ParamSpec[]; roles: { id: string; legend: string; recruitKind: 'perYear' | 'rate'; attrition: ParamSpec; recruitment: Record<'perYear' | 'rate', ParamSpec> }[]; pipelines: { id: string; name: string; legend: string; params: ParamSpec[] }[] } {
   const of = (label: string, owner: string) => t('workforce.edit.fieldOf', { field: label, owner });
   const top: ParamSpec[] = [
     { id: 'startYear', path: ['startYear'], label: t('workforce.edit.startYear'), full: t('workforce.edit.startYear'), hint: t('workforce.edit.startYearHint'), range: YEAR, current: fixed(s.startYear), plain: true },
@@ -147,13 +157,15 @@ function specs(s: Scenario, t: Translate, lang: 'en' | 'cy'): { top: ParamSpec[]
       id: `pipeline-${p.id}-${field}`, path: at(field), label: t(`workforce.edit.${field}`), full: of(t(`workforce.edit.${field}`), p.id), hint: t(`workforce.edit.${field}Hint`), range, current, ...extra,
     });
     return {
-      id: p.id, legend,
+      id: p.id, name: pipelineName(p, lang), legend,
       params: [
         spec('intake', AMOUNT, p.intake),
         spec('duration', { min: 1, max: 15, whole: true }, fixed(p.duration), { plain: true }),
         spec('completion', RATE, p.completion),
         spec('retention', RATE, p.retention),
         spec('pipelineStartYear', YEAR, fixed(p.startYear), { plain: true, optional: true, path: at('startYear') }),
+        // Last, so the insights button sits by it.
+        spec('traineePool', { min: 0, max: Number.POSITIVE_INFINITY, whole: true }, fixed(p.traineePool), { plain: true, optional: true }),
       ],
     };
   });
@@ -264,13 +276,13 @@ function fieldOfIssue(issue: ScenarioIssue, s: Scenario): string | undefined {
   }
   if (head === 'pipelines' && field !== undefined) {
     const id = s.pipelines[i]?.id;
-    if (id !== undefined && ['intake', 'duration', 'completion', 'retention', 'startYear'].includes(field)) return `pipeline-${id}-${field === 'startYear' ? 'pipelineStartYear' : field}`;
+    if (id !== undefined && ['intake', 'duration', 'completion', 'retention', 'startYear', 'traineePool'].includes(field)) return `pipeline-${id}-${field === 'startYear' ? 'pipelineStartYear' : field}`;
   }
   return undefined;
 }
 
 export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore): Promise<void> {
-  const render = async (request: FastifyRequest, reply: FastifyReply, stored: StoredScenario, s: Scenario, state: { submitted?: Record<string, string>; errors?: Map<string, string>; summary?: ErrorItem[]; kinds?: Record<string, string> } = {}, status = 200) => {
+  const render = async (request: FastifyRequest, reply: FastifyReply, stored: StoredScenario, s: Scenario, state: { submitted?: Record<string, string>; errors?: Map<string, string>; summary?: ErrorItem[]; kinds?: Record<string, string>; pools?: Record<string, string> } = {}, status = 200) => {
     const t = request.t;
     // Offered for a pipeline's completion rate: what funded university places observed (docs/funded-places.md).
     const funded = observedCompletion((await FundedStore.create(app.database.db).reportRows()).map((r) => r.outcome));
@@ -282,7 +294,10 @@ export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore)
       const kindError = state.errors?.get(kindId);
       return { id: r.id, legend: r.legend, params: [p(r.attrition), p(r.recruitment[r.recruitKind])], recruitment: { id: kindId, kind, ...(kindError === undefined ? {} : { error: kindError }) } };
     });
-    const pipelines: FormGroup[] = all.pipelines.map((g) => ({ id: g.id, legend: g.legend, params: g.params.map(p) }));
+    const pipelines: FormGroup[] = all.pipelines.map((g) => {
+      const figure = state.pools?.[g.id];
+      return { id: g.id, legend: g.legend, params: g.params.map(p), pipelineName: g.name, ...(figure === undefined ? {} : { poolFigure: figure }) };
+    });
     const nameError = state.errors?.get('name');
     return reply.code(status).render('pages/plan/edit.njk', {
       scenario: stored, top: all.top.map(p), roles, pipelines,
@@ -375,4 +390,42 @@ export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore)
     }, user.id, actorOf(user));
     return reply.redirect(localPath(request.lang, `/plan/scenarios/${saved.id}?saved=${saved.version}`), 303);
   });
+
+  // The pool of possible trainees from insights: the figure, and the field filled when it may be shown. Saves nothing.
+  app.post('/plan/scenarios/:id/edit/trainee-pool', { config: { access: 'workforce.plan' } }, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    const user = authorise(request, 'workforce.plan');
+    const t = request.t;
+    const stored = await scenarioOr404(store, request.params.id);
+    changeableOr403(stored, user);
+    const checked = await checkStored(store, stored);
+    if ('issues' in checked) return reply.code(422).render('pages/plan/edit.njk', { scenario: stored, issues: checked.issues, broken: true, errors: checked.issues });
+    const s = checked.scenario;
+    const id = stringBody(request.body)['pipeline'] ?? '';
+    const pipeline = s.pipelines.find((p) => p.id === id);
+    if (pipeline === undefined) {
+      const text = t('workforce.edit.poolUnknownPipeline', { pipeline: id });
+      return render(request, reply, stored, s, { summary: [{ text, href: '#edit-form' }] }, 400);
+    }
+    const figure = await traineePoolFromInsights(app.database.db, pipeline.role);
+    await AuditStore.create(app.database.db).add({
+      actorUserId: user.id, action: 'workforce.scenario.trainee-pool-from-insights', entityType: 'workforce_scenario', entityId: stored.id,
+      after: { pipeline: pipeline.id, role: pipeline.role, shown: figure.state, ...(figure.state === 'shown' ? { count: figure.count } : {}), asAt: figure.asAt },
+    });
+    const fieldId = `pipeline-${pipeline.id}-traineePool`;
+    return render(request, reply, stored, s, {
+      pools: { [pipeline.id]: poolText(figure, pipeline.role, t, request.lang) },
+      ...(figure.state === 'shown' ? { submitted: { [fieldId]: String(figure.count) } } : {}),
+    });
+  });
+}
+
+/** What insights said about a pipeline's pool, in the page's language. */
+function poolText(figure: TraineePoolFigure, role: string, t: Translate, lang: 'en' | 'cy'): string {
+  const date = dayLabel(figure.asAt, lang);
+  switch (figure.state) {
+    case 'shown': return t('workforce.edit.poolShown', { count: figure.count, date });
+    case 'small': return t('workforce.edit.poolSmall', { date });
+    case 'withheld': return t('workforce.edit.poolWithheld', { date });
+    case 'unmapped': return t('workforce.edit.poolUnmapped', { role });
+  }
 }

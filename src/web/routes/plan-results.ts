@@ -19,7 +19,7 @@ import { compareChartSvg, scalableSvg, type CompareRow } from '../../services/wo
 import { buildReport, fanChart, gapChart, labelledBars, numberFormat, roleName, tornadoChart, type Chart, type TornadoInput } from '../../services/workforce/report.js';
 import { isRunInterrupted, type RoleResult, type RunResult } from '../../services/workforce/run-jobs.js';
 import { authorise } from '../plugins/auth.js';
-import { doneRunOr404, Id, runOr404, scenarioOfRun, welshNameOfRun } from './plan-common.js';
+import { doneRunOr404, Id, runOr404, scenarioLinkName, scenarioOfRun, welshNameOfRun } from './plan-common.js';
 
 type Params = FastifyRequest<{ Params: { id: string } }>;
 type Lang = 'en' | 'cy';
@@ -159,7 +159,8 @@ export async function planResultRoutes(app: FastifyInstance, store: ScenarioStor
     // A Welsh page names the scenario by its Welsh name as run (nameCy), where it had one.
     const name = (request.lang === 'cy' ? welshNameOfRun(run) : undefined) ?? scenarioName(run) ?? scenario?.name ?? '';
     const slug = scenario?.slug ?? scenarioSlug(run, 'scenario');
-    const base = { run, scenario, name, slug, percent: Math.floor((100 * run.done) / run.runs), canonicalPath: `/plan/runs/${run.id}` };
+    const linkName = scenario === null ? undefined : await scenarioLinkName(store, run, scenario, request.lang);
+    const base = { run, scenario, name, slug, linkName, percent: Math.floor((100 * run.done) / run.runs), canonicalPath: `/plan/runs/${run.id}` };
     if (run.status !== 'done') return reply.render('pages/plan/run.njk', base);
     const done = run as StoredRun & { result: RunResult };
     const charts = await roleCharts(done, request);

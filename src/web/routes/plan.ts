@@ -16,7 +16,7 @@ import { queueRun, STALE_AFTER_MS } from '../../services/workforce/run-jobs.js';
 import { QUEUED_AS_JOB } from '../../db/stores/scenario-store.js';
 import { authorise } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
-import { actorOf, check, checkStored, localScenarioText, mayChange, runOr404, scenarioOfRun, scenarioOr404, text } from './plan-common.js';
+import { actorOf, check, checkStored, localScenarioText, mayChange, runOr404, scenarioOfRun, scenarioOr404, text, welshScenarioNames } from './plan-common.js';
 import { planEditRoutes } from './plan-edit.js';
 import { planBaselineRoutes } from './plan-baseline.js';
 import { planResultRoutes } from './plan-results.js';
@@ -63,7 +63,10 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/plan', { config: { access: 'workforce.plan' } }, async (request, reply) => {
     authorise(request, 'workforce.plan');
-    return reply.render('pages/plan/index.njk', { scenarios: await store.listScenarios(), values: {} });
+    const scenarios = await store.listScenarios();
+    // Welsh pages name each scenario by its Welsh name (nameCy) where it has one.
+    const welsh = request.lang === 'cy' ? await welshScenarioNames(store) : new Map<string, string>();
+    return reply.render('pages/plan/index.njk', { scenarios: scenarios.map((x) => ({ ...x, name: welsh.get(x.slug) ?? x.name })), values: {} });
   });
 
   app.post('/plan/scenarios', { config: { access: 'workforce.plan', upload: true } }, async (request, reply) => {
