@@ -20,6 +20,8 @@ import type { LearningEvent } from '../../domain/xapi/index.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
 import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js';
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
+import { competenciesCoveredBy } from '../../services/learning/competencies-covered.js';
+import { eventTargetOf } from '../../db/stores/requirement-store.js';
 import { learnerOf, moduleOr404 } from './learn.js';
 import { serviceFor } from './funded.js';
 
@@ -139,7 +141,9 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     // Events attended count towards CPD as modules do (issue 16; events-attendance).
     const attendedEvents = await EventAttendanceStore.create(app.database.db).attendedBy(userId);
     const eventCpdThisYear = attendedEvents.filter((a) => a.startsAt.getUTCFullYear() === thisYear).reduce((sum, a) => sum + a.cpdHours, 0);
-    return { attendedEvents, eventCpdThisYear, completions: completions.map((c) => ({ ...c, module: byId.get(c.moduleId), credential: issued.get(`${c.moduleId}@${c.moduleVersion}`) })), inProgress, cpdThisYear, thisYear };
+    // Competencies covered: modules completed and events attended, by the same rule (issue 16).
+    const competencies = await competenciesCoveredBy(app.database.db, app.content, [...completions.map((c) => c.moduleId), ...attendedEvents.map((a) => eventTargetOf(a.eventId))]);
+    return { attendedEvents, eventCpdThisYear, competencies, completions: completions.map((c) => ({ ...c, module: byId.get(c.moduleId), credential: issued.get(`${c.moduleId}@${c.moduleVersion}`) })), inProgress, cpdThisYear, thisYear };
   };
 
   app.get('/my-learning', { config: { access: 'signed-in' } }, async (request, reply) => {

@@ -16,6 +16,7 @@ import { requiredByStaff, today } from '../../services/learning/required-learnin
 import { authorise, principalOf } from '../plugins/auth.js';
 import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js';
 import { repeatedNoShows } from '../../domain/events/attendance.js';
+import { competenciesCoveredBy } from '../../services/learning/competencies-covered.js';
 
 type StaffParams = FastifyRequest<{ Params: { staffId: string } }>;
 
@@ -95,6 +96,8 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
       .map(([moduleId, at]) => ({ title: moduleTitle(moduleId), at }))
       .sort((a, b) => b.at.getTime() - a.at.getTime());
     const noShows = repeatedNoShows(await attendance.noShowsByStaff([member.id]))[member.id] ?? 0;
-    return reply.render('pages/team-member.njk', { member, row, modules, passed, noShows });
+    // Modules completed and events attended, through the same rule as My learning (issue 16).
+    const competencies = await competenciesCoveredBy(app.database.db, app.content, (completed.get(member.id) ?? new Map<string, Date>()).keys());
+    return reply.render('pages/team-member.njk', { member, row, modules, passed, noShows, competencies });
   });
 }
