@@ -6,13 +6,19 @@
 // of 40 places (coprime with the learners, so each request is a new person
 // for its session): the places go within the first second and every later
 // booking joins a waiting list under the session's lock, with its email
-// queued, as in real use. The load generator (autocannon) runs in a child
-// process on the same cores, so the figures are a floor. Prints requests/s,
-// latency percentiles and the server's memory.
+// queued, as in real use (each learner books each session once: 2,000 × 7
+// different bookings, so a phase of 10 s or more at 200/s fills the places and
+// puts over a thousand people on waiting lists). The load generator
+// (autocannon, keep-alive connections) runs in a child process on the same
+// cores, so the figures are a floor. Prints requests/s, p50/p99, bookings/s,
+// how many went onto waiting lists, the server's memory (this process: the
+// generator is the child) and the load average beside each figure. Server CPU
+// per request, which the load does not move much: `npm run bench -- events-cpu`.
 //
 //   BENCH_SECONDS   seconds of each phase (default 10)
 
 import type autocannon from 'autocannon';
+import type { FastifyInstance } from 'fastify';
 import type { DatabaseHandle } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/database.js';
 import { loadConfig } from '../src/config/env.js';
@@ -20,7 +26,7 @@ import { EventStore, type SessionInput } from '../src/db/stores/event-store.js';
 import { buildApp } from '../src/web/app.js';
 import { keepHeapSmall } from '../src/web/heap.js';
 import { load } from './load.js';
-import { loadAverage, machine, onBothEngines } from './machine.js';
+import { loadAverage, machine, onBothEngines, watchMemory } from './machine.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const LEARNERS = 2000;
@@ -34,11 +40,8 @@ function session(days: number, capacity: number): SessionInput {
   };
 }
 
-async function measure(label: string, database: DatabaseHandle): Promise<void> {
-  await migrateToLatest(database);
-  keepHeapSmall(); // as `genomeg serve` does
-  const app = await buildApp({ config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content' }), database, logger: false });
-  const store = EventStore.create(database.db);
+/** 30 published events of 4 sessions (the list), one event of 7 sessions of 40 places (the bookings), and signed-in learners. */
+export async function seedEvents(app: FastifyInstance, store: EventStore, count: number): Promise<{ learners: { cookie: string; csrf: string }[]; bookPaths: string[]; sessionIds: string[] }> {
   const text = { en: 'Bench', cy: 'Mainc' };
   for (let e = 0; e < 30; e++) {
     const { event } = await store.createEvent({
@@ -49,11 +52,20 @@ async function measure(label: string, database: DatabaseHandle): Promise<void> {
   const { event, sessionIds } = await store.createEvent({ title: text, summary: text, description: text, topic: 'rare-disease', cpdHours: 1 }, Array.from({ length: 7 }, (_, i) => session(3 + i, 40)), null);
   await store.setStatus(event.id, 'published', null);
   const learners: { cookie: string; csrf: string }[] = [];
-  for (let i = 0; i < LEARNERS; i++) {
+  for (let i = 0; i < count; i++) {
     const user = await app.stores.users.create({ email: `bench${String(i)}@bench.genomeg.test`, displayName: `Bench ${String(i)}`, passwordHash: null, grants: [{ role: 'learner', organisationCode: null }] }, null);
     const { token, session: s } = await app.stores.sessions.start(user.id);
     learners.push({ cookie: `gnm_session=${token}; gnm_lang=en`, csrf: s.csrfToken });
   }
+  return { learners, sessionIds, bookPaths: sessionIds.map((s) => `/events/${event.id}/sessions/${s}/book`) };
+}
+
+async function measure(label: string, database: DatabaseHandle): Promise<void> {
+  await migrateToLatest(database);
+  keepHeapSmall(); // as `genomeg serve` does
+  const app = await buildApp({ config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content' }), database, logger: false });
+  const store = EventStore.create(database.db);
+  const { learners, sessionIds, bookPaths } = await seedEvents(app, store, LEARNERS);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? String(address.port) : '0'}`;
@@ -62,11 +74,14 @@ async function measure(label: string, database: DatabaseHandle): Promise<void> {
   };
   const list = await load(url, SECONDS, 32, { method: 'GET', sessions: learners, paths: ['/events'] });
   line('event list (GET)', list);
-  const bookings = await load(url, SECONDS, 16, { method: 'POST', sessions: learners, paths: sessionIds.map((s) => `/events/${event.id}/sessions/${s}/book`), body: '_csrf={csrf}' });
+  const peak = watchMemory();
+  const bookings = await load(url, SECONDS, 16, { method: 'POST', sessions: learners, paths: bookPaths, body: '_csrf={csrf}' });
   line('bookings (POST)', bookings);
   const rows = await database.db.selectFrom('event_bookings').select(['status', (eb) => eb.fn.countAll<number | string>().as('n')]).where('session_id', 'in', sessionIds).groupBy('status').execute();
   const counts = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-  console.log(`  ${label.padEnd(11)} bookings taken: ${String(counts['booked'] ?? 0)} booked (7 × 40 places), ${String(counts['waiting'] ?? 0)} waiting; server RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+  const taken = (counts['booked'] ?? 0) + (counts['waiting'] ?? 0);
+  console.log(`  ${label.padEnd(11)} bookings: ${Math.round(taken / SECONDS).toLocaleString('en-GB')} bookings/s taken (${String(taken)} in ${String(SECONDS)} s): ${String(counts['booked'] ?? 0)} booked (7 × 40 places), ${String(counts['waiting'] ?? 0)} onto waiting lists; `
+    + `server RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (peak ${peak().toFixed(0)} MiB), heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB  (${loadAverage()})`);
   await app.close();
 }
 

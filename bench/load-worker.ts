@@ -4,10 +4,10 @@ import autocannon from 'autocannon';
 import type { LoadRequest } from './load.js';
 
 process.once('message', (message) => {
-  const { url, seconds, connections, request } = message as { url: string; seconds: number; connections: number; request: LoadRequest };
+  const { url, seconds, connections, request, amount } = message as { url: string; seconds: number; connections: number; request: LoadRequest; amount?: number };
   let n = 0;
   void autocannon({
-    url, connections, duration: seconds,
+    url, connections, ...(amount === undefined ? { duration: seconds } : { amount }),
     requests: [{
       method: request.method,
       setupRequest: (req) => {

@@ -19,11 +19,12 @@ export interface LoadRequest {
   readonly body?: string;
 }
 
-export function load(url: string, seconds: number, connections: number, request: LoadRequest): Promise<autocannon.Result> {
+/** `seconds` of load, or, when `amount` is given, exactly that many requests. */
+export function load(url: string, seconds: number, connections: number, request: LoadRequest, amount?: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     const child = fork(new URL('./load-worker.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.once('message', (result) => { resolve(result as autocannon.Result); child.kill(); });
     child.once('error', reject);
-    child.send({ url, seconds, connections, request });
+    child.send({ url, seconds, connections, request, amount });
   });
 }

@@ -14,6 +14,7 @@ import { run as fundedReviewers } from './funded-reviewers.js';
 import { run as fundedAllocation } from './funded-allocation.js';
 import { run as insights } from './insights.js';
 import { run as events } from './events.js';
+import { run as eventsCpu } from './events-cpu.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'funded-allocation': fundedAllocation,
   insights,
   events,
+  'events-cpu': eventsCpu,
 };
 
 const name = process.argv[2];

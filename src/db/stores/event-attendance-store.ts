@@ -224,6 +224,17 @@ export class EventAttendanceStore {
     return rows.map((r) => ({ bookingId: r.bookingId, eventId: r.eventId, sessionId: r.sessionId, title: { en: r.title_en, cy: r.title_cy }, cpdHours: r.cpd_hours, startsAt: toDate(r.starts_at), endsAt: toDate(r.ends_at) }));
   }
 
+  /** The titles and competencies of these events (any status: attending a since-cancelled event still counted). */
+  async competenciesOf(eventIds: readonly string[]): Promise<Map<string, { title: Bilingual; competencies: string[] }>> {
+    const out = new Map<string, { title: Bilingual; competencies: string[] }>();
+    const ids = [...new Set(eventIds)];
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom('events').select(['id', 'title_en', 'title_cy', 'competencies']).where('id', 'in', ids.slice(i, i + 500)).execute();
+      for (const r of rows) out.set(r.id, { title: { en: r.title_en, cy: r.title_cy }, competencies: stringList(r.competencies) });
+    }
+    return out;
+  }
+
   /** Accounts by their (lower-case) email address. */
   async accountsByEmail(emails: readonly string[]): Promise<Map<string, { id: string; displayName: string }>> {
     const out = new Map<string, { id: string; displayName: string }>();
@@ -265,4 +276,10 @@ export class EventAttendanceStore {
       .groupBy(['event_bookings.status', 'staff.organisation_code', 'staff.staff_group_code']).execute();
     return rows.map((r) => ({ status: r.status as BookingStatus, organisationCode: r.organisation_code, staffGroupCode: r.staff_group_code, n: Number(r.n) }));
   }
+}
+
+function stringList(text: string): string[] {
+  if (text === '') return [];
+  const parsed: unknown = JSON.parse(text);
+  return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
 }

@@ -463,6 +463,17 @@ export class EventStore {
     return row === undefined ? undefined : toSession(row, Number(row.booked ?? 0), Number(row.waiting ?? 0));
   }
 
+  /** A session's time, place and settings without counting its bookings (for emails; `booked` and `waiting` are not read and show 0). */
+  async findSessionUncounted(id: string): Promise<SessionRecord | undefined> {
+    const row = await this.db.selectFrom('event_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toSession(row, 0, 0);
+  }
+
+  /** The event a session belongs to, by the session's primary key alone. */
+  async eventIdOfSession(id: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('event_sessions').select('event_id').where('id', '=', id).executeTakeFirst())?.event_id;
+  }
+
   /** A person's bookings (any status) of these sessions. */
   async bookingsOf(userId: string, sessionIds: readonly string[]): Promise<Booking[]> {
     if (sessionIds.length === 0) return [];
@@ -524,9 +535,15 @@ export class EventStore {
     }
     const startsAt = toDate(session.starts_at);
     if (session.event_status !== 'published' || now >= startsAt) return { expired, offered: [] };
-    const waiting = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', session.id).where('status', '=', 'waiting').orderBy('position').execute();
-    if (waiting.length === 0) return { expired, offered: [] };
+    // The places first (one grouped count): a full session offers nothing, so
+    // the waiting list, which grows with every booking once the session is
+    // full, is read only when a place is free to someone.
     const { takenBy, quotas } = await this.placesOf(trx, session.id, now);
+    let taken = 0;
+    for (const n of takenBy.values()) taken += n;
+    if (taken >= session.capacity) return { expired, offered: [], places: { takenBy, quotas } };
+    const waiting = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', session.id).where('status', '=', 'waiting').orderBy('position').execute();
+    if (waiting.length === 0) return { expired, offered: [], places: { takenBy, quotas } };
     const offered: Booking[] = [];
     const expires = new Date(Math.min(now.getTime() + this.offerMs, startsAt.getTime()));
     for (const w of waiting) {
@@ -549,7 +566,7 @@ export class EventStore {
   /** Put a request in the queue: booked when a place is free to them once the session is settled, otherwise waiting. */
   private async enqueue(trx: Transaction<Database>, session: NonNullable<Awaited<ReturnType<EventStore['lockSession']>>>, existing: BookingRow | undefined, userId: string, organisationCode: string | null, now: Date, actorUserId: string | null): Promise<{ booking: Booking; settled: Settled }> {
     const { places, ...settled } = await this.settleReading(trx, session, now, actorUserId);
-    // Read once: settle has read them already when anyone was waiting.
+    // Read once: settle has read them already unless the event is not open.
     const { takenBy, quotas } = places ?? await this.placesOf(trx, session.id, now);
     const status: BookingStatus = placesFreeTo(organisationCode, session.capacity, takenBy, quotas, now) > 0 ? 'booked' : 'waiting';
     const position = session.next_position;

@@ -13,3 +13,4 @@ export * from './team.js';
 export * from './reminders.js';
 export * from './pgx-explorer.js';
 export * from './pathways.js';
+export * from './competencies-covered.js';

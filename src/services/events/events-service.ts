@@ -168,7 +168,7 @@ export class EventsService {
   }
 
   private async tell(booking: Booking, template: EmailTemplate, calendar: Calendar, extra: { reason?: string; wasAt?: Date | null } = {}): Promise<void> {
-    const [user, session] = await Promise.all([this.users.findById(booking.userId), this.store.findSession(booking.sessionId)]);
+    const [user, session] = await Promise.all([this.users.findById(booking.userId), this.store.findSessionUncounted(booking.sessionId)]);
     if (user === undefined || session === undefined) return;
     const event = await this.store.findEvent(session.eventId);
     if (event === undefined) return;

@@ -94,8 +94,12 @@ export function fillStandIns(html: string, values: Readonly<Record<string, strin
   return html.replace(STAND_INS, (_, name: string) => values[name] ?? '');
 }
 
-/** A page with stand-ins, split once: text, stand-in name, text, … */
-type SplitPage = readonly string[];
+/**
+ * A page with stand-ins, split once: its text between the stand-ins already
+ * encoded as UTF-8 (a kept page is sent as bytes, never re-encoded), and the
+ * stand-ins' names in order.
+ */
+interface SplitPage { readonly text: readonly Buffer[]; readonly names: readonly string[]; readonly bytes: number }
 
 /**
  * Split once, and with the templates' indentation and blank lines taken out
@@ -104,14 +108,24 @@ type SplitPage = readonly string[];
  */
 function splitStandIns(html: string): SplitPage {
   const compact = /<(pre|textarea)\b/i.test(html) ? html : html.replace(/\n[ \t\n]+/g, '\n');
-  return compact.split(STAND_INS);
+  const parts = compact.split(STAND_INS);
+  const text = parts.filter((_, i) => i % 2 === 0).map((part) => Buffer.from(part, 'utf8'));
+  return { text, names: parts.filter((_, i) => i % 2 === 1), bytes: text.reduce((sum, b) => sum + b.length, 0) };
 }
 
-/** fillStandIns for a page split once and filled many times, without searching it again. */
-function fillSplit(parts: SplitPage, values: Readonly<Record<string, string>>): string {
-  let html = '';
-  parts.forEach((part, i) => { html += i % 2 === 0 ? part : values[part] ?? ''; });
-  return html;
+/** fillStandIns for a page split once and filled many times: the person's few values encoded, the rest copied as bytes. */
+function fillSplit(page: SplitPage, values: Readonly<Record<string, string>>): Buffer {
+  const chunks: Buffer[] = [];
+  let bytes = page.bytes;
+  page.text.forEach((text, i) => {
+    chunks.push(text);
+    const name = page.names[i];
+    if (name === undefined) return;
+    const value = Buffer.from(values[name] ?? '', 'utf8');
+    bytes += value.length;
+    chunks.push(value);
+  });
+  return Buffer.concat(chunks, bytes);
 }
 
 const PERSON = { name: standIn('name'), csrf: standIn('csrf'), twin: standIn('twin'), nonce: standIn('nonce') } as const;

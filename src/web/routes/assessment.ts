@@ -20,10 +20,11 @@ import type { LearningEvent } from '../../domain/xapi/index.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
 import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js';
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
+import { competenciesCoveredBy, fundedCoveringOf } from '../../services/learning/competencies-covered.js';
+import { eventTargetOf } from '../../db/stores/requirement-store.js';
 import { learnerOf, moduleOr404 } from './learn.js';
 import { serviceFor } from './funded.js';
 import { learnerLiteracy } from '../../services/insights/person-literacy.js';
-import { COMPETENCIES } from '../../domain/learning/competency-framework.js';
 
 function answersFrom(body: unknown, questionIds: readonly string[]): Record<string, string[]> {
   const fields = (body ?? {}) as Record<string, unknown>;
@@ -141,7 +142,9 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     // Events attended count towards CPD as modules do (issue 16; events-attendance).
     const attendedEvents = await EventAttendanceStore.create(app.database.db).attendedBy(userId);
     const eventCpdThisYear = attendedEvents.filter((a) => a.startsAt.getUTCFullYear() === thisYear).reduce((sum, a) => sum + a.cpdHours, 0);
-    return { attendedEvents, eventCpdThisYear, completions: completions.map((c) => ({ ...c, module: byId.get(c.moduleId), credential: issued.get(`${c.moduleId}@${c.moduleVersion}`) })), inProgress, cpdThisYear, thisYear };
+    // Competencies covered: modules completed and events attended, by the same rule (issue 16).
+    const competencies = await competenciesCoveredBy(app.database.db, app.content, [...completions.map((c) => c.moduleId), ...attendedEvents.map((a) => eventTargetOf(a.eventId))], await fundedCoveringOf(app.database.db, { userId }));
+    return { attendedEvents, eventCpdThisYear, competencies, completions: completions.map((c) => ({ ...c, module: byId.get(c.moduleId), credential: issued.get(`${c.moduleId}@${c.moduleVersion}`) })), inProgress, cpdThisYear, thisYear };
   };
 
   app.get('/my-learning', { config: { access: 'signed-in' } }, async (request, reply) => {
@@ -151,10 +154,9 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     const required = await requiredLearningOf({ requirements, library: app.content }, staff, await attempts.completionsFor(user.id));
     const funded = await serviceFor(app).outcomesOf(user.id);
     const mine = await record(user.id);
-    // The level and competencies counted as the insights count them (funded modules completed with credits included).
+    // The level counted as the insights count it (funded modules completed with credits included); the competencies in mine.
     const literacy = learnerLiteracy(app.content, mine.completions.map((c) => c.moduleId), funded);
-    const competencyNames = COMPETENCIES.filter((c) => literacy.competencies.includes(c.id)).map((c) => c.name[request.lang]);
-    return reply.render('pages/learn/my-learning.njk', { ...mine, required, funded, literacy, competencyNames });
+    return reply.render('pages/learn/my-learning.njk', { ...mine, required, funded, literacy });
   });
 
   app.get('/my-learning.csv', { config: { access: 'signed-in' } }, async (request, reply) => {

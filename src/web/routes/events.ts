@@ -53,6 +53,13 @@ const DONE = ['booked', 'waiting', 'cancelled', 'already', 'closed', 'created', 
 const DoneQuery = z.object({ done: z.enum(DONE).optional() });
 const Decision = z.object({ decision: z.enum(['approve', 'decline']).optional(), reason: z.string().max(2000).default('') });
 
+/** comingMonths, worked out at most once a minute (every list request asks it). */
+let monthsKept: { at: number; months: string[] } = { at: 0, months: [] };
+function comingMonthsNow(now: Date): string[] {
+  if (now.getTime() - monthsKept.at >= 60_000 || now.getTime() < monthsKept.at) monthsKept = { at: now.getTime(), months: comingMonths(now) };
+  return monthsKept.months;
+}
+
 /** The next twelve months (London), as YYYY-MM. */
 function comingMonths(now: Date): string[] {
   const { date } = londonParts(now);
@@ -92,7 +99,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     currentUser(request);
     const q = ListQuery.safeParse(request.query).data ?? {};
     const now = new Date();
-    const months = comingMonths(now);
+    const months = comingMonthsNow(now);
     const filters: ListFilters = {
       topic: (EVENT_TOPICS as readonly string[]).includes(q.topic ?? '') ? q.topic ?? '' : '',
       month: months.includes(q.month ?? '') ? q.month ?? '' : '',
@@ -203,8 +210,9 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
   const sessionOf = async (request: FastifyRequest): Promise<{ event: EventRecord; sessionId: string }> => {
     const { id, sessionId } = request.params as { id: string; sessionId: string };
     const event = await eventOr404(id, true);
-    const session = UUID.test(sessionId) ? await store.findSession(sessionId) : undefined;
-    if (session?.eventId !== event.id) throw new DomainError('GNM_NOT_FOUND');
+    // Only which event the session is of: the store decides everything else under the session's lock.
+    const eventOfSession = UUID.test(sessionId) ? await store.eventIdOfSession(sessionId) : undefined;
+    if (eventOfSession !== event.id) throw new DomainError('GNM_NOT_FOUND');
     return { event, sessionId };
   };
 

@@ -16,9 +16,9 @@ import { requiredByStaff, today } from '../../services/learning/required-learnin
 import { authorise, principalOf } from '../plugins/auth.js';
 import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js';
 import { repeatedNoShows } from '../../domain/events/attendance.js';
-import { COMPETENCIES } from '../../domain/learning/competency-framework.js';
 import type { PersonLiteracy } from '../../domain/insights/index.js';
 import { staffLiteracy } from '../../services/insights/person-literacy.js';
+import { competenciesCoveredBy, fundedCoveringOf } from '../../services/learning/competencies-covered.js';
 
 type StaffParams = FastifyRequest<{ Params: { staffId: string } }>;
 
@@ -102,7 +102,8 @@ export async function teamRoutes(app: FastifyInstance): Promise<void> {
       .sort((a, b) => b.at.getTime() - a.at.getTime());
     const noShows = repeatedNoShows(await attendance.noShowsByStaff([member.id]))[member.id] ?? 0;
     const literacy = (await staffLiteracy(app.database.db, app.content, [member.id], completed)).get(member.id);
-    const competencyNames = COMPETENCIES.filter((c) => literacy?.competencies.includes(c.id) === true).map((c) => c.name[request.lang]);
-    return reply.render('pages/team-member.njk', { member, row, modules, passed, noShows, literacy, competencyNames });
+    // Modules completed, university modules completed and events attended, through the same rule as My learning (issues 16, 17).
+    const competencies = await competenciesCoveredBy(app.database.db, app.content, (completed.get(member.id) ?? new Map<string, Date>()).keys(), await fundedCoveringOf(app.database.db, { staffId: member.id }));
+    return reply.render('pages/team-member.njk', { member, row, modules, passed, noShows, literacy, competencies });
   });
 }
