@@ -27,6 +27,7 @@ import { insightsAggregates } from './0027-insights-aggregates.js';
 import { eventsMore } from './0024-events-more.js';
 import { confidenceRatings } from './0029-confidence-ratings.js';
 import { insightsMonths } from './0030-insights-months.js';
+import { insightsSpeed } from './0033-insights-speed.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -53,6 +54,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0024-events-more': eventsMore,
   '0029-confidence-ratings': confidenceRatings,
   '0030-insights-months': insightsMonths,
+  '0033-insights-speed': insightsSpeed,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {
