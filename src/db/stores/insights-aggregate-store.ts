@@ -12,7 +12,7 @@ import { LITERACY_LEVEL_CODES, type LiteracyLevelCode } from '../../domain/learn
 import { cellKey, type AggregateCell, type Compliance, type Dimension, type MonthCounts, type StaffFacts } from '../../domain/insights/index.js';
 import type { Database } from '../schema.js';
 import type { InsightsStaffTable } from '../schema-insights.js';
-import { batchSize } from '../dialect.js';
+import { batchSize, engineOf } from '../dialect.js';
 import type { InsightsPopulation } from './insights-store.js';
 
 const CHUNK = 500;
@@ -20,6 +20,8 @@ const DIMENSION_COLUMNS = ['organisation_code', 'staff_group_code', 'band_code',
 const LEVEL_DAY_COLUMNS = { awareness: 'awareness_on', foundation: 'foundation_on', practitioner: 'practitioner_on', advanced: 'advanced_on', specialist: 'specialist_on' } as const;
 const DIMENSION_COLUMN = { organisation: 'organisation_code', staffGroup: 'staff_group_code', band: 'band_code', jobRole: 'job_role', ageBand: 'age_band' } as const;
 const MODULE_MEASURE = 'module:';
+/** Just after every 'module:…' measure (':' + 1 = ';'): a range an index can serve, where LIKE may not. */
+const MODULE_MEASURE_END = 'module;';
 
 /** Kept monthly counts by key (organisation, staff group, measure, month joined by \u0001). */
 export type MonthTally = Map<string, number>;
@@ -351,7 +353,9 @@ export class InsightsAggregateStore {
         return [...counts.entries()].map(([moduleId, people]) => ({ moduleId, people }));
       }
       const q = this.db.selectFrom('insights_months').select('measure').select((eb) => eb.fn.sum<number | string>('people').as('people'))
-        .where('measure', 'like', `${MODULE_MEASURE}%`).where('month', '>=', fromMonth).where('month', '<=', toMonth).where(this.monthsWhere(population, filter)).groupBy('measure');
+        .where((eb) => (engineOf(this.db) === 'sqlite'
+          // SQLite's LIKE ignores case and so cannot use the index; a range can. (PostgreSQL's collation may not sort ':' before ';' as bytes do: LIKE there.)
+          ? eb.and([eb('measure', '>=', MODULE_MEASURE), eb('measure', '<', MODULE_MEASURE_END)]) : eb('measure', 'like', `${MODULE_MEASURE}%`))).where('month', '>=', fromMonth).where('month', '<=', toMonth).where(this.monthsWhere(population, filter)).groupBy('measure');
       return (await q.execute()).map((r) => ({ moduleId: r.measure.slice(MODULE_MEASURE.length), people: Number(r.people) }));
     };
     const eventRows = async (ids: readonly string[] | null) => this.db.selectFrom('event_bookings')

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_REQUIRED_LEVEL, addDays, type LiteracyLevelCode } from '../../domain/learning/index.js';
 import {
   largestGaps, literacyTable, peopleOfCells, trendOf,
-  type Dimension, type InsightsFilter, type TrendPoint,
+  type AggregateCell, type Dimension, type InsightsFilter, type TrendPoint,
 } from '../../domain/insights/index.js';
 import { STAFF_GROUPS } from '../../domain/staff/index.js';
 import type { InsightsAggregateStore } from '../../db/stores/insights-aggregate-store.js';
@@ -85,7 +85,12 @@ export async function dashboardOf(store: InsightsAggregateStore, modules: readon
   // drill-down, day and dimension (read-cache.ts), then served again until the aggregates change.
   const base = [String(await store.version()), r.today, populationKey(population), r.filter.organisationCode ?? '', r.filter.staffGroupCode ?? '', r.asAt ?? ''].join('\u0001');
   const cellsBy = (by: Dimension) => (r.asAt === null ? store.cells(population, r.filter, by) : store.cellsAsAt(r.asAt, population, r.filter, by));
-  const table = await cachedRead(store, `table\u0001${base}\u0001${r.by}`, async () => literacyTable(peopleOfCells(await cellsBy(r.by), staffGroupTarget), r.by, orderOf(r.by)));
+  // Broken down by organisation or staff group, the view's cells are exactly those the gaps need (organisation and staff group).
+  let viewCells: Promise<AggregateCell[]> | null = null;
+  const table = await cachedRead(store, `table\u0001${base}\u0001${r.by}`, async () => {
+    viewCells = cellsBy(r.by);
+    return literacyTable(peopleOfCells(await viewCells, staffGroupTarget), r.by, orderOf(r.by));
+  });
   const full = literacyView(table, r.linkFilter, lang, t);
   // Required learning is kept for today only.
   const view = r.asAt === null ? full : { ...full, sections: full.sections.filter((s) => s.id !== 'compliance') };
@@ -97,7 +102,7 @@ export async function dashboardOf(store: InsightsAggregateStore, modules: readon
   }));
 
   // The gaps need only organisation and staff group (any breakdown's cells keep both): one computation for every dimension.
-  const gaps = !r.gaps ? null : (await cachedRead(store, `gaps\u0001${base}`, async () => largestGaps(peopleOfCells(await cellsBy('staffGroup'), staffGroupTarget)))).map((g): GapRow => ({
+  const gaps = !r.gaps ? null : (await cachedRead(store, `gaps\u0001${base}`, async () => largestGaps(peopleOfCells(await (viewCells !== null && (r.by === 'organisation' || r.by === 'staffGroup') ? viewCells : cellsBy('staffGroup')), staffGroupTarget)))).map((g): GapRow => ({
     organisation: labelOf('organisation', g.organisationCode, lang, t), staffGroup: labelOf('staffGroup', g.staffGroupCode, lang, t),
     target: g.target === null ? '' : t(`insights.level.${g.target}`), people: countText(g.people, lang, t), meeting: percent(g.meetingPercent),
     href: `/insights?${new URLSearchParams({ org: g.organisationCode, group: g.staffGroupCode }).toString()}`,
