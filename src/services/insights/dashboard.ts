@@ -85,7 +85,7 @@ export async function dashboardOf(store: InsightsAggregateStore, modules: readon
   // drill-down, day and dimension (read-cache.ts), then served again until the aggregates change.
   const base = [String(await store.version()), r.today, populationKey(population), r.filter.organisationCode ?? '', r.filter.staffGroupCode ?? '', r.asAt ?? ''].join('\u0001');
   const cellsBy = (by: Dimension) => (r.asAt === null ? store.cells(population, r.filter, by) : store.cellsAsAt(r.asAt, population, r.filter, by));
-  // Broken down by organisation or staff group, the view's cells are exactly those the gaps need (organisation and staff group).
+  // Any breakdown's cells keep organisation and staff group, all the gaps need: they are counted from the view's cells when these were just read.
   let viewCells: Promise<AggregateCell[]> | null = null;
   const table = await cachedRead(store, `table\u0001${base}\u0001${r.by}`, async () => {
     viewCells = cellsBy(r.by);
@@ -102,7 +102,7 @@ export async function dashboardOf(store: InsightsAggregateStore, modules: readon
   }));
 
   // The gaps need only organisation and staff group (any breakdown's cells keep both): one computation for every dimension.
-  const gaps = !r.gaps ? null : (await cachedRead(store, `gaps\u0001${base}`, async () => largestGaps(peopleOfCells(await (viewCells !== null && (r.by === 'organisation' || r.by === 'staffGroup') ? viewCells : cellsBy('staffGroup')), staffGroupTarget)))).map((g): GapRow => ({
+  const gaps = !r.gaps ? null : (await cachedRead(store, `gaps\u0001${base}`, async () => largestGaps(peopleOfCells(await (viewCells ?? cellsBy('staffGroup')), staffGroupTarget)))).map((g): GapRow => ({
     organisation: labelOf('organisation', g.organisationCode, lang, t), staffGroup: labelOf('staffGroup', g.staffGroupCode, lang, t),
     target: g.target === null ? '' : t(`insights.level.${g.target}`), people: countText(g.people, lang, t), meeting: percent(g.meetingPercent),
     href: `/insights?${new URLSearchParams({ org: g.organisationCode, group: g.staffGroupCode }).toString()}`,
