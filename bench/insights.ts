@@ -13,7 +13,9 @@
 // `genomeg insights rebuild` (timed), and every view over HTTP (app.inject:
 // routing, scope, the aggregate queries, suppression, charts and the page) as
 // an education lead (all Wales), an organisation administrator and a line
-// manager. Prints p50/p95 per view, the rebuild, the XLSX and memory.
+// manager. Prints p50/p95 (wall and this process's CPU) per view, unchanged
+// and after a change to the aggregates, the rebuild (wall, CPU, peak RSS), the
+// XLSX and memory, each with the machine's load average.
 //
 //   BENCH_ROWS        staff (default 100,000)
 //   BENCH_STATEMENTS  statements the completions stand for (default 5,000,000)
@@ -90,12 +92,13 @@ async function measure(label: string, handle: DatabaseHandle): Promise<void> {
   await migrateToLatest(handle);
   const loaded = await load(handle);
   console.log(`${label.padEnd(10)} loaded ${ROWS.toLocaleString('en-GB')} staff, accounts and ${loaded.completions.toLocaleString('en-GB')} completions (standing for ${STATEMENTS.toLocaleString('en-GB')} statements) in ${loaded.seconds.toFixed(1)} s`);
+  const rssBefore = process.memoryUsage().rss / 2 ** 20;
   const stopRebuild = watchMemory();
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const counted = await rebuildInsights(handle.db, OFFERED);
   const rebuildCpu = process.cpuUsage(c0);
-  console.log(`${label.padEnd(10)} genomeg insights rebuild: ${counted.toLocaleString('en-GB')} people in ${((performance.now() - t0) / 1000).toFixed(1)} s (CPU ${((rebuildCpu.user + rebuildCpu.system) / 1e6).toFixed(1)} s in this process), peak RSS ${stopRebuild().toFixed(0)} MiB`);
+  console.log(`${label.padEnd(10)} genomeg insights rebuild: ${counted.toLocaleString('en-GB')} people in ${((performance.now() - t0) / 1000).toFixed(1)} s (CPU ${((rebuildCpu.user + rebuildCpu.system) / 1e6).toFixed(1)} s in this process), peak RSS ${stopRebuild().toFixed(0)} MiB (${rssBefore.toFixed(0)} MiB before it, after loading the data set; ${loadAverage()})`);
 
   const app = await buildApp({ config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JOBS_WORK_IN_WEB: 'false' }), database: handle, logger: false });
   const session = async (email: string, grants: { role: 'education-lead' | 'org-admin' | 'line-manager'; organisationCode: string | null }[], staffId: string | null = null) => {
@@ -129,23 +132,32 @@ async function measure(label: string, handle: DatabaseHandle): Promise<void> {
     ['XLSX Wales by job role', lead, '/insights.xlsx?by=jobRole'],
   ];
   const stop = watchMemory();
+  // Two passes per view: "unchanged" repeats the request with the kept aggregates as they are (a
+  // view is computed once per version of them and served again), "after a change" raises the
+  // version before each request, as a completion or the refresh job does, so every figure is
+  // computed afresh (the worst case: a completion between every two requests).
+  const bump = async () => { await handle.db.updateTable('insights_version').set((eb) => ({ version: eb(eb.ref('version'), '+', 1) })).where('id', '=', 1).execute(); };
+  const ms = (x: number) => x.toFixed(0).padStart(5);
   for (const [name, cookie, url] of views) {
     const first = await app.inject({ method: 'GET', url, headers: { cookie } });
     if (first.statusCode !== 200) throw new Error(`${url}: ${String(first.statusCode)}`);
-    const times: number[] = [];
-    const cpus: number[] = [];
-    for (let i = 0; i < REPEAT; i++) {
-      const s = performance.now();
-      const c = process.cpuUsage();
-      await app.inject({ method: 'GET', url, headers: { cookie } });
-      const used = process.cpuUsage(c);
-      times.push(performance.now() - s);
-      cpus.push((used.user + used.system) / 1000);
+    for (const changed of [false, true]) {
+      const times: number[] = [];
+      const cpus: number[] = [];
+      for (let i = 0; i < REPEAT; i++) {
+        if (changed) await bump();
+        const s = performance.now();
+        const c = process.cpuUsage();
+        await app.inject({ method: 'GET', url, headers: { cookie } });
+        const used = process.cpuUsage(c);
+        times.push(performance.now() - s);
+        cpus.push((used.user + used.system) / 1000);
+      }
+      const sorted = times.sort((a, b) => a - b);
+      const cpuSorted = cpus.sort((a, b) => a - b);
+      // CPU: this process's time per request (SQLite runs in-process; PostgreSQL's own work is not in it). On a loaded machine wall time includes waiting for a core.
+      console.log(`${label.padEnd(10)} ${name.padEnd(26)} ${(changed ? 'after a change' : 'unchanged').padEnd(14)} p50 ${ms(percentile(sorted, 50))} ms  p95 ${ms(percentile(sorted, 95))} ms  CPU p50 ${ms(percentile(cpuSorted, 50))} ms p95 ${ms(percentile(cpuSorted, 95))} ms  (${(first.rawPayload.length / 1024).toFixed(0)} KiB, ${loadAverage()})`);
     }
-    const sorted = times.sort((a, b) => a - b);
-    const cpuSorted = cpus.sort((a, b) => a - b);
-    // CPU: this process's time per request (SQLite runs in-process; PostgreSQL's own work is not in it). On a loaded machine wall time includes waiting for a core.
-    console.log(`${label.padEnd(10)} ${name.padEnd(26)} p50 ${percentile(sorted, 50).toFixed(0).padStart(5)} ms  p95 ${percentile(sorted, 95).toFixed(0).padStart(5)} ms  CPU p50 ${percentile(cpuSorted, 50).toFixed(0).padStart(5)} ms p95 ${percentile(cpuSorted, 95).toFixed(0).padStart(5)} ms  (${(first.rawPayload.length / 1024).toFixed(0)} KiB)`);
   }
   const heap = process.memoryUsage();
   console.log(`${label.padEnd(10)} server memory while serving: peak RSS ${stop().toFixed(0)} MiB, heap used ${(heap.heapUsed / 2 ** 20).toFixed(0)} MiB (${loadAverage()})`);

@@ -59,10 +59,17 @@ export interface InsightsTargetsTable {
   created_at: Timestamp;
 }
 
+/** One row (id 1): raised with every change to the kept aggregates (migration 0033). */
+export interface InsightsVersionTable {
+  id: number;
+  version: number | string | bigint;
+}
+
 export interface InsightsTables {
   insights_staff: InsightsStaffTable;
   insights_cells: InsightsCellsTable;
   insights_months: InsightsMonthsTable;
   insights_refresh: InsightsRefreshTable;
   insights_targets: InsightsTargetsTable;
+  insights_version: InsightsVersionTable;
 }

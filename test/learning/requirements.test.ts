@@ -61,6 +61,21 @@ describe('organisation learning requirements', () => {
     expect(calendarDateIn(new Date('2026-06-30T23:30:00Z'))).toBe('2026-07-01');
   });
 
+  it('gives the same calendar date as a fresh formatter for any instant and zone (the remembered quarter hours agree)', () => {
+    const zones = ['Europe/London', 'UTC', 'Asia/Kathmandu', 'America/St_Johns', 'Australia/Lord_Howe'];
+    fc.assert(fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }), fc.constantFrom(...zones), (ms, zone) => {
+      const fresh = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+      expect(calendarDateIn(new Date(ms), zone)).toBe(fresh);
+      expect(calendarDateIn(new Date(ms), zone)).toBe(fresh);
+    }), { numRuns: 3000 });
+    // Around the clocks going back in London (01:00 UTC, 25 October 2026) and at midnight either side.
+    expect(calendarDateIn(new Date('2026-10-24T22:59:59Z'))).toBe('2026-10-24');
+    expect(calendarDateIn(new Date('2026-10-24T23:00:00Z'))).toBe('2026-10-25');
+    expect(calendarDateIn(new Date('2026-10-25T23:59:59Z'))).toBe('2026-10-25');
+    expect(calendarDateIn(new Date('2026-10-26T00:00:00Z'))).toBe('2026-10-26');
+    expect(() => calendarDateIn(new Date(Number.NaN))).toThrow();
+  });
+
   it('never gives a "days" due date before the requirement was set, nor reports a completed module as overdue', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 730 }), fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 0, max: 4000 }), fc.boolean(),

@@ -28,6 +28,7 @@ import { eventsMore } from './0024-events-more.js';
 import { confidenceRatings } from './0029-confidence-ratings.js';
 import { insightsMonths } from './0030-insights-months.js';
 import { fundedReviewList } from './0032-funded-review-list.js';
+import { insightsSpeed } from './0033-insights-speed.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -55,6 +56,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0029-confidence-ratings': confidenceRatings,
   '0030-insights-months': insightsMonths,
   '0032-funded-review-list': fundedReviewList,
+  '0033-insights-speed': insightsSpeed,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

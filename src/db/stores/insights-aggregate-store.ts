@@ -12,7 +12,7 @@ import { LITERACY_LEVEL_CODES, type LiteracyLevelCode } from '../../domain/learn
 import { cellKey, type AggregateCell, type Compliance, type Dimension, type MonthCounts, type StaffFacts } from '../../domain/insights/index.js';
 import type { Database } from '../schema.js';
 import type { InsightsStaffTable } from '../schema-insights.js';
-import { batchSize } from '../dialect.js';
+import { batchSize, engineOf } from '../dialect.js';
 import type { InsightsPopulation } from './insights-store.js';
 
 const CHUNK = 500;
@@ -20,6 +20,8 @@ const DIMENSION_COLUMNS = ['organisation_code', 'staff_group_code', 'band_code',
 const LEVEL_DAY_COLUMNS = { awareness: 'awareness_on', foundation: 'foundation_on', practitioner: 'practitioner_on', advanced: 'advanced_on', specialist: 'specialist_on' } as const;
 const DIMENSION_COLUMN = { organisation: 'organisation_code', staffGroup: 'staff_group_code', band: 'band_code', jobRole: 'job_role', ageBand: 'age_band' } as const;
 const MODULE_MEASURE = 'module:';
+/** Just after every 'module:…' measure (':' + 1 = ';'): a range an index can serve, where LIKE may not. */
+const MODULE_MEASURE_END = 'module;';
 
 /** Kept monthly counts by key (organisation, staff group, measure, month joined by \u0001). */
 export type MonthTally = Map<string, number>;
@@ -137,6 +139,17 @@ export class InsightsAggregateStore {
       }))).execute();
     }
     for (const part of chunks(removed)) await this.db.deleteFrom('insights_staff').where('staff_id', 'in', part).execute();
+    if (upserts.length > 0 || removed.length > 0) await this.bumpVersion();
+  }
+
+  /** The kept aggregates' version: raised in the same transaction as any change to them (views computed at one version are served again until it moves). */
+  async version(): Promise<number> {
+    const row = await this.db.selectFrom('insights_version').select('version').where('id', '=', 1).executeTakeFirst();
+    return Number(row?.version ?? 0);
+  }
+
+  private async bumpVersion(): Promise<void> {
+    await this.db.updateTable('insights_version').set((eb) => ({ version: eb(eb.ref('version'), '+', 1) })).where('id', '=', 1).execute();
   }
 
   /** The ids of everyone kept (for the refresh job: who may have left). */
@@ -166,6 +179,7 @@ export class InsightsAggregateStore {
     await this.db.deleteFrom('insights_cells').execute();
     await this.db.deleteFrom('insights_months').execute();
     await this.db.deleteFrom('insights_staff').execute();
+    await this.bumpVersion();
   }
 
   async insertFacts(facts: readonly StaffFacts[], months: MonthTally): Promise<void> {
@@ -309,9 +323,9 @@ export class InsightsAggregateStore {
    * completed it (any version) in the months `fromMonth` to `toMonth`
    * (YYYY-MM, from the kept monthly counts; a team from its people's kept
    * first days); per event, how many attended a session starting in those
-   * months. Largest first.
+   * months. Largest first. `parts` leaves out the events or the modules.
    */
-  async movers(population: AggregatePopulation, filter: AggregateFilter, fromMonth: string, toMonth: string): Promise<{ modules: { moduleId: string; people: number }[]; events: { eventId: string; titleEn: string; titleCy: string; people: number }[] }> {
+  async movers(population: AggregatePopulation, filter: AggregateFilter, fromMonth: string, toMonth: string, parts: 'both' | 'modules' | 'events' = 'both'): Promise<{ modules: { moduleId: string; people: number }[]; events: { eventId: string; titleEn: string; titleCy: string; people: number }[] }> {
     const since = new Date(`${fromMonth}-01T00:00:00Z`);
     const [ty = 2000, tm = 1] = toMonth.split('-').map(Number);
     const until = new Date(Date.UTC(ty, tm, 1));
@@ -339,7 +353,9 @@ export class InsightsAggregateStore {
         return [...counts.entries()].map(([moduleId, people]) => ({ moduleId, people }));
       }
       const q = this.db.selectFrom('insights_months').select('measure').select((eb) => eb.fn.sum<number | string>('people').as('people'))
-        .where('measure', 'like', `${MODULE_MEASURE}%`).where('month', '>=', fromMonth).where('month', '<=', toMonth).where(this.monthsWhere(population, filter)).groupBy('measure');
+        .where((eb) => (engineOf(this.db) === 'sqlite'
+          // SQLite's LIKE ignores case and so cannot use the index; a range can. (PostgreSQL's collation may not sort ':' before ';' as bytes do: LIKE there.)
+          ? eb.and([eb('measure', '>=', MODULE_MEASURE), eb('measure', '<', MODULE_MEASURE_END)]) : eb('measure', 'like', `${MODULE_MEASURE}%`))).where('month', '>=', fromMonth).where('month', '<=', toMonth).where(this.monthsWhere(population, filter)).groupBy('measure');
       return (await q.execute()).map((r) => ({ moduleId: r.measure.slice(MODULE_MEASURE.length), people: Number(r.people) }));
     };
     const eventRows = async (ids: readonly string[] | null) => this.db.selectFrom('event_bookings')
@@ -352,7 +368,8 @@ export class InsightsAggregateStore {
       .groupBy(['events.id', 'events.title_en', 'events.title_cy']).execute();
     // A team is small: its ids go in one list (no two chunks can count one person twice).
     const ids = 'staffIds' in population ? population.staffIds : null;
-    const [modules, events] = await Promise.all([moduleRows(), eventRows(ids)]);
+    // The modules come from the kept counts (a view may keep them with its figures); attendance is read from the bookings each time.
+    const [modules, events] = await Promise.all([parts === 'events' ? [] : moduleRows(), parts === 'modules' ? [] : eventRows(ids)]);
     return {
       modules: modules.filter((m) => m.people > 0).sort((a, b) => b.people - a.people || a.moduleId.localeCompare(b.moduleId)),
       events: events.map((r) => ({ eventId: r.eventId, titleEn: r.titleEn, titleCy: r.titleCy, people: Number(r.people) })).sort((a, b) => b.people - a.people || a.eventId.localeCompare(b.eventId)),

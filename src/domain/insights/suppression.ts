@@ -42,47 +42,79 @@ const EPSILON = 1e-9;
  * Which withheld cells a reader could work out exactly from the published ones.
  * Reduces the relations restricted to the withheld cells to reduced row echelon
  * form: a withheld cell is determined when it is a pivot whose row has no other
- * withheld (free) cell left in it.
+ * withheld (free) cell left in it (so its unit vector is in the row space,
+ * whichever pivots are chosen). Sparse: each sum touches one row or column of
+ * the grid, so rows are kept as maps of their non-zero cells, each pivot is the
+ * shortest row holding its cell, and it is eliminated only from the rows that
+ * hold that cell.
  */
 export function determinedCells(relations: readonly Relation[], withheld: ReadonlySet<number>): number[] {
-  const unknowns = [...withheld].sort((a, b) => a - b);
-  const column = new Map(unknowns.map((cell, i) => [cell, i]));
-  const rows: number[][] = [];
+  const rows: Map<number, number>[] = [];
+  // Which rows hold each cell.
+  const holders = new Map<number, Set<number>>();
   for (const relation of relations) {
-    const row = new Array<number>(unknowns.length).fill(0);
-    let any = false;
+    const row = new Map<number, number>();
     for (const [cell, coefficient] of relation) {
-      const at = column.get(cell);
-      if (at === undefined) continue;
-      row[at] = (row[at] ?? 0) + coefficient;
-      any = true;
+      if (!withheld.has(cell)) continue;
+      const v = (row.get(cell) ?? 0) + coefficient;
+      if (Math.abs(v) <= EPSILON) row.delete(cell);
+      else row.set(cell, v);
     }
-    if (any) rows.push(row);
+    if (row.size === 0) continue;
+    const index = rows.length;
+    rows.push(row);
+    for (const cell of row.keys()) {
+      const set = holders.get(cell);
+      if (set === undefined) holders.set(cell, new Set([index]));
+      else set.add(index);
+    }
   }
-  const width = unknowns.length;
-  const m = (i: number, k: number): number => rows[i]?.[k] ?? 0;
-  const pivots: { row: number; column: number }[] = [];
-  let r = 0;
-  for (let c = 0; c < width && r < rows.length; c++) {
+  const pivotRows = new Set<number>();
+  const pivots: { row: number; cell: number }[] = [];
+  // Any order of pivots gives the same answer; cells on fewest sums first keep the rows short.
+  for (const cell of [...holders.keys()].sort((a, b) => (holders.get(a)?.size ?? 0) - (holders.get(b)?.size ?? 0) || a - b)) {
+    const holding = holders.get(cell);
+    if (holding === undefined) continue;
     let best = -1;
-    for (let i = r; i < rows.length; i++) if (Math.abs(m(i, c)) > EPSILON && (best === -1 || Math.abs(m(i, c)) > Math.abs(m(best, c)))) best = i;
+    for (const i of holding) {
+      if (pivotRows.has(i)) continue;
+      const row = rows[i];
+      const chosen = best === -1 ? undefined : rows[best];
+      if (row === undefined) continue;
+      if (chosen === undefined || row.size < chosen.size || (row.size === chosen.size && i < best)) best = i;
+    }
     if (best === -1) continue;
-    const pivotRow = rows[best] ?? [];
-    rows[best] = rows[r] ?? [];
-    rows[r] = pivotRow;
-    const p = pivotRow[c] ?? 1;
-    for (let k = 0; k < width; k++) pivotRow[k] = (pivotRow[k] ?? 0) / p;
-    rows.forEach((row, i) => {
-      const f = row[c] ?? 0;
-      if (i === r || Math.abs(f) <= EPSILON) return;
-      for (let k = 0; k < width; k++) row[k] = (row[k] ?? 0) - f * (pivotRow[k] ?? 0);
-    });
-    pivots.push({ row: r, column: c });
-    r++;
+    const pivotRow = rows[best] ?? new Map<number, number>();
+    const p = pivotRow.get(cell) ?? 1;
+    for (const [k, v] of pivotRow) pivotRow.set(k, v / p);
+    pivotRow.set(cell, 1);
+    for (const i of [...holding]) {
+      if (i === best) continue;
+      const row = rows[i];
+      if (row === undefined) continue;
+      const f = row.get(cell) ?? 0;
+      for (const [k, v] of pivotRow) {
+        const next = (row.get(k) ?? 0) - f * v;
+        if (k === cell || Math.abs(next) <= EPSILON) {
+          row.delete(k);
+          holders.get(k)?.delete(i);
+        } else {
+          if (!row.has(k)) {
+            const set = holders.get(k);
+            if (set === undefined) holders.set(k, new Set([i]));
+            else set.add(i);
+          }
+          row.set(k, next);
+        }
+      }
+    }
+    pivotRows.add(best);
+    pivots.push({ row: best, cell });
   }
-  return pivots
-    .filter(({ row, column }) => (rows[row] ?? []).every((v, k) => k === column || Math.abs(v) <= EPSILON))
-    .flatMap(({ column }) => unknowns.slice(column, column + 1));
+  return pivots.filter(({ row, cell }) => {
+    const r = rows[row];
+    return r !== undefined && r.size === 1 && r.has(cell);
+  }).map(({ cell }) => cell).sort((a, b) => a - b);
 }
 
 /** Each cell's state: shown, withheld as fewer than 5, or withheld so a small count cannot be worked out. */
@@ -94,7 +126,13 @@ export function suppress(input: SuppressionInput): CellState[] {
   for (const cell of determinedCells(input.relations, new Set(input.values.flatMap((_, i) => (known.has(i) ? [] : [i]))))) known.add(cell);
   const withheld = new Set(state.flatMap((s, i) => (s === 'shown' || known.has(i) ? [] : [i])));
   const through = new Map<number, Relation[]>();
-  for (const relation of input.relations) for (const [cell] of relation) through.set(cell, [...(through.get(cell) ?? []), relation]);
+  for (const relation of input.relations) {
+    for (const [cell] of relation) {
+      const list = through.get(cell);
+      if (list === undefined) through.set(cell, [relation]);
+      else list.push(relation);
+    }
+  }
   const order = (a: number, b: number) => Number(input.isTotal[a]) - Number(input.isTotal[b])
     || Number(input.headline?.[a] === true) - Number(input.headline?.[b] === true)
     || (input.values[a] ?? 0) - (input.values[b] ?? 0) || a - b;

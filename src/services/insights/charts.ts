@@ -44,6 +44,34 @@ export async function shareChartSvg(bars: readonly ShareBar[], title: string, ax
 
 /** A Vega-Lite bar chart drawn to SVG in the house style, as one image named by its title. */
 export async function barChartSvg(spec: TopLevelSpec, title: string): Promise<string> {
+  return drawn(spec, title);
+}
+
+// Drawing a chart costs tens of milliseconds of CPU (Vega-Lite compiles, Vega lays out), and the
+// SVG depends only on the spec and title: the same chart is drawn once and served again.
+const DRAWN_LIMIT = 200;
+const drawnCharts = new Map<string, Promise<string>>();
+
+function drawn(spec: TopLevelSpec, title: string): Promise<string> {
+  const key = JSON.stringify([spec, title]);
+  const held = drawnCharts.get(key);
+  if (held !== undefined) {
+    drawnCharts.delete(key);
+    drawnCharts.set(key, held);
+    return held;
+  }
+  const made = draw(spec, title);
+  drawnCharts.set(key, made);
+  made.catch(() => { if (drawnCharts.get(key) === made) drawnCharts.delete(key); });
+  while (drawnCharts.size > DRAWN_LIMIT) {
+    const oldest = drawnCharts.keys().next().value;
+    if (oldest === undefined) break;
+    drawnCharts.delete(oldest);
+  }
+  return made;
+}
+
+async function draw(spec: TopLevelSpec, title: string): Promise<string> {
   const view = new vega.View(vega.parse(compileVegaLite({ ...spec, config: CONFIG }).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
@@ -98,9 +126,5 @@ export async function trendChartSvg(points: readonly TrendLine[], title: string,
       },
     ],
   };
-  const view = new vega.View(vega.parse(compileVegaLite({ ...spec, config: CONFIG }).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  const inner = svg.replace(/ role="graphics-[a-z]+"| aria-roledescription="[^"]*"| aria-label="[^"]*"/g, '');
-  return scalableSvg(inner.replace('<svg ', `<svg role="img" aria-label="${escapeAttribute(title)}" `));
+  return drawn(spec, title);
 }

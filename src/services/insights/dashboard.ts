@@ -5,14 +5,16 @@
 // all come from this one object, so an export never shows a cell the page
 // withholds.
 
+import { createHash } from 'node:crypto';
 import { DEFAULT_REQUIRED_LEVEL, addDays, type LiteracyLevelCode } from '../../domain/learning/index.js';
 import {
   largestGaps, literacyTable, peopleOfCells, trendOf,
-  type Dimension, type InsightsFilter, type TrendPoint,
+  type AggregateCell, type Dimension, type InsightsFilter, type TrendPoint,
 } from '../../domain/insights/index.js';
 import { STAFF_GROUPS } from '../../domain/staff/index.js';
 import type { InsightsAggregateStore } from '../../db/stores/insights-aggregate-store.js';
 import type { InsightsPopulation } from '../../db/stores/insights-store.js';
+import { cachedRead } from './read-cache.js';
 import { countText, labelOf, literacyCsvRecords, literacyView, orderOf, type LiteracyView } from './literacy-view.js';
 
 type Translate = (key: string, params?: Readonly<Record<string, string | number>>) => string;
@@ -65,6 +67,12 @@ export function monthsBefore(month: string, n: number): string {
   return `${String(Math.floor(index / 12))}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
+/** A population as part of a cache key: whole organisations by code, a team by a digest of its people's ids. */
+export function populationKey(population: InsightsPopulation): string {
+  if ('organisations' in population) return population.organisations === 'all' ? 'all' : `orgs:${[...population.organisations].sort().join(',')}`;
+  return `team:${createHash('sha256').update([...population.staffIds].sort().join(',')).digest('hex')}`;
+}
+
 export async function dashboardOf(store: InsightsAggregateStore, modules: readonly { readonly manifest: { readonly id: string; readonly title: { readonly en: string; readonly cy: string } } }[], r: DashboardRequest): Promise<Dashboard> {
   const { t, lang } = r;
   const percent = (p: number | null) => (p === null ? t('insights.notShown') : t('insights.percent', { percent: p }));
@@ -73,20 +81,28 @@ export async function dashboardOf(store: InsightsAggregateStore, modules: readon
   }
   const population = r.population;
   const day = r.asAt ?? r.today;
-  const cells = r.asAt === null ? await store.cells(population, r.filter, r.by) : await store.cellsAsAt(r.asAt, population, r.filter, r.by);
-  const people = peopleOfCells(cells, staffGroupTarget);
-  const table = literacyTable(people, r.by, orderOf(r.by));
+  // Every figure below is computed once per version of the kept aggregates, reader's population,
+  // drill-down, day and dimension (read-cache.ts), then served again until the aggregates change.
+  const base = [String(await store.version()), r.today, populationKey(population), r.filter.organisationCode ?? '', r.filter.staffGroupCode ?? '', r.asAt ?? ''].join('\u0001');
+  const cellsBy = (by: Dimension) => (r.asAt === null ? store.cells(population, r.filter, by) : store.cellsAsAt(r.asAt, population, r.filter, by));
+  // Any breakdown's cells keep organisation and staff group, all the gaps need: they are counted from the view's cells when these were just read.
+  let viewCells: Promise<AggregateCell[]> | null = null;
+  const table = await cachedRead(store, `table\u0001${base}\u0001${r.by}`, async () => {
+    viewCells = cellsBy(r.by);
+    return literacyTable(peopleOfCells(await viewCells, staffGroupTarget), r.by, orderOf(r.by));
+  });
   const full = literacyView(table, r.linkFilter, lang, t);
   // Required learning is kept for today only.
   const view = r.asAt === null ? full : { ...full, sections: full.sections.filter((s) => s.id !== 'compliance') };
 
   const toMonth = day.slice(0, 7);
-  const monthly = await store.monthly(monthsBefore(toMonth, 23), toMonth, population, r.filter);
-  const trend = trendOf(monthly, staffGroupTarget).map((p): TrendRow => ({
+  const trendPoints = await cachedRead(store, `trend\u0001${base}`, async () => trendOf(await store.monthly(monthsBefore(toMonth, 23), toMonth, population, r.filter), staffGroupTarget));
+  const trend = trendPoints.map((p): TrendRow => ({
     month: p.month, label: monthLabel(p.month, lang), people: countText(p.people, lang, t), awareness: percent(p.awarenessPercent), meeting: percent(p.meetingPercent), point: p,
   }));
 
-  const gaps = !r.gaps ? null : largestGaps(people).map((g): GapRow => ({
+  // The gaps need only organisation and staff group (any breakdown's cells keep both): one computation for every dimension.
+  const gaps = !r.gaps ? null : (await cachedRead(store, `gaps\u0001${base}`, async () => largestGaps(peopleOfCells(await (viewCells ?? cellsBy('staffGroup')), staffGroupTarget)))).map((g): GapRow => ({
     organisation: labelOf('organisation', g.organisationCode, lang, t), staffGroup: labelOf('staffGroup', g.staffGroupCode, lang, t),
     target: g.target === null ? '' : t(`insights.level.${g.target}`), people: countText(g.people, lang, t), meeting: percent(g.meetingPercent),
     href: `/insights?${new URLSearchParams({ org: g.organisationCode, group: g.staffGroupCode }).toString()}`,
@@ -96,7 +112,12 @@ export async function dashboardOf(store: InsightsAggregateStore, modules: readon
   const moversTo = r.asAt === null || addDays(day, 1).slice(0, 7) !== toMonth ? toMonth : monthsBefore(toMonth, 1);
   const moversFrom = monthsBefore(moversTo, 11);
   const moversUntil = r.asAt === null ? day : addDays(`${monthsBefore(moversTo, -1)}-01`, -1);
-  const moved = await store.movers(population, r.filter, moversFrom, moversTo);
+  // Modules from the kept monthly counts (kept with the version); event attendance is not in the aggregates, so read each time.
+  const [movedModules, movedEvents] = await Promise.all([
+    cachedRead(store, `movers\u0001${base}\u0001${moversFrom}\u0001${moversTo}`, async () => (await store.movers(population, r.filter, moversFrom, moversTo, 'modules')).modules),
+    store.movers(population, r.filter, moversFrom, moversTo, 'events').then((m) => m.events),
+  ]);
+  const moved = { modules: movedModules, events: movedEvents };
   const titles = new Map(modules.map((m) => [m.manifest.id, m.manifest.title[lang]]));
   // Each count alone: under 5 is "fewer than 5"; no totals are published beside them.
   const moverCount = (n: number) => countText(n < 5 ? { state: 'small' } : { state: 'shown', count: n }, lang, t);

@@ -7,7 +7,8 @@
 import { levelShare, trajectory, type LiteracyTarget } from '../../domain/insights/index.js';
 import type { InsightsAggregateStore } from '../../db/stores/insights-aggregate-store.js';
 import type { InsightsPopulation } from '../../db/stores/insights-store.js';
-import { dayLabel, monthLabel, monthsBefore } from './dashboard.js';
+import { dayLabel, monthLabel, monthsBefore, populationKey } from './dashboard.js';
+import { cachedRead } from './read-cache.js';
 import { labelOf } from './literacy-view.js';
 
 type Translate = (key: string, params?: Readonly<Record<string, string | number>>) => string;
@@ -26,8 +27,11 @@ export async function targetProgress(store: InsightsAggregateStore, targets: rea
   const thisMonth = today.slice(0, 7);
   const percent = (p: number | null) => (p === null ? t('insights.notShown') : t('insights.percent', { percent: p }));
   const out: TargetProgress[] = [];
+  // Each staff group's months, once per version of the kept aggregates (read-cache.ts).
+  const version = await store.version();
   for (const target of targets) {
-    const series = (await store.monthly(monthsBefore(thisMonth, 23), thisMonth, population, { staffGroupCode: target.staffGroupCode })).get(target.staffGroupCode) ?? [];
+    const series = await cachedRead(store, ['target-months', String(version), today, populationKey(population), target.staffGroupCode].join('\u0001'),
+      async () => (await store.monthly(monthsBefore(thisMonth, 23), thisMonth, population, { staffGroupCode: target.staffGroupCode })).get(target.staffGroupCode) ?? []);
     const actual = new Map(series.map((m) => [m.month, levelShare(m, target.level)]));
     const now = actual.get(thisMonth) ?? null;
     const needed = new Map(now === null ? [] : trajectory(target, thisMonth, now).map((p) => [p.month, p.needed]));
