@@ -137,7 +137,7 @@ describe('small-number suppression (properties)', () => {
     compliance: fc.constantFrom('overdue' as const, 'due' as const, 'complete' as const, 'none' as const),
   }).map((p): LiteracyPerson => ({ ...p, target: TARGETS[p.staffGroupCode] ?? null }));
 
-  it('never shows a count under 5, shows every other count truly, and leaves no withheld count derivable from the sums', () => {
+  it('never shows a count under 5, shows every other count truly, and leaves no withheld count derivable from the sums', { timeout: 120_000 }, () => {
     fc.assert(fc.property(fc.array(personArb, { maxLength: 80 }), fc.constantFrom('organisation' as const, 'staffGroup' as const, 'band' as const, 'jobRole' as const), (people, by) => {
       const table = literacyTable(people, by);
       const rows = [...table.rows, table.total];
@@ -160,7 +160,7 @@ describe('small-number suppression (properties)', () => {
     }), { numRuns: 100 });
   });
 
-  it('leaves no withheld cell derivable in any grid of counts with row and column totals', () => {
+  it('leaves no withheld cell derivable in any grid of counts with row and column totals', { timeout: 120_000 }, () => {
     const grid = fc.array(fc.array(fc.nat({ max: 12 }), { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 4 })
       .filter((g) => g.every((r) => r.length === g[0]?.length));
     fc.assert(fc.property(grid, (body) => {
