@@ -327,10 +327,14 @@ describe('the real modules in content/, in a browser', () => {
         const email = `${manifest.slug}.${lang}@demo.genomeg.test`;
         const learner = await app.stores.users.create({ email, displayName: `Learner ${manifest.slug} ${lang}`, passwordHash: null, grants: [{ role: 'learner', organisationCode: null }] }, null);
         const page = await sessionPage(browser, app, base, learner.id, { width: 320, timeoutMs: 10_000 });
-        /** In this language, axe clean, no sideways scroll at 320 px. */
-        const lookHere = async (): Promise<void> => {
+        /**
+         * In this language, no sideways scroll at 320 px, readable; axe on the module's own pages (first and last).
+         * The assessment's pages are one template whatever the module: axe checks them in both languages in the
+         * two journeys above, and here their text and width are checked for every module's questions.
+         */
+        const lookHere = async (axe = true): Promise<void> => {
           expect({ where, url: page.url(), lang: await page.locator('html').getAttribute('lang') }).toEqual({ where, url: page.url(), lang });
-          await expectAxeClean(page);
+          if (axe) await expectAxeClean(page);
           expect({ where, url: page.url(), fits: await fitsWidth(page) }).toEqual({ where, url: page.url(), fits: true });
           await expectReadableText(page, lang);
         };
@@ -352,7 +356,7 @@ describe('the real modules in content/, in a browser', () => {
         // The assessment, from the last page's button.
         await page.getByRole('button', { name: words.assessment, exact: true }).click();
         await page.waitForURL(`${moduleUrl}/assessment`);
-        await lookHere();
+        await lookHere(false);
         await page.getByRole('button', { name: words.startAssessment, exact: true }).click();
         await page.locator('form fieldset').first().waitFor();
         expect(await h1(page), where).toBe(words.assessment);
@@ -361,7 +365,7 @@ describe('the real modules in content/, in a browser', () => {
         await page.locator('h1', { hasText: words.passed }).waitFor();
         expect(page.url(), where).toBe(`${moduleUrl}/assessment`);
         expect(await page.locator('main').textContent(), where).toContain('(100%)');
-        await lookHere();
+        await lookHere(false);
         passed.push(where);
         await page.context().close();
       }
