@@ -313,7 +313,7 @@ describe('the real modules in content/, in a browser', () => {
   // assessment, answers every drawn question from assessment.yaml by its
   // stem and labels in that language, and passes. A Welsh stem or option that
   // does not match assessment.yaml, a page missing, or a wrong key fails it.
-  it('every module in content/, in English and in Welsh at 320 px: its first and last page, then its assessment answered from assessment.yaml and passed, axe clean throughout', { timeout: 600_000 }, async () => {
+  it('every module in content/, in English and in Welsh at 320 px: its first and last page, then its assessment answered from assessment.yaml and passed, readable and fitting throughout, axe clean on its own pages', { timeout: 600_000 }, async () => {
     const folders = moduleFolders();
     expect(folders.length).toBeGreaterThanOrEqual(11);
     const passed: string[] = [];
