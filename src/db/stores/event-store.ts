@@ -118,8 +118,30 @@ export interface Settled {
   readonly offered: Booking[];
 }
 
+/**
+ * What the booking's confirmation email needs, read under the lock by the
+ * statements the booking makes anyway (so the email costs no further reads):
+ * the person, the session (its counts not read: 0) and its event, and the
+ * calendar SEQUENCE set on the booking in the same transaction (null: no
+ * calendar file, the person is waiting).
+ */
+export interface BookingMail {
+  readonly person: { readonly email: string; readonly displayName: string; readonly language: 'en' | 'cy'; readonly languageKnown: boolean };
+  readonly session: SessionRecord;
+  readonly event: EventRecord;
+  readonly calendarSequence: number | null;
+}
+
+export interface BookOptions {
+  /** The event the session must belong to (a published or cancelled one): otherwise `not-found`, as if the session did not exist. */
+  readonly eventId?: string;
+  /** Read what the confirmation needs and set the calendar SEQUENCE (at least this, above any sent before) when booked. */
+  readonly calendarFloor?: number;
+}
+
 export type BookOutcome =
-  | { readonly outcome: 'booked' | 'waiting' | 'awaiting-approval'; readonly booking: Booking; readonly settled?: Settled }
+  | { readonly outcome: 'booked' | 'waiting'; readonly booking: Booking; readonly settled?: Settled; readonly mail?: BookingMail }
+  | { readonly outcome: 'awaiting-approval'; readonly booking: Booking; readonly settled?: Settled }
   | { readonly outcome: 'already'; readonly booking: Booking }
   | { readonly outcome: 'closed' | 'not-found' };
 
@@ -502,6 +524,30 @@ export class EventStore {
     return engineOf(trx) === 'postgres' ? query.modifyEnd(sql`for update of event_sessions`).executeTakeFirst() : query.executeTakeFirst();
   }
 
+  /** `lockSession`, reading the whole session and event rows as well (for the booking's confirmation email) in the same statement. */
+  private async lockSessionWhole(trx: Transaction<Database>, sessionId: string) {
+    const query = trx.selectFrom('event_sessions').innerJoin('events', 'events.id', 'event_sessions.event_id')
+      .selectAll('event_sessions')
+      .select(['events.status as event_status', 'events.approval_required', 'events.title_en', 'events.title_cy', 'events.summary_en', 'events.summary_cy',
+        'events.description_en', 'events.description_cy', 'events.topic', 'events.cpd_hours', 'events.illustrative', 'events.created_by as event_created_by',
+        'events.created_at as event_created_at', 'events.updated_at as event_updated_at', 'events.audience_staff_groups', 'events.literacy_level',
+        'events.competencies', 'events.modules_before', 'events.modules_after'])
+      .where('event_sessions.id', '=', sessionId);
+    const row = await (engineOf(trx) === 'postgres' ? query.modifyEnd(sql`for update of event_sessions`).executeTakeFirst() : query.executeTakeFirst());
+    if (row === undefined) return undefined;
+    const { event_status, approval_required, title_en, title_cy, summary_en, summary_cy, description_en, description_cy, topic, cpd_hours, illustrative,
+      event_created_by, event_created_at, event_updated_at, audience_staff_groups, literacy_level, competencies, modules_before, modules_after, ...session } = row;
+    const event: Selectable<EventsTable> = {
+      id: session.event_id, status: event_status, approval_required, title_en, title_cy, summary_en, summary_cy, description_en, description_cy, topic, cpd_hours,
+      illustrative, created_by: event_created_by, created_at: event_created_at, updated_at: event_updated_at, audience_staff_groups, literacy_level, competencies,
+      modules_before, modules_after,
+    };
+    return {
+      id: session.id, event_id: session.event_id, capacity: session.capacity, next_position: session.next_position, booking_opens_at: session.booking_opens_at,
+      booking_closes_at: session.booking_closes_at, starts_at: session.starts_at, event_status, approval_required, whole: { session, event },
+    };
+  }
+
   /** Places taken by organisation, and the quotas still reserving places, under the lock. */
   private async placesOf(trx: Transaction<Database>, sessionId: string, now: Date): Promise<Places> {
     const [taken, quotaRows] = await Promise.all([
@@ -557,14 +603,14 @@ export class EventStore {
     return { expired, offered, places: { takenBy, quotas } };
   }
 
-  /** The organisation of a person's staff record, if linked. */
-  private async organisationOf(trx: Transaction<Database>, userId: string): Promise<string | null> {
-    const row = await trx.selectFrom('users').leftJoin('staff', 'staff.id', 'users.staff_id').select('staff.organisation_code').where('users.id', '=', userId).executeTakeFirst();
-    return row?.organisation_code ?? null;
+  /** The person booking: the organisation of their staff record, if linked, and what their confirmation email needs. */
+  private async bookerOf(trx: Transaction<Database>, userId: string) {
+    return trx.selectFrom('users').leftJoin('staff', 'staff.id', 'users.staff_id')
+      .select(['staff.organisation_code', 'users.email', 'users.display_name', 'users.language', 'users.language_known']).where('users.id', '=', userId).executeTakeFirst();
   }
 
   /** Put a request in the queue: booked when a place is free to them once the session is settled, otherwise waiting. */
-  private async enqueue(trx: Transaction<Database>, session: NonNullable<Awaited<ReturnType<EventStore['lockSession']>>>, existing: BookingRow | undefined, userId: string, organisationCode: string | null, now: Date, actorUserId: string | null): Promise<{ booking: Booking; settled: Settled }> {
+  private async enqueue(trx: Transaction<Database>, session: NonNullable<Awaited<ReturnType<EventStore['lockSession']>>>, existing: BookingRow | undefined, userId: string, organisationCode: string | null, now: Date, actorUserId: string | null, calendarFloor: number | null = null): Promise<{ booking: Booking; settled: Settled; calendarSequence: number | null }> {
     const { places, ...settled } = await this.settleReading(trx, session, now, actorUserId);
     // Read once: settle has read them already unless the event is not open.
     const { takenBy, quotas } = places ?? await this.placesOf(trx, session.id, now);
@@ -572,30 +618,37 @@ export class EventStore {
     const position = session.next_position;
     await trx.updateTable('event_sessions').set({ next_position: position + 1 }).where('id', '=', session.id).execute();
     const at = new Date();
+    // The SEQUENCE of the confirmation's calendar file, set with the booking (as nextCalendarSequence would after it).
+    const calendarSequence = calendarFloor === null || status !== 'booked' ? null : Math.max(calendarFloor, (existing?.calendar_sequence ?? 0) + 1);
+    const sequence = calendarSequence === null ? {} : { calendar_sequence: calendarSequence };
     let id: string;
     if (existing === undefined) {
       id = randomUUID();
-      await trx.insertInto('event_bookings').values({ id, session_id: session.id, user_id: userId, status, position, organisation_code: organisationCode, created_at: at, updated_at: at }).execute();
+      await trx.insertInto('event_bookings').values({ id, session_id: session.id, user_id: userId, status, position, organisation_code: organisationCode, created_at: at, updated_at: at, ...sequence }).execute();
     } else {
       id = existing.id;
-      await trx.updateTable('event_bookings').set({ status, position, organisation_code: organisationCode, offer_expires_at: null, updated_at: at }).where('id', '=', id).execute();
+      await trx.updateTable('event_bookings').set({ status, position, organisation_code: organisationCode, offer_expires_at: null, updated_at: at, ...sequence }).where('id', '=', id).execute();
     }
     await AuditStore.record(trx, { actorUserId, action: status === 'booked' ? 'event.booked' : 'event.waiting', entityType: 'event_booking', entityId: id, after: { sessionId: session.id, status, position } });
     return {
       booking: { id, sessionId: session.id, userId, status, position, createdAt: existing === undefined ? at : toDate(existing.created_at), offerExpiresAt: null, organisationCode, decisionReason: existing?.decision_reason ?? null },
-      settled,
+      settled, calendarSequence,
     };
   }
 
   /** Book a place, join the waiting list, or (when the event asks for it) ask the line manager. */
-  async book(sessionId: string, userId: string, now: Date = new Date()): Promise<BookOutcome> {
+  async book(sessionId: string, userId: string, now: Date = new Date(), options: BookOptions = {}): Promise<BookOutcome> {
+    const forMail = options.calendarFloor !== undefined;
     return this.write(async (trx): Promise<BookOutcome> => {
-      const session = await this.lockSession(trx, sessionId);
+      const whole = forMail ? await this.lockSessionWhole(trx, sessionId) : undefined;
+      const session = forMail ? whole : await this.lockSession(trx, sessionId);
       if (session === undefined) return { outcome: 'not-found' };
+      if (options.eventId !== undefined && (session.event_id !== options.eventId || session.event_status === 'draft')) return { outcome: 'not-found' };
       if (session.event_status !== 'published' || now < toDate(session.booking_opens_at) || now >= toDate(session.booking_closes_at)) return { outcome: 'closed' };
       const existing = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
       if (existing !== undefined && (ACTIVE as readonly string[]).includes(existing.status)) return { outcome: 'already', booking: toBooking(existing) };
-      const organisationCode = await this.organisationOf(trx, userId);
+      const booker = await this.bookerOf(trx, userId);
+      const organisationCode = booker?.organisation_code ?? null;
       if (toBool(session.approval_required)) {
         const at = new Date();
         const position = session.next_position;
@@ -611,8 +664,14 @@ export class EventStore {
         await AuditStore.record(trx, { actorUserId: userId, action: 'event.approval-requested', entityType: 'event_booking', entityId: id, after: { sessionId, status: 'awaiting-approval' } });
         return { outcome: 'awaiting-approval', booking: { id, sessionId, userId, status: 'awaiting-approval', position, createdAt: at, offerExpiresAt: null, organisationCode, decisionReason: null } };
       }
-      const { booking, settled } = await this.enqueue(trx, session, existing, userId, organisationCode, now, userId);
-      return { outcome: booking.status as 'booked' | 'waiting', booking, settled };
+      const { booking, settled, calendarSequence } = await this.enqueue(trx, session, existing, userId, organisationCode, now, userId, options.calendarFloor ?? null);
+      const outcome = booking.status as 'booked' | 'waiting';
+      if (whole === undefined || booker === undefined) return { outcome, booking, settled };
+      const mail: BookingMail = {
+        person: { email: booker.email, displayName: booker.display_name, language: booker.language === 'cy' ? 'cy' : 'en', languageKnown: toBool(booker.language_known) },
+        session: toSession(whole.whole.session, 0, 0), event: toEvent(whole.whole.event), calendarSequence,
+      };
+      return { outcome, booking, settled, mail };
     });
   }
 
