@@ -603,10 +603,26 @@ export class EventStore {
     return { expired, offered, places: { takenBy, quotas } };
   }
 
-  /** The person booking: the organisation of their staff record, if linked, and what their confirmation email needs. */
-  private async bookerOf(trx: Transaction<Database>, userId: string) {
-    return trx.selectFrom('users').leftJoin('staff', 'staff.id', 'users.staff_id')
-      .select(['staff.organisation_code', 'users.email', 'users.display_name', 'users.language', 'users.language_known']).where('users.id', '=', userId).executeTakeFirst();
+  /**
+   * The person booking (the organisation of their staff record, if linked, and
+   * what their confirmation email needs) and their booking of this session if
+   * they have one, in one statement.
+   */
+  private async bookerOf(trx: Transaction<Database>, sessionId: string, userId: string) {
+    const row = await trx.selectFrom('users').leftJoin('staff', 'staff.id', 'users.staff_id')
+      .leftJoin('event_bookings', (join) => join.onRef('event_bookings.user_id', '=', 'users.id').on('event_bookings.session_id', '=', sessionId))
+      .select(['staff.organisation_code', 'users.email', 'users.display_name', 'users.language', 'users.language_known',
+        'event_bookings.id as b_id', 'event_bookings.session_id as b_session_id', 'event_bookings.status as b_status', 'event_bookings.position as b_position',
+        'event_bookings.created_at as b_created_at', 'event_bookings.updated_at as b_updated_at', 'event_bookings.offer_expires_at as b_offer_expires_at',
+        'event_bookings.organisation_code as b_organisation_code', 'event_bookings.decision_reason as b_decision_reason', 'event_bookings.calendar_sequence as b_calendar_sequence'])
+      .where('users.id', '=', userId).executeTakeFirst();
+    if (row === undefined) return { booker: undefined, existing: undefined };
+    const { b_id, b_session_id, b_status, b_position, b_created_at, b_updated_at, b_offer_expires_at, b_organisation_code, b_decision_reason, b_calendar_sequence, ...booker } = row;
+    const existing: BookingRow | undefined = b_id === null || b_session_id === null || b_status === null || b_position === null || b_created_at === null || b_updated_at === null ? undefined : {
+      id: b_id, session_id: b_session_id, user_id: userId, status: b_status, position: b_position, created_at: b_created_at, updated_at: b_updated_at,
+      offer_expires_at: b_offer_expires_at, organisation_code: b_organisation_code, decision_reason: b_decision_reason, calendar_sequence: b_calendar_sequence ?? 0,
+    };
+    return { booker, existing };
   }
 
   /** Put a request in the queue: booked when a place is free to them once the session is settled, otherwise waiting. */
@@ -645,9 +661,8 @@ export class EventStore {
       if (session === undefined) return { outcome: 'not-found' };
       if (options.eventId !== undefined && (session.event_id !== options.eventId || session.event_status === 'draft')) return { outcome: 'not-found' };
       if (session.event_status !== 'published' || now < toDate(session.booking_opens_at) || now >= toDate(session.booking_closes_at)) return { outcome: 'closed' };
-      const existing = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+      const { booker, existing } = await this.bookerOf(trx, sessionId, userId);
       if (existing !== undefined && (ACTIVE as readonly string[]).includes(existing.status)) return { outcome: 'already', booking: toBooking(existing) };
-      const booker = await this.bookerOf(trx, userId);
       const organisationCode = booker?.organisation_code ?? null;
       if (toBool(session.approval_required)) {
         const at = new Date();
