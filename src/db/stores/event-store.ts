@@ -550,15 +550,25 @@ export class EventStore {
 
   /** Places taken by organisation, and the quotas still reserving places, under the lock. */
   private async placesOf(trx: Transaction<Database>, sessionId: string, now: Date): Promise<Places> {
-    const [taken, quotaRows] = await Promise.all([
-      trx.selectFrom('event_bookings').select(['organisation_code', (eb) => eb.fn.countAll<number | string>().as('n')])
-        .where('session_id', '=', sessionId).where('status', 'in', [...TAKEN]).groupBy('organisation_code').execute(),
-      trx.selectFrom('event_session_quotas').selectAll().where('session_id', '=', sessionId).where('reserved_until', '>', now).execute(),
-    ]);
-    return {
-      takenBy: new Map(taken.map((r) => [r.organisation_code, Number(r.n)])),
-      quotas: quotaRows.map((q) => ({ organisationCode: q.organisation_code, places: q.places, reservedUntil: toDate(q.reserved_until) })),
-    };
+    const [{ takenBy }, quotas] = await Promise.all([this.takenOf(trx, sessionId, now), this.quotasReserving(trx, sessionId, now)]);
+    return { takenBy, quotas };
+  }
+
+  /** Places taken by organisation (one grouped count), with how many of them are offers past their time (`now`), under the lock. */
+  private async takenOf(trx: Transaction<Database>, sessionId: string, now: Date): Promise<{ takenBy: Map<string | null, number>; expiredOffers: number }> {
+    const taken = await trx.selectFrom('event_bookings')
+      .select(['organisation_code', (eb) => eb.fn.countAll<number | string>().as('n'),
+        sql<number | string | null>`sum(case when ${sql.ref('status')} = 'offered' and ${sql.ref('offer_expires_at')} <= ${now} then 1 else 0 end)`.as('expired')])
+      .where('session_id', '=', sessionId).where('status', 'in', [...TAKEN]).groupBy('organisation_code').execute();
+    let expiredOffers = 0;
+    for (const r of taken) expiredOffers += Number(r.expired ?? 0);
+    return { takenBy: new Map(taken.map((r) => [r.organisation_code, Number(r.n)])), expiredOffers };
+  }
+
+  /** The quotas still reserving places at `now`. */
+  private async quotasReserving(trx: Transaction<Database>, sessionId: string, now: Date): Promise<Quota[]> {
+    const rows = await trx.selectFrom('event_session_quotas').selectAll().where('session_id', '=', sessionId).where('reserved_until', '>', now).execute();
+    return rows.map((q) => ({ organisationCode: q.organisation_code, places: q.places, reservedUntil: toDate(q.reserved_until) }));
   }
 
   /**
@@ -573,7 +583,10 @@ export class EventStore {
 
   /** `settle`, with the places as they then stand when it read them (anyone waiting), offers counted. */
   private async settleReading(trx: Transaction<Database>, session: SettleSession, now: Date, actorUserId: string | null): Promise<Settled & { places?: Places }> {
-    const expiredRows = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', session.id).where('status', '=', 'offered').where('offer_expires_at', '<=', now).orderBy('position').execute();
+    // The places taken first (one grouped count, which also counts offers past
+    // their time): the expired offers are read only when there are some.
+    const counted = await this.takenOf(trx, session.id, now);
+    const expiredRows = counted.expiredOffers === 0 ? [] : await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', session.id).where('status', '=', 'offered').where('offer_expires_at', '<=', now).orderBy('position').execute();
     const expired = expiredRows.map((r) => ({ ...toBooking(r), status: 'expired' as const }));
     if (expired.length > 0) {
       await trx.updateTable('event_bookings').set({ status: 'expired', updated_at: now }).where('id', 'in', expired.map((b) => b.id)).execute();
@@ -581,10 +594,11 @@ export class EventStore {
     }
     const startsAt = toDate(session.starts_at);
     if (session.event_status !== 'published' || now >= startsAt) return { expired, offered: [] };
-    // The places first (one grouped count): a full session offers nothing, so
-    // the waiting list, which grows with every booking once the session is
-    // full, is read only when a place is free to someone.
-    const { takenBy, quotas } = await this.placesOf(trx, session.id, now);
+    // A full session offers nothing, so the waiting list, which grows with
+    // every booking once the session is full, is read only when a place is
+    // free to someone. Counted again only if offers have just expired.
+    const takenBy = expired.length === 0 ? counted.takenBy : (await this.takenOf(trx, session.id, now)).takenBy;
+    const quotas = await this.quotasReserving(trx, session.id, now);
     let taken = 0;
     for (const n of takenBy.values()) taken += n;
     if (taken >= session.capacity) return { expired, offered: [], places: { takenBy, quotas } };
