@@ -74,6 +74,11 @@ describe.each(engines)('email through a mail server ($name)', (engine) => {
     // The caller passes the recorded language (a default 'en' here): not known, so both.
     const first = await t.app.email.sendEmail('test-message', { address: user.email, userId: user.id, name: 'Alex' }, { link: `${publicUrl}/` }, user.language);
     expect((await t.app.email.store.get(first))?.subject).toBe('Neges brawf Genomeg / Genomeg test message');
+    // A caller that has read the account (a booking) says whether the language is known: the service takes its word.
+    const told = await t.app.email.sendEmail('test-message', { address: user.email, userId: user.id, name: 'Alex', languageKnown: false }, { link: `${publicUrl}/` }, 'en');
+    expect((await t.app.email.store.get(told))?.subject).toBe('Neges brawf Genomeg / Genomeg test message');
+    const known = await t.app.email.sendEmail('test-message', { address: user.email, userId: user.id, name: 'Alex', languageKnown: true }, { link: `${publicUrl}/` }, 'en');
+    expect((await t.app.email.store.get(known))?.subject).toBe('Genomeg test message');
     // The person reads a page in English: from then on, English only.
     const { token } = await t.app.stores.sessions.start(user.id);
     expect((await t.app.inject({ method: 'GET', url: '/', headers: { cookie: `gnm_session=${token}`, accept: 'text/html' } })).statusCode).toBe(200);

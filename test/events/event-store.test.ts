@@ -81,6 +81,35 @@ describe.each(engines)('event store on $name', (engine) => {
     await expect(store.setStatus(event.id, 'cancelled', null)).rejects.toMatchObject({ code: 'GNM_CONFLICT' });
   });
 
+  it('books through the confirmation path: 50 concurrent, 10 booked in order, the mail read under the lock and the SEQUENCE set with the booking', async () => {
+    const { event, sessionId } = await store.createEvent(EVENT, sessionInput({ capacity: 10 }), null);
+    const other = await store.createEvent(EVENT, sessionInput({ capacity: 10 }), null);
+    // A draft is not found (as the event page is not), nor a session of another event.
+    expect(await store.book(sessionId, users[0]!, new Date(), { eventId: event.id, calendarFloor: 1000 })).toEqual({ outcome: 'not-found' });
+    await store.setStatus(event.id, 'published', null);
+    await store.setStatus(other.event.id, 'published', null);
+    expect(await store.book(sessionId, users[0]!, new Date(), { eventId: other.event.id, calendarFloor: 1000 })).toEqual({ outcome: 'not-found' });
+    const outcomes = await Promise.all(users.map((u) => store.book(sessionId, u, new Date(), { eventId: event.id, calendarFloor: 1000 })));
+    expect(outcomes.filter((o) => o.outcome === 'booked')).toHaveLength(10);
+    expect(outcomes.filter((o) => o.outcome === 'waiting')).toHaveLength(40);
+    const bookings = await store.bookingsForSession(sessionId);
+    expect(bookings.map((b) => b.status)).toEqual([...Array<string>(10).fill('booked'), ...Array<string>(40).fill('waiting')]);
+    const first = outcomes[0];
+    if (first?.outcome !== 'booked' && first?.outcome !== 'waiting') throw new Error(`unexpected ${String(first?.outcome)}`);
+    expect(first.mail).toMatchObject({
+      person: { email: 'learner0@test.genomeg.test', displayName: 'Learner 0', language: 'en', languageKnown: true },
+      session: { id: sessionId, eventId: event.id, capacity: 10, booked: 0, waiting: 0 },
+      event: { id: event.id, status: 'published', title: EVENT.title, summary: EVENT.summary, cpdHours: 1.5 },
+    });
+    for (const o of outcomes) {
+      if (o.outcome !== 'booked' && o.outcome !== 'waiting') throw new Error(o.outcome);
+      expect(o.mail?.calendarSequence).toBe(o.outcome === 'booked' ? 1000 : null);
+    }
+    // The next file for a booked person goes above the one set with the booking.
+    const booked = outcomes.find((o) => o.outcome === 'booked');
+    expect(await store.nextCalendarSequence(booked && 'booking' in booked ? booked.booking.id : '', 0)).toBe(1001);
+  }, 120_000);
+
   it('refuses a booking outside the booking window', async () => {
     const { event, sessionId } = await store.createEvent(EVENT, sessionInput({ bookingOpensAt: new Date(Date.now() + HOUR) }), null);
     await store.setStatus(event.id, 'published', null);

@@ -118,8 +118,30 @@ export interface Settled {
   readonly offered: Booking[];
 }
 
+/**
+ * What the booking's confirmation email needs, read under the lock by the
+ * statements the booking makes anyway (so the email costs no further reads):
+ * the person, the session (its counts not read: 0) and its event, and the
+ * calendar SEQUENCE set on the booking in the same transaction (null: no
+ * calendar file, the person is waiting).
+ */
+export interface BookingMail {
+  readonly person: { readonly email: string; readonly displayName: string; readonly language: 'en' | 'cy'; readonly languageKnown: boolean };
+  readonly session: SessionRecord;
+  readonly event: EventRecord;
+  readonly calendarSequence: number | null;
+}
+
+export interface BookOptions {
+  /** The event the session must belong to (a published or cancelled one): otherwise `not-found`, as if the session did not exist. */
+  readonly eventId?: string;
+  /** Read what the confirmation needs and set the calendar SEQUENCE (at least this, above any sent before) when booked. */
+  readonly calendarFloor?: number;
+}
+
 export type BookOutcome =
-  | { readonly outcome: 'booked' | 'waiting' | 'awaiting-approval'; readonly booking: Booking; readonly settled?: Settled }
+  | { readonly outcome: 'booked' | 'waiting'; readonly booking: Booking; readonly settled?: Settled; readonly mail?: BookingMail }
+  | { readonly outcome: 'awaiting-approval'; readonly booking: Booking; readonly settled?: Settled }
   | { readonly outcome: 'already'; readonly booking: Booking }
   | { readonly outcome: 'closed' | 'not-found' };
 
@@ -502,17 +524,51 @@ export class EventStore {
     return engineOf(trx) === 'postgres' ? query.modifyEnd(sql`for update of event_sessions`).executeTakeFirst() : query.executeTakeFirst();
   }
 
+  /** `lockSession`, reading the whole session and event rows as well (for the booking's confirmation email) in the same statement. */
+  private async lockSessionWhole(trx: Transaction<Database>, sessionId: string) {
+    const query = trx.selectFrom('event_sessions').innerJoin('events', 'events.id', 'event_sessions.event_id')
+      .selectAll('event_sessions')
+      .select(['events.status as event_status', 'events.approval_required', 'events.title_en', 'events.title_cy', 'events.summary_en', 'events.summary_cy',
+        'events.description_en', 'events.description_cy', 'events.topic', 'events.cpd_hours', 'events.illustrative', 'events.created_by as event_created_by',
+        'events.created_at as event_created_at', 'events.updated_at as event_updated_at', 'events.audience_staff_groups', 'events.literacy_level',
+        'events.competencies', 'events.modules_before', 'events.modules_after'])
+      .where('event_sessions.id', '=', sessionId);
+    const row = await (engineOf(trx) === 'postgres' ? query.modifyEnd(sql`for update of event_sessions`).executeTakeFirst() : query.executeTakeFirst());
+    if (row === undefined) return undefined;
+    const { event_status, approval_required, title_en, title_cy, summary_en, summary_cy, description_en, description_cy, topic, cpd_hours, illustrative,
+      event_created_by, event_created_at, event_updated_at, audience_staff_groups, literacy_level, competencies, modules_before, modules_after, ...session } = row;
+    const event: Selectable<EventsTable> = {
+      id: session.event_id, status: event_status, approval_required, title_en, title_cy, summary_en, summary_cy, description_en, description_cy, topic, cpd_hours,
+      illustrative, created_by: event_created_by, created_at: event_created_at, updated_at: event_updated_at, audience_staff_groups, literacy_level, competencies,
+      modules_before, modules_after,
+    };
+    return {
+      id: session.id, event_id: session.event_id, capacity: session.capacity, next_position: session.next_position, booking_opens_at: session.booking_opens_at,
+      booking_closes_at: session.booking_closes_at, starts_at: session.starts_at, event_status, approval_required, whole: { session, event },
+    };
+  }
+
   /** Places taken by organisation, and the quotas still reserving places, under the lock. */
   private async placesOf(trx: Transaction<Database>, sessionId: string, now: Date): Promise<Places> {
-    const [taken, quotaRows] = await Promise.all([
-      trx.selectFrom('event_bookings').select(['organisation_code', (eb) => eb.fn.countAll<number | string>().as('n')])
-        .where('session_id', '=', sessionId).where('status', 'in', [...TAKEN]).groupBy('organisation_code').execute(),
-      trx.selectFrom('event_session_quotas').selectAll().where('session_id', '=', sessionId).where('reserved_until', '>', now).execute(),
-    ]);
-    return {
-      takenBy: new Map(taken.map((r) => [r.organisation_code, Number(r.n)])),
-      quotas: quotaRows.map((q) => ({ organisationCode: q.organisation_code, places: q.places, reservedUntil: toDate(q.reserved_until) })),
-    };
+    const [{ takenBy }, quotas] = await Promise.all([this.takenOf(trx, sessionId, now), this.quotasReserving(trx, sessionId, now)]);
+    return { takenBy, quotas };
+  }
+
+  /** Places taken by organisation (one grouped count), with how many of them are offers past their time (`now`), under the lock. */
+  private async takenOf(trx: Transaction<Database>, sessionId: string, now: Date): Promise<{ takenBy: Map<string | null, number>; expiredOffers: number }> {
+    const taken = await trx.selectFrom('event_bookings')
+      .select(['organisation_code', (eb) => eb.fn.countAll<number | string>().as('n'),
+        sql<number | string | null>`sum(case when ${sql.ref('status')} = 'offered' and ${sql.ref('offer_expires_at')} <= ${now} then 1 else 0 end)`.as('expired')])
+      .where('session_id', '=', sessionId).where('status', 'in', [...TAKEN]).groupBy('organisation_code').execute();
+    let expiredOffers = 0;
+    for (const r of taken) expiredOffers += Number(r.expired ?? 0);
+    return { takenBy: new Map(taken.map((r) => [r.organisation_code, Number(r.n)])), expiredOffers };
+  }
+
+  /** The quotas still reserving places at `now`. */
+  private async quotasReserving(trx: Transaction<Database>, sessionId: string, now: Date): Promise<Quota[]> {
+    const rows = await trx.selectFrom('event_session_quotas').selectAll().where('session_id', '=', sessionId).where('reserved_until', '>', now).execute();
+    return rows.map((q) => ({ organisationCode: q.organisation_code, places: q.places, reservedUntil: toDate(q.reserved_until) }));
   }
 
   /**
@@ -527,7 +583,10 @@ export class EventStore {
 
   /** `settle`, with the places as they then stand when it read them (anyone waiting), offers counted. */
   private async settleReading(trx: Transaction<Database>, session: SettleSession, now: Date, actorUserId: string | null): Promise<Settled & { places?: Places }> {
-    const expiredRows = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', session.id).where('status', '=', 'offered').where('offer_expires_at', '<=', now).orderBy('position').execute();
+    // The places taken first (one grouped count, which also counts offers past
+    // their time): the expired offers are read only when there are some.
+    const counted = await this.takenOf(trx, session.id, now);
+    const expiredRows = counted.expiredOffers === 0 ? [] : await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', session.id).where('status', '=', 'offered').where('offer_expires_at', '<=', now).orderBy('position').execute();
     const expired = expiredRows.map((r) => ({ ...toBooking(r), status: 'expired' as const }));
     if (expired.length > 0) {
       await trx.updateTable('event_bookings').set({ status: 'expired', updated_at: now }).where('id', 'in', expired.map((b) => b.id)).execute();
@@ -535,10 +594,11 @@ export class EventStore {
     }
     const startsAt = toDate(session.starts_at);
     if (session.event_status !== 'published' || now >= startsAt) return { expired, offered: [] };
-    // The places first (one grouped count): a full session offers nothing, so
-    // the waiting list, which grows with every booking once the session is
-    // full, is read only when a place is free to someone.
-    const { takenBy, quotas } = await this.placesOf(trx, session.id, now);
+    // A full session offers nothing, so the waiting list, which grows with
+    // every booking once the session is full, is read only when a place is
+    // free to someone. Counted again only if offers have just expired.
+    const takenBy = expired.length === 0 ? counted.takenBy : (await this.takenOf(trx, session.id, now)).takenBy;
+    const quotas = await this.quotasReserving(trx, session.id, now);
     let taken = 0;
     for (const n of takenBy.values()) taken += n;
     if (taken >= session.capacity) return { expired, offered: [], places: { takenBy, quotas } };
@@ -557,14 +617,30 @@ export class EventStore {
     return { expired, offered, places: { takenBy, quotas } };
   }
 
-  /** The organisation of a person's staff record, if linked. */
-  private async organisationOf(trx: Transaction<Database>, userId: string): Promise<string | null> {
-    const row = await trx.selectFrom('users').leftJoin('staff', 'staff.id', 'users.staff_id').select('staff.organisation_code').where('users.id', '=', userId).executeTakeFirst();
-    return row?.organisation_code ?? null;
+  /**
+   * The person booking (the organisation of their staff record, if linked, and
+   * what their confirmation email needs) and their booking of this session if
+   * they have one, in one statement.
+   */
+  private async bookerOf(trx: Transaction<Database>, sessionId: string, userId: string) {
+    const row = await trx.selectFrom('users').leftJoin('staff', 'staff.id', 'users.staff_id')
+      .leftJoin('event_bookings', (join) => join.onRef('event_bookings.user_id', '=', 'users.id').on('event_bookings.session_id', '=', sessionId))
+      .select(['staff.organisation_code', 'users.email', 'users.display_name', 'users.language', 'users.language_known',
+        'event_bookings.id as b_id', 'event_bookings.session_id as b_session_id', 'event_bookings.status as b_status', 'event_bookings.position as b_position',
+        'event_bookings.created_at as b_created_at', 'event_bookings.updated_at as b_updated_at', 'event_bookings.offer_expires_at as b_offer_expires_at',
+        'event_bookings.organisation_code as b_organisation_code', 'event_bookings.decision_reason as b_decision_reason', 'event_bookings.calendar_sequence as b_calendar_sequence'])
+      .where('users.id', '=', userId).executeTakeFirst();
+    if (row === undefined) return { booker: undefined, existing: undefined };
+    const { b_id, b_session_id, b_status, b_position, b_created_at, b_updated_at, b_offer_expires_at, b_organisation_code, b_decision_reason, b_calendar_sequence, ...booker } = row;
+    const existing: BookingRow | undefined = b_id === null || b_session_id === null || b_status === null || b_position === null || b_created_at === null || b_updated_at === null ? undefined : {
+      id: b_id, session_id: b_session_id, user_id: userId, status: b_status, position: b_position, created_at: b_created_at, updated_at: b_updated_at,
+      offer_expires_at: b_offer_expires_at, organisation_code: b_organisation_code, decision_reason: b_decision_reason, calendar_sequence: b_calendar_sequence ?? 0,
+    };
+    return { booker, existing };
   }
 
   /** Put a request in the queue: booked when a place is free to them once the session is settled, otherwise waiting. */
-  private async enqueue(trx: Transaction<Database>, session: NonNullable<Awaited<ReturnType<EventStore['lockSession']>>>, existing: BookingRow | undefined, userId: string, organisationCode: string | null, now: Date, actorUserId: string | null): Promise<{ booking: Booking; settled: Settled }> {
+  private async enqueue(trx: Transaction<Database>, session: NonNullable<Awaited<ReturnType<EventStore['lockSession']>>>, existing: BookingRow | undefined, userId: string, organisationCode: string | null, now: Date, actorUserId: string | null, calendarFloor: number | null = null): Promise<{ booking: Booking; settled: Settled; calendarSequence: number | null }> {
     const { places, ...settled } = await this.settleReading(trx, session, now, actorUserId);
     // Read once: settle has read them already unless the event is not open.
     const { takenBy, quotas } = places ?? await this.placesOf(trx, session.id, now);
@@ -572,30 +648,36 @@ export class EventStore {
     const position = session.next_position;
     await trx.updateTable('event_sessions').set({ next_position: position + 1 }).where('id', '=', session.id).execute();
     const at = new Date();
+    // The SEQUENCE of the confirmation's calendar file, set with the booking (as nextCalendarSequence would after it).
+    const calendarSequence = calendarFloor === null || status !== 'booked' ? null : Math.max(calendarFloor, (existing?.calendar_sequence ?? 0) + 1);
+    const sequence = calendarSequence === null ? {} : { calendar_sequence: calendarSequence };
     let id: string;
     if (existing === undefined) {
       id = randomUUID();
-      await trx.insertInto('event_bookings').values({ id, session_id: session.id, user_id: userId, status, position, organisation_code: organisationCode, created_at: at, updated_at: at }).execute();
+      await trx.insertInto('event_bookings').values({ id, session_id: session.id, user_id: userId, status, position, organisation_code: organisationCode, created_at: at, updated_at: at, ...sequence }).execute();
     } else {
       id = existing.id;
-      await trx.updateTable('event_bookings').set({ status, position, organisation_code: organisationCode, offer_expires_at: null, updated_at: at }).where('id', '=', id).execute();
+      await trx.updateTable('event_bookings').set({ status, position, organisation_code: organisationCode, offer_expires_at: null, updated_at: at, ...sequence }).where('id', '=', id).execute();
     }
     await AuditStore.record(trx, { actorUserId, action: status === 'booked' ? 'event.booked' : 'event.waiting', entityType: 'event_booking', entityId: id, after: { sessionId: session.id, status, position } });
     return {
       booking: { id, sessionId: session.id, userId, status, position, createdAt: existing === undefined ? at : toDate(existing.created_at), offerExpiresAt: null, organisationCode, decisionReason: existing?.decision_reason ?? null },
-      settled,
+      settled, calendarSequence,
     };
   }
 
   /** Book a place, join the waiting list, or (when the event asks for it) ask the line manager. */
-  async book(sessionId: string, userId: string, now: Date = new Date()): Promise<BookOutcome> {
+  async book(sessionId: string, userId: string, now: Date = new Date(), options: BookOptions = {}): Promise<BookOutcome> {
+    const forMail = options.calendarFloor !== undefined;
     return this.write(async (trx): Promise<BookOutcome> => {
-      const session = await this.lockSession(trx, sessionId);
+      const whole = forMail ? await this.lockSessionWhole(trx, sessionId) : undefined;
+      const session = forMail ? whole : await this.lockSession(trx, sessionId);
       if (session === undefined) return { outcome: 'not-found' };
+      if (options.eventId !== undefined && (session.event_id !== options.eventId || session.event_status === 'draft')) return { outcome: 'not-found' };
       if (session.event_status !== 'published' || now < toDate(session.booking_opens_at) || now >= toDate(session.booking_closes_at)) return { outcome: 'closed' };
-      const existing = await trx.selectFrom('event_bookings').selectAll().where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+      const { booker, existing } = await this.bookerOf(trx, sessionId, userId);
       if (existing !== undefined && (ACTIVE as readonly string[]).includes(existing.status)) return { outcome: 'already', booking: toBooking(existing) };
-      const organisationCode = await this.organisationOf(trx, userId);
+      const organisationCode = booker?.organisation_code ?? null;
       if (toBool(session.approval_required)) {
         const at = new Date();
         const position = session.next_position;
@@ -611,8 +693,14 @@ export class EventStore {
         await AuditStore.record(trx, { actorUserId: userId, action: 'event.approval-requested', entityType: 'event_booking', entityId: id, after: { sessionId, status: 'awaiting-approval' } });
         return { outcome: 'awaiting-approval', booking: { id, sessionId, userId, status: 'awaiting-approval', position, createdAt: at, offerExpiresAt: null, organisationCode, decisionReason: null } };
       }
-      const { booking, settled } = await this.enqueue(trx, session, existing, userId, organisationCode, now, userId);
-      return { outcome: booking.status as 'booked' | 'waiting', booking, settled };
+      const { booking, settled, calendarSequence } = await this.enqueue(trx, session, existing, userId, organisationCode, now, userId, options.calendarFloor ?? null);
+      const outcome = booking.status as 'booked' | 'waiting';
+      if (whole === undefined || booker === undefined) return { outcome, booking, settled };
+      const mail: BookingMail = {
+        person: { email: booker.email, displayName: booker.display_name, language: booker.language === 'cy' ? 'cy' : 'en', languageKnown: toBool(booker.language_known) },
+        session: toSession(whole.whole.session, 0, 0), event: toEvent(whole.whole.event), calendarSequence,
+      };
+      return { outcome, booking, settled, mail };
     });
   }
 

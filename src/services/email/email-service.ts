@@ -31,6 +31,8 @@ export interface Recipient {
   readonly userId?: string | null;
   /** Used as {name} unless params give one. */
   readonly name: string;
+  /** Whether the account's language is known, when the caller has read it already (spares a look-up). */
+  readonly languageKnown?: boolean;
 }
 
 export interface OutgoingEmail {
@@ -101,9 +103,10 @@ export class EmailService {
   async sendEmails(emails: readonly OutgoingEmail[]): Promise<string[]> {
     if (emails.length === 0) return [];
     // A person whose language is not known yet (never read a page) gets Welsh then English, whatever the caller passed.
-    const unknown = await this.store.languageUnknown(emails.flatMap((e) => e.to.userId ?? []));
+    const unknown = await this.store.languageUnknown(emails.flatMap((e) => e.to.languageKnown === undefined ? e.to.userId ?? [] : []));
     const composed = emails.map((e) => {
-      const language = e.to.userId !== undefined && e.to.userId !== null && unknown.has(e.to.userId) ? null : e.language;
+      const known = e.to.languageKnown ?? !(e.to.userId !== undefined && e.to.userId !== null && unknown.has(e.to.userId));
+      const language = e.to.userId !== undefined && e.to.userId !== null && !known ? null : e.language;
       const message = composeEmail(translate, e.template, { name: e.to.name, ...e.params }, language);
       return { template: e.template, recipient: e.to.address, userId: e.to.userId ?? null, language: message.language, subject: message.subject, text: message.text, html: message.html, ...(e.attachments === undefined ? {} : { attachments: e.attachments }) };
     });

@@ -13,7 +13,7 @@
 
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { EventStore, type Booking, type BookOutcome, type CancelOutcome, type EventInput, type EventRecord, type EventUpdate, type Quota, type SessionEdit, type SessionRecord, type Settled } from '../../db/stores/event-store.js';
+import { EventStore, type Booking, type BookingMail, type BookOutcome, type CancelOutcome, type EventInput, type EventRecord, type EventUpdate, type Quota, type SessionEdit, type SessionRecord, type Settled } from '../../db/stores/event-store.js';
 import { UserStore } from '../../db/stores/user-store.js';
 import { calendarFile } from '../../domain/events/calendar.js';
 import type { EmailParams, EmailTemplate } from '../../domain/email/index.js';
@@ -53,11 +53,19 @@ export class EventsService {
     this.users = UserStore.create(deps.db);
   }
 
-  async book(sessionId: string, userId: string): Promise<BookOutcome> {
-    const outcome = await this.store.book(sessionId, userId);
+  /**
+   * Book (or join the waiting list, or ask the manager). `eventId`: the event
+   * the session must be of (else `not-found`). The confirmation is composed
+   * from what the booking's transaction read (the person, session and event)
+   * with the calendar SEQUENCE it set, so it costs no further reads.
+   */
+  async book(sessionId: string, userId: string, eventId?: string): Promise<BookOutcome> {
+    const outcome = await this.store.book(sessionId, userId, new Date(), { calendarFloor: calendarSequence(), ...(eventId === undefined ? {} : { eventId }) });
     if (outcome.outcome === 'booked' || outcome.outcome === 'waiting') {
       if (outcome.settled !== undefined) await this.tellSettled(outcome.settled);
-      await this.tell(outcome.booking, outcome.outcome === 'booked' ? 'event-booked' : 'event-waiting', outcome.outcome === 'booked' ? 'request' : 'none');
+      const template = outcome.outcome === 'booked' ? 'event-booked' : 'event-waiting';
+      if (outcome.mail !== undefined) await this.send(outcome.booking, template, outcome.mail);
+      else await this.tell(outcome.booking, template, outcome.outcome === 'booked' ? 'request' : 'none');
     } else if (outcome.outcome === 'awaiting-approval') {
       await this.askManagers(outcome.booking);
     }
@@ -172,11 +180,17 @@ export class EventsService {
     if (user === undefined || session === undefined) return;
     const event = await this.store.findEvent(session.eventId);
     if (event === undefined) return;
+    const sequence = calendar === 'none' ? null : await this.store.nextCalendarSequence(booking.id, calendarSequence());
+    await this.send(booking, template, { person: user, session, event, calendarSequence: sequence }, calendar === 'cancel', extra);
+  }
+
+  /** Compose and queue one email from what has been read (no reads here; `languageKnown` spares the email service its look-up). A calendar file goes when `calendarSequence` is set. */
+  private async send(booking: Booking, template: EmailTemplate, mail: Pick<BookingMail, 'session' | 'event' | 'calendarSequence'> & { person: { id?: string; email: string; displayName: string; language: Language; languageKnown: boolean } }, cancelled = false, extra: { reason?: string; wasAt?: Date | null } = {}): Promise<void> {
+    const { person: user, session, event, calendarSequence: sequence } = mail;
     const language = user.language;
     const prefix = `${this.deps.publicUrl}${language === 'cy' ? '/cy' : ''}`;
     const link = `${prefix}/events/${event.id}`;
-    const sequence = calendar === 'none' ? 0 : await this.store.nextCalendarSequence(booking.id, calendarSequence());
-    const attachments = calendar === 'none' ? [] : [{ filename: 'event.ics', contentType: 'text/calendar; charset=utf-8', content: this.calendar(event, session, booking, language, link, calendar === 'cancel', sequence) }];
+    const attachments = sequence === null ? [] : [{ filename: 'event.ics', contentType: 'text/calendar; charset=utf-8', content: this.calendar(event, session, booking, language, link, cancelled, sequence) }];
     const where = session.delivery === 'online' ? (language === 'cy' ? 'Ar-lein' : 'Online')
       : [session.venueName, session.venueAddress?.[language]].filter((x): x is string => x !== null && x !== undefined && x !== '').join(', ');
     const params: EmailParams = {
@@ -185,7 +199,7 @@ export class EventsService {
       was: extra.wasAt === undefined || extra.wasAt === null ? '' : WHEN[language].format(extra.wasAt),
       reason: extra.reason ?? '', where, join: session.joinUrl ?? '',
     };
-    await this.deps.email.sendEmail(template, { address: user.email, userId: user.id, name: user.displayName }, params, language, { attachments });
+    await this.deps.email.sendEmail(template, { address: user.email, userId: booking.userId, name: user.displayName, languageKnown: user.languageKnown }, params, language, { attachments });
   }
 
   private calendar(event: EventRecord, session: SessionRecord, booking: Booking, language: Language, link: string, cancelled: boolean, sequence: number): string {

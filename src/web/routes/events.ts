@@ -218,10 +218,12 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/events/:id/sessions/:sessionId/book', { config: { access: 'signed-in' } }, async (request, reply) => {
     const user = currentUser(request);
-    const { event, sessionId } = await sessionOf(request);
-    const result = await service.book(sessionId, user.id);
-    const done = result.outcome === 'not-found' ? 'closed' : result.outcome;
-    return reply.redirect(localPath(request.lang, `/events/${event.id}?done=${done}#session-${sessionId}`), 303);
+    const { id, sessionId } = request.params as { id: string; sessionId: string };
+    if (!UUID.test(id) || !UUID.test(sessionId)) throw new DomainError('GNM_NOT_FOUND');
+    // The store checks under the session's lock that the session is of this event and the event is not a draft (as sessionOf does for the others).
+    const result = await service.book(sessionId, user.id, id);
+    if (result.outcome === 'not-found') throw new DomainError('GNM_NOT_FOUND');
+    return reply.redirect(localPath(request.lang, `/events/${id}?done=${result.outcome}#session-${sessionId}`), 303);
   });
 
   app.post('/events/:id/sessions/:sessionId/confirm', { config: { access: 'signed-in' } }, async (request, reply) => {
