@@ -24,7 +24,8 @@ async function genomeg(...args: string[]): Promise<{ code: number; stdout: strin
 
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
-describe('the genomeg command', () => {
+// Each command is a new Node process compiling the TypeScript with tsx: seconds on a quiet machine, much more on a busy one.
+describe('the genomeg command', { timeout: 120_000 }, () => {
   it('imports an extract and reports what changed', async () => {
     const file = join(dir, 'good.csv');
     writeFileSync(file, staffCsv([buildStaffRow({ organisationCode: '7A4' }), buildStaffRow({ organisationCode: '7A4' })], { bom: true }));

@@ -42,7 +42,7 @@ describe('in a browser', () => {
     await closeServer(server, browser);
   });
 
-  it('signs in, and every page a platform administrator sees passes axe in English and Welsh', { timeout: 120_000 }, async () => {
+  it('signs in, and every page a platform administrator sees passes axe in English and Welsh', { timeout: 300_000 }, async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(base);
@@ -65,7 +65,7 @@ describe('in a browser', () => {
     await context.close();
   });
 
-  it('switches language on the same page, and remembers the choice at the next sign-in', async () => {
+  it('switches language on the same page, and remembers the choice at the next sign-in', { timeout: 90_000 }, async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signInWith(page, base, 'powys@demo.genomeg.test');
@@ -89,7 +89,7 @@ describe('in a browser', () => {
     await context.close();
   });
 
-  it('imports a staff file through the page and shows each problem with its line and column', async () => {
+  it('imports a staff file through the page and shows each problem with its line and column', { timeout: 90_000 }, async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signInWith(page, base, 'powys@demo.genomeg.test');
