@@ -19,6 +19,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Distribution } from '../../domain/workforce/random.js';
 import { pipelineName, type Scenario, type ScenarioIssue } from '../../domain/workforce/scenario.js';
 import type { ScenarioStore, StoredScenario } from '../../db/stores/scenario-store.js';
+import type { User } from '../../db/stores/user-store.js';
 import { FundedStore } from '../../db/stores/funded-store.js';
 import { observedCompletion } from '../../domain/funded/completion.js';
 import { editScenarioText, parseScenarioText, type PathStep, type ScenarioEdit } from '../../services/workforce/scenario-files.js';
@@ -307,23 +308,33 @@ export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore)
     });
   };
 
-  app.get('/plan/scenarios/:id/edit', { config: { access: 'workforce.plan' } }, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+  /**
+   * The scenario a planner may change, checked: for the edit form and its two posts. When the stored
+   * scenario no longer checks, answers 422 with the form showing why, and gives null.
+   */
+  async function openForEdit(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply): Promise<{ user: User; stored: StoredScenario; scenario: Scenario } | null> {
     const user = authorise(request, 'workforce.plan');
     const stored = await scenarioOr404(store, request.params.id);
     changeableOr403(stored, user);
     const checked = await checkStored(store, stored);
-    if ('issues' in checked) return reply.code(422).render('pages/plan/edit.njk', { scenario: stored, issues: checked.issues, broken: true, errors: checked.issues });
-    return render(request, reply, stored, checked.scenario);
+    if ('issues' in checked) {
+      reply.code(422).render('pages/plan/edit.njk', { scenario: stored, issues: checked.issues, broken: true, errors: checked.issues });
+      return null;
+    }
+    return { user, stored, scenario: checked.scenario };
+  }
+
+  app.get('/plan/scenarios/:id/edit', { config: { access: 'workforce.plan' } }, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    const opened = await openForEdit(request, reply);
+    if (opened === null) return reply;
+    return render(request, reply, opened.stored, opened.scenario);
   });
 
   app.post('/plan/scenarios/:id/edit', { config: { access: 'workforce.plan' } }, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-    const user = authorise(request, 'workforce.plan');
     const t = request.t;
-    const stored = await scenarioOr404(store, request.params.id);
-    changeableOr403(stored, user);
-    const checked = await checkStored(store, stored);
-    if ('issues' in checked) return reply.code(422).render('pages/plan/edit.njk', { scenario: stored, issues: checked.issues, broken: true, errors: checked.issues });
-    const s = checked.scenario;
+    const opened = await openForEdit(request, reply);
+    if (opened === null) return reply;
+    const { user, stored, scenario: s } = opened;
     const body = stringBody(request.body);
     const out: Parsed = { edits: [], errors: new Map(), order: [], changed: [] };
     const all = specs(s, t, request.lang);
@@ -393,13 +404,10 @@ export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore)
 
   // The pool of possible trainees from insights: the figure, and the field filled when it may be shown. Saves nothing.
   app.post('/plan/scenarios/:id/edit/trainee-pool', { config: { access: 'workforce.plan' } }, async (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-    const user = authorise(request, 'workforce.plan');
     const t = request.t;
-    const stored = await scenarioOr404(store, request.params.id);
-    changeableOr403(stored, user);
-    const checked = await checkStored(store, stored);
-    if ('issues' in checked) return reply.code(422).render('pages/plan/edit.njk', { scenario: stored, issues: checked.issues, broken: true, errors: checked.issues });
-    const s = checked.scenario;
+    const opened = await openForEdit(request, reply);
+    if (opened === null) return reply;
+    const { user, stored, scenario: s } = opened;
     const id = stringBody(request.body)['pipeline'] ?? '';
     const pipeline = s.pipelines.find((p) => p.id === id);
     if (pipeline === undefined) {
