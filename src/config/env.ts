@@ -51,6 +51,8 @@ const variables = z.object({
   HOST: z.string().min(1).default('localhost'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().regex(/^(sqlite:|file:|postgres(ql)?:\/\/)/, 'must start with sqlite:, file: or postgres://').default('sqlite:data/genomeg.sqlite'),
+  /** Re-read page templates on every request (for editing them with the server running); slow, so off by default. */
+  VIEWS_RELOAD: booleanFlag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_LIFETIME_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(8),
   SESSION_MAX_HOURS: z.coerce.number().min(0.25).max(24 * 30).default(12),

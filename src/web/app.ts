@@ -169,7 +169,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installLanguage(app);
   installAuth(app, { sessions: stores.sessions, users: stores.users, sessionLifetimeMs });
   installCsrf(app);
-  const views = createViewEnvironment(config.NODE_ENV === 'production');
+  const views = createViewEnvironment(config.VIEWS_RELOAD);
   const ssoSettings = singleSignOnSettings(config);
   const singleSignOn = options.singleSignOn !== undefined ? options.singleSignOn : ssoSettings === null ? null : SingleSignOn.create(ssoSettings);
   // The sign-in page's "Sign in with your NHS Wales account" button (partials/sso-button.njk).

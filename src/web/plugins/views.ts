@@ -28,9 +28,10 @@ declare module 'fastify' {
   }
 }
 
-export function createViewEnvironment(production: boolean): nunjucks.Environment {
+/** `reload`: compile each template afresh on every render (VIEWS_RELOAD, for editing templates); otherwise once. */
+export function createViewEnvironment(reload: boolean): nunjucks.Environment {
   const env = new nunjucks.Environment(
-    new nunjucks.FileSystemLoader([join(projectRoot, 'src', 'web', 'views'), join(projectRoot, 'node_modules', 'nhsuk-frontend', 'dist')], { noCache: !production }),
+    new nunjucks.FileSystemLoader([join(projectRoot, 'src', 'web', 'views'), join(projectRoot, 'node_modules', 'nhsuk-frontend', 'dist')], { noCache: reload }),
     { autoescape: true, throwOnUndefined: false },
   );
   // nunjucks' own trim is a regular expression that takes time quadratic in a
