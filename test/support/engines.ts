@@ -1,31 +1,21 @@
 // One test body, every database: SQLite always; PostgreSQL wherever a server
 // answers (DATABASE_URL_TEST, or this machine's 127.0.0.1:5432/test). With
 // GENOMEG_REQUIRE_POSTGRES=1 (as .ci/run sets) a missing server fails the run
-// instead of skipping. Each test file gets its own PostgreSQL schema.
+// instead of skipping. Each test file (or suite) gets its own PostgreSQL
+// database, a copy of the run's migrated template (global-setup.ts), with its
+// own schema name, so that pool names (application_name) tell them apart.
 
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { inject } from 'vitest';
 import { migrateToLatest, openDatabase, type DatabaseHandle, type OpenOptions } from '../../src/db/database.js';
+import { adminQuery, POSTGRES_URL, postgresReachable, TEMPLATE_SCHEMA, urlOfDatabase } from './postgres.js';
 
-export const POSTGRES_URL = process.env['DATABASE_URL_TEST'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { POSTGRES_URL } from './postgres.js';
 
 export interface Engine {
   readonly name: 'sqlite' | 'postgres';
   /** A fresh, migrated database for one test file or suite. */
   open(): Promise<DatabaseHandle>;
-}
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 const sqlite: Engine = {
@@ -37,55 +27,32 @@ const sqlite: Engine = {
   },
 };
 
-// Kysely's migrator looks for its own tables through PostgreSQL's catalogue,
-// and that query resolves every table of every schema by name
-// (pg_get_serial_sequence). A schema that another test file drops between
-// the catalogue scan and that lookup fails the query with "schema … does not
-// exist". So creating-and-migrating and dropping take turns, under one
-// advisory lock that every test process on this server shares.
-const SCHEMA_LOCK = 7_270_001;
-
-async function withSchemaLock<T>(work: () => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  try {
-    await admin.query('select pg_advisory_lock($1)', [SCHEMA_LOCK]);
-    try {
-      return await work();
-    } finally {
-      await admin.query('select pg_advisory_unlock($1)', [SCHEMA_LOCK]);
-    }
-  } finally {
-    await admin.end();
-  }
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
- * A fresh schema, migrated, opened through `url` (the test server's, or a
- * proxy in front of it) with these options; closing drops the schema.
+ * A fresh database, a copy of the run's migrated template, opened through
+ * `url` (the test server's, or a proxy in front of it) with these options;
+ * closing drops it. Copying takes a few hundred milliseconds where migrating
+ * took seconds; the copy's schema is renamed so each database has a name of
+ * its own in the pools' application_name.
  */
 export async function openPostgresSchema(url = POSTGRES_URL, options: Omit<OpenOptions, 'schema'> = {}): Promise<DatabaseHandle> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const handle = openDatabase(url, { poolSize: 4, ...options, schema });
-  await withSchemaLock(async () => {
-    await adminQuery(`create schema ${schema}`);
-    await migrateToLatest(handle);
-  });
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const template = inject('postgresTemplate');
+  if (template === '') {
+    // No template (the run's set-up found no server): migrate a database of its own.
+    await adminQuery(`create database ${name}`);
+    await adminQuery(`create schema ${name}`, urlOfDatabase(POSTGRES_URL, name));
+  } else {
+    await adminQuery(`create database ${name} template ${template}`);
+    await adminQuery(`alter schema ${TEMPLATE_SCHEMA} rename to ${name}`, urlOfDatabase(POSTGRES_URL, name));
+  }
+  const handle = openDatabase(urlOfDatabase(url, name), { poolSize: 4, ...options, schema: name });
+  if (template === '') await migrateToLatest(handle);
   return {
     ...handle,
     async close() {
       await handle.close();
-      await withSchemaLock(() => adminQuery(`drop schema ${schema} cascade`));
+      // FORCE: a pool another part of the test left open (a worker thread's) must not keep the copy.
+      await adminQuery(`drop database if exists ${name} with (force)`);
     },
   };
 }
