@@ -15,6 +15,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { toBool, toDate } from '../dialect.js';
 import { AuditStore } from './audit-store.js';
+import { eventTargetOf } from './requirement-store.js';
 import type { Bilingual, BookingStatus } from './event-store.js';
 
 export type AttendanceMark = 'attended' | 'no-show' | 'booked';
@@ -145,6 +146,15 @@ export class EventAttendanceStore {
       out.push({ bookingId: row.id, userId: row.user_id, before, after: change.status, needsStatement: change.status === 'attended' && row.statement_id === null });
     }
     return out;
+  }
+
+  /** Whether a learning requirement names this event and it is published (only then does attending it count anywhere but CPD). */
+  async isRequiredLearning(eventId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('learning_requirements').select('learning_requirements.id')
+      .where('learning_requirements.module_id', '=', eventTargetOf(eventId))
+      .where((eb) => eb.exists(eb.selectFrom('events').select('events.id').where('events.id', '=', eventId).where('events.status', '=', 'published')))
+      .limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   async setStatement(bookingId: string, statementId: string): Promise<void> {
