@@ -4,11 +4,12 @@
 // the facilitator marks them attended on the session's register and, in the
 // same request, they count as complete (and insights_version has moved, so no
 // cached view is served from before); a correction to no-show makes them
-// overdue again. The rebuild agrees at every step. While the event is a draft
+// overdue again; a confirmed Teams report moves everyone it marks. The
+// rebuild agrees at every step. While the event is a draft
 // or cancelled, the requirement is left out, as on the team page.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, signedIn, type SignedIn, type TestApp } from '../support/app.js';
+import { buildTestApp, multipart, signedIn, type SignedIn, type TestApp } from '../support/app.js';
 import { engines } from '../support/engines.js';
 import { linkStaff, sessionInput, HOUR } from '../events/support.js';
 import { EventStore } from '../../src/db/stores/event-store.js';
@@ -25,9 +26,12 @@ describe.each(engines)('insights compliance with an event requirement on $name',
   let eventId: string;
   let sessionId: string;
   let bookingId: string;
+  /** Two more people required to attend, both booked: one in the Teams report, one not. */
+  let present: { userId: string; staffId: string; email: string };
+  let absent: { userId: string; staffId: string; email: string };
   const aggregates = () => InsightsAggregateStore.create(t.app.database.db);
   /** The learner's compliance as the kept aggregates hold it (what every insights view reads). */
-  const compliance = async () => (await aggregates().cells({ staffIds: [staffId] })).filter((c) => c.people > 0).map((c) => c.compliance);
+  const compliance = async (who = staffId) => (await aggregates().cells({ staffIds: [who] })).filter((c) => c.people > 0).map((c) => c.compliance);
   /** The same, rebuilt from scratch (the rebuild replaces the kept figures: it must agree with them). */
   const rebuilt = async () => {
     await rebuildInsights(t.app.database.db, offeredOf(t.app.content.modules));
@@ -55,6 +59,15 @@ describe.each(engines)('insights compliance with an event requirement on $name',
     const booked = await store.book(sessionId, learner.userId, new Date(start.getTime() - 24 * HOUR));
     if (booked.outcome !== 'booked') throw new Error(`not booked: ${booked.outcome}`);
     bookingId = booked.booking.id;
+    const another = async (assignmentNumber: string) => {
+      const person = await signedIn(t.app, [{ role: 'learner', organisationCode: null }]);
+      const id = await linkStaff(db, person.userId, { organisationCode: '7A7', assignmentNumber });
+      await store.book(sessionId, person.userId, new Date(start.getTime() - 24 * HOUR));
+      const { email } = await db.selectFrom('users').select('email').where('id', '=', person.userId).executeTakeFirstOrThrow();
+      return { userId: person.userId, staffId: id, email };
+    };
+    present = await another('40002-1');
+    absent = await another('40003-1');
     // Required of everyone in 7A7, by yesterday.
     await RequirementStore.create(db).add({
       organisationCode: '7A7', moduleId: eventTargetOf(eventId), staffGroupCodes: [], due: { kind: 'date', date: addDays(calendarDateIn(new Date()), -1) },
@@ -81,6 +94,29 @@ describe.each(engines)('insights compliance with an event requirement on $name',
     // And back: the register corrected to attended.
     expect((await mark('attended')).statusCode).toBe(303);
     expect(await compliance()).toEqual(['complete']);
+  });
+
+  it('moves everyone a confirmed Teams report marks, in the confirm: the attendee complete, the absent still overdue', async () => {
+    expect(await compliance(present.staffId)).toEqual(['overdue']);
+    expect(await compliance(absent.staffId)).toEqual(['overdue']);
+    const report = [
+      '1. Summary', 'Meeting title\tPharmacogenomics webinar', 'Attended participants\t1', '',
+      '2. Participants', 'Name\tFirst Join\tLast Leave\tIn-Meeting Duration\tEmail\tParticipant ID (UPN)\tRole',
+      `Present Person\t07/12/2026, 13:01:40\t07/12/2026, 13:59:52\t58m 12s\t${present.email}\t${present.email}\tAttendee`, '',
+    ].join('\r\n');
+    const body = multipart({ _csrf: lead.csrf }, { name: 'file', filename: 'meetingAttendanceReport.csv', content: Buffer.from(report, 'utf8'), type: 'text/csv' });
+    const check = await t.app.inject({ method: 'POST', url: `/admin/events/${eventId}/attendance/${sessionId}/import`, headers: { cookie: lead.cookie, accept: 'text/html', ...body.headers }, payload: body.payload });
+    expect(check.statusCode).toBe(200);
+    const pending = /name="pending" value="([^"]+)"/.exec(check.body)?.[1] ?? '';
+    const version = await aggregates().version();
+    const confirmed = await t.app.inject({ method: 'POST', url: `/admin/events/${eventId}/attendance/${sessionId}/import/confirm`, headers: { cookie: lead.cookie, accept: 'text/html' }, payload: { _csrf: lead.csrf, pending } });
+    expect(confirmed.statusCode).toBe(303);
+    expect(await compliance(present.staffId)).toEqual(['complete']);
+    expect(await compliance(absent.staffId)).toEqual(['overdue']);
+    expect(await compliance()).toEqual(['complete']);
+    expect(await aggregates().version()).toBeGreaterThan(version);
+    await rebuildInsights(t.app.database.db, offeredOf(t.app.content.modules));
+    expect([await compliance(present.staffId), await compliance(absent.staffId)]).toEqual([['complete'], ['overdue']]);
   });
 
   it('leaves the requirement out while its event is cancelled, from the job\'s next pass and in the rebuild', async () => {
