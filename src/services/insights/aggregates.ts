@@ -1,11 +1,13 @@
 // Keeping the insights aggregates (db/stores/insights-aggregate-store.ts) in
 // step with the records: each person's facts are worked out by the same rules
 // as the direct count (literacy-population.ts), from their staff record,
-// completions, funded modules completed and their organisation's requirements. A completion updates its
-// learner in the same transaction (refreshStaff), as does a funded outcome;
-// the insights-refresh job
-// catches everything else within a minute (staff imports, requirement changes,
-// a new day turning due into overdue); rebuild recomputes everything.
+// completions, funded modules completed, events attended (for requirements
+// naming a published event, issue 16) and their organisation's requirements.
+// A completion updates its learner in the same transaction (refreshStaff), as
+// do a funded outcome and an attendance mark of a required event; the
+// insights-refresh job catches everything else within a minute (staff imports,
+// requirement changes, a required event published or cancelled, a new day
+// turning due into overdue); rebuild recomputes everything.
 
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
