@@ -47,10 +47,7 @@ export async function markAttendance(db: Kysely<Database>, offered: OfferedModul
         };
       });
       const ids = await recordLearningOfManyWithin(trx, entries, at);
-      for (const [i, m] of needing.entries()) {
-        const id = ids[i];
-        if (id !== undefined) await store.setStatement(m.bookingId, id);
-      }
+      await store.setStatements(needing.flatMap((m, i) => { const id = ids[i]; return id === undefined ? [] : [{ bookingId: m.bookingId, statementId: id }]; }));
     }
     return marked;
   });
