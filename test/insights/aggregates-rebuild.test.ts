@@ -219,7 +219,7 @@ async function play(db: Kysely<Database>, ops: readonly Op[]): Promise<string[]>
 
 describe.each(engines)('kept insights aggregates on $name', (engine) => {
   let handle: DatabaseHandle;
-  beforeAll(async () => { handle = await engine.open(); });
+  beforeAll(async () => { handle = await engine.open(); }, 120_000); // migrating a fresh schema can pass the default 10 s on a loaded machine
   afterAll(async () => { await handle.close(); });
 
   it('are the same moved step by step, rebuilt from scratch and counted directly, on random histories', async () => {
