@@ -5,7 +5,8 @@
 // an account to each, and writes the learning record straight into the
 // tables the aggregates are counted from: module completions (20 synthetic
 // modules across the five levels, dates over the last 24 months), learning
-// requirements and event attendance. The insights never read xAPI statements
+// requirements (two modules of everyone, and a published webinar of
+// registered nurses) and event attendance (about 5% attended the webinar). The insights never read xAPI statements
 // themselves (a completion is the projection of a learner's statements), so the
 // 5 million statements of the issue's data set stand here as their
 // completions: at about ten statements per completion (launched, pages,
@@ -25,7 +26,13 @@ import { loadConfig } from '../src/config/env.js';
 import { migrateToLatest, type DatabaseHandle } from '../src/db/database.js';
 import { batchSize } from '../src/db/dialect.js';
 import { StaffStore } from '../src/db/stores/staff-store.js';
-import { RequirementStore } from '../src/db/stores/requirement-store.js';
+import { RequirementStore, eventTargetOf } from '../src/db/stores/requirement-store.js';
+import { EventStore } from '../src/db/stores/event-store.js';
+import { InsightsStore } from '../src/db/stores/insights-store.js';
+import { InsightsAggregateStore } from '../src/db/stores/insights-aggregate-store.js';
+import { cellsOfFacts } from '../src/domain/insights/index.js';
+import { literacyPopulation } from '../src/services/insights/literacy-population.js';
+import type { ContentLibrary } from '../src/services/learning/content-library.js';
 import type { LiteracyLevelCode } from '../src/domain/learning/index.js';
 import { rebuildInsights } from '../src/services/insights/aggregates.js';
 import { importStaffExtract } from '../src/services/staff-import.js';
@@ -79,6 +86,24 @@ export async function load(handle: DatabaseHandle): Promise<{ managerStaffId: st
   for (const org of [...new Set(staff.map((s) => s.organisation_code))]) {
     for (const m of OFFERED.slice(0, 2)) await requirements.add({ organisationCode: org, moduleId: m.id, staffGroupCodes: [], due: { kind: 'days', days: 180 } }, null);
   }
+  // And a published pharmacogenomics webinar (four past sessions) that each organisation requires of
+  // its registered nurses (issue 16): about one person in twenty attended a session (written straight
+  // into the bookings, as the completions are).
+  const eventStore = EventStore.create(handle.db);
+  const sessions = [120, 90, 60, 30].map((daysAgo) => {
+    const start = new Date(now.getTime() - daysAgo * DAY);
+    return { startsAt: start, endsAt: new Date(start.getTime() + DAY / 24), delivery: 'online' as const, joinUrl: 'https://teams.example.test/j', venueName: null, venueAddress: null,
+      capacity: users.length, bookingOpensAt: new Date(start.getTime() - 30 * DAY), bookingClosesAt: start, language: 'bilingual' as const };
+  });
+  const webinar = await eventStore.createEvent({ title: { en: 'Pharmacogenomics webinar', cy: 'Gweminar ffarmacogenomeg' }, summary: { en: 'S', cy: 'S' }, description: { en: 'D', cy: 'D' }, topic: 'pharmacogenomics', cpdHours: 1 }, sessions, null);
+  await eventStore.setStatus(webinar.event.id, 'published', null);
+  const bookings = users.flatMap((u, i) => (random() < 0.05 ? [{
+    id: `bench-booking-${String(i)}`, session_id: webinar.sessionIds[i % webinar.sessionIds.length] ?? '', user_id: u.id, status: 'attended', position: i + 1, created_at: now, updated_at: now,
+  }] : []));
+  for (let i = 0; i < bookings.length; i += batchSize(7)) await handle.db.insertInto('event_bookings').values(bookings.slice(i, i + batchSize(7))).execute();
+  for (const org of [...new Set(staff.map((s) => s.organisation_code))]) {
+    await requirements.add({ organisationCode: org, moduleId: eventTargetOf(webinar.event.id), staffGroupCodes: ['nursing-midwifery'], due: { kind: 'days', days: 365 } }, null);
+  }
   await seedDemoTargets(handle.db);
   // The line manager with the most reports in Cardiff and Vale (7A4).
   const reports = new Map<string, number>();
@@ -99,6 +124,19 @@ async function measure(label: string, handle: DatabaseHandle): Promise<void> {
   const counted = await rebuildInsights(handle.db, OFFERED);
   const rebuildCpu = process.cpuUsage(c0);
   console.log(`${label.padEnd(10)} genomeg insights rebuild: ${counted.toLocaleString('en-GB')} people in ${((performance.now() - t0) / 1000).toFixed(1)} s (CPU ${((rebuildCpu.user + rebuildCpu.system) / 1e6).toFixed(1)} s in this process), peak RSS ${stopRebuild().toFixed(0)} MiB (${rssBefore.toFixed(0)} MiB before it, after loading the data set; ${loadAverage()})`);
+  if (ROWS <= 20_000) {
+    // A correctness check at small sizes (too slow at national scale): the rebuilt cells equal a direct count, event requirement included.
+    const key = (c: { organisationCode: string; staffGroupCode: string; bandCode: string; jobRole: string; ageBand: string; level: string | null; compliance: string; people: number }) =>
+      `${c.organisationCode}|${c.staffGroupCode}|${c.bandCode}|${c.jobRole}|${c.ageBand}|${c.level ?? 'none'}|${c.compliance}=${String(c.people)}`;
+    const library = { modules: OFFERED.map((m) => ({ manifest: { id: m.id, level: m.level } })) } as unknown as ContentLibrary;
+    const direct = cellsOfFacts(await literacyPopulation({ insights: InsightsStore.create(handle.db), requirements: RequirementStore.create(handle.db), library }, { organisations: 'all' })).map(key).sort();
+    const kept = (await InsightsAggregateStore.create(handle.db).cells({ organisations: 'all' })).map(key).sort();
+    const same = JSON.stringify(direct) === JSON.stringify(kept);
+    const byCompliance = new Map<string, number>();
+    for (const c of await InsightsAggregateStore.create(handle.db).cells({ organisations: 'all' })) byCompliance.set(c.compliance, (byCompliance.get(c.compliance) ?? 0) + c.people);
+    console.log(`${label.padEnd(10)} check: rebuilt cells ${same ? 'equal' : 'DIFFER FROM'} a direct count (${String(kept.length)} cells; compliance ${[...byCompliance].sort().map(([k, n]) => `${k} ${String(n)}`).join(', ')})`);
+    if (!same) throw new Error('the rebuilt insights differ from a direct count');
+  }
 
   const app = await buildApp({ config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JOBS_WORK_IN_WEB: 'false' }), database: handle, logger: false });
   const session = async (email: string, grants: { role: 'education-lead' | 'org-admin' | 'line-manager'; organisationCode: string | null }[], staffId: string | null = null) => {

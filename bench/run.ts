@@ -15,6 +15,7 @@ import { run as fundedAllocation } from './funded-allocation.js';
 import { run as insights } from './insights.js';
 import { run as events } from './events.js';
 import { run as eventsCpu } from './events-cpu.js';
+import { run as attendanceMarks } from './attendance-marks.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   'staff-import': staffImport,
@@ -32,6 +33,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   insights,
   events,
   'events-cpu': eventsCpu,
+  'attendance-marks': attendanceMarks,
 };
 
 const name = process.argv[2];

@@ -22,6 +22,7 @@ import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 import { addDays, calendarDateIn } from '../../src/domain/learning/index.js';
 import { EventStore } from '../../src/db/stores/event-store.js';
 import { markAttendance } from '../../src/services/events/attendance.js';
+import { offeredOf } from '../../src/services/insights/aggregates.js';
 import { FundedStore } from '../../src/db/stores/funded-store.js';
 import { seedDemoFunded } from '../../src/seed/demo-funded.js';
 
@@ -86,7 +87,7 @@ export async function seedPageWalk(app: FastifyInstance): Promise<PageWalk> {
   }, null);
   await events.setStatus(event.id, 'published', null);
   const booked = await events.book(sessionId, learnerUserId, new Date(ended.getTime() - 86_400_000));
-  if (booked.outcome === 'booked') await markAttendance(app.database.db, event, sessionId, [{ bookingId: booked.booking.id, status: 'attended' }], 'register', null);
+  if (booked.outcome === 'booked') await markAttendance(app.database.db, offeredOf(app.content.modules), event, sessionId, [{ bookingId: booked.booking.id, status: 'attended' }], 'register', null);
   for (const url of ['/events/:id', '/events/:id/after', '/admin/events/:id/attendance', '/admin/events/:id/report']) realPaths.set(url, url.replace(':id', event.id));
   for (const tail of ['', '/import']) realPaths.set(`/admin/events/:id/attendance/:sessionId${tail}`, `/admin/events/${event.id}/attendance/${sessionId}${tail}`);
   {

@@ -11,10 +11,11 @@
 // nobody waiting or cancelled is ever recorded as present.
 
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
-import { toBool, toDate } from '../dialect.js';
+import { batchSize, toBool, toDate } from '../dialect.js';
 import { AuditStore } from './audit-store.js';
+import { eventTargetOf } from './requirement-store.js';
 import type { Bilingual, BookingStatus } from './event-store.js';
 
 export type AttendanceMark = 'attended' | 'no-show' | 'booked';
@@ -113,42 +114,71 @@ export class EventAttendanceStore {
   /**
    * Mark these bookings of a session (the caller's transaction). A booking not
    * in this session, or not holding a place, is left alone and not returned.
+   * A booking named twice takes its last mark. A fixed number of statements
+   * for any number of people ("all present", a Teams report): one read, one
+   * update per status, the attendance rows in one upsert, the audit entries
+   * in one insert (each in batches of a few hundred).
    */
   async mark(sessionId: string, changes: readonly MarkChange[], source: AttendanceSource, actorUserId: string | null): Promise<MarkedBooking[]> {
     if (changes.length === 0) return [];
-    const rows = await this.db.selectFrom('event_bookings').leftJoin('event_attendance', 'event_attendance.booking_id', 'event_bookings.id')
+    const last = new Map<string, MarkChange>();
+    for (const change of changes) { last.delete(change.bookingId); last.set(change.bookingId, change); }
+    const ids = [...last.keys()];
+    const rows = (await Promise.all(chunks(ids).map((part) => this.db.selectFrom('event_bookings').leftJoin('event_attendance', 'event_attendance.booking_id', 'event_bookings.id')
       .select(['event_bookings.id', 'event_bookings.user_id', 'event_bookings.status', 'event_attendance.statement_id', 'event_attendance.booking_id as marked'])
-      .where('event_bookings.session_id', '=', sessionId).where('event_bookings.id', 'in', changes.map((c) => c.bookingId))
-      .where('event_bookings.status', 'in', [...MARKABLE]).execute();
+      .where('event_bookings.session_id', '=', sessionId).where('event_bookings.id', 'in', part)
+      .where('event_bookings.status', 'in', [...MARKABLE]).execute()))).flat();
     const byId = new Map(rows.map((r) => [r.id, r]));
     const at = new Date();
-    const out: MarkedBooking[] = [];
-    for (const change of changes) {
+    const applied = [...last.values()].flatMap((change) => {
       const row = byId.get(change.bookingId);
-      if (row === undefined) continue;
+      if (row === undefined) return [];
       const before = row.status as BookingStatus;
-      const minutes = change.minutes ?? null;
-      if (before === change.status && source === 'register') continue;
-      await this.db.updateTable('event_bookings').set({ status: change.status, updated_at: at }).where('id', '=', row.id).execute();
-      if (change.status === 'booked') {
-        await this.db.deleteFrom('event_attendance').where('booking_id', '=', row.id).where('statement_id', 'is', null).execute();
-        await this.db.updateTable('event_attendance').set({ source, minutes: null, marked_by: actorUserId, marked_at: at }).where('booking_id', '=', row.id).execute();
-      } else if (row.marked === null) {
-        await this.db.insertInto('event_attendance').values({ booking_id: row.id, session_id: sessionId, user_id: row.user_id, source, minutes, statement_id: null, marked_by: actorUserId, marked_at: at }).execute();
-      } else {
-        await this.db.updateTable('event_attendance').set({ source, minutes, marked_by: actorUserId, marked_at: at }).where('booking_id', '=', row.id).execute();
-      }
-      await AuditStore.record(this.db, {
-        actorUserId, action: 'event.attendance-marked', entityType: 'event_booking', entityId: row.id,
-        before: { status: before }, after: { status: change.status, source, sessionId, ...(minutes === null ? {} : { minutes }) },
-      });
-      out.push({ bookingId: row.id, userId: row.user_id, before, after: change.status, needsStatement: change.status === 'attended' && row.statement_id === null });
+      // The register marks only what changed; a Teams report re-records how (source, minutes) even when the status is the same.
+      if (before === change.status && source === 'register') return [];
+      return [{ row, change, before, minutes: change.minutes ?? null }];
+    });
+    if (applied.length === 0) return [];
+    for (const status of ['attended', 'no-show', 'booked'] as const) {
+      const these = applied.filter((a) => a.change.status === status).map((a) => a.row.id);
+      for (const part of chunks(these)) await this.db.updateTable('event_bookings').set({ status, updated_at: at }).where('id', 'in', part).execute();
     }
-    return out;
+    // Back to booked: the attendance row goes, unless it holds the statement written when the person was first marked attended.
+    const unmarked = applied.filter((a) => a.change.status === 'booked').map((a) => a.row.id);
+    for (const part of chunks(unmarked)) {
+      await this.db.deleteFrom('event_attendance').where('booking_id', 'in', part).where('statement_id', 'is', null).execute();
+      await this.db.updateTable('event_attendance').set({ source, minutes: null, marked_by: actorUserId, marked_at: at }).where('booking_id', 'in', part).execute();
+    }
+    const present = applied.filter((a) => a.change.status !== 'booked').map((a) => ({
+      booking_id: a.row.id, session_id: sessionId, user_id: a.row.user_id, source, minutes: a.minutes, statement_id: null, marked_by: actorUserId, marked_at: at,
+    }));
+    for (const part of chunks(present, batchSize(8))) {
+      await this.db.insertInto('event_attendance').values(part).onConflict((oc) => oc.column('booking_id').doUpdateSet((eb) => ({
+        source: eb.ref('excluded.source'), minutes: eb.ref('excluded.minutes'), marked_by: eb.ref('excluded.marked_by'), marked_at: eb.ref('excluded.marked_at'),
+      }))).execute();
+    }
+    await AuditStore.recordMany(this.db, applied.map(({ row, change, before, minutes }) => ({
+      actorUserId, action: 'event.attendance-marked', entityType: 'event_booking', entityId: row.id,
+      before: { status: before }, after: { status: change.status, source, sessionId, ...(minutes === null ? {} : { minutes }) },
+    })));
+    return applied.map(({ row, change, before }) => ({ bookingId: row.id, userId: row.user_id, before, after: change.status, needsStatement: change.status === 'attended' && row.statement_id === null }));
   }
 
-  async setStatement(bookingId: string, statementId: string): Promise<void> {
-    await this.db.updateTable('event_attendance').set({ statement_id: statementId }).where('booking_id', '=', bookingId).execute();
+  /** Keep the `attended` statement written for each of these bookings (one statement per few hundred). */
+  async setStatements(pairs: readonly { readonly bookingId: string; readonly statementId: string }[]): Promise<void> {
+    for (const part of chunks(pairs, 300)) {
+      const statementOf = sql<string>`case ${sql.ref('booking_id')} ${sql.join(part.map((p) => sql`when ${p.bookingId} then ${p.statementId}`), sql` `)} end`;
+      await this.db.updateTable('event_attendance').set({ statement_id: statementOf }).where('booking_id', 'in', part.map((p) => p.bookingId)).execute();
+    }
+  }
+
+  /** Whether a learning requirement names this event and it is published (only then does attending it count anywhere but CPD). */
+  async isRequiredLearning(eventId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('learning_requirements').select('learning_requirements.id')
+      .where('learning_requirements.module_id', '=', eventTargetOf(eventId))
+      .where((eb) => eb.exists(eb.selectFrom('events').select('events.id').where('events.id', '=', eventId).where('events.status', '=', 'published')))
+      .limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   /** A checked attendance report, kept for the person who checked it until they confirm. */
@@ -282,4 +312,10 @@ function stringList(text: string): string[] {
   if (text === '') return [];
   const parsed: unknown = JSON.parse(text);
   return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function chunks<T>(items: readonly T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

@@ -10,6 +10,7 @@ import type { Database } from '../schema.js';
 import { toDate } from '../dialect.js';
 import type { FundedCompletion, FundedCredit } from '../../domain/insights/index.js';
 import { LITERACY_LEVEL_CODES, type LiteracyLevelCode } from '../../domain/learning/index.js';
+import { eventTargetOf } from './requirement-store.js';
 
 export interface InsightsStaff {
   readonly id: string;
@@ -64,6 +65,37 @@ export class InsightsStore {
       const at = toDate(row.completedAt);
       const earlier = mine.get(row.moduleId);
       if (earlier === undefined || at < earlier) mine.set(row.moduleId, at);
+      out.set(row.staffId, mine);
+    }
+    return out;
+  }
+
+  /**
+   * When each active member of staff in the population first attended each of
+   * these events (an attended booking at any session; the date is the
+   * session's start, as RequirementStore.attendanceByStaff), keyed by the
+   * event's target (what a requirement naming it stores), by staff id. Only
+   * the events named: the ones required learning may name (issue 16).
+   */
+  async attendedEvents(population: InsightsPopulation, eventIds: readonly string[]): Promise<Map<string, Map<string, Date>>> {
+    const out = new Map<string, Map<string, Date>>();
+    if (eventIds.length === 0) return out;
+    const base = this.db.selectFrom('event_bookings')
+      .innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id')
+      .innerJoin('users', 'users.id', 'event_bookings.user_id')
+      .innerJoin('staff', 'staff.id', 'users.staff_id')
+      .select(['staff.id as staffId', 'event_sessions.event_id as eventId'])
+      .select((eb) => eb.fn.min('event_sessions.starts_at').as('firstAt'))
+      .where('event_bookings.status', '=', 'attended').where('staff.active', '=', true)
+      .where('event_sessions.event_id', 'in', [...eventIds])
+      .groupBy(['staff.id', 'event_sessions.event_id']);
+    const rows = 'staffIds' in population
+      ? (await Promise.all(chunks(population.staffIds).map((ids) => base.where('staff.id', 'in', ids).execute()))).flat()
+      : population.organisations === 'all' ? await base.execute()
+        : await base.where('staff.organisation_code', 'in', population.organisations.length > 0 ? [...population.organisations] : ['']).execute();
+    for (const row of rows) {
+      const mine = out.get(row.staffId) ?? new Map<string, Date>();
+      mine.set(eventTargetOf(row.eventId), toDate(row.firstAt));
       out.set(row.staffId, mine);
     }
     return out;

@@ -161,6 +161,13 @@ export class RequirementStore {
     return rows.map((r) => ({ id: eventTargetOf(r.id), eventId: r.id, title: { en: r.title_en, cy: r.title_cy } }));
   }
 
+  /** Which of these events are published (a requirement naming one counts; a draft or cancelled one is left out). */
+  async publishedEvents(eventIds: readonly string[]): Promise<string[]> {
+    if (eventIds.length === 0) return [];
+    const rows = await this.db.selectFrom('events').select('id').where('id', 'in', [...eventIds]).where('status', '=', 'published').orderBy('id').execute();
+    return rows.map((r) => r.id);
+  }
+
   /**
    * When each of these staff attended each event (an attended booking; the
    * date is the session's start), first or latest, keyed by the event target.

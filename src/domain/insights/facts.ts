@@ -68,17 +68,24 @@ export function levelsReached(
   return out;
 }
 
+/**
+ * One person's facts. `attendedAt` holds the events they attended (by event
+ * target, the session's start): they meet requirements naming the event
+ * (issue 16) and nothing else (no level, no "what moved people" module day).
+ */
 export function staffFactsOf(
   staff: FactsInput, completedAt: ReadonlyMap<string, Date>, offered: readonly { readonly id: string; readonly level: LiteracyLevelCode }[],
   requirements: readonly LearningRequirement[], on: CalendarDate, credits: readonly FundedCredit[] = [],
+  attendedAt: ReadonlyMap<string, Date> = new Map(),
 ): StaffFacts {
   const reachedOn = levelsReached(completedAt, offered, credits);
   const reached = LITERACY_LEVEL_CODES.filter((l) => reachedOn[l] !== undefined);
+  const met = attendedAt.size === 0 ? completedAt : new Map([...completedAt, ...attendedAt]);
   return {
     staffId: staff.id, organisationCode: staff.organisationCode, staffGroupCode: staff.staffGroupCode, bandCode: staff.bandCode,
     jobRole: staff.jobRole, ageBand: staff.ageBand, startedOn: staff.assignmentStartDate,
     level: reached.at(-1) ?? null,
-    compliance: complianceOf(requiredModulesFor(staff, requirements, completedAt, on).map((r) => r.status)),
+    compliance: complianceOf(requiredModulesFor(staff, requirements, met, on).map((r) => r.status)),
     reachedOn,
     modulesFirstOn: Object.fromEntries([...completedAt.entries()].map(([id, at]): [string, CalendarDate] => [id, calendarDateIn(at)]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };

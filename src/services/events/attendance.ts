@@ -3,7 +3,9 @@
 // "all present"), importing a Microsoft Teams attendance report (checked
 // first, kept, then applied all or nothing on confirm), the xAPI `attended`
 // statement each newly attended person gets (written in the same transaction
-// as the mark, through the statement store), and the bilingual certificate of
+// as the mark, through the statement store), the insights aggregates of the
+// people whose attendance of a required event changed (the same transaction
+// again), and the bilingual certificate of
 // attendance (PDF). Who may do it is canMarkAttendance (domain/events).
 // Never sends email and never changes a booking that does not hold a place.
 
@@ -17,14 +19,22 @@ import { matchParticipants, type MatchResult } from '../../domain/events/attenda
 import { readTeamsReport, type TeamsProblem } from '../../domain/events/teams-attendance.js';
 import type { Language } from '../../domain/i18n.js';
 import { recordLearningOfManyWithin } from '../xapi/record.js';
+import { refreshStaff, type OfferedModules } from '../insights/aggregates.js';
 
 export { canMarkAttendance } from '../../domain/events/attendance.js';
 
-/** Mark bookings of a session and write an `attended` statement for each person newly attended, together or not at all. */
-export async function markAttendance(db: Kysely<Database>, event: EventRecord, sessionId: string, changes: readonly MarkChange[], source: AttendanceSource, actorUserId: string | null, at: Date = new Date()): Promise<MarkedBooking[]> {
+/**
+ * Mark bookings of a session and write an `attended` statement for each
+ * person newly attended, together or not at all; when the event is required
+ * learning, the insights aggregates of everyone whose attendance changed move
+ * in the same transaction (`offered`: the modules offered; null only where
+ * the caller rebuilds the aggregates afterwards, as the demo seed does).
+ */
+export async function markAttendance(db: Kysely<Database>, offered: OfferedModules | null, event: EventRecord, sessionId: string, changes: readonly MarkChange[], source: AttendanceSource, actorUserId: string | null, at: Date = new Date()): Promise<MarkedBooking[]> {
   return db.transaction().execute(async (trx) => {
     const store = EventAttendanceStore.create(trx);
     const marked = await store.mark(sessionId, changes, source, actorUserId);
+    if (offered !== null) await refreshAttendees(trx, offered, event.id, marked);
     const needing = marked.filter((m) => m.needsStatement);
     if (needing.length > 0) {
       const people = await trx.selectFrom('users').select(['id', 'display_name', 'language']).where('id', 'in', needing.map((m) => m.userId)).execute();
@@ -37,13 +47,23 @@ export async function markAttendance(db: Kysely<Database>, event: EventRecord, s
         };
       });
       const ids = await recordLearningOfManyWithin(trx, entries, at);
-      for (const [i, m] of needing.entries()) {
-        const id = ids[i];
-        if (id !== undefined) await store.setStatement(m.bookingId, id);
-      }
+      await store.setStatements(needing.flatMap((m, i) => { const id = ids[i]; return id === undefined ? [] : [{ bookingId: m.bookingId, statementId: id }]; }));
     }
     return marked;
   });
+}
+
+/**
+ * Move the insights aggregates of the people whose attendance of a required,
+ * published event changed (attended, or attended no longer): one statement
+ * when the event is not required learning, else one batch for everyone
+ * marked (refreshStaff), which raises insights_version when a fact moved.
+ */
+async function refreshAttendees(trx: Kysely<Database>, offered: OfferedModules, eventId: string, marked: readonly MarkedBooking[]): Promise<void> {
+  const moved = [...new Set(marked.filter((m) => (m.before === 'attended') !== (m.after === 'attended')).map((m) => m.userId))];
+  if (moved.length === 0 || !(await EventAttendanceStore.create(trx).isRequiredLearning(eventId))) return;
+  const rows = await trx.selectFrom('users').select('staff_id').where('id', 'in', moved).where('staff_id', 'is not', null).execute();
+  await refreshStaff(trx, offered, rows.flatMap((r) => (r.staff_id === null ? [] : [r.staff_id])));
 }
 
 export type ImportCheck =
@@ -68,7 +88,7 @@ export async function checkAttendanceImport(db: Kysely<Database>, sessionId: str
  * nothing: when a matched booking no longer holds a place (cancelled since the
  * check), nothing is applied and GNM_CONFLICT is thrown.
  */
-export async function confirmAttendanceImport(db: Kysely<Database>, event: EventRecord, sessionId: string, pendingId: string, actorUserId: string): Promise<{ attended: number; noShows: number }> {
+export async function confirmAttendanceImport(db: Kysely<Database>, offered: OfferedModules | null, event: EventRecord, sessionId: string, pendingId: string, actorUserId: string): Promise<{ attended: number; noShows: number }> {
   const store = EventAttendanceStore.create(db);
   const pending = await store.findImport(pendingId, sessionId, actorUserId);
   if (pending === undefined) throw new DomainError('GNM_NOT_FOUND');
@@ -81,7 +101,7 @@ export async function confirmAttendanceImport(db: Kysely<Database>, event: Event
     ...pending.matches.map((m) => ({ bookingId: m.bookingId, status: 'attended' as const, minutes: m.minutes })),
     ...absent.map((r) => ({ bookingId: r.bookingId, status: 'no-show' as const })),
   ];
-  const marked = await markAttendance(db, event, sessionId, changes, 'teams', actorUserId);
+  const marked = await markAttendance(db, offered, event, sessionId, changes, 'teams', actorUserId);
   if (marked.length !== changes.length) throw new DomainError('GNM_CONFLICT', { what: 'attendance' });
   await store.dropImport(pending.id);
   return { attended: pending.matches.length, noShows: absent.length };

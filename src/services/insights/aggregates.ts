@@ -1,11 +1,13 @@
 // Keeping the insights aggregates (db/stores/insights-aggregate-store.ts) in
 // step with the records: each person's facts are worked out by the same rules
 // as the direct count (literacy-population.ts), from their staff record,
-// completions, funded modules completed and their organisation's requirements. A completion updates its
-// learner in the same transaction (refreshStaff), as does a funded outcome;
-// the insights-refresh job
-// catches everything else within a minute (staff imports, requirement changes,
-// a new day turning due into overdue); rebuild recomputes everything.
+// completions, funded modules completed, events attended (for requirements
+// naming a published event, issue 16) and their organisation's requirements.
+// A completion updates its learner in the same transaction (refreshStaff), as
+// do a funded outcome and an attendance mark of a required event; the
+// insights-refresh job catches everything else within a minute (staff imports,
+// requirement changes, a required event published or cancelled, a new day
+// turning due into overdue); rebuild recomputes everything.
 
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -14,7 +16,7 @@ import type { CalendarDate, LearningModule, LiteracyLevelCode } from '../../doma
 import type { Database } from '../../db/schema.js';
 import { InsightsAggregateStore, type MonthTally } from '../../db/stores/insights-aggregate-store.js';
 import { InsightsStore, type InsightsPopulation } from '../../db/stores/insights-store.js';
-import { RequirementStore } from '../../db/stores/requirement-store.js';
+import { RequirementStore, eventIdOfTarget, eventTargetOf } from '../../db/stores/requirement-store.js';
 import { today } from '../learning/required-learning.js';
 
 export type OfferedModules = readonly { readonly id: string; readonly level: LiteracyLevelCode }[];
@@ -26,15 +28,25 @@ export function offeredOf(modules: readonly LearningModule[]): OfferedModules {
   return modules.map((m) => ({ id: m.manifest.id, level: m.manifest.level }));
 }
 
-/** The facts of the active staff in a population, as of a day. */
+/**
+ * The facts of the active staff in a population, as of a day. Requirements
+ * count while what they name is offered: a module of the library, or a
+ * published event (issue 16; a draft or cancelled one is left out, as the team
+ * page leaves it out), met by attending any of its sessions.
+ */
 export async function staffFacts(db: Kysely<Database>, offered: OfferedModules, population: InsightsPopulation, on: CalendarDate): Promise<StaffFacts[]> {
   const insights = InsightsStore.create(db);
-  const offeredIds = new Set(offered.map((m) => m.id));
+  const requirementStore = RequirementStore.create(db);
   const [staff, completed, credits] = await Promise.all([insights.activeStaff(population), insights.completedModules(population), insights.fundedCredits(population)]);
   const organisations = [...new Set(staff.map((s) => s.organisationCode))];
-  const requirements = organisations.length === 0 ? [] : (await RequirementStore.create(db).list(organisations)).filter((r) => offeredIds.has(r.moduleId));
+  const listed = organisations.length === 0 ? [] : await requirementStore.list(organisations);
+  const named = [...new Set(listed.flatMap((r) => { const id = eventIdOfTarget(r.moduleId); return id === null ? [] : [id]; }))];
+  const published = named.length === 0 ? [] : await requirementStore.publishedEvents(named);
+  const offeredIds = new Set([...offered.map((m) => m.id), ...published.map(eventTargetOf)]);
+  const requirements = listed.filter((r) => offeredIds.has(r.moduleId));
+  const attended = published.length === 0 ? new Map<string, Map<string, Date>>() : await insights.attendedEvents(population, published);
   const none = new Map<string, Date>();
-  return staff.map((s) => staffFactsOf(s, completed.get(s.id) ?? none, offered, requirements, on, credits.get(s.id) ?? []));
+  return staff.map((s) => staffFactsOf(s, completed.get(s.id) ?? none, offered, requirements, on, credits.get(s.id) ?? [], attended.get(s.id) ?? none));
 }
 
 /** Bring these people's kept facts up to date; `db` may be the transaction that changed their records. */
@@ -45,9 +57,17 @@ export async function refreshStaff(db: Kysely<Database>, offered: OfferedModules
   await InsightsAggregateStore.create(db).apply(facts, staffIds.filter((id) => !counted.has(id)));
 }
 
+/**
+ * What the requirements are: each one's revision, and which of the events
+ * they name are published (publishing or cancelling a required event changes
+ * who is counted as due, so the job's next pass counts everyone again).
+ */
 async function requirementsFingerprint(db: Kysely<Database>): Promise<string> {
-  const rows = await db.selectFrom('learning_requirements').select(['id', 'revision']).orderBy('id').execute();
-  return createHash('sha256').update(rows.map((r) => `${r.id}:${String(r.revision)}`).join(',')).digest('hex');
+  const rows = await db.selectFrom('learning_requirements').select(['id', 'revision', 'module_id']).orderBy('id').execute();
+  const named = [...new Set(rows.flatMap((r) => { const id = eventIdOfTarget(r.module_id); return id === null ? [] : [id]; }))];
+  const published = await RequirementStore.create(db).publishedEvents(named);
+  const text = rows.map((r) => `${r.id}:${String(r.revision)}`).join(',') + (published.length === 0 ? '' : `|published:${published.join(',')}`);
+  return createHash('sha256').update(text).digest('hex');
 }
 
 async function activeOrganisations(db: Kysely<Database>): Promise<string[]> {

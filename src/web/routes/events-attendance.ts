@@ -19,6 +19,7 @@ import { EventStore, type EventRecord, type SessionRecord } from '../../db/store
 import { EventAttendanceStore, type AttendanceMark, type MarkChange } from '../../db/stores/event-attendance-store.js';
 import { allPresent, attendanceCertificatePdf, checkAttendanceImport, confirmAttendanceImport, markAttendance } from '../../services/events/attendance.js';
 import { sessionWhen } from '../../services/events/events-service.js';
+import { offeredOf } from '../../services/insights/aggregates.js';
 import { csvField } from '../audit-presenter.js';
 import { currentUser, principalOf } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
@@ -115,7 +116,7 @@ export async function eventAttendanceRoutes(app: FastifyInstance): Promise<void>
       const bookingId = key.startsWith('mark-') ? key.slice(5) : '';
       if (UUID.test(bookingId) && typeof value === 'string' && (MARKS as readonly string[]).includes(value)) changes.push({ bookingId, status: value as AttendanceMark });
     }
-    await markAttendance(db, event, session.id, changes, 'register', userId);
+    await markAttendance(db, offeredOf(app.content.modules), event, session.id, changes, 'register', userId);
     return reply.redirect(localPath(request.lang, `${attendancePage(event, session.id)}?done=marked`), 303);
   });
 
@@ -123,7 +124,7 @@ export async function eventAttendanceRoutes(app: FastifyInstance): Promise<void>
     const { event, userId } = await keeperOf(request);
     const session = await sessionOf(event, request.params.sessionId);
     if (!registerOpen(session, new Date())) return registerView(request, reply, event, session, 409);
-    await markAttendance(db, event, session.id, allPresent(await store.register(session.id)), 'register', userId);
+    await markAttendance(db, offeredOf(app.content.modules), event, session.id, allPresent(await store.register(session.id)), 'register', userId);
     return reply.redirect(localPath(request.lang, `${attendancePage(event, session.id)}?done=all-present`), 303);
   });
 
@@ -158,7 +159,7 @@ export async function eventAttendanceRoutes(app: FastifyInstance): Promise<void>
     const body = ConfirmBody.safeParse(request.body ?? {});
     if (!body.success) return importView(reply, event, session, 400, 'eventsAttendance.import.errors.expired');
     try {
-      await confirmAttendanceImport(db, event, session.id, body.data.pending, userId);
+      await confirmAttendanceImport(db, offeredOf(app.content.modules), event, session.id, body.data.pending, userId);
     } catch (error) {
       if (error instanceof DomainError && (error.code === 'GNM_NOT_FOUND' || error.code === 'GNM_CONFLICT')) {
         return importView(reply, event, session, error.code === 'GNM_CONFLICT' ? 409 : 400, error.code === 'GNM_CONFLICT' ? 'eventsAttendance.import.errors.changed' : 'eventsAttendance.import.errors.expired');
