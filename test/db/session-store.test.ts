@@ -108,6 +108,23 @@ describe.each(engines)('sessions on $name', (engine) => {
       expect(await kept.findWithUser(token)).toBeUndefined();
     });
 
+    it('drops only that person\'s kept session when their own language or last sign-in is written, everyone\'s for a role', async () => {
+      const first = await users.create({ email: 'own.first@test.genomeg.test', displayName: 'Owain First', passwordHash: null, grants: [] }, null);
+      const second = await users.create({ email: 'own.second@test.genomeg.test', displayName: 'Osian Second', passwordHash: null, grants: [] }, null);
+      const a = await kept.start(first.id);
+      const b = await kept.start(second.id);
+      expect(await kept.findWithUser(a.token)).toBeDefined();
+      expect(await kept.findWithUser(b.token)).toBeDefined();
+      // The second's session is deleted by another process: this process goes on trusting its kept copy until something says otherwise.
+      await handle.db.deleteFrom('sessions').where('id_hash', '=', hashToken(b.token)).execute();
+      await users.setLanguage(first.id, 'cy');
+      await users.recordSuccessfulSignIn(first.id);
+      expect((await kept.findWithUser(a.token))?.user.language).toBe('cy');
+      expect((await kept.findWithUser(b.token))?.user.id).toBe(second.id);
+      await users.grant(first.id, { role: 'learner', organisationCode: null }, first.id);
+      expect(await kept.findWithUser(b.token)).toBeUndefined();
+    });
+
     it('checks both ends of a kept session against the clock on every look-up', async () => {
       const user = await users.create({ email: 'clock@test.genomeg.test', displayName: 'Carys Clock', passwordHash: null, grants: [] }, null);
       const short = SessionStore.create(handle.db, 1_000, 2_000, { clock: () => now });

@@ -22,7 +22,7 @@ import type { Database } from '../schema.js';
 import { toDate } from '../dialect.js';
 import type { RoleGrant } from '../../domain/auth/index.js';
 import { grantOf, toUser, type User } from './user-store.js';
-import { accountsVersion, accountsWritten } from './accounts-version.js';
+import { accountsVersion, accountsWritten, stillCurrent } from './accounts-version.js';
 
 export interface Session {
   readonly userId: string;
@@ -54,7 +54,7 @@ export interface SessionStoreOptions {
 }
 
 interface Kept {
-  /** `accountsVersion()` before the read: a later write of this process makes the entry untrusted. */
+  /** `accountsVersion()` before the read: a later write of this process (for anyone, or to this person) makes the entry untrusted. */
   readonly version: number;
   readonly readAt: number;
   session: Session;
@@ -109,7 +109,7 @@ export class SessionStore {
     if (kept !== undefined) {
       const now = this.clock();
       // Still within both ends of the session as last read; past either, the database decides (another process may have slid it).
-      if (kept.version === accountsVersion() && now - kept.readAt < this.keepMs && kept.session.expiresAt.getTime() > now && kept.session.createdAt.getTime() + this.maxMs > now) {
+      if (stillCurrent(kept.version, kept.user.id) && now - kept.readAt < this.keepMs && kept.session.expiresAt.getTime() > now && kept.session.createdAt.getTime() + this.maxMs > now) {
         return { session: kept.session, user: kept.user };
       }
       this.kept.delete(hash);

@@ -10,7 +10,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { Database, UsersTable } from '../schema.js';
 import { toBool, toDateOrNull } from '../dialect.js';
 import { AuditStore } from './audit-store.js';
-import { writingAccounts } from './accounts-version.js';
+import { writingAccount, writingAccounts } from './accounts-version.js';
 
 export interface User {
   readonly id: string;
@@ -206,12 +206,12 @@ export class UserStore {
    * bury the changes an investigation looks for (issue 14 item 11).
    */
   async setLanguage(userId: string, language: Language): Promise<void> {
-    await writingAccounts(() => this.db.updateTable('users').set({ language, language_known: true, updated_at: new Date() })
+    await writingAccount(userId, () => this.db.updateTable('users').set({ language, language_known: true, updated_at: new Date() })
       .where('id', '=', userId).where((eb) => eb.or([eb('language', '!=', language), eb('language_known', '=', false)])).execute());
   }
 
   async recordSuccessfulSignIn(userId: string): Promise<void> {
-    await writingAccounts(() => this.db.updateTable('users').set({ failed_sign_ins: 0, locked_until: null, last_signed_in_at: new Date() }).where('id', '=', userId).execute());
+    await writingAccount(userId, () => this.db.updateTable('users').set({ failed_sign_ins: 0, locked_until: null, last_signed_in_at: new Date() }).where('id', '=', userId).execute());
   }
 
   async setPasswordHash(userId: string, passwordHash: string, actorUserId: string | null): Promise<void> {
