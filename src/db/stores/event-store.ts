@@ -29,11 +29,11 @@
 // declines it with a reason.
 
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { EventBookingsTable, EventSessionsTable, EventsTable } from '../schema-events.js';
 import { engineOf, toBool, toDate, toDateOrNull } from '../dialect.js';
-import { AuditStore } from './audit-store.js';
+import { AuditStore, type AuditEntry } from './audit-store.js';
 import { DomainError } from '../../domain/errors.js';
 
 export type EventStatus = 'draft' | 'published' | 'cancelled';
@@ -658,6 +658,27 @@ export class EventStore {
     return { booker, existing, counted };
   }
 
+  /**
+   * Under the lock: take the session's next position, write the booking (a new
+   * row, or the person's earlier one) and its audit row. On PostgreSQL one
+   * statement (a data-modifying WITH: one round trip where there were three);
+   * on SQLite three, each a few microseconds in process.
+   */
+  private async writeQueued(trx: Transaction<Database>, sessionId: string, position: number, booking: { insert: Insertable<EventBookingsTable> } | { id: string; set: Updateable<EventBookingsTable> }, audit: AuditEntry): Promise<void> {
+    if (engineOf(trx) === 'postgres') {
+      const bumped = trx.with('position_taken', (db) => db.updateTable('event_sessions').set({ next_position: position + 1 }).where('id', '=', sessionId).returning('id'));
+      const written = 'insert' in booking
+        ? bumped.with('booking_written', (db) => db.insertInto('event_bookings').values(booking.insert).returning('id'))
+        : bumped.with('booking_written', (db) => db.updateTable('event_bookings').set(booking.set).where('id', '=', booking.id).returning('id'));
+      await written.insertInto('audit_events').values(AuditStore.rowOf(audit)).execute();
+      return;
+    }
+    await trx.updateTable('event_sessions').set({ next_position: position + 1 }).where('id', '=', sessionId).execute();
+    if ('insert' in booking) await trx.insertInto('event_bookings').values(booking.insert).execute();
+    else await trx.updateTable('event_bookings').set(booking.set).where('id', '=', booking.id).execute();
+    await AuditStore.record(trx, audit);
+  }
+
   /** Put a request in the queue: booked when a place is free to them once the session is settled, otherwise waiting. */
   private async enqueue(trx: Transaction<Database>, session: NonNullable<Awaited<ReturnType<EventStore['lockSession']>>>, existing: BookingRow | undefined, userId: string, organisationCode: string | null, now: Date, actorUserId: string | null, calendarFloor: number | null = null, counted?: Counted): Promise<{ booking: Booking; settled: Settled; calendarSequence: number | null }> {
     const { places, ...settled } = await this.settleReading(trx, session, now, actorUserId, counted);
@@ -665,20 +686,16 @@ export class EventStore {
     const { takenBy, quotas } = places ?? await this.placesOf(trx, session.id, now);
     const status: BookingStatus = placesFreeTo(organisationCode, session.capacity, takenBy, quotas, now) > 0 ? 'booked' : 'waiting';
     const position = session.next_position;
-    await trx.updateTable('event_sessions').set({ next_position: position + 1 }).where('id', '=', session.id).execute();
     const at = new Date();
     // The SEQUENCE of the confirmation's calendar file, set with the booking (as nextCalendarSequence would after it).
     const calendarSequence = calendarFloor === null || status !== 'booked' ? null : Math.max(calendarFloor, (existing?.calendar_sequence ?? 0) + 1);
     const sequence = calendarSequence === null ? {} : { calendar_sequence: calendarSequence };
-    let id: string;
-    if (existing === undefined) {
-      id = randomUUID();
-      await trx.insertInto('event_bookings').values({ id, session_id: session.id, user_id: userId, status, position, organisation_code: organisationCode, created_at: at, updated_at: at, ...sequence }).execute();
-    } else {
-      id = existing.id;
-      await trx.updateTable('event_bookings').set({ status, position, organisation_code: organisationCode, offer_expires_at: null, updated_at: at, ...sequence }).where('id', '=', id).execute();
-    }
-    await AuditStore.record(trx, { actorUserId, action: status === 'booked' ? 'event.booked' : 'event.waiting', entityType: 'event_booking', entityId: id, after: { sessionId: session.id, status, position } });
+    const id = existing?.id ?? randomUUID();
+    await this.writeQueued(trx, session.id, position,
+      existing === undefined
+        ? { insert: { id, session_id: session.id, user_id: userId, status, position, organisation_code: organisationCode, created_at: at, updated_at: at, ...sequence } }
+        : { id, set: { status, position, organisation_code: organisationCode, offer_expires_at: null, updated_at: at, ...sequence } },
+      { actorUserId, action: status === 'booked' ? 'event.booked' : 'event.waiting', entityType: 'event_booking', entityId: id, after: { sessionId: session.id, status, position } });
     return {
       booking: { id, sessionId: session.id, userId, status, position, createdAt: existing === undefined ? at : toDate(existing.created_at), offerExpiresAt: null, organisationCode, decisionReason: existing?.decision_reason ?? null },
       settled, calendarSequence,
@@ -700,16 +717,12 @@ export class EventStore {
       if (toBool(session.approval_required)) {
         const at = new Date();
         const position = session.next_position;
-        await trx.updateTable('event_sessions').set({ next_position: position + 1 }).where('id', '=', sessionId).execute();
-        let id: string;
-        if (existing === undefined) {
-          id = randomUUID();
-          await trx.insertInto('event_bookings').values({ id, session_id: sessionId, user_id: userId, status: 'awaiting-approval', position, organisation_code: organisationCode, created_at: at, updated_at: at }).execute();
-        } else {
-          id = existing.id;
-          await trx.updateTable('event_bookings').set({ status: 'awaiting-approval', position, organisation_code: organisationCode, offer_expires_at: null, decision_reason: null, updated_at: at }).where('id', '=', id).execute();
-        }
-        await AuditStore.record(trx, { actorUserId: userId, action: 'event.approval-requested', entityType: 'event_booking', entityId: id, after: { sessionId, status: 'awaiting-approval' } });
+        const id = existing?.id ?? randomUUID();
+        await this.writeQueued(trx, sessionId, position,
+          existing === undefined
+            ? { insert: { id, session_id: sessionId, user_id: userId, status: 'awaiting-approval', position, organisation_code: organisationCode, created_at: at, updated_at: at } }
+            : { id, set: { status: 'awaiting-approval', position, organisation_code: organisationCode, offer_expires_at: null, decision_reason: null, updated_at: at } },
+          { actorUserId: userId, action: 'event.approval-requested', entityType: 'event_booking', entityId: id, after: { sessionId, status: 'awaiting-approval' } });
         return { outcome: 'awaiting-approval', booking: { id, sessionId, userId, status: 'awaiting-approval', position, createdAt: at, offerExpiresAt: null, organisationCode, decisionReason: null } };
       }
       const { booking, settled, calendarSequence } = await this.enqueue(trx, session, existing, userId, organisationCode, now, userId, options.calendarFloor ?? null, counted);
