@@ -101,7 +101,8 @@ export class SessionStore {
 
   /**
    * The session and the person it belongs to, with their roles, in one query:
-   * every signed-in request asks this first.
+   * every signed-in request asks this first. Kept for at most `keepMs` (see
+   * the head of this file).
    */
   async findWithUser(token: string): Promise<{ session: Session; user: User } | undefined> {
     const hash = hashToken(token);
@@ -114,7 +115,9 @@ export class SessionStore {
       }
       this.kept.delete(hash);
     }
+    // Taken before the read: a later write of this process, or SESSION_KEEP_MS from now, ends the entry's trust.
     const version = accountsVersion();
+    const readAt = this.clock();
     const rows = await this.db.selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
       .leftJoin('role_grants', 'role_grants.user_id', 'sessions.user_id')
@@ -145,7 +148,7 @@ export class SessionStore {
     };
     if (this.keepMs > 0) {
       if (this.kept.size >= KEEP_AT_MOST) this.dropOldest();
-      this.kept.set(hash, { version, readAt: now, ...found });
+      this.kept.set(hash, { version, readAt, ...found });
     }
     return found;
   }
