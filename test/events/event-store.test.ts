@@ -50,6 +50,15 @@ describe.each(engines)('event store on $name', (engine) => {
     // In the order the database took them: the first ten booked, every later one waiting.
     expect(bookings.map((b) => b.status)).toEqual([...Array<string>(10).fill('booked'), ...Array<string>(40).fill('waiting')]);
     expect((await store.findSession(sessionId))).toMatchObject({ booked: 10, waiting: 40 });
+    // Each booking audited with its own status and position (written with it: one statement on PostgreSQL).
+    const byId = new Map(bookings.map((b) => [b.id, b]));
+    const audited = (await AuditStore.create(database.db).list({ entityType: 'event_booking', limit: 1000 })).filter((a) => byId.has(a.entityId));
+    expect(audited).toHaveLength(50);
+    for (const a of audited) {
+      const b = byId.get(a.entityId);
+      expect(a.action).toBe(b?.status === 'booked' ? 'event.booked' : 'event.waiting');
+      expect(a.after).toEqual({ sessionId, status: b?.status, position: b?.position });
+    }
   }, 120_000);
 
   it('offers a freed place to the first on the waiting list; a later booking cannot skip the list', async () => {

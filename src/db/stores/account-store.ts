@@ -4,13 +4,14 @@
 // come in already hashed; nothing here sees a password.
 
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Language } from '../../domain/i18n.js';
 import type { RoleGrant } from '../../domain/auth/index.js';
 import type { Database } from '../schema.js';
 import { toDate } from '../dialect.js';
 import { AuditStore } from './audit-store.js';
 import { hashToken, newToken } from './session-store.js';
+import { writingAccounts } from './accounts-version.js';
 
 export interface PendingSignIn {
   readonly browserHash: string;
@@ -36,6 +37,11 @@ export class AccountStore {
     return new AccountStore(db);
   }
 
+  /** A transaction that writes accounts, roles or sessions: counted once it has ended (accounts-version.ts). */
+  private accountsTransaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return writingAccounts(() => this.db.transaction().execute(work));
+  }
+
   // ---- single sign-ins under way ------------------------------------------
 
   async beginSignIn(state: string, pending: Omit<PendingSignIn, 'expiresAt'>, lifetimeMs: number): Promise<void> {
@@ -52,7 +58,7 @@ export class AccountStore {
   /** The sign-in this state began, removed as it is read: a state works once. Undefined when unknown or expired. */
   async takeSignIn(state: string): Promise<PendingSignIn | undefined> {
     const stateHash = hashToken(state);
-    return this.db.transaction().execute(async (trx) => {
+    return this.accountsTransaction(async (trx) => {
       const row = await trx.selectFrom('oidc_sign_ins').selectAll().where('state_hash', '=', stateHash).executeTakeFirst();
       if (row === undefined) return undefined;
       const deleted = await trx.deleteFrom('oidc_sign_ins').where('state_hash', '=', stateHash).executeTakeFirst();
@@ -75,7 +81,7 @@ export class AccountStore {
   }
 
   async linkSubject(userId: string, issuer: string, subject: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.accountsTransaction(async (trx) => {
       await trx.updateTable('users').set({ oidc_issuer: issuer, oidc_subject: subject, updated_at: new Date() }).where('id', '=', userId).execute();
       await AuditStore.record(trx, { actorUserId: userId, action: 'user.sso-linked', entityType: 'user', entityId: userId, after: { issuer } });
     });
@@ -99,7 +105,7 @@ export class AccountStore {
     const id = randomUUID();
     const now = new Date();
     const grant: RoleGrant = { role: 'learner', organisationCode: null };
-    await this.db.transaction().execute(async (trx) => {
+    await this.accountsTransaction(async (trx) => {
       await trx.insertInto('users').values({
         id, email: input.email.toLowerCase(), display_name: input.displayName, password_hash: null, language: input.language,
         staff_id: input.staffId, active: true, failed_sign_ins: 0, locked_until: null, created_at: now, updated_at: now,
@@ -117,7 +123,7 @@ export class AccountStore {
   // ---- signing in -----------------------------------------------------------
 
   async recordSignIn(userId: string, method: 'password' | 'sso'): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.accountsTransaction(async (trx) => {
       await trx.updateTable('users').set({ last_signed_in_at: new Date(), failed_sign_ins: 0, locked_until: null }).where('id', '=', userId).execute();
       await AuditStore.record(trx, { actorUserId: userId, action: 'user.signed-in', entityType: 'user', entityId: userId, after: { method } });
     });
@@ -126,7 +132,7 @@ export class AccountStore {
   // ---- passwords ------------------------------------------------------------
 
   async requirePasswordChange(userId: string): Promise<void> {
-    await this.db.updateTable('users').set({ must_change_password: true }).where('id', '=', userId).execute();
+    await writingAccounts(() => this.db.updateTable('users').set({ must_change_password: true }).where('id', '=', userId).execute());
   }
 
   async passwordHashOf(userId: string): Promise<string | null> {
@@ -136,7 +142,7 @@ export class AccountStore {
 
   /** A new password; every other session of the account ends (one taken with the old password is worthless). */
   async changePassword(userId: string, passwordHash: string, keepSessionHash: string | null): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.accountsTransaction(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: false, updated_at: new Date() }).where('id', '=', userId).execute();
       let ending = trx.deleteFrom('sessions').where('user_id', '=', userId);
       if (keepSessionHash !== null) ending = ending.where('id_hash', '!=', keepSessionHash);
@@ -149,7 +155,7 @@ export class AccountStore {
 
   /** Disable or re-enable an account; disabling ends every session at once. False when it was already so. */
   async setActive(userId: string, active: boolean, actorUserId: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.accountsTransaction(async (trx) => {
       const row = await trx.selectFrom('users').select('active').where('id', '=', userId).executeTakeFirst();
       if (row === undefined || Boolean(row.active) === active) return false;
       await trx.updateTable('users').set({ active, updated_at: new Date(), failed_sign_ins: 0, locked_until: null }).where('id', '=', userId).execute();
@@ -168,7 +174,7 @@ export class AccountStore {
   async issueResetToken(userId: string, email: string, language: Language, lifetimeMs: number): Promise<string> {
     const token = newToken();
     const now = new Date();
-    await this.db.transaction().execute(async (trx) => {
+    await this.accountsTransaction(async (trx) => {
       await trx.updateTable('account_tokens').set({ used_at: now }).where('user_id', '=', userId).where('kind', '=', 'reset').where('used_at', 'is', null).execute();
       await trx.insertInto('account_tokens').values({
         token_hash: hashToken(token), kind: 'reset', user_id: userId, email, language, created_by: null, created_at: now, expires_at: new Date(now.getTime() + lifetimeMs), used_at: null,
@@ -192,7 +198,7 @@ export class AccountStore {
    */
   async resetPassword(token: string, passwordHash: string): Promise<boolean> {
     const tokenHash = hashToken(token);
-    return this.db.transaction().execute(async (trx) => {
+    return this.accountsTransaction(async (trx) => {
       const row = await trx.selectFrom('account_tokens').select(['user_id', 'expires_at']).where('token_hash', '=', tokenHash).where('kind', '=', 'reset').where('used_at', 'is', null).executeTakeFirst();
       if (row?.user_id == null || toDate(row.expires_at).getTime() <= Date.now()) return false;
       const spent = await trx.updateTable('account_tokens').set({ used_at: new Date() }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
@@ -220,7 +226,7 @@ export class AccountStore {
     const token = newToken();
     const now = new Date();
     const email = input.email.toLowerCase();
-    await this.db.transaction().execute(async (trx) => {
+    await this.accountsTransaction(async (trx) => {
       const spent = await trx.updateTable('account_tokens').set({ used_at: now }).where('email', '=', email).where('kind', '=', 'invitation').where('used_at', 'is', null)
         .where('expires_at', '>', now).executeTakeFirst();
       await trx.updateTable('account_tokens').set({ used_at: now }).where('email', '=', email).where('kind', '=', 'invitation').where('used_at', 'is', null).execute();
@@ -266,7 +272,7 @@ export class AccountStore {
   async issueInvitations(people: readonly { staffId: string; email: string }[], context: { language: Language; organisationCode: string }, actorUserId: string, lifetimeMs: number): Promise<string[]> {
     const now = new Date();
     const tokens = people.map(() => newToken());
-    await this.db.transaction().execute(async (trx) => {
+    await this.accountsTransaction(async (trx) => {
       for (let i = 0; i < people.length; i += 200) {
         const chunk = people.slice(i, i + 200);
         await trx.updateTable('account_tokens').set({ used_at: now }).where('email', 'in', chunk.map((p) => p.email)).where('kind', '=', 'invitation').where('used_at', 'is', null).execute();
@@ -309,7 +315,7 @@ export class AccountStore {
   }
 
   private async spendInvitation(tokenHash: string, input: { displayName: string; passwordHash: string | null; issuer: string | null; subject: string | null }): Promise<string | undefined> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.accountsTransaction(async (trx) => {
       const row = await trx.selectFrom('account_tokens').select(['staff_id', 'email', 'language', 'expires_at']).where('token_hash', '=', tokenHash)
         .where('kind', '=', 'invitation').where('used_at', 'is', null).executeTakeFirst();
       if (row?.staff_id == null || toDate(row.expires_at).getTime() <= Date.now()) return undefined;

@@ -96,6 +96,11 @@ export class AuditStore {
   }
 
   /** Record one change, inside the caller's transaction. */
+  /** The row `record` inserts, for a caller that writes it within a larger statement (the same columns, the time now). */
+  static rowOf(entry: AuditEntry, at: Date = new Date()): ReturnType<typeof toRow> {
+    return toRow(entry, at);
+  }
+
   static async record(trx: Db, entry: AuditEntry): Promise<void> {
     await trx.insertInto('audit_events').values(toRow(entry, new Date())).execute();
   }

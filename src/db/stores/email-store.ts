@@ -122,6 +122,24 @@ export class EmailStore {
       .onConflict((oc) => oc.column('address').doUpdateSet({ reason: reason.slice(0, 1000), message_id: messageId })).execute();
   }
 
+  /**
+   * A message to deliver, with whether its address is recorded as failing, in
+   * one statement. The address is matched in SQL (`lower(trim(...))`) only when
+   * that is sure to agree with `normaliseAddress` (printable ASCII, spaces the
+   * only white space); any other address is checked by `isFailedAddress`.
+   */
+  async forDelivery(id: string): Promise<{ message: StoredEmail; failing: boolean } | null> {
+    const row = await this.db.selectFrom('email_messages')
+      .leftJoin('email_failed_addresses', (join) => join.on((eb) => eb('email_failed_addresses.address', '=', eb.fn<string>('lower', [eb.fn<string>('trim', ['email_messages.recipient'])]))))
+      .selectAll('email_messages').select('email_failed_addresses.address as failing_address')
+      .where('email_messages.id', '=', id).executeTakeFirst();
+    if (row === undefined) return null;
+    const { failing_address, ...message } = row;
+    const email = toEmail(message);
+    const plain = /^[\x20-\x7e]*$/.test(email.recipient);
+    return { message: email, failing: plain ? failing_address !== null : await this.isFailedAddress(email.recipient) };
+  }
+
   async isFailedAddress(address: string): Promise<boolean> {
     const row = await this.db.selectFrom('email_failed_addresses').select('address').where('address', '=', normaliseAddress(address)).executeTakeFirst();
     return row !== undefined;

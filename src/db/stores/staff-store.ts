@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, StaffImportsTable, StaffTable } from '../schema.js';
 import { batchSize, engineOf, refreshPlannerStatistics, staffSearchMatches, toBool, toDateOrNull } from '../dialect.js';
+import { writingAccounts } from './accounts-version.js';
 import { AuditStore, type AuditEntry } from './audit-store.js';
 import { DomainError } from '../../domain/errors.js';
 import {
@@ -271,7 +272,8 @@ export class StaffStore {
 
   async applyImport(request: ImportRequest): Promise<ImportSummary & { plan: ImportPlan }> {
     const importId = randomUUID();
-    const outcome = await this.db.transaction().execute(async (trx) => {
+    // It may link accounts to staff records (users.staff_id): counted as a write of accounts (accounts-version.ts).
+    const outcome = await writingAccounts(() => this.db.transaction().execute(async (trx) => {
       await this.lockOrganisations(trx, request.organisationCodes);
       const existing = await this.existingFor(trx, request);
       const plan = planImport(existing, request.records, request.mode, request.organisationCodes);
@@ -354,7 +356,7 @@ export class StaffStore {
       });
       await AuditStore.recordMany(trx, audit);
       return summary;
-    });
+    }));
     // After the commit, so that imports of other organisations do not wait on
     // ANALYZE's lock; an optimisation only, so a failure here fails nothing.
     if (outcome.applied) await refreshPlannerStatistics(this.db, 'staff').catch(() => undefined);

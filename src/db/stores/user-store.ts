@@ -2,7 +2,7 @@
 // and read here and go no further than the sign-in code.
 
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Language } from '../../domain/i18n.js';
 import type { RoleGrant } from '../../domain/auth/index.js';
 import { isRole } from '../../domain/auth/index.js';
@@ -10,6 +10,7 @@ import { DomainError } from '../../domain/errors.js';
 import type { Database, UsersTable } from '../schema.js';
 import { toBool, toDateOrNull } from '../dialect.js';
 import { AuditStore } from './audit-store.js';
+import { writingAccount, writingAccounts } from './accounts-version.js';
 
 export interface User {
   readonly id: string;
@@ -81,6 +82,11 @@ export class UserStore {
     return new UserStore(db);
   }
 
+  /** A transaction that writes accounts, roles or sessions: counted once it has ended (accounts-version.ts). */
+  private accountsTransaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return writingAccounts(() => this.db.transaction().execute(work));
+  }
+
   private async grantsFor(userIds: readonly string[]): Promise<Map<string, RoleGrant[]>> {
     const map = new Map<string, RoleGrant[]>();
     if (userIds.length === 0) return map;
@@ -130,7 +136,7 @@ export class UserStore {
   async create(input: NewUser, actorUserId: string | null): Promise<User> {
     const id = randomUUID();
     const now = new Date();
-    await this.db.transaction().execute(async (trx) => {
+    await this.accountsTransaction(async (trx) => {
       await trx.insertInto('users').values({
         id,
         email: input.email.trim().toLowerCase(),
@@ -162,7 +168,7 @@ export class UserStore {
   }
 
   async grant(userId: string, grant: RoleGrant, actorUserId: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.accountsTransaction(async (trx) => {
       const result = await trx.insertInto('role_grants').values({
         id: randomUUID(), user_id: userId, role: grant.role, organisation_code: grantKey(grant.organisationCode),
         granted_by: actorUserId, created_at: new Date(),
@@ -179,7 +185,7 @@ export class UserStore {
   }
 
   async revoke(userId: string, grant: RoleGrant, actorUserId: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.accountsTransaction(async (trx) => {
       const result = await trx.deleteFrom('role_grants')
         .where('user_id', '=', userId).where('role', '=', grant.role)
         .where('organisation_code', '=', grantKey(grant.organisationCode)).executeTakeFirst();
@@ -200,16 +206,16 @@ export class UserStore {
    * bury the changes an investigation looks for (issue 14 item 11).
    */
   async setLanguage(userId: string, language: Language): Promise<void> {
-    await this.db.updateTable('users').set({ language, language_known: true, updated_at: new Date() })
-      .where('id', '=', userId).where((eb) => eb.or([eb('language', '!=', language), eb('language_known', '=', false)])).execute();
+    await writingAccount(userId, () => this.db.updateTable('users').set({ language, language_known: true, updated_at: new Date() })
+      .where('id', '=', userId).where((eb) => eb.or([eb('language', '!=', language), eb('language_known', '=', false)])).execute());
   }
 
   async recordSuccessfulSignIn(userId: string): Promise<void> {
-    await this.db.updateTable('users').set({ failed_sign_ins: 0, locked_until: null, last_signed_in_at: new Date() }).where('id', '=', userId).execute();
+    await writingAccount(userId, () => this.db.updateTable('users').set({ failed_sign_ins: 0, locked_until: null, last_signed_in_at: new Date() }).where('id', '=', userId).execute());
   }
 
   async setPasswordHash(userId: string, passwordHash: string, actorUserId: string | null): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.accountsTransaction(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', userId).execute();
       await AuditStore.record(trx, { actorUserId, action: 'user.password-set', entityType: 'user', entityId: userId });
     });

@@ -117,9 +117,11 @@ export class EmailService {
 
   /** The email-send job's work. */
   async deliver(messageId: string, context: Pick<JobContext, 'retryCount'>): Promise<EmailStatus> {
-    const message = await this.store.get(messageId);
-    if (message === null || message.status !== 'queued') return message?.status ?? 'failed';
-    if (await this.store.isFailedAddress(message.recipient)) {
+    // The message and whether its address is failing, read together (one statement for most addresses).
+    const found = await this.store.forDelivery(messageId);
+    if (found === null || found.message.status !== 'queued') return found?.message.status ?? 'failed';
+    const { message } = found;
+    if (found.failing) {
       await this.store.setStatus(messageId, 'suppressed');
       this.log.info({ messageId }, 'email not sent: its address is recorded as failing');
       return 'suppressed';

@@ -1,5 +1,5 @@
-// Who is asking: the session cookie is looked up in the database on every
-// request (web processes keep no state). Each route declares its access in
+// Who is asking: the session cookie is looked up in the database (kept by the
+// session store for at most a few seconds, see session-store.ts). Each route declares its access in
 // config.access: 'public', 'signed-in', or a permission from the domain's role
 // matrix. A route without a declaration refuses to start, so no route is ever
 // open by accident.
