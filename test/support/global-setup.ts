@@ -20,12 +20,14 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+let template = '';
+
+export async function setup(project: TestProject): Promise<void> {
   if (!await postgresReachable()) {
     project.provide('postgresTemplate', '');
-    return async () => undefined;
+    return;
   }
-  const template = `gnm_tpl_${randomBytes(4).toString('hex')}`;
+  template = `gnm_tpl_${randomBytes(4).toString('hex')}`;
   await adminQuery(`create database ${template}`);
   const url = urlOfDatabase(POSTGRES_URL, template);
   await adminQuery(`create schema ${TEMPLATE_SCHEMA}`, url);
@@ -36,7 +38,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await handle.close();
   }
   project.provide('postgresTemplate', template);
-  return async () => {
-    await adminQuery(`drop database if exists ${template} with (force)`);
-  };
+}
+
+export async function teardown(): Promise<void> {
+  if (template !== '') await adminQuery(`drop database if exists ${template} with (force)`);
 }
