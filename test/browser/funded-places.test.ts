@@ -4,8 +4,9 @@
 // the allocation, offers go out by email (read back from a real SMTP server on
 // 127.0.0.1), the person offered declines, the reserve is offered by email and
 // accepts, the lead records the outcome, and My learning shows the credits.
-// Pages are axe clean, readable and fit 320 px; screenshots go to
-// /tmp/shots/funded/ for people to look at.
+// Pages are axe clean, readable and fit their width. Accounts start from a
+// session cookie (signing in has its own tests); screenshots go to
+// /tmp/shots/funded/ when SHOTS=1, for people to look at (never committed).
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -18,16 +19,16 @@ import type { ParsedMail } from 'mailparser';
 import { loadConfig } from '../../src/config/env.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import { FundedStore } from '../../src/db/stores/funded-store.js';
-import { hashPassword } from '../../src/security/passwords.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
 import { buildApp } from '../../src/web/app.js';
-import { PASSWORD, launchChromium, lookAt, signedInPage } from '../support/browser.js';
+import { expectAxeClean, fitsWidth, launchChromium, sessionPage } from '../support/browser.js';
+import { expectReadableText } from '../support/readable.js';
 import { eventually } from '../support/eventually.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 import { startTestSmtp, type TestSmtp } from '../support/smtp.js';
 import { MODULE, intakeInput } from '../funded/support.js';
 
-const SHOTS = '/tmp/shots/funded';
+const SHOTS = process.env['SHOTS'] === '1' ? '/tmp/shots/funded' : null;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,6 +52,7 @@ describe('funded university places in a browser', () => {
   let smtp: TestSmtp;
   let base: string;
   let intakeId: string;
+  const ids: Record<string, string> = {};
   const manager = buildStaffRow({ firstName: 'Mair', lastName: 'Hughes', email: 'mair.hughes@wales.nhs.uk' });
   const ceri = buildStaffRow({ firstName: 'Ceri', lastName: 'Morgan', email: 'ceri.morgan@wales.nhs.uk', jobRole: 'Pharmacist', lineManagerAssignmentNumber: manager.assignmentNumber });
   const dylan = buildStaffRow({ firstName: 'Dylan', lastName: 'Price', email: 'dylan.price@wales.nhs.uk', organisationCode: '7A1', jobRole: 'Staff Nurse', lineManagerAssignmentNumber: manager.assignmentNumber });
@@ -77,20 +79,20 @@ describe('funded university places in a browser', () => {
     });
     app = await buildApp({ config, database, logger: false });
     await importStaffExtract(app.stores.staff, { text: staffCsv([manager, ceri, dylan]), fileName: 'seed.csv', mode: 'full', permittedOrganisations: 'all', actorUserId: null });
-    const hash = await hashPassword(PASSWORD);
     for (const [row, name, language] of [[manager, 'Mair Hughes', 'en'], [ceri, 'Ceri Morgan', 'en'], [dylan, 'Dylan Price', 'cy']] as const) {
       const staffId = (await app.stores.staff.findByAssignment(row.assignmentNumber))?.id ?? null;
-      const user = await app.stores.users.create({ email: row.email, displayName: name, passwordHash: hash, grants: [{ role: 'learner', organisationCode: null }], staffId }, null);
+      const user = await app.stores.users.create({ email: row.email, displayName: name, passwordHash: null, grants: [{ role: 'learner', organisationCode: null }], staffId }, null);
       await database.db.updateTable('users').set({ language }).where('id', '=', user.id).execute();
+      ids[row.email] = user.id;
     }
-    await app.stores.users.create({ email: 'lead@test.genomeg.test', displayName: 'Elis Lead', passwordHash: hash, grants: [{ role: 'education-lead', organisationCode: null }] }, null);
-    for (const n of [1, 2]) await app.stores.users.create({ email: `reviewer${String(n)}@test.genomeg.test`, displayName: `Reviewer ${String(n)}`, passwordHash: hash, grants: [{ role: 'funded-reviewer', organisationCode: null }] }, null);
+    ids['lead@test.genomeg.test'] = (await app.stores.users.create({ email: 'lead@test.genomeg.test', displayName: 'Elis Lead', passwordHash: null, grants: [{ role: 'education-lead', organisationCode: null }] }, null)).id;
+    for (const n of [1, 2]) ids[`reviewer${String(n)}@test.genomeg.test`] = (await app.stores.users.create({ email: `reviewer${String(n)}@test.genomeg.test`, displayName: `Reviewer ${String(n)}`, passwordHash: null, grants: [{ role: 'funded-reviewer', organisationCode: null }] }, null)).id;
     const store = FundedStore.create(database.db);
     const module = await store.createModule(MODULE, null);
     intakeId = (await store.createIntake(intakeInput(module.id, { places: 1, seed: 'browser-seed' }), 'open', null)).id;
     await app.listen({ host: '127.0.0.1', port });
     browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
+    if (SHOTS !== null) mkdirSync(SHOTS, { recursive: true });
   }, 120_000);
 
   afterAll(async () => {
@@ -101,8 +103,14 @@ describe('funded university places in a browser', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
-  const as = (email: string, width = 1280): Promise<Page> => signedInPage(browser, base, email, width);
-  const look = (page: Page, lang: 'en' | 'cy', name: string): Promise<void> => lookAt(page, lang, name, SHOTS);
+  const as = (email: string, width = 1280): Promise<Page> => sessionPage(browser, app, base, ids[email] ?? '', { width });
+  /** axe clean, readable text in the page's language, no sideways scroll (and a screenshot when SHOTS=1). */
+  const look = async (page: Page, lang: 'en' | 'cy', name: string): Promise<void> => {
+    await expectAxeClean(page);
+    await expectReadableText(page, lang);
+    expect({ name, fits: await fitsWidth(page) }).toEqual({ name, fits: true });
+    if (SHOTS !== null) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  };
 
   it('takes two applications from the form to an outcome in My learning', { timeout: 600_000 }, async () => {
     // Ceri applies in English, at 320 px.

@@ -1,17 +1,17 @@
 // Literacy insights in a real headless Chromium, in English and Welsh, for
 // each scope (Wales for an education lead, an organisation for its
 // administrator, a team for its line manager): axe clean, readable text, no
-// sideways scroll at 320 px, and no count under 5 on the page. Screenshots go
+// sideways scroll at 320 px, and no count under 5 on the page. Each page is
+// opened with a session cookie (signing in has its own tests). Screenshots go
 // to /tmp/shots/insights when SHOTS=1 (never committed).
 
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
+import { closeServer, expectAxeClean, listenWithBrowser, openServer, sessionPage, type BrowserServer } from '../support/browser.js';
 import { expectReadableText } from '../support/readable.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
-import { hashPassword } from '../../src/security/passwords.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
 import { offeredOf, refreshInsights } from '../../src/services/insights/aggregates.js';
 import { seedDemoTargets } from '../../src/seed/demo-targets.js';
@@ -30,6 +30,7 @@ describe('genomic literacy insights in a browser', () => {
   let app: FastifyInstance;
   let browser: Browser;
   let base: string;
+  const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     server = await openServer('test/fixtures/content');
@@ -51,11 +52,10 @@ describe('genomic literacy insights in a browser', () => {
       const user = await app.stores.users.create({ email: `l${String(i)}@demo.genomeg.test`, displayName: 'L', passwordHash: null, grants: [{ role: 'learner', organisationCode: null }], staffId: staff?.id ?? null }, null);
       await app.database.db.insertInto('module_completions').values({ user_id: user.id, module_id: SAMPLE, module_version: '1.0.0', attempt_id: `a${String(i)}`, score: 1, cpd_hours: 0.5, language: 'en', completed_at: new Date() }).execute();
     }
-    const hash = await hashPassword(PASSWORD);
     const bossId = (await app.stores.staff.findByAssignment(boss.assignmentNumber))?.id ?? null;
-    await app.stores.users.create({ email: 'lead@demo.genomeg.test', displayName: 'Lead', passwordHash: hash, grants: [{ role: 'education-lead', organisationCode: null }] }, null);
-    await app.stores.users.create({ email: 'admin@demo.genomeg.test', displayName: 'Admin', passwordHash: hash, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null);
-    await app.stores.users.create({ email: 'manager@demo.genomeg.test', displayName: 'Manager', passwordHash: hash, grants: [{ role: 'line-manager', organisationCode: '7A7' }], staffId: bossId }, null);
+    ids['lead'] = (await app.stores.users.create({ email: 'lead@demo.genomeg.test', displayName: 'Lead', passwordHash: null, grants: [{ role: 'education-lead', organisationCode: null }] }, null)).id;
+    ids['admin'] = (await app.stores.users.create({ email: 'admin@demo.genomeg.test', displayName: 'Admin', passwordHash: null, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null)).id;
+    ids['manager'] = (await app.stores.users.create({ email: 'manager@demo.genomeg.test', displayName: 'Manager', passwordHash: null, grants: [{ role: 'line-manager', organisationCode: '7A7' }], staffId: bossId }, null)).id;
     await seedDemoTargets(app.database.db);
     await refreshInsights(app.database.db, offeredOf(app.content.modules));
     ({ base, browser } = await listenWithBrowser(app));
@@ -73,9 +73,7 @@ describe('genomic literacy insights in a browser', () => {
       const scopes = [['wales', 'lead', '/insights'], ['organisation', 'admin', '/insights'], ['team', 'manager', '/insights'], ['drill', 'lead', '/insights?org=7A7'],
         ['as-at', 'lead', `/insights?by=band&asAt=${yesterday}`], ['targets-wales', 'lead', '/insights/targets'], ['targets-organisation', 'admin', '/insights/targets'], ['targets-team', 'manager', '/insights/targets']] as const;
       for (const [who, email, path] of scopes) {
-        const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-        const page = await context.newPage();
-        await signInWith(page, base, `${email}@demo.genomeg.test`);
+        const page = await sessionPage(browser, app, base, ids[email] ?? '', { width: 1280 });
         await page.goto(`${base}${prefix}${path}`);
         expect(await page.locator('html').getAttribute('lang')).toBe(lang);
         const heading = who.startsWith('targets') ? (lang === 'cy' ? 'Targedau llythrennedd' : 'Literacy targets') : (lang === 'cy' ? 'Mewnwelediadau llythrennedd genomig' : 'Genomic literacy insights');
@@ -91,7 +89,7 @@ describe('genomic literacy insights in a browser', () => {
         if (SHOTS) await page.screenshot({ path: `/tmp/shots/insights/${who}-${lang}-320.png`, fullPage: true });
         const wide = await page.evaluate<string[]>(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5).map((e) => e.tagName + '.' + e.className + ':' + (e.textContent || '').slice(0, 40))`);
         expect({ who, fits: await page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth'), wide }).toMatchObject({ fits: true });
-        await context.close();
+        await page.context().close();
       }
     });
   }

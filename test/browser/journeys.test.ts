@@ -1,12 +1,15 @@
 // Real journeys in a real headless Chromium (Debian's package, driven by
 // playwright-core), with axe-core checking every page visited against WCAG 2.2
-// AA. The server is the real app listening on a real port, on SQLite.
+// AA. The server is the real app listening on a real port, on SQLite. Signing
+// in through the form is tested in the first two tests (and the Welsh sign-in
+// page checked by axe there); the others start from a session cookie.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
 import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../../src/security/passwords.js';
+import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 
@@ -17,6 +20,15 @@ describe('in a browser', () => {
   let browser: Browser;
   let base: string;
   const checked: string[] = [];
+  const ids: Record<string, string> = {};
+
+  /** A new context (these options) whose cookie is a session of this account: for tests whose subject is not signing in. */
+  async function signedIn(email: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext(options);
+    const { token } = await app.stores.sessions.start(ids[email] ?? '');
+    await context.addCookies([{ name: SESSION_COOKIE, value: token, url: base }]);
+    return { context, page: await context.newPage() };
+  }
 
   async function axe(page: Page): Promise<void> {
     await expectAxeClean(page);
@@ -31,10 +43,10 @@ describe('in a browser', () => {
     await importStaffExtract(app.stores.staff, { text: staffCsv([manager, report]), fileName: 'seed.csv', mode: 'full', permittedOrganisations: 'all', actorUserId: null });
     const managerId = (await app.stores.staff.findByAssignment(manager.assignmentNumber))?.id ?? null;
     const hash = await hashPassword(PASSWORD);
-    await app.stores.users.create({ email: 'admin@demo.genomeg.test', displayName: 'Demo Admin', passwordHash: hash, grants: [{ role: 'platform-admin', organisationCode: null }] }, null);
-    await app.stores.users.create({ email: 'powys@demo.genomeg.test', displayName: 'Powys Admin', passwordHash: hash, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null);
-    await app.stores.users.create({ email: 'learner@demo.genomeg.test', displayName: 'Catrin Learner', passwordHash: hash, grants: [{ role: 'learner', organisationCode: null }] }, null);
-    await app.stores.users.create({ email: 'manager@demo.genomeg.test', displayName: 'Gethin Bowen', passwordHash: hash, staffId: managerId, grants: [{ role: 'line-manager', organisationCode: '7A7' }] }, null);
+    ids['admin@demo.genomeg.test'] = (await app.stores.users.create({ email: 'admin@demo.genomeg.test', displayName: 'Demo Admin', passwordHash: hash, grants: [{ role: 'platform-admin', organisationCode: null }] }, null)).id;
+    ids['powys@demo.genomeg.test'] = (await app.stores.users.create({ email: 'powys@demo.genomeg.test', displayName: 'Powys Admin', passwordHash: hash, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null)).id;
+    ids['learner@demo.genomeg.test'] = (await app.stores.users.create({ email: 'learner@demo.genomeg.test', displayName: 'Catrin Learner', passwordHash: hash, grants: [{ role: 'learner', organisationCode: null }] }, null)).id;
+    ids['manager@demo.genomeg.test'] = (await app.stores.users.create({ email: 'manager@demo.genomeg.test', displayName: 'Gethin Bowen', passwordHash: hash, staffId: managerId, grants: [{ role: 'line-manager', organisationCode: '7A7' }] }, null)).id;
     ({ base, browser } = await listenWithBrowser(app));
   });
 
@@ -66,9 +78,8 @@ describe('in a browser', () => {
   });
 
   it('switches language on the same page, and remembers the choice at the next sign-in', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await signInWith(page, base, 'powys@demo.genomeg.test');
+    // Signed in by cookie first; the sign-in after the language switch goes through the (Welsh) form.
+    const { context, page } = await signedIn('powys@demo.genomeg.test');
     await page.goto(`${base}/staff`);
     await page.getByRole('link', { name: 'Cymraeg' }).first().click();
     await page.waitForURL(`${base}/cy/staff`);
@@ -90,9 +101,7 @@ describe('in a browser', () => {
   });
 
   it('imports a staff file through the page and shows each problem with its line and column', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await signInWith(page, base, 'powys@demo.genomeg.test');
+    const { context, page } = await signedIn('powys@demo.genomeg.test');
     await page.goto(`${base}/staff/import`);
     await axe(page);
     const bad = staffCsv([buildStaffRow({ organisationCode: '7A7' }), buildStaffRow({ organisationCode: '7A7', band: '12', dateOfBirth: 'yesterday' })]);
@@ -116,10 +125,9 @@ describe('in a browser', () => {
   });
 
   it('takes a learner through a module, a knowledge check and the assessment, in Welsh part of the way, with axe on every page', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext();
+    const { context, page } = await signedIn('learner@demo.genomeg.test');
     context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await signInWith(page, base, 'learner@demo.genomeg.test');
+    await page.goto(base);
     await page.getByRole('link', { name: 'Learn', exact: true }).first().click();
     await axe(page);
     await page.getByRole('link', { name: 'Sample: genes and DNA' }).click();
@@ -157,18 +165,14 @@ describe('in a browser', () => {
   });
 
   it('works without JavaScript at 320 pixels wide: a line manager sees their team, an import shows its problems', async () => {
-    const noScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
-    const page = await noScript.newPage();
-    await signInWith(page, base, 'manager@demo.genomeg.test');
+    const { context: noScript, page } = await signedIn('manager@demo.genomeg.test', { javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
     await page.goto(`${base}/team`);
     expect(await page.locator('main').textContent()).toContain('Lowri');
     await page.goto(`${base}/staff`);
     expect(await page.locator('h1').textContent()).toContain('You cannot see this page');
     await noScript.close();
 
-    const adminNoScript = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
-    const admin = await adminNoScript.newPage();
-    await signInWith(admin, base, 'powys@demo.genomeg.test');
+    const { context: adminNoScript, page: admin } = await signedIn('powys@demo.genomeg.test', { javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
     await admin.goto(`${base}/staff/import`);
     await admin.setInputFiles('input[type=file]', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(staffCsv([buildStaffRow({ organisationCode: '7A2' })])) });
     await admin.locator('input[name="mode"][value="partial"]').check();
@@ -177,9 +181,7 @@ describe('in a browser', () => {
     await adminNoScript.close();
 
     // axe needs script in the page, so the narrow team page is checked in a context that has it.
-    const narrow = await browser.newContext({ viewport: { width: 320, height: 640 } });
-    const checkedPage = await narrow.newPage();
-    await signInWith(checkedPage, base, 'manager@demo.genomeg.test');
+    const { context: narrow, page: checkedPage } = await signedIn('manager@demo.genomeg.test', { viewport: { width: 320, height: 640 } });
     await checkedPage.goto(`${base}/team`);
     await axe(checkedPage);
     await narrow.close();

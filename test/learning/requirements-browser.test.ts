@@ -1,12 +1,13 @@
 // Organisation requirements and module versions in a real headless Chromium,
 // with axe-core checking every page against WCAG 2.2 AA, in English and Welsh,
-// and the requirement form used with JavaScript turned off.
+// and the requirement form used with JavaScript turned off. Each account starts
+// from a session cookie: signing in has its own tests.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
+import { closeServer, expectAxeClean, listenWithBrowser, openServer, type BrowserServer } from '../support/browser.js';
+import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 import type { FastifyInstance } from 'fastify';
-import { hashPassword } from '../../src/security/passwords.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 
@@ -16,6 +17,15 @@ describe('requirements and module versions in a browser', () => {
   let app: FastifyInstance;
   let browser: Browser;
   let base: string;
+  const ids: Record<string, string> = {};
+
+  /** A page in a new context (JavaScript on unless asked) with a session of this account in its cookie. */
+  async function signedIn(email: string, javaScriptEnabled = true): Promise<Page> {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const { token } = await app.stores.sessions.start(ids[email] ?? '');
+    await context.addCookies([{ name: SESSION_COOKIE, value: token, url: base }]);
+    return context.newPage();
+  }
 
   /** The page and its Welsh twin, both through axe. */
   async function bothLanguages(page: Page, path: string): Promise<void> {
@@ -32,11 +42,10 @@ describe('requirements and module versions in a browser', () => {
     const report = buildStaffRow({ organisationCode: '7A7', firstName: 'Lowri', lastName: 'Pritchard', staffGroup: 'Nursing and Midwifery Registered', jobRole: 'Staff Nurse', lineManagerAssignmentNumber: manager.assignmentNumber });
     await importStaffExtract(app.stores.staff, { text: staffCsv([manager, report]), fileName: 'seed.csv', mode: 'full', permittedOrganisations: 'all', actorUserId: null });
     const staffId = async (row: { assignmentNumber: string }) => (await app.stores.staff.findByAssignment(row.assignmentNumber))?.id ?? null;
-    const hash = await hashPassword(PASSWORD);
-    await app.stores.users.create({ email: 'powys@demo.genomeg.test', displayName: 'Powys Admin', passwordHash: hash, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null);
-    await app.stores.users.create({ email: 'lead@demo.genomeg.test', displayName: 'Education Lead', passwordHash: hash, grants: [{ role: 'education-lead', organisationCode: null }] }, null);
-    await app.stores.users.create({ email: 'lowri@demo.genomeg.test', displayName: 'Lowri Pritchard', passwordHash: hash, staffId: await staffId(report), grants: [{ role: 'learner', organisationCode: null }] }, null);
-    await app.stores.users.create({ email: 'gethin@demo.genomeg.test', displayName: 'Gethin Bowen', passwordHash: hash, staffId: await staffId(manager), grants: [{ role: 'line-manager', organisationCode: '7A7' }] }, null);
+    ids['powys@demo.genomeg.test'] = (await app.stores.users.create({ email: 'powys@demo.genomeg.test', displayName: 'Powys Admin', passwordHash: null, grants: [{ role: 'org-admin', organisationCode: '7A7' }] }, null)).id;
+    ids['lead@demo.genomeg.test'] = (await app.stores.users.create({ email: 'lead@demo.genomeg.test', displayName: 'Education Lead', passwordHash: null, grants: [{ role: 'education-lead', organisationCode: null }] }, null)).id;
+    ids['lowri@demo.genomeg.test'] = (await app.stores.users.create({ email: 'lowri@demo.genomeg.test', displayName: 'Lowri Pritchard', passwordHash: null, staffId: await staffId(report), grants: [{ role: 'learner', organisationCode: null }] }, null)).id;
+    ids['gethin@demo.genomeg.test'] = (await app.stores.users.create({ email: 'gethin@demo.genomeg.test', displayName: 'Gethin Bowen', passwordHash: null, staffId: await staffId(manager), grants: [{ role: 'line-manager', organisationCode: '7A7' }] }, null)).id;
     ({ base, browser } = await listenWithBrowser(app));
   });
 
@@ -46,16 +55,14 @@ describe('requirements and module versions in a browser', () => {
 
   it('lets an organisation administrator add a requirement without JavaScript, with errors named first', { timeout: 120_000 }, async () => {
     // axe runs in the page, so it checks pages in a context with JavaScript; the form is used in one without.
-    const checking = await (await browser.newContext()).newPage();
+    const checking = await signedIn('powys@demo.genomeg.test');
     checking.setDefaultTimeout(10_000);
-    await signInWith(checking, base, 'powys@demo.genomeg.test');
     await bothLanguages(checking, '/admin/learning/requirements');
     await bothLanguages(checking, '/admin/learning/requirements/new');
 
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
+    const page = await signedIn('powys@demo.genomeg.test', false);
+    const context = page.context();
     page.setDefaultTimeout(10_000);
-    await signInWith(page, base, 'powys@demo.genomeg.test');
     await page.goto(`${base}/admin/learning/requirements/new`);
     await page.getByRole('button', { name: 'Save requirement' }).click();
     expect(await page.locator('.nhsuk-error-summary').innerText()).toContain('Choose a module');
@@ -81,8 +88,7 @@ describe('requirements and module versions in a browser', () => {
   });
 
   it('shows the learner and their manager what is overdue, and the lead the module versions, all passing axe', { timeout: 120_000 }, async () => {
-    const learner = await (await browser.newContext()).newPage();
-    await signInWith(learner, base, 'lowri@demo.genomeg.test');
+    const learner = await signedIn('lowri@demo.genomeg.test');
     await bothLanguages(learner, '/learn');
     expect(await learner.locator('main').innerText()).toContain('Yn ofynnol gan eich sefydliad');
     await bothLanguages(learner, '/learn?duration=15&language=cy-reviewed');
@@ -90,13 +96,11 @@ describe('requirements and module versions in a browser', () => {
     expect(await learner.locator('main').innerText()).toContain('Mae 1 modiwl yn hwyr.');
     await bothLanguages(learner, '/my-learning');
 
-    const manager = await (await browser.newContext()).newPage();
-    await signInWith(manager, base, 'gethin@demo.genomeg.test');
+    const manager = await signedIn('gethin@demo.genomeg.test');
     await bothLanguages(manager, '/team');
     expect(await manager.locator('main').innerText()).toContain('1 yn hwyr');
 
-    const lead = await (await browser.newContext()).newPage();
-    await signInWith(lead, base, 'lead@demo.genomeg.test');
+    const lead = await signedIn('lead@demo.genomeg.test');
     await bothLanguages(lead, '/admin/learning/modules');
     await lead.goto(`${base}/admin/learning/modules`);
     await lead.getByRole('button', { name: /Publish version 1\.0\.0/ }).click();
