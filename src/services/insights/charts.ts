@@ -5,8 +5,8 @@
 // without colour; rows whose percentage is withheld are left out of the chart
 // and appear in the table under it as "not shown".
 
-import * as vega from 'vega';
-import { compile as compileVegaLite, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { loadVega } from '../vega.js';
 import { scalableSvg } from '../workforce/charts.js';
 
 const INK = '#212b32';
@@ -72,6 +72,7 @@ function drawn(spec: TopLevelSpec, title: string): Promise<string> {
 }
 
 async function draw(spec: TopLevelSpec, title: string): Promise<string> {
+  const { vega, compileVegaLite } = await loadVega();
   const view = new vega.View(vega.parse(compileVegaLite({ ...spec, config: CONFIG }).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();

@@ -3,7 +3,7 @@
 // percentages are numbers so they add up and sort in a spreadsheet. "fewer
 // than 5" and "withheld" stay text: the workbook withholds what the page does.
 
-import ExcelJS from 'exceljs';
+import { loadExcel } from '../excel.js';
 
 const COUNT = /^\d{1,3}(,\d{3})*$|^\d+$/;
 const PERCENT = /^(\d+)%$/;
@@ -23,6 +23,7 @@ function sheetName(name: string, taken: Set<string>): string {
 }
 
 export async function workbookOf(sheets: readonly { readonly name: string; readonly records: readonly (readonly string[])[] }[]): Promise<Buffer> {
+  const ExcelJS = await loadExcel();
   const book = new ExcelJS.Workbook();
   book.creator = 'Genomeg';
   const taken = new Set<string>();

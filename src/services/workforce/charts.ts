@@ -4,8 +4,9 @@
 // ends (direct labels) as well as in a legend. Every chart has role="img" and
 // an aria-label; the words on it come from the caller, in the page's language.
 
-import * as vega from 'vega';
-import { compile as compileVegaLite, type TopLevelSpec } from 'vega-lite';
+import type * as Vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+import { loadVega } from '../vega.js';
 import { FIELD } from '../../domain/workforce/engine.js';
 import { PERCENTILES, seriesIndex, type Summary } from '../../domain/workforce/monte-carlo.js';
 import type { CompiledModel } from '../../domain/workforce/engine.js';
@@ -103,10 +104,11 @@ function escapeAttribute(value: string): string {
  * one per role, run and language) takes its data and title at drawing time, so
  * compiling and parsing (most of the cost of a chart) happen once per layout.
  */
-const RUNTIMES = new Map<string, vega.Runtime>();
+const RUNTIMES = new Map<string, Vega.Runtime>();
 const RUNTIME_LIMIT = 200;
 
 async function render(spec: TopLevelSpec, ariaLabel: string, bind: { data?: Record<string, object[]>; params?: Record<string, unknown> } = {}): Promise<string> {
+  const { vega, compileVegaLite } = await loadVega();
   const key = JSON.stringify(spec);
   let runtime = RUNTIMES.get(key);
   if (runtime === undefined) {

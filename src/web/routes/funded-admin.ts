@@ -7,12 +7,12 @@
 // intakes as CSV and XLSX. Names appear only once the allocation has run.
 
 import { z } from 'zod';
-import ExcelJS from 'exceljs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../domain/errors.js';
 import { CRITERIA, OUTCOMES, PROFESSIONS, professionOf, summariseScores, type Outcome } from '../../domain/funded/application.js';
 import { observedCompletionByModule } from '../../domain/funded/completion.js';
 import { hoursOf, wideningTable, type WideningCell } from '../../domain/funded/widening.js';
+import { loadExcel } from '../../services/excel.js';
 import { LITERACY_LEVELS, PAY_BANDS, STAFF_GROUPS, organisationByCode, staffGroupByName } from '../../domain/staff/reference-data.js';
 import type { Application, FundedModule, Intake, IntakeInput, ModuleInput } from '../../db/stores/funded-store.js';
 import { countChartSvg } from '../../services/funded/charts.js';
@@ -479,6 +479,7 @@ export async function fundedAdminRoutes(app: FastifyInstance): Promise<void> {
   app.get('/admin/funded/reports.xlsx', { config: { access: 'funded.manage' } }, async (request, reply) => {
     authorise(request, 'funded.manage');
     const r = await report(request);
+    const ExcelJS = await loadExcel();
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet(request.t('funded.reports.sheet'));
     sheet.addRow([request.t(`funded.reports.by.${r.by}`), ...REPORT_COLUMNS.map((c) => request.t(`funded.reports.columns.${c}`))]).font = { bold: true };
