@@ -22,6 +22,15 @@ describe('configuration', () => {
     }
   });
 
+  it('compiles page templates once unless VIEWS_RELOAD asks for them to be re-read, and names a wrong value', () => {
+    expect(loadConfig({}).VIEWS_RELOAD).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development' }).VIEWS_RELOAD).toBe(false);
+    expect(loadConfig({ VIEWS_RELOAD: 'true' }).VIEWS_RELOAD).toBe(true);
+    let details: string[] = [];
+    try { loadConfig({ VIEWS_RELOAD: 'sometimes' }); } catch (error) { details = (error as DomainError).details.map(String); }
+    expect(details.join(' ')).toMatch(/^VIEWS_RELOAD=/);
+  });
+
   it('trusts only the proxies configured: none, a number of hops, or a list of addresses and ranges (issue 13 item 4)', () => {
     expect(loadConfig({}).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
