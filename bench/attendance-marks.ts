@@ -11,7 +11,6 @@
 //   BENCH_MARK_STAFF   staff in the organisation (default 5,000)
 //   BENCH_MARK_PEOPLE  people booked on each session (default 200)
 
-import type { KyselyPlugin } from 'kysely';
 import { migrateToLatest, type DatabaseHandle } from '../src/db/database.js';
 import { batchSize } from '../src/db/dialect.js';
 import { EventStore } from '../src/db/stores/event-store.js';
@@ -19,18 +18,15 @@ import { eventTargetOf, RequirementStore } from '../src/db/stores/requirement-st
 import type { LiteracyLevelCode } from '../src/domain/learning/index.js';
 import { markAttendance } from '../src/services/events/attendance.js';
 import { rebuildInsights, type OfferedModules } from '../src/services/insights/aggregates.js';
-import { loadAverage, machine, onBothEngines } from './machine.js';
+import { loadAverage, machine, onBothEngines, statementCounter } from './machine.js';
 
 const STAFF = Number(process.env['BENCH_MARK_STAFF'] ?? 5000);
 const PEOPLE = Number(process.env['BENCH_MARK_PEOPLE'] ?? 200);
 const DAY = 86_400_000;
 const OFFERED: OfferedModules = (['awareness', 'awareness', 'foundation', 'practitioner'] as LiteracyLevelCode[]).map((level, i) => ({ id: `https://bench.genomeg.test/modules/m${String(i)}`, level }));
 
-let statements = 0;
-const counter: KyselyPlugin = {
-  transformQuery: (args) => { statements++; return args.node; },
-  transformResult: (args) => Promise.resolve(args.result),
-};
+/** Counts the SQL statements the app sends (a figure the machine's load does not move). */
+const counter = statementCounter();
 
 async function measure(label: string, plain: DatabaseHandle): Promise<void> {
   await migrateToLatest(plain);
@@ -67,7 +63,7 @@ async function measure(label: string, plain: DatabaseHandle): Promise<void> {
     }
   }
   await rebuildInsights(db, OFFERED);
-  const counted = db.withPlugin(counter);
+  const counted = db.withPlugin(counter.plugin);
   // A warm-up mark (the first mark in a process makes one statement more, once), on a session of its own.
   const warm = runs[0];
   if (warm !== undefined) {
@@ -79,11 +75,11 @@ async function measure(label: string, plain: DatabaseHandle): Promise<void> {
   for (const run of runs) {
     const figures: string[] = [];
     const step = async (what: string, changes: { bookingId: string; status: 'attended' | 'no-show' }[]) => {
-      const from = statements;
+      const from = counter.count();
       const cpu = process.cpuUsage();
       await markAttendance(counted, run.offered, run.event, run.sessionId, changes, 'register', null);
       const used = process.cpuUsage(cpu);
-      figures.push(`${what} ${String(statements - from)} statements, ${((used.user + used.system) / 1000).toFixed(0)} ms CPU`);
+      figures.push(`${what} ${String(counter.count() - from)} statements, ${((used.user + used.system) / 1000).toFixed(0)} ms CPU`);
     };
     const [first = '', ...rest] = run.bookings;
     await step('one attended:', [{ bookingId: first, status: 'attended' }]);

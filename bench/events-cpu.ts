@@ -14,7 +14,6 @@
 
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
-import type { KyselyPlugin } from 'kysely';
 import type { DatabaseHandle } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/database.js';
 import { loadConfig } from '../src/config/env.js';
@@ -23,7 +22,7 @@ import { buildApp } from '../src/web/app.js';
 import { keepHeapSmall } from '../src/web/heap.js';
 import { seedEvents } from './events.js';
 import { load } from './load.js';
-import { loadAverage, machine, onBothEngines } from './machine.js';
+import { loadAverage, machine, onBothEngines, statementCounter } from './machine.js';
 
 const N = Number(process.env['EVENTS_CPU_N'] ?? 4000);
 const PROFILE = process.env['EVENTS_CPU_PROFILE'];
@@ -49,15 +48,11 @@ async function cpuOf(name: string, work: () => Promise<unknown>): Promise<number
 }
 
 /** Counts the SQL statements the app sends (a figure the machine's load does not move). */
-let statements = 0;
-const counter: KyselyPlugin = {
-  transformQuery: (args) => { statements++; return args.node; },
-  transformResult: (args) => Promise.resolve(args.result),
-};
+const counter = statementCounter();
 
 async function measure(label: string, plain: DatabaseHandle): Promise<void> {
   await migrateToLatest(plain);
-  const database: DatabaseHandle = { ...plain, db: plain.db.withPlugin(counter) };
+  const database: DatabaseHandle = { ...plain, db: plain.db.withPlugin(counter.plugin) };
   keepHeapSmall();
   const app = await buildApp({ config: loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', CONTENT_DIR: 'test/fixtures/content' }), database, logger: false });
   const { learners, bookPaths } = await seedEvents(app, EventStore.create(database.db), 2000);
@@ -66,18 +61,18 @@ async function measure(label: string, plain: DatabaseHandle): Promise<void> {
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? String(address.port) : '0'}`;
   const list = { method: 'GET' as const, sessions: learners, paths: ['/events'] };
   await load(url, 1, 8, list, 500); // warm
-  let from = statements;
+  let from = counter.count();
   const listMs = await cpuOf(`list-${label}`, () => load(url, 0, 8, list, N));
-  const listStatements = (statements - from) / N;
+  const listStatements = (counter.count() - from) / N;
   // The same list asked by 250 people in turn (each asks again 250 requests later, well within
   // the 5 s a process keeps a session): what a kept session saves, next to 2,000 people in turn above.
   const few = { ...list, sessions: learners.slice(0, 250) };
   await load(url, 0, 8, few, 250); // each of them read once
-  from = statements;
+  from = counter.count();
   const fewMs = await cpuOf(`list-few-${label}`, () => load(url, 0, 8, few, N));
-  const fewStatements = (statements - from) / N;
+  const fewStatements = (counter.count() - from) / N;
   const books = Math.min(N, learners.length);
-  from = statements;
+  from = counter.count();
   // The emails each booking queues are sent by the job worker in this process: counted with the bookings, to the last.
   const bookMs = await cpuOf(`book-${label}`, async () => {
     await load(url, 0, 8, { method: 'POST', sessions: learners, paths: bookPaths, body: '_csrf={csrf}' }, books);
@@ -85,7 +80,7 @@ async function measure(label: string, plain: DatabaseHandle): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
   });
-  const bookStatements = (statements - from) / books;
+  const bookStatements = (counter.count() - from) / books;
   const rows = await database.db.selectFrom('event_bookings').select(['status', (eb) => eb.fn.countAll<number | string>().as('n')]).groupBy('status').execute();
   const counts = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   console.log(`  ${label.padEnd(11)} event list ${(listMs / N).toFixed(3)} ms CPU, ${listStatements.toFixed(2)} SQL statements a request (2,000 people in turn), ${(fewMs / N).toFixed(3)} ms, ${fewStatements.toFixed(2)} (250 people in turn); booking ${(bookMs / books).toFixed(3)} ms CPU, ${bookStatements.toFixed(1)} statements a booking (${String(counts['booked'] ?? 0)} booked, ${String(counts['waiting'] ?? 0)} waiting)  (${loadAverage()})`);
