@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { closeServer, expectAxeClean, fitsWidth, listenWithBrowser, openServer, sessionPage, type BrowserServer } from '../support/browser.js';
 import { expectReadableText } from '../support/readable.js';
-import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 
 const SHOTS = process.env['SHOTS'] === '1' ? '/tmp/shots/curriculum' : null;
 const DPYD = '/learn/pharmacogenomics-in-practice/pages/4';
@@ -34,14 +33,7 @@ describe('a corrected page, reporting a problem with it, and the queue', () => {
   afterAll(async () => { await closeServer(server, browser); });
 
   /** A page signed in through a session cookie. */
-  const as = async (email: string, width: number, javaScriptEnabled = true): Promise<Page> => {
-    if (javaScriptEnabled) return sessionPage(browser, server.app, base, ids[email] ?? '', { width, timeoutMs: 20_000 });
-    const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: false });
-    context.setDefaultTimeout(20_000);
-    const { token } = await server.app.stores.sessions.start(ids[email] ?? '');
-    await context.addCookies([{ name: SESSION_COOKIE, value: token, url: base }]);
-    return context.newPage();
-  };
+  const as = (email: string, width: number, javaScriptEnabled = true): Promise<Page> => sessionPage(browser, server.app, base, ids[email] ?? '', { width, timeoutMs: 20_000, javaScriptEnabled });
 
   /** Readable text and no sideways scroll at every width; axe in English at 1280 px and in Welsh at 320 px, or always when asked. */
   const look = async (page: Page, lang: 'en' | 'cy', width: number, name: string, alwaysAxe = false): Promise<void> => {

@@ -87,8 +87,8 @@ export async function signedInPage(browser: Browser, base: string, email: string
  * is not signing in (the sign-in form has its own tests), without an argon2 hash
  * per context.
  */
-export async function sessionPage(browser: Browser, app: FastifyInstance, base: string, userId: string, options: { width?: number; timeoutMs?: number } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 } });
+export async function sessionPage(browser: Browser, app: FastifyInstance, base: string, userId: string, options: { width?: number; timeoutMs?: number; javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
   context.setDefaultTimeout(options.timeoutMs ?? 30_000);
   const { token } = await app.stores.sessions.start(userId);
   await context.addCookies([{ name: SESSION_COOKIE, value: token, url: base }]);
