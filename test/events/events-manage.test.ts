@@ -62,11 +62,11 @@ describe.each(engines)('running events on $name', (engine) => {
 
   it('names each problem of a session and an unknown facilitator', async () => {
     const bad = await post(lead, '/admin/events', {
-      ...EVENT, sessionCount: '2', ...session(0, '2031-03-10'), ...session(1, '2031-04-10', { capacity: '0', closesDate: '2031-05-01', quotaOrg: '7A1', quotaPlaces: '9' }),
+      ...EVENT, sessionCount: '2', ...session(0, '2031-03-10'), ...session(1, '2031-04-10', { capacity: '0', closesDate: '2031-05-01', 'quotaOrg-0': '7A1', 'quotaPlaces-0': 'x' }),
       facilitators: 'nobody@nowhere.test', action: 'save',
     });
     expect(bad.statusCode).toBe(400);
-    for (const id of ['s1-capacity', 's1-closesDate', 's1-quotaPlaces', 's1-quotaUntil', 'facilitators']) expect(bad.body).toContain(`href="#${id}"`);
+    for (const id of ['s1-capacity', 's1-closesDate', 's1-quotaPlaces-0', 's1-quotaUntil-0', 'facilitators']) expect(bad.body).toContain(`href="#${id}"`);
     expect(bad.body).toContain('Session 2: ');
   });
 
@@ -110,7 +110,7 @@ describe.each(engines)('running events on $name', (engine) => {
     // Moving the first session to 14:00 on 12 March.
     const moved = await post(lead, `/admin/events/${event.id}`, {
       ...EVENT, titleEn: 'Rare disease study day (moved)', 's0-id': first.id, ...session(0, '2031-03-12', { startTime: '14:00', endTime: '15:00' }),
-      's1-id': sessions[1]!.id, ...session(1, '2031-06-10', { delivery: 'in-person', venueName: 'Ysbyty Gwynedd', venueAddressEn: 'Bangor', venueAddressCy: 'Bangor', opensDate: '2031-01-01', opensTime: '09:00', quotaOrg: '7A1', quotaPlaces: '1', quotaUntil: '2031-05-01' }),
+      's1-id': sessions[1]!.id, ...session(1, '2031-06-10', { delivery: 'in-person', venueName: 'Ysbyty Gwynedd', venueAddressEn: 'Bangor', venueAddressCy: 'Bangor', opensDate: '2031-01-01', opensTime: '09:00', 'quotaOrg-0': '7A1', 'quotaPlaces-0': '1', 'quotaUntil-0': '2031-05-01' }),
       sessionCount: '3', ...session(2, '2031-02-20'),
       audience: 'ahp', facilitators: facilitatorEmail, action: 'save',
     });

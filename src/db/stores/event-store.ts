@@ -400,7 +400,7 @@ export class EventStore {
     return this.write(async (trx) => {
       const session = await this.lockSession(trx, sessionId);
       if (session === undefined) throw new DomainError('GNM_NOT_FOUND');
-      const before = await trx.selectFrom('event_session_quotas').selectAll().where('session_id', '=', sessionId).execute();
+      const before = await trx.selectFrom('event_session_quotas').selectAll().where('session_id', '=', sessionId).orderBy('organisation_code').execute();
       await trx.deleteFrom('event_session_quotas').where('session_id', '=', sessionId).execute();
       if (quotas.length > 0) {
         await trx.insertInto('event_session_quotas').values(quotas.map((q) => ({ session_id: sessionId, organisation_code: q.organisationCode, places: q.places, reserved_until: q.reservedUntil }))).execute();

@@ -2,9 +2,11 @@
 // for (audience staff groups, literacy level, competencies, modules to do
 // before or after), facilitators (accounts, by email), manager approval, and
 // one or more sessions, each with its time, place, capacity, language, booking
-// window and an optional organisation quota. Sessions are added and removed
-// without JavaScript: "Add another session" and "Remove this session" are
-// submit buttons that redraw the form with what was typed, saving nothing.
+// window and places reserved for any number of organisations (quotas).
+// Sessions, and a session's organisation rows, are added and removed without
+// JavaScript: "Add another session", "Remove session N", "Add another
+// organisation" and "Remove organisation N" are submit buttons that redraw
+// the form with what was typed, saving nothing.
 // Pure: values in, values and problems (each naming its field) out.
 
 import { LITERACY_LEVEL_CODES } from '../../domain/learning/content-schema.js';
@@ -16,43 +18,74 @@ import type { DeliveryLanguage, EventInput, EventRecord, Quota, SessionInput, Se
 export const EVENT_TOPICS = ['pharmacogenomics', 'cancer-genomics', 'rare-disease', 'genomic-testing', 'ethics-and-consent', 'bioinformatics'] as const;
 export const DELIVERY_LANGUAGES: readonly DeliveryLanguage[] = ['en', 'cy', 'bilingual'];
 export const MAX_SESSIONS = 20;
+/** Organisation rows a session can have: one per organisation at most. */
+export const MAX_QUOTAS = ORGANISATIONS.length;
 
 const EVENT_TEXT = ['titleEn', 'titleCy', 'summaryEn', 'summaryCy', 'descriptionEn', 'descriptionCy', 'topic', 'cpdHours', 'literacyLevel', 'facilitators'] as const;
 const EVENT_LISTS = ['audience', 'competencies', 'modulesBefore', 'modulesAfter'] as const;
 export const SESSION_FIELDS = ['id', 'date', 'startTime', 'endTime', 'delivery', 'joinUrl', 'venueName', 'venueAddressEn', 'venueAddressCy', 'capacity', 'language',
-  'opensDate', 'opensTime', 'closesDate', 'closesTime', 'quotaOrg', 'quotaPlaces', 'quotaUntil'] as const;
+  'opensDate', 'opensTime', 'closesDate', 'closesTime'] as const;
+/** A session's organisation row j is posted as s{i}-quotaOrg-{j}, s{i}-quotaPlaces-{j}, s{i}-quotaUntil-{j}. */
+export const QUOTA_FIELDS = ['quotaOrg', 'quotaPlaces', 'quotaUntil'] as const;
 
-export type SessionValues = Record<(typeof SESSION_FIELDS)[number], string>;
+export type QuotaValues = Record<(typeof QUOTA_FIELDS)[number], string>;
+export type SessionValues = Record<(typeof SESSION_FIELDS)[number], string> & { quotas: QuotaValues[] };
 export type EventValues = Record<(typeof EVENT_TEXT)[number], string> & Record<(typeof EVENT_LISTS)[number], string[]> & { approvalRequired: boolean; sessions: SessionValues[] };
 
-export interface FieldError { readonly field: string; readonly key: string; readonly session?: number }
+export interface FieldError { readonly field: string; readonly key: string; readonly session?: number; readonly quota?: number }
 
-export const BLANK_SESSION: SessionValues = Object.fromEntries(SESSION_FIELDS.map((f) => [f, ''])) as SessionValues;
+export const blankQuota = (): QuotaValues => ({ quotaOrg: '', quotaPlaces: '', quotaUntil: '' });
+export const blankSession = (): SessionValues => ({ ...Object.fromEntries(SESSION_FIELDS.map((f) => [f, ''])) as Record<(typeof SESSION_FIELDS)[number], string>, quotas: [blankQuota()] });
 
 export function blankEvent(): EventValues {
   return {
     ...Object.fromEntries(EVENT_TEXT.map((f) => [f, ''])) as Record<(typeof EVENT_TEXT)[number], string>,
-    audience: [], competencies: [], modulesBefore: [], modulesAfter: [], approvalRequired: false, sessions: [{ ...BLANK_SESSION }],
+    audience: [], competencies: [], modulesBefore: [], modulesAfter: [], approvalRequired: false, sessions: [blankSession()],
   };
 }
 
 const text = (v: unknown, max: number): string => (typeof v === 'string' ? v.slice(0, max) : Array.isArray(v) && typeof v[0] === 'string' ? v[0].slice(0, max) : '');
 const many = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, 100) : []);
 
+export type FormAction = { kind: 'save' } | { kind: 'add' } | { kind: 'remove'; index: number } | { kind: 'add-quota'; session: number } | { kind: 'remove-quota'; session: number; index: number };
+
 /** What was posted, as form values, and what the button pressed asks for. */
-export function readForm(body: unknown): { values: EventValues; action: { kind: 'save' } | { kind: 'add' } | { kind: 'remove'; index: number } } {
+export function readForm(body: unknown): { values: EventValues; action: FormAction } {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const values = blankEvent();
   for (const f of EVENT_TEXT) values[f] = text(b[f], f.startsWith('description') ? 40_000 : f === 'facilitators' ? 4000 : 4000);
   for (const f of EVENT_LISTS) values[f] = many(b[f]);
   values.approvalRequired = text(b['approvalRequired'], 2) === '1';
   const count = Math.min(MAX_SESSIONS, Math.max(1, Number.parseInt(text(b['sessionCount'], 3), 10) || 1));
-  values.sessions = Array.from({ length: count }, (_, i) => Object.fromEntries(SESSION_FIELDS.map((f) => [f, text(b[`s${String(i)}-${f}`], 4000)])) as SessionValues);
+  values.sessions = Array.from({ length: count }, (_, i) => {
+    const p = `s${String(i)}-`;
+    const quotaCount = Math.min(MAX_QUOTAS, Math.max(1, Number.parseInt(text(b[`${p}quotaCount`], 3), 10) || 1));
+    return {
+      ...Object.fromEntries(SESSION_FIELDS.map((f) => [f, text(b[`${p}${f}`], 4000)])) as Record<(typeof SESSION_FIELDS)[number], string>,
+      quotas: Array.from({ length: quotaCount }, (_, j) => Object.fromEntries(QUOTA_FIELDS.map((f) => [f, text(b[`${p}${f}-${String(j)}`], 100)])) as QuotaValues),
+    };
+  });
   const action = text(b['action'], 20);
   const remove = /^remove-(\d{1,2})$/.exec(action);
+  const addQuota = /^add-quota-(\d{1,2})$/.exec(action);
+  const removeQuota = /^remove-quota-(\d{1,2})-(\d{1,2})$/.exec(action);
   if (action === 'add-session') return { values, action: { kind: 'add' } };
   if (remove !== null) return { values, action: { kind: 'remove', index: Number(remove[1]) } };
+  if (addQuota !== null) return { values, action: { kind: 'add-quota', session: Number(addQuota[1]) } };
+  if (removeQuota !== null) return { values, action: { kind: 'remove-quota', session: Number(removeQuota[1]), index: Number(removeQuota[2]) } };
   return { values, action: { kind: 'save' } };
+}
+
+/** The form redrawn for a button that adds or removes a session or an organisation row (nothing saved); null when the form is to be saved. */
+export function redrawForm(values: EventValues, action: FormAction): EventValues | null {
+  const withSession = (index: number, change: (s: SessionValues) => SessionValues): EventValues => ({ ...values, sessions: values.sessions.map((s, i) => (i === index ? change(s) : s)) });
+  switch (action.kind) {
+    case 'save': return null;
+    case 'add': return { ...values, sessions: values.sessions.length >= MAX_SESSIONS ? values.sessions : [...values.sessions, blankSession()] };
+    case 'remove': return { ...values, sessions: values.sessions.length <= 1 ? values.sessions : values.sessions.filter((_, i) => i !== action.index) };
+    case 'add-quota': return withSession(action.session, (s) => ({ ...s, quotas: s.quotas.length >= MAX_QUOTAS ? s.quotas : [...s.quotas, blankQuota()] }));
+    case 'remove-quota': return withSession(action.session, (s) => ({ ...s, quotas: s.quotas.length <= 1 ? s.quotas : s.quotas.filter((_, j) => j !== action.index) }));
+  }
 }
 
 
@@ -75,12 +108,12 @@ export function valuesOf(event: EventRecord, sessions: readonly SessionRecord[],
       const start = londonParts(s.startsAt);
       const opens = londonParts(s.bookingOpensAt);
       const closes = londonParts(s.bookingClosesAt);
-      const quota = quotas.get(s.id)?.[0];
+      const saved = quotas.get(s.id) ?? [];
       return {
         id: s.id, date: start.date, startTime: start.time, endTime: londonParts(s.endsAt).time, delivery: s.delivery, joinUrl: s.joinUrl ?? '', venueName: s.venueName ?? '',
         venueAddressEn: s.venueAddress?.en ?? '', venueAddressCy: s.venueAddress?.cy ?? '', capacity: String(s.capacity), language: s.language,
         opensDate: opens.date, opensTime: opens.time, closesDate: closes.date, closesTime: closes.time,
-        quotaOrg: quota?.organisationCode ?? '', quotaPlaces: quota === undefined ? '' : String(quota.places), quotaUntil: quota === undefined ? '' : londonParts(quota.reservedUntil).date,
+        quotas: saved.length === 0 ? [blankQuota()] : saved.map((q) => ({ quotaOrg: q.organisationCode, quotaPlaces: String(q.places), quotaUntil: londonParts(q.reservedUntil).date })),
       };
     }),
   };
@@ -141,7 +174,8 @@ export function checkEvent(values: EventValues, moduleSlugs: ReadonlySet<string>
       err('delivery', 'events.admin.errors.delivery');
     }
     const capacity = Number(s.capacity);
-    if (!/^\d{1,5}$/.test(s.capacity.trim()) || capacity < 1 || capacity > 10_000) err('capacity', 'events.admin.errors.capacity');
+    const capacityValid = /^\d{1,5}$/.test(s.capacity.trim()) && capacity >= 1 && capacity <= 10_000;
+    if (!capacityValid) err('capacity', 'events.admin.errors.capacity');
     if (!(DELIVERY_LANGUAGES as readonly string[]).includes(s.language)) err('language', 'events.admin.errors.language');
     // The booking window: opens now (or when it opened) unless given; closes at the start unless given.
     let opensAt: Date | null = before?.bookingOpensAt ?? now;
@@ -155,15 +189,7 @@ export function checkEvent(values: EventValues, moduleSlugs: ReadonlySet<string>
       if (closesAt === null) err('closesDate', 'events.admin.errors.window');
     }
     if (opensAt !== null && closesAt !== null && startsAt !== null && (closesAt <= opensAt || closesAt > startsAt)) err('closesDate', 'events.admin.errors.windowOrder');
-    const quotas: Quota[] = [];
-    if (s.quotaOrg !== '' || s.quotaPlaces.trim() !== '' || s.quotaUntil.trim() !== '') {
-      const places = Number(s.quotaPlaces);
-      const until = londonToUtc(s.quotaUntil, '23:59');
-      if (!organisations.has(s.quotaOrg)) err('quotaOrg', 'events.admin.errors.quotaOrg');
-      if (!/^\d{1,5}$/.test(s.quotaPlaces.trim()) || places < 1 || (Number.isFinite(capacity) && places > capacity)) err('quotaPlaces', 'events.admin.errors.quotaPlaces');
-      if (until === null || (startsAt !== null && until > startsAt)) err('quotaUntil', 'events.admin.errors.quotaUntil');
-      if (until !== null) quotas.push({ organisationCode: s.quotaOrg, places, reservedUntil: until });
-    }
+    const quotas = checkQuotas(s.quotas, capacityValid ? capacity : null, startsAt, organisations, (field, j, key) => errors.push({ field: `s${String(i)}-${field}-${String(j)}`, key, session: i, quota: j }));
     if (startsAt !== null && endsAt !== null && opensAt !== null && closesAt !== null) {
       const online = s.delivery === 'online';
       sessions.push({
@@ -188,3 +214,42 @@ export function checkEvent(values: EventValues, moduleSlugs: ReadonlySet<string>
   };
 }
 
+
+/**
+ * A session's organisation rows: a blank row is ignored; each other row needs
+ * an organisation (not one already given a row above it), a whole number of
+ * places of 1 or more, and a real date before the day of the session (the
+ * places are kept until the end of that day, UK time). The places of all rows
+ * together must fit in the session (`capacity`, when that is valid): the row
+ * that goes past it is named. The quotas come back in organisation code order,
+ * the order the store gives them in.
+ */
+function checkQuotas(rows: readonly QuotaValues[], capacity: number | null, startsAt: Date | null, organisations: ReadonlySet<string>,
+  err: (field: (typeof QUOTA_FIELDS)[number], row: number, key: string) => void): Quota[] {
+  const quotas: Quota[] = [];
+  const seen = new Set<string>();
+  let total = 0;
+  let placesValid = true;
+  let totalNamed = false;
+  rows.forEach((q, j) => {
+    if (q.quotaOrg === '' && q.quotaPlaces.trim() === '' && q.quotaUntil.trim() === '') return;
+    if (!organisations.has(q.quotaOrg)) err('quotaOrg', j, 'events.admin.errors.quotaOrg');
+    else if (seen.has(q.quotaOrg)) err('quotaOrg', j, 'events.admin.quotas.errors.duplicate');
+    seen.add(q.quotaOrg);
+    const places = Number(q.quotaPlaces.trim());
+    if (!/^\d{1,5}$/.test(q.quotaPlaces.trim()) || places < 1) {
+      err('quotaPlaces', j, 'events.admin.errors.quotaPlaces');
+      placesValid = false;
+    } else {
+      total += places;
+      if (placesValid && !totalNamed && capacity !== null && total > capacity) {
+        err('quotaPlaces', j, 'events.admin.quotas.errors.total');
+        totalNamed = true;
+      }
+    }
+    const until = londonToUtc(q.quotaUntil.trim(), '23:59');
+    if (until === null || (startsAt !== null && until > startsAt)) err('quotaUntil', j, 'events.admin.errors.quotaUntil');
+    if (until !== null) quotas.push({ organisationCode: q.quotaOrg, places, reservedUntil: until });
+  });
+  return quotas.sort((a, b) => (a.organisationCode < b.organisationCode ? -1 : a.organisationCode > b.organisationCode ? 1 : 0));
+}

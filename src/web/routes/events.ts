@@ -17,12 +17,12 @@ import { JOIN_OPENS_BEFORE_MS } from '../../domain/events/time.js';
 import { LITERACY_LEVELS, STAFF_GROUPS } from '../../domain/staff/reference-data.js';
 import { ORGANISATIONS } from '../../domain/staff/reference-data.js';
 import { COMPETENCIES } from '../../domain/learning/competency-framework.js';
-import { eventsVersion, type Booking, type EventRecord, type SessionRecord } from '../../db/stores/event-store.js';
+import { eventsVersion, type Booking, type EventRecord, type Quota, type SessionRecord } from '../../db/stores/event-store.js';
 import { UserStore } from '../../db/stores/user-store.js';
 import { EventsService } from '../../services/events/events-service.js';
 import { authorise, currentUser } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
-import { BLANK_SESSION, DELIVERY_LANGUAGES, EVENT_TOPICS, MAX_SESSIONS, blankEvent, checkEvent, londonParts, readForm, valuesOf, type EventValues, type FieldError } from './event-form.js';
+import { DELIVERY_LANGUAGES, EVENT_TOPICS, MAX_QUOTAS, MAX_SESSIONS, blankEvent, checkEvent, londonParts, readForm, redrawForm, valuesOf, type EventValues, type FieldError } from './event-form.js';
 
 export { EVENT_TOPICS } from './event-form.js';
 
@@ -32,6 +32,10 @@ const UUID = /^[0-9a-f-]{36}$/;
 const LIST_TTL_MS = 5_000;
 /** Lists kept (one per set of filters asked for) before they are all dropped. */
 const KEPT_LISTS_MAX = 500;
+
+/** A session's quotas compared whatever order they come in: set again (and audited) only when changed. */
+const quotasKey = (quotas: readonly Quota[]): string =>
+  quotas.map((q) => `${q.organisationCode}|${String(q.places)}|${q.reservedUntil.toISOString()}`).sort().join('\n');
 
 interface ListFilters { topic: string; month: string; delivery: string; language: string; places: boolean }
 
@@ -258,20 +262,13 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     reply.code(code).render('pages/events/form.njk', {
       values, errors, errorKeys: Object.fromEntries(errors.map((e) => [e.field, e.key])), eventId,
       topics: EVENT_TOPICS, languages: DELIVERY_LANGUAGES, staffGroups: STAFF_GROUPS, levels: LITERACY_LEVELS, competencies: COMPETENCIES,
-      modules: moduleChoices(), organisations: ORGANISATIONS, maxSessions: MAX_SESSIONS,
+      modules: moduleChoices(), organisations: ORGANISATIONS, maxSessions: MAX_SESSIONS, maxQuotas: MAX_QUOTAS,
     });
 
   app.get('/admin/events/new', { config: { access: 'learning.publish' } }, async (request, reply) => {
     authorise(request, 'learning.publish');
     return renderForm(reply, 200, blankEvent(), [], null);
   });
-
-  /** Add or remove a session on the form (nothing saved); null when the form is to be saved. */
-  const redraw = (values: EventValues, action: ReturnType<typeof readForm>['action']): EventValues | null => {
-    if (action.kind === 'add') return { ...values, sessions: values.sessions.length >= MAX_SESSIONS ? values.sessions : [...values.sessions, { ...BLANK_SESSION }] };
-    if (action.kind === 'remove') return { ...values, sessions: values.sessions.length <= 1 ? values.sessions : values.sessions.filter((_, i) => i !== action.index) };
-    return null;
-  };
 
   /** Facilitators by email: each must be an account. */
   const facilitatorIds = async (emails: readonly string[]): Promise<{ ids: string[]; unknown: string[] }> => {
@@ -284,7 +281,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     const existingEvent = eventId === null ? null : await eventOr404(eventId, false);
     if (existingEvent?.status === 'cancelled') throw new DomainError('GNM_NOT_FOUND');
     const { values, action } = readForm(request.body);
-    const redrawn = redraw(values, action);
+    const redrawn = redrawForm(values, action);
     if (redrawn !== null) return renderForm(reply, 200, redrawn, [], eventId);
     const existing = existingEvent === null ? [] : await store.sessionsOf([existingEvent.id]);
     const checked = checkEvent(values, new Set(app.content.modules.map((m) => m.manifest.slug)), new Date(), existing);
@@ -312,8 +309,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     for (const [i, s] of checked.sessions.entries()) {
       const sessionId = sessionIds[i];
       if (sessionId === undefined || sessionId === '') continue;
-      const before = quotas.get(sessionId) ?? [];
-      if (JSON.stringify(before) !== JSON.stringify(s.quotas)) await service.setQuotas(sessionId, s.quotas, user.id);
+      if (quotasKey(quotas.get(sessionId) ?? []) !== quotasKey(s.quotas)) await service.setQuotas(sessionId, s.quotas, user.id);
     }
     return reply.redirect(localPath(request.lang, `/admin/events?done=${existingEvent === null ? 'created' : 'updated'}#event-${id}`), 303);
   };
