@@ -67,6 +67,20 @@ describe('events pages in a browser', () => {
     }
   });
 
+  it('shows a session with two organisations\' reserved places on the Welsh form at 320 px', { timeout: 200_000 }, async () => {
+    const lead = await as('lead@test.genomeg.test', 320);
+    await lead.goto(`${base}/cy/admin/events/new`);
+    await lead.locator('#s0-quotaOrg-0').selectOption('7A1');
+    await Promise.all([
+      lead.waitForURL(`${base}/cy/admin/events`, { timeout: 60_000 }),
+      lead.getByRole('button', { name: 'Ychwanegu sefydliad arall i sesiwn 1' }).click({ timeout: 60_000 }),
+    ]);
+    expect(await lead.locator('#s0-quotaOrg-0').inputValue()).toBe('7A1');
+    expect((await lead.locator('.app-event-quota legend').allTextContents()).map((x) => x.replace(/\s+/g, ' ').trim())).toEqual(['Sefydliad 1, Sesiwn 1', 'Sefydliad 2, Sesiwn 1']);
+    await look(lead, 'cy', 320, 'new-quotas');
+    await lead.context().close();
+  });
+
   it('books a place without JavaScript and shows the errors of a bad form', { timeout: 200_000 }, async () => {
     const learner = await as('learner@test.genomeg.test', 1280, false);
     await learner.goto(`${base}/events/${seriesId}`);
