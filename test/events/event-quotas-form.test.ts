@@ -67,8 +67,13 @@ describe.each(engines)('organisation quotas on the event form on $name', (engine
     expect(removed.body).toMatch(/<option value="7A2" selected/);
     expect(removed.body).not.toMatch(/<option value="7A1" selected/);
     expect(removed.body).toContain('value="2031-05-02"');
-    // One row left: no button to remove it (choose "No reserved places" instead).
-    expect(removed.body).not.toContain('value="remove-quota-0-0"');
+    // Removing the only row left blanks it (the way to take the last quota away); a blank only row has no button.
+    expect(removed.body).toContain('value="remove-quota-0-0"');
+    const blanked = await post(lead, '/admin/events', { ...EVENT, ...rows(['7A2', '2', '2031-05-02']), action: 'remove-quota-0-0' });
+    expect(blanked.body).toContain('id="s0-quotaOrg-0"');
+    expect(blanked.body).not.toMatch(/<option value="7A2" selected/);
+    expect(blanked.body).not.toContain('value="2031-05-02"');
+    expect(blanked.body).not.toContain('value="remove-quota-0-0"');
     // In Welsh.
     const welsh = await post(lead, '/cy/admin/events', { ...EVENT, ...rows(['7A1', '1', '2031-05-01']), action: 'add-quota-0' });
     expect(welsh.body).toContain('Ychwanegu sefydliad arall');

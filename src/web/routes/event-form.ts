@@ -84,7 +84,8 @@ export function redrawForm(values: EventValues, action: FormAction): EventValues
     case 'add': return { ...values, sessions: values.sessions.length >= MAX_SESSIONS ? values.sessions : [...values.sessions, blankSession()] };
     case 'remove': return { ...values, sessions: values.sessions.length <= 1 ? values.sessions : values.sessions.filter((_, i) => i !== action.index) };
     case 'add-quota': return withSession(action.session, (s) => ({ ...s, quotas: s.quotas.length >= MAX_QUOTAS ? s.quotas : [...s.quotas, blankQuota()] }));
-    case 'remove-quota': return withSession(action.session, (s) => ({ ...s, quotas: s.quotas.length <= 1 ? s.quotas : s.quotas.filter((_, j) => j !== action.index) }));
+    // Removing the only row leaves it blank (the way to take a session's last quota away).
+    case 'remove-quota': return withSession(action.session, (s) => ({ ...s, quotas: s.quotas.length <= 1 ? [blankQuota()] : s.quotas.filter((_, j) => j !== action.index) }));
   }
 }
 
