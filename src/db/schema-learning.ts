@@ -40,6 +40,8 @@ export interface ModuleCompletionsTable {
   cpd_hours: number;
   language: string;
   completed_at: Timestamp;
+  /** The latest later pass of the same version (a refresher renewed); null when passed once (migration 0034). */
+  renewed_at?: NullableTimestamp;
 }
 
 export interface SigningKeysTable {

@@ -235,4 +235,22 @@ describe.each(engines)('attendance on the web on $name', (engine) => {
     // Still booked on the session to come.
     expect(await statusOf(dylan.userId, futureSession)).toBe('booked');
   });
+
+  it('applies a report confirmed twice at once (a double click, two tabs) exactly once, and says so to the second', async () => {
+    // A session of its own (the tests after this one count the other sessions' marks).
+    const store = EventStore.create(t.app.database.db);
+    const at = new Date(Date.now() - 36 * HOUR);
+    const session = await store.addSession(eventId, sessionInput({ startsAt: at, endsAt: new Date(at.getTime() + HOUR), bookingOpensAt: new Date(at.getTime() - 10 * 24 * HOUR), bookingClosesAt: at }), null);
+    for (const who of [ceri, dylan]) await store.book(session, who.userId, new Date(at.getTime() - 24 * HOUR));
+    const check = await upload(lead, `/admin/events/${eventId}/attendance/${session}/import`, utf8);
+    const pending = /name="pending" value="([^"]+)"/.exec(check.body)?.[1] ?? '';
+    const marksBefore = await t.app.database.db.selectFrom('audit_events').select('entity_id').where('action', '=', 'event.attendance-marked').execute();
+    const both = await Promise.all([1, 2].map(() => post(lead, `/admin/events/${eventId}/attendance/${session}/import/confirm`, { pending })));
+    expect(both.map((r) => r.statusCode).sort()).toEqual([303, 400]);
+    // Two people in the report: one mark each, not two.
+    const marksAfter = await t.app.database.db.selectFrom('audit_events').select('entity_id').where('action', '=', 'event.attendance-marked').execute();
+    expect(marksAfter.length - marksBefore.length).toBe(2);
+    expect(await statusOf(dylan.userId, session)).toBe('attended');
+    expect(await statusOf(ceri.userId, session)).toBe('attended');
+  });
 });

@@ -33,4 +33,17 @@ describe('kept facts with an event requirement', () => {
     expect(facts.reachedOn).toEqual({ awareness: '2025-10-01' });
     expect(facts.modulesFirstOn).toEqual({ a1: '2025-10-01' });
   });
+  it('counts a refresher period from the latest attendance or completion, and levels from the first', () => {
+    const yearly = [{ ...requirement(EVENT), refresherYears: 1 }, { ...requirement('a1'), refresherYears: 1 }];
+    const first = { modules: new Map([['a1', day('2024-01-10')]]), events: new Map([[EVENT, day('2024-01-20')]]) };
+    // Only the first, two years before: both expired.
+    expect(staffFactsOf(person, first.modules, OFFERED, yearly, '2026-03-01', [], first.events).compliance).toBe('overdue');
+    // Renewed last autumn: complete; the level still counts from the first completion.
+    const facts = staffFactsOf(person, first.modules, OFFERED, yearly, '2026-03-01', [], first.events,
+      { completedAt: new Map([['a1', day('2025-10-01')]]), attendedAt: new Map([[EVENT, day('2025-11-20')]]) });
+    expect(facts.compliance).toBe('complete');
+    expect(facts.reachedOn).toEqual({ awareness: '2024-01-10' });
+    // Only the module renewed: the event is still overdue.
+    expect(staffFactsOf(person, first.modules, OFFERED, yearly, '2026-03-01', [], first.events, { completedAt: new Map([['a1', day('2025-10-01')]]), attendedAt: first.events }).compliance).toBe('overdue');
+  });
 });

@@ -96,7 +96,10 @@ describe.each(engines)('goal seeking, costs and differences on the web on $name'
     const answered = html(await get(owner, `${runUrl}/goal?pipeline=stp-genomics&year=2035&cap=`));
     const match = /(Closed|Capped|Already closed)[^<]*?(\d+) a year into Scientist Training Programme \(genomics\)/.exec(answered) ?? /Already closed/.exec(answered);
     expect(match).not.toBeNull();
-    expect(html(await get(owner, `/cy${runUrl}/goal?pipeline=stp-genomics&year=2035`))).toContain('y flwyddyn (llwybr: Rhaglen Hyfforddi Gwyddonwyr (genomeg))');
+    const welsh = html(await get(owner, `/cy${runUrl}/goal?pipeline=stp-genomics&year=2035`));
+    expect(welsh).toContain('y flwyddyn (llwybr: Rhaglen Hyfforddi Gwyddonwyr (genomeg))');
+    // The scenario it would be saved into, by its Welsh name on the Welsh page.
+    expect(welsh).toContain('fel fersiwn 2 o Gweithlu genomeg Cymru, llinell sylfaen.');
 
     // Another planner sees the answer but cannot save it into the owner's scenario.
     expect(html(await get(other, `${runUrl}/goal?pipeline=stp-genomics&year=2035`))).toContain('Only the scenario&#39;s owner');

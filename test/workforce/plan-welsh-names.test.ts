@@ -80,6 +80,21 @@ describe.each(engines)('Welsh scenario and run pages on $name', (engine) => {
     expect(english.body).toContain('Current plans continued');
   });
 
+  it('names the scenario in Welsh in the title and back link of the Welsh edit and baseline pages', async () => {
+    const heading = (body: string) => /<h1>([\s\S]*?)<\/h1>/.exec(body)?.[1]?.trim();
+    const back = (body: string) => /<a\s+class="nhsuk-back-link"\s+href="[^"]*\/plan\/scenarios\/[^"]+">([\s\S]*?)<\/a>/.exec(body)?.[1]?.replace(/<[^>]+>/g, '').trim();
+    for (const page of ['edit', 'baseline']) {
+      const welsh = await t.app.inject({ method: 'GET', url: `/cy/plan/scenarios/${scenarioId}/${page}`, headers: { cookie: planner.cookie } });
+      expect(welsh.statusCode, page).toBe(200);
+      expect(heading(welsh.body), page).toContain('Gweithlu genomeg Cymru, llinell sylfaen');
+      expect(heading(welsh.body), page).not.toContain('Welsh genomics workforce');
+      expect(back(welsh.body), page).toBe('Gweithlu genomeg Cymru, llinell sylfaen');
+      const english = await t.app.inject({ method: 'GET', url: `/plan/scenarios/${scenarioId}/${page}`, headers: { cookie: planner.cookie } });
+      expect(heading(english.body), page).toContain('Welsh genomics workforce, baseline');
+      expect(back(english.body), page).toBe('Welsh genomics workforce, baseline');
+    }
+  });
+
   it('names the run\'s scenario in Welsh on the Welsh run page', async () => {
     const started = await t.app.inject({
       method: 'POST', url: `/plan/scenarios/${scenarioId}/runs`,

@@ -29,6 +29,7 @@ import { confidenceRatings } from './0029-confidence-ratings.js';
 import { insightsMonths } from './0030-insights-months.js';
 import { fundedReviewList } from './0032-funded-review-list.js';
 import { insightsSpeed } from './0033-insights-speed.js';
+import { completionRenewed } from './0034-completion-renewed.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
@@ -57,6 +58,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0030-insights-months': insightsMonths,
   '0032-funded-review-list': fundedReviewList,
   '0033-insights-speed': insightsSpeed,
+  '0034-completion-renewed': completionRenewed,
 };
 
 export class StaticMigrationProvider implements MigrationProvider {

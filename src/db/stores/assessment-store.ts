@@ -34,6 +34,8 @@ export interface Completion {
   readonly cpdHours: number;
   readonly language: Language;
   readonly completedAt: Date;
+  /** The latest pass of this version: completedAt, or a later pass that renewed it (refresher periods count from it). */
+  readonly latestAt: Date;
 }
 
 function toAttempt(row: Selectable<AssessmentAttemptsTable>): Attempt {
@@ -50,6 +52,7 @@ function toCompletion(row: Selectable<ModuleCompletionsTable>): Completion {
   return {
     moduleId: row.module_id, moduleVersion: row.module_version, attemptId: row.attempt_id, score: row.score,
     cpdHours: row.cpd_hours, language: row.language === 'cy' ? 'cy' : 'en', completedAt: toDate(row.completed_at),
+    latestAt: row.renewed_at === null || row.renewed_at === undefined ? toDate(row.completed_at) : toDate(row.renewed_at),
   };
 }
 
@@ -94,7 +97,7 @@ export class AssessmentStore {
 
   /**
    * Store the answers and result; on a pass, record the completion (once per
-   * version). `alongside` writes in the same transaction and is told whether
+   * version; a later pass of the same version sets its `renewed_at`). `alongside` writes in the same transaction and is told whether
    * this attempt made a new completion.
    */
   async submit(userId: string, attemptId: string, answers: Readonly<Record<string, readonly string[]>>, result: AttemptResult, cpdHours: number, language: Language, alongside?: (trx: Transaction<Database>, newCompletion: boolean) => Promise<unknown>): Promise<{ completion: Completion | null }> {
@@ -113,7 +116,8 @@ export class AssessmentStore {
       await trx.insertInto('module_completions').values({
         user_id: userId, module_id: attempt.module_id, module_version: attempt.module_version, attempt_id: attemptId,
         score: result.score, cpd_hours: cpdHours, language, completed_at: now,
-      }).onConflict((oc) => oc.columns(['user_id', 'module_id', 'module_version']).doNothing()).execute();
+      // Passing the same version again keeps the first completion and renews it (refresher periods count from the latest pass).
+      }).onConflict((oc) => oc.columns(['user_id', 'module_id', 'module_version']).doUpdateSet({ renewed_at: now })).execute();
       const row = await trx.selectFrom('module_completions').selectAll().where('user_id', '=', userId)
         .where('module_id', '=', attempt.module_id).where('module_version', '=', attempt.module_version).executeTakeFirstOrThrow();
       if (alongside !== undefined) await alongside(trx, row.attempt_id === attemptId);

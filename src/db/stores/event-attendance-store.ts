@@ -195,8 +195,10 @@ export class EventAttendanceStore {
     return { id: row.id, sessionId: row.session_id, fileName: row.file_name, matches: JSON.parse(row.matches) as ImportMatch[], createdAt: toDate(row.created_at) };
   }
 
-  async dropImport(id: string): Promise<void> {
-    await this.db.deleteFrom('event_attendance_imports').where('id', '=', id).execute();
+  /** Drop a kept report; false when it was gone already (confirmed by another request). */
+  async dropImport(id: string): Promise<boolean> {
+    const deleted = await this.db.deleteFrom('event_attendance_imports').where('id', '=', id).executeTakeFirst();
+    return Number(deleted.numDeletedRows) === 1;
   }
 
   async resources(eventId: string): Promise<EventResources> {

@@ -50,42 +50,60 @@ export class InsightsStore {
 
   /** When each active member of staff in the population first completed each module (any version), by staff id. */
   async completedModules(population: InsightsPopulation): Promise<Map<string, Map<string, Date>>> {
+    return (await this.completionTimes(population)).first;
+  }
+
+  /**
+   * When each active member of staff in the population first and latest
+   * completed each module (any version; the latest counts a version passed
+   * again, `renewed_at`), by staff id: levels count from the first, refresher
+   * periods from the latest.
+   */
+  async completionTimes(population: InsightsPopulation): Promise<{ first: Map<string, Map<string, Date>>; latest: Map<string, Map<string, Date>> }> {
     const base = this.db.selectFrom('module_completions')
       .innerJoin('users', 'users.id', 'module_completions.user_id')
       .innerJoin('staff', 'staff.id', 'users.staff_id')
-      .select(['staff.id as staffId', 'module_completions.module_id as moduleId', 'module_completions.completed_at as completedAt'])
+      .select(['staff.id as staffId', 'module_completions.module_id as moduleId', 'module_completions.completed_at as completedAt', 'module_completions.renewed_at as renewedAt'])
       .where('staff.active', '=', true);
     const rows = 'staffIds' in population
       ? (await Promise.all(chunks(population.staffIds).map((ids) => base.where('staff.id', 'in', ids).execute()))).flat()
       : population.organisations === 'all' ? await base.execute()
         : await base.where('staff.organisation_code', 'in', population.organisations.length > 0 ? [...population.organisations] : ['']).execute();
-    const out = new Map<string, Map<string, Date>>();
+    const first = new Map<string, Map<string, Date>>();
+    const latest = new Map<string, Map<string, Date>>();
     for (const row of rows) {
-      const mine = out.get(row.staffId) ?? new Map<string, Date>();
       const at = toDate(row.completedAt);
+      const last = row.renewedAt === null || row.renewedAt === undefined ? at : toDate(row.renewedAt);
+      const mine = first.get(row.staffId) ?? new Map<string, Date>();
       const earlier = mine.get(row.moduleId);
       if (earlier === undefined || at < earlier) mine.set(row.moduleId, at);
-      out.set(row.staffId, mine);
+      first.set(row.staffId, mine);
+      const mineLatest = latest.get(row.staffId) ?? new Map<string, Date>();
+      const later = mineLatest.get(row.moduleId);
+      if (later === undefined || last > later) mineLatest.set(row.moduleId, last);
+      latest.set(row.staffId, mineLatest);
     }
-    return out;
+    return { first, latest };
   }
 
   /**
-   * When each active member of staff in the population first attended each of
+   * When each active member of staff in the population first and latest attended each of
    * these events (an attended booking at any session; the date is the
    * session's start, as RequirementStore.attendanceByStaff), keyed by the
    * event's target (what a requirement naming it stores), by staff id. Only
    * the events named: the ones required learning may name (issue 16).
    */
-  async attendedEvents(population: InsightsPopulation, eventIds: readonly string[]): Promise<Map<string, Map<string, Date>>> {
+  async attendedEvents(population: InsightsPopulation, eventIds: readonly string[]): Promise<{ first: Map<string, Map<string, Date>>; latest: Map<string, Map<string, Date>> }> {
     const out = new Map<string, Map<string, Date>>();
-    if (eventIds.length === 0) return out;
+    const latest = new Map<string, Map<string, Date>>();
+    if (eventIds.length === 0) return { first: out, latest };
     const base = this.db.selectFrom('event_bookings')
       .innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id')
       .innerJoin('users', 'users.id', 'event_bookings.user_id')
       .innerJoin('staff', 'staff.id', 'users.staff_id')
       .select(['staff.id as staffId', 'event_sessions.event_id as eventId'])
       .select((eb) => eb.fn.min('event_sessions.starts_at').as('firstAt'))
+      .select((eb) => eb.fn.max('event_sessions.starts_at').as('latestAt'))
       .where('event_bookings.status', '=', 'attended').where('staff.active', '=', true)
       .where('event_sessions.event_id', 'in', [...eventIds])
       .groupBy(['staff.id', 'event_sessions.event_id']);
@@ -97,8 +115,11 @@ export class InsightsStore {
       const mine = out.get(row.staffId) ?? new Map<string, Date>();
       mine.set(eventTargetOf(row.eventId), toDate(row.firstAt));
       out.set(row.staffId, mine);
+      const mineLatest = latest.get(row.staffId) ?? new Map<string, Date>();
+      mineLatest.set(eventTargetOf(row.eventId), toDate(row.latestAt));
+      latest.set(row.staffId, mineLatest);
     }
-    return out;
+    return { first: out, latest };
   }
 
   /**

@@ -197,7 +197,8 @@ export class RequirementStore {
   }
 
   /**
-   * When each of these staff first completed each module (any version), through
+   * When each of these staff first (or latest) completed each module (any version; the latest
+   * counts a version passed again), through
    * the accounts linked to their staff records, and attended each event (see
    * attendanceByStaff). Staff with no account have none.
    */
@@ -208,13 +209,14 @@ export class RequirementStore {
     for (let i = 0; i < staffIds.length; i += chunk) {
       const rows = await this.db.selectFrom('module_completions')
         .innerJoin('users', 'users.id', 'module_completions.user_id')
-        .select(['users.staff_id as staffId', 'module_completions.module_id as moduleId', 'module_completions.completed_at as completedAt'])
+        .select(['users.staff_id as staffId', 'module_completions.module_id as moduleId', 'module_completions.completed_at as completedAt', 'module_completions.renewed_at as renewedAt'])
         .where('users.staff_id', 'in', staffIds.slice(i, i + chunk))
         .execute();
       for (const row of rows) {
         if (row.staffId === null) continue;
         const mine = out.get(row.staffId) ?? new Map<string, Date>();
-        const at = toDate(row.completedAt);
+        // The latest counts a version passed again (renewed_at); the first is the first pass.
+        const at = toDate(which === 'latest' && row.renewedAt !== null && row.renewedAt !== undefined ? row.renewedAt : row.completedAt);
         const kept = mine.get(row.moduleId);
         if (kept === undefined || (which === 'first' ? at < kept : at > kept)) mine.set(row.moduleId, at);
         out.set(row.staffId, mine);

@@ -77,15 +77,18 @@ export function staffFactsOf(
   staff: FactsInput, completedAt: ReadonlyMap<string, Date>, offered: readonly { readonly id: string; readonly level: LiteracyLevelCode }[],
   requirements: readonly LearningRequirement[], on: CalendarDate, credits: readonly FundedCredit[] = [],
   attendedAt: ReadonlyMap<string, Date> = new Map(),
+  /** The latest completion and attendance of each (refresher periods count from it); by default the first. */
+  latest: { readonly completedAt: ReadonlyMap<string, Date>; readonly attendedAt: ReadonlyMap<string, Date> } = { completedAt, attendedAt },
 ): StaffFacts {
   const reachedOn = levelsReached(completedAt, offered, credits);
   const reached = LITERACY_LEVEL_CODES.filter((l) => reachedOn[l] !== undefined);
   const met = attendedAt.size === 0 ? completedAt : new Map([...completedAt, ...attendedAt]);
+  const metLatest = latest.attendedAt.size === 0 ? latest.completedAt : new Map([...latest.completedAt, ...latest.attendedAt]);
   return {
     staffId: staff.id, organisationCode: staff.organisationCode, staffGroupCode: staff.staffGroupCode, bandCode: staff.bandCode,
     jobRole: staff.jobRole, ageBand: staff.ageBand, startedOn: staff.assignmentStartDate,
     level: reached.at(-1) ?? null,
-    compliance: complianceOf(requiredModulesFor(staff, requirements, met, on).map((r) => r.status)),
+    compliance: complianceOf(requiredModulesFor(staff, requirements, met, on, metLatest).map((r) => r.status)),
     reachedOn,
     modulesFirstOn: Object.fromEntries([...completedAt.entries()].map(([id, at]): [string, CalendarDate] => [id, calendarDateIn(at)]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };

@@ -156,6 +156,11 @@ export type ScenarioPipeline = Scenario['pipelines'][number];
 export type ScenarioService = Scenario['services'][number];
 
 /** A pipeline's name in the language asked for: its Welsh name, its name, else its id. */
+/** A scenario's name in the page's language: its Welsh name on Welsh pages where it has one. */
+export function scenarioNameIn(s: Pick<Scenario, 'name' | 'nameCy'>, lang: 'en' | 'cy'): string {
+  return lang === 'cy' ? s.nameCy ?? s.name : s.name;
+}
+
 export function pipelineName(p: Pick<ScenarioPipeline, 'id' | 'name' | 'nameCy'>, lang: 'en' | 'cy'): string {
   return (lang === 'cy' ? p.nameCy ?? p.name : p.name) ?? p.id;
 }

@@ -10,7 +10,7 @@
 // Never sends email and never changes a booking that does not hold a place.
 
 import { createRequire } from 'node:module';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { EventAttendanceStore, type AttendanceSource, type MarkChange, type MarkedBooking, type RegisterEntry } from '../../db/stores/event-attendance-store.js';
 import type { EventRecord } from '../../db/stores/event-store.js';
@@ -31,26 +31,29 @@ export { canMarkAttendance } from '../../domain/events/attendance.js';
  * the caller rebuilds the aggregates afterwards, as the demo seed does).
  */
 export async function markAttendance(db: Kysely<Database>, offered: OfferedModules | null, event: EventRecord, sessionId: string, changes: readonly MarkChange[], source: AttendanceSource, actorUserId: string | null, at: Date = new Date()): Promise<MarkedBooking[]> {
-  return db.transaction().execute(async (trx) => {
-    const store = EventAttendanceStore.create(trx);
-    const marked = await store.mark(sessionId, changes, source, actorUserId);
-    if (offered !== null) await refreshAttendees(trx, offered, event.id, marked);
-    const needing = marked.filter((m) => m.needsStatement);
-    if (needing.length > 0) {
-      const people = await trx.selectFrom('users').select(['id', 'display_name', 'language']).where('id', 'in', needing.map((m) => m.userId)).execute();
-      const byId = new Map(people.map((p) => [p.id, p]));
-      const entries = needing.map((m) => {
-        const p = byId.get(m.userId);
-        return {
-          learner: { userId: m.userId, displayName: p?.display_name ?? '', language: p?.language === 'cy' ? 'cy' as const : 'en' as const },
-          event: { kind: 'webinar-attended' as const, eventId: event.id, title: event.title.en },
-        };
-      });
-      const ids = await recordLearningOfManyWithin(trx, entries, at);
-      await store.setStatements(needing.flatMap((m, i) => { const id = ids[i]; return id === undefined ? [] : [{ bookingId: m.bookingId, statementId: id }]; }));
-    }
-    return marked;
-  });
+  return db.transaction().execute(async (trx) => markAttendanceWithin(trx, offered, event, sessionId, changes, source, actorUserId, at));
+}
+
+/** markAttendance in a transaction the caller holds (the Teams import's confirm, all or nothing). */
+async function markAttendanceWithin(trx: Transaction<Database>, offered: OfferedModules | null, event: EventRecord, sessionId: string, changes: readonly MarkChange[], source: AttendanceSource, actorUserId: string | null, at: Date): Promise<MarkedBooking[]> {
+  const store = EventAttendanceStore.create(trx);
+  const marked = await store.mark(sessionId, changes, source, actorUserId);
+  if (offered !== null) await refreshAttendees(trx, offered, event.id, marked);
+  const needing = marked.filter((m) => m.needsStatement);
+  if (needing.length > 0) {
+    const people = await trx.selectFrom('users').select(['id', 'display_name', 'language']).where('id', 'in', needing.map((m) => m.userId)).execute();
+    const byId = new Map(people.map((p) => [p.id, p]));
+    const entries = needing.map((m) => {
+      const p = byId.get(m.userId);
+      return {
+        learner: { userId: m.userId, displayName: p?.display_name ?? '', language: p?.language === 'cy' ? 'cy' as const : 'en' as const },
+        event: { kind: 'webinar-attended' as const, eventId: event.id, title: event.title.en },
+      };
+    });
+    const ids = await recordLearningOfManyWithin(trx, entries, at);
+    await store.setStatements(needing.flatMap((m, i) => { const id = ids[i]; return id === undefined ? [] : [{ bookingId: m.bookingId, statementId: id }]; }));
+  }
+  return marked;
 }
 
 /**
@@ -89,22 +92,26 @@ export async function checkAttendanceImport(db: Kysely<Database>, sessionId: str
  * check), nothing is applied and GNM_CONFLICT is thrown.
  */
 export async function confirmAttendanceImport(db: Kysely<Database>, offered: OfferedModules | null, event: EventRecord, sessionId: string, pendingId: string, actorUserId: string): Promise<{ attended: number; noShows: number }> {
-  const store = EventAttendanceStore.create(db);
-  const pending = await store.findImport(pendingId, sessionId, actorUserId);
-  if (pending === undefined) throw new DomainError('GNM_NOT_FOUND');
-  const register = await store.register(sessionId);
-  const holding = new Map(register.map((r) => [r.bookingId, r]));
-  if (pending.matches.some((m) => !holding.has(m.bookingId))) throw new DomainError('GNM_CONFLICT', { what: 'attendance' });
-  const matchedIds = new Set(pending.matches.map((m) => m.bookingId));
-  const absent = register.filter((r) => r.status === 'booked' && !matchedIds.has(r.bookingId));
-  const changes: MarkChange[] = [
-    ...pending.matches.map((m) => ({ bookingId: m.bookingId, status: 'attended' as const, minutes: m.minutes })),
-    ...absent.map((r) => ({ bookingId: r.bookingId, status: 'no-show' as const })),
-  ];
-  const marked = await markAttendance(db, offered, event, sessionId, changes, 'teams', actorUserId);
-  if (marked.length !== changes.length) throw new DomainError('GNM_CONFLICT', { what: 'attendance' });
-  await store.dropImport(pending.id);
-  return { attended: pending.matches.length, noShows: absent.length };
+  // One transaction: a booking cancelled since the check, or the same report confirmed by a
+  // second request (a double click, two tabs), rolls back everything and says so; nothing is half done.
+  return db.transaction().execute(async (trx) => {
+    const store = EventAttendanceStore.create(trx);
+    const pending = await store.findImport(pendingId, sessionId, actorUserId);
+    if (pending === undefined) throw new DomainError('GNM_NOT_FOUND');
+    if (!(await store.dropImport(pending.id))) throw new DomainError('GNM_NOT_FOUND');
+    const register = await store.register(sessionId);
+    const holding = new Map(register.map((r) => [r.bookingId, r]));
+    if (pending.matches.some((m) => !holding.has(m.bookingId))) throw new DomainError('GNM_CONFLICT', { what: 'attendance' });
+    const matchedIds = new Set(pending.matches.map((m) => m.bookingId));
+    const absent = register.filter((r) => r.status === 'booked' && !matchedIds.has(r.bookingId));
+    const changes: MarkChange[] = [
+      ...pending.matches.map((m) => ({ bookingId: m.bookingId, status: 'attended' as const, minutes: m.minutes })),
+      ...absent.map((r) => ({ bookingId: r.bookingId, status: 'no-show' as const })),
+    ];
+    const marked = await markAttendanceWithin(trx, offered, event, sessionId, changes, 'teams', actorUserId, new Date());
+    if (marked.length !== changes.length) throw new DomainError('GNM_CONFLICT', { what: 'attendance' });
+    return { attended: pending.matches.length, noShows: absent.length };
+  });
 }
 
 export function allPresent(register: readonly RegisterEntry[]): MarkChange[] {

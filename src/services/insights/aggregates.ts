@@ -37,16 +37,18 @@ export function offeredOf(modules: readonly LearningModule[]): OfferedModules {
 export async function staffFacts(db: Kysely<Database>, offered: OfferedModules, population: InsightsPopulation, on: CalendarDate): Promise<StaffFacts[]> {
   const insights = InsightsStore.create(db);
   const requirementStore = RequirementStore.create(db);
-  const [staff, completed, credits] = await Promise.all([insights.activeStaff(population), insights.completedModules(population), insights.fundedCredits(population)]);
+  const [staff, completed, credits] = await Promise.all([insights.activeStaff(population), insights.completionTimes(population), insights.fundedCredits(population)]);
   const organisations = [...new Set(staff.map((s) => s.organisationCode))];
   const listed = organisations.length === 0 ? [] : await requirementStore.list(organisations);
   const named = [...new Set(listed.flatMap((r) => { const id = eventIdOfTarget(r.moduleId); return id === null ? [] : [id]; }))];
   const published = named.length === 0 ? [] : await requirementStore.publishedEvents(named);
   const offeredIds = new Set([...offered.map((m) => m.id), ...published.map(eventTargetOf)]);
   const requirements = listed.filter((r) => offeredIds.has(r.moduleId));
-  const attended = published.length === 0 ? new Map<string, Map<string, Date>>() : await insights.attendedEvents(population, published);
+  const attended = published.length === 0 ? { first: new Map<string, Map<string, Date>>(), latest: new Map<string, Map<string, Date>>() } : await insights.attendedEvents(population, published);
   const none = new Map<string, Date>();
-  return staff.map((s) => staffFactsOf(s, completed.get(s.id) ?? none, offered, requirements, on, credits.get(s.id) ?? [], attended.get(s.id) ?? none));
+  return staff.map((s) => staffFactsOf(s, completed.first.get(s.id) ?? none, offered, requirements, on, credits.get(s.id) ?? [], attended.first.get(s.id) ?? none, {
+    completedAt: completed.latest.get(s.id) ?? none, attendedAt: attended.latest.get(s.id) ?? none,
+  }));
 }
 
 /** Bring these people's kept facts up to date; `db` may be the transaction that changed their records. */

@@ -24,20 +24,27 @@ export async function literacyPopulation(sources: PopulationSources, population:
   const offered = sources.library.modules.map((m) => ({ id: m.manifest.id, level: m.manifest.level }));
   // A requirement may name a published event (issue 16): attending it counts as completing it.
   const offeredIds = new Set([...offered.map((m) => m.id), ...(await sources.requirements.eventTargets()).map((e) => e.id)]);
-  const [staff, completed, credits] = await Promise.all([sources.insights.activeStaff(population), sources.insights.completedModules(population), sources.insights.fundedCredits(population)]);
+  const [staff, completions, credits] = await Promise.all([sources.insights.activeStaff(population), sources.insights.completionTimes(population), sources.insights.fundedCredits(population)]);
+  const completed = completions.first;
   const organisations = [...new Set(staff.map((s) => s.organisationCode))];
   const requirements = organisations.length === 0 ? [] : (await sources.requirements.list(organisations)).filter((r) => offeredIds.has(r.moduleId));
-  const attended = requirements.some((r) => eventIdOfTarget(r.moduleId) !== null) ? await sources.requirements.attendanceByStaff(staff.map((s) => s.id)) : new Map<string, Map<string, Date>>();
+  const anyEvent = requirements.some((r) => eventIdOfTarget(r.moduleId) !== null);
+  const attended = anyEvent ? await sources.requirements.attendanceByStaff(staff.map((s) => s.id)) : new Map<string, Map<string, Date>>();
+  // Refresher periods count from the latest completion or attendance.
+  const attendedLatest = anyEvent ? await sources.requirements.attendanceByStaff(staff.map((s) => s.id), 'latest') : new Map<string, Map<string, Date>>();
   const none = new Map<string, Date>();
   return staff.map((s): LiteracyPerson => {
     const modules = completed.get(s.id) ?? none;
     const events = attended.get(s.id);
     const mine = events === undefined ? modules : new Map([...modules, ...events]);
+    const latestModules = completions.latest.get(s.id) ?? none;
+    const latestEvents = attendedLatest.get(s.id);
+    const mineLatest = latestEvents === undefined ? latestModules : new Map([...latestModules, ...latestEvents]);
     return {
       organisationCode: s.organisationCode, staffGroupCode: s.staffGroupCode, bandCode: s.bandCode, jobRole: s.jobRole, ageBand: s.ageBand,
       level: literacyLevelOf(new Set(mine.keys()), offered, credits.get(s.id) ?? []),
       target: targetOf.get(s.staffGroupCode) ?? null,
-      compliance: complianceOf(requiredModulesFor(s, requirements, mine, on).map((r) => r.status)),
+      compliance: complianceOf(requiredModulesFor(s, requirements, mine, on, mineLatest).map((r) => r.status)),
     };
   });
 }

@@ -53,12 +53,13 @@ export function firstCompletions(completions: readonly Pick<Completion, 'moduleI
   return out;
 }
 
-/** The latest completion of each module (refresher periods count from it). */
-export function latestCompletions(completions: readonly Pick<Completion, 'moduleId' | 'completedAt'>[]): Map<string, Date> {
+/** The latest completion of each module, a version passed again included (refresher periods count from it). */
+export function latestCompletions(completions: readonly (Pick<Completion, 'moduleId' | 'completedAt'> & { readonly latestAt?: Date })[]): Map<string, Date> {
   const out = new Map<string, Date>();
   for (const c of completions) {
+    const at = c.latestAt ?? c.completedAt;
     const later = out.get(c.moduleId);
-    if (later === undefined || c.completedAt > later) out.set(c.moduleId, c.completedAt);
+    if (later === undefined || at > later) out.set(c.moduleId, at);
   }
   return out;
 }
@@ -71,7 +72,7 @@ export function today(now: Date = new Date()): CalendarDate {
 export async function requiredLearningOf(
   deps: TargetDeps,
   staff: StaffMember | undefined,
-  completions: readonly Pick<Completion, 'moduleId' | 'completedAt'>[],
+  completions: readonly (Pick<Completion, 'moduleId' | 'completedAt'> & { readonly latestAt?: Date })[],
   on: CalendarDate = today(),
 ): Promise<RequiredModuleView[]> {
   if (staff?.active !== true) return [];

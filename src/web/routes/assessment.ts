@@ -121,8 +121,9 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     const { completion } = await attempts.submit(user.id, attempt.id, answers, result, module.manifest.cpdHours, request.lang,
       async (trx, newCompletion) => {
         await recordLearningWithin(trx, learnerOf(request), statements(newCompletion));
-        // The learner's literacy level may have moved: the kept insights aggregates move with it, in this transaction.
-        if (newCompletion && user.staffId !== null) await refreshStaff(trx, offeredOf(app.content.modules), [user.staffId]);
+        // The learner's literacy level may have moved, or a pass of the same version renewed a refresher: the kept
+        // insights aggregates move with it, in this transaction.
+        if (result.passed && user.staffId !== null) await refreshStaff(trx, offeredOf(app.content.modules), [user.staffId]);
       });
     if (completion !== null) {
       await issueCredential(credentials, { userId: user.id, learnerName: user.displayName, email: user.email, module, completion, baseUrl: app.config.PUBLIC_URL, keyEncryptionKey: keyEncryptionKey(app.config) });

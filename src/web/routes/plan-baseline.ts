@@ -9,7 +9,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { baselineFromStaff, SPECIALIST_ROLE_KEYWORDS, specialistRoleOf, type StaffForBaseline } from '../../domain/workforce/staff-baseline.js';
-import type { Scenario } from '../../domain/workforce/scenario.js';
+import { scenarioNameIn, type Scenario } from '../../domain/workforce/scenario.js';
 import type { ScenarioStore, StoredScenario } from '../../db/stores/scenario-store.js';
 import { editScenarioText, type ScenarioEdit } from '../../services/workforce/scenario-files.js';
 import { organisationByCode } from '../../domain/staff/reference-data.js';
@@ -82,7 +82,7 @@ export async function planBaselineRoutes(app: FastifyInstance, store: ScenarioSt
     const mapping = SPECIALIST_ROLE_KEYWORDS.map(([role, phrases]) => ({ role, name: roleName(role), phrases }));
     const applied = (request.query as Record<string, unknown>)['applied'];
     return reply.render('pages/plan/baseline.njk', {
-      scenario: stored, ageBands: s.ageBands.map((b) => { const key = `ageBands.${b.id}`; const label = request.t(key); return label === key || label.startsWith('[') ? b.id : label; }), ...comparison, mapping, sum,
+      scenario: stored, shownName: scenarioNameIn(s, request.lang), ageBands: s.ageBands.map((b) => { const key = `ageBands.${b.id}`; const label = request.t(key); return label === key || label.startsWith('[') ? b.id : label; }), ...comparison, mapping, sum,
       mayChange: request.user !== null && mayChange(stored, request.user),
       applied: typeof applied === 'string' ? applied : undefined, canonicalPath: `/plan/scenarios/${stored.id}/baseline`, ...extra,
     });

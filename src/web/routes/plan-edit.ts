@@ -17,7 +17,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Distribution } from '../../domain/workforce/random.js';
-import { pipelineName, type Scenario, type ScenarioIssue } from '../../domain/workforce/scenario.js';
+import { pipelineName, scenarioNameIn, type Scenario, type ScenarioIssue } from '../../domain/workforce/scenario.js';
 import type { ScenarioStore, StoredScenario } from '../../db/stores/scenario-store.js';
 import type { User } from '../../db/stores/user-store.js';
 import { FundedStore } from '../../db/stores/funded-store.js';
@@ -301,7 +301,7 @@ export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore)
     });
     const nameError = state.errors?.get('name');
     return reply.code(status).render('pages/plan/edit.njk', {
-      scenario: stored, top: all.top.map(p), roles, pipelines,
+      scenario: stored, shownName: scenarioNameIn(s, request.lang), top: all.top.map(p), roles, pipelines,
       observedCompletion: funded.rate === null ? null : { percent: Math.round(100 * funded.rate), count: funded.people },
       name: { value: state.submitted?.['name'] ?? s.name, ...(nameError === undefined ? {} : { error: nameError }) },
       errors: state.summary ?? [], canonicalPath: `/plan/scenarios/${stored.id}/edit`,

@@ -11,12 +11,12 @@ import { DomainError } from '../../domain/errors.js';
 import { compile } from '../../domain/workforce/engine.js';
 import { checkGoal, goalYears, type GoalIssue, type GoalText } from '../../domain/workforce/goal.js';
 import { goalSeek, type GoalSeekResult } from '../../domain/workforce/monte-carlo.js';
-import { pipelineName, type Scenario } from '../../domain/workforce/scenario.js';
+import { pipelineName, scenarioNameIn, type Scenario } from '../../domain/workforce/scenario.js';
 import type { ScenarioStore, StoredRun } from '../../db/stores/scenario-store.js';
 import { editScenarioText } from '../../services/workforce/scenario-files.js';
 import { authorise } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
-import { actorOf, check, doneRunOr404, mayChange, scenarioOfRun, text } from './plan-common.js';
+import { actorOf, check, checkStored, doneRunOr404, mayChange, scenarioOfRun, text } from './plan-common.js';
 
 type Params = FastifyRequest<{ Params: { id: string } }>;
 
@@ -40,6 +40,9 @@ export async function planGoalRoutes(app: FastifyInstance, store: ScenarioStore)
   const answer = async (request: FastifyRequest, reply: FastifyReply, run: StoredRun, s: Scenario, given: GoalText, state: { result?: GoalSeekResult; errors?: { text: string; href: string }[] }, status = 200) => {
     const t = request.t;
     const current = await store.getScenario(run.scenarioId);
+    // The scenario a found intake would be saved into, named in the page's language.
+    const checkedCurrent = current === null ? undefined : await checkStored(store, current);
+    const currentName = checkedCurrent === undefined || 'issues' in checkedCurrent ? current?.name : scenarioNameIn(checkedCurrent.scenario, request.lang);
     const name = (id: string): string => { const r = s.roles.find((x) => x.id === id); return r === undefined ? id : request.lang === 'cy' && r.nameCy !== undefined ? r.nameCy : r.name; };
     const pipeline = s.pipelines.find((p) => p.id === given.pipeline);
     const roleName = pipeline === undefined ? '' : name(pipeline.role);
@@ -54,7 +57,7 @@ export async function planGoalRoutes(app: FastifyInstance, store: ScenarioStore)
         ...state.result, roleName, startYear: pipeline?.startYear ?? s.startYear + 1, pipelineName: pipeline === undefined ? given.pipeline : pipelineName(pipeline, request.lang),
         sentence: t(`workforce.goal.answers.${state.result.status}`, { intake: state.result.intake, pipeline: pipeline === undefined ? given.pipeline : pipelineName(pipeline, request.lang), role: roleName, year: given.year, gap: number.format(state.result.gapAtYear), cost: money.format(state.result.trainingCost) }),
       },
-      scenario: current, mayChange: request.user !== null && current !== null && mayChange(current, request.user),
+      scenario: current, shownName: currentName, mayChange: request.user !== null && current !== null && mayChange(current, request.user),
       canonicalPath: `/plan/runs/${run.id}/goal`,
     });
   };
