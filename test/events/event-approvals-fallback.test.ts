@@ -13,6 +13,7 @@ import { engines } from '../support/engines.js';
 import { accountWritten } from '../../src/db/stores/accounts-version.js';
 import { EmailStore } from '../../src/db/stores/email-store.js';
 import { EventStore } from '../../src/db/stores/event-store.js';
+import type { Principal } from '../../src/domain/auth/index.js';
 import { capacityFor, fallbackReach } from '../../src/domain/events/approvals.js';
 import { linkStaff, sessionInput } from './support.js';
 
@@ -22,17 +23,20 @@ const EVENT = {
 };
 
 describe('who may decide a request (pure)', () => {
-  const lead = [{ role: 'education-lead' as const, organisationCode: null }];
-  const admin = [{ role: 'org-admin' as const, organisationCode: '7A1' }];
+  const as = (grants: Principal['grants']): Principal => ({ userId: 'u', grants });
+  const lead = as([{ role: 'education-lead', organisationCode: null }]);
+  const admin = as([{ role: 'org-admin', organisationCode: '7A1' }]);
   it('gives the line manager theirs alone, and the fallback only requests with no line manager', () => {
     expect(capacityFor(admin, { isTheirLineManager: true, hasActiveLineManager: true, organisationCode: '7A1' })).toBe('line-manager');
     expect(capacityFor(lead, { isTheirLineManager: false, hasActiveLineManager: true, organisationCode: '7A1' })).toBeNull();
     expect(capacityFor(lead, { isTheirLineManager: false, hasActiveLineManager: false, organisationCode: null })).toBe('education-lead');
     expect(capacityFor(admin, { isTheirLineManager: false, hasActiveLineManager: false, organisationCode: '7A1' })).toBe('org-admin');
     expect(capacityFor(admin, { isTheirLineManager: false, hasActiveLineManager: false, organisationCode: '7A2' })).toBeNull();
-    expect(capacityFor([{ role: 'platform-admin', organisationCode: null }], { isTheirLineManager: false, hasActiveLineManager: false, organisationCode: '7A1' })).toBeNull();
-    expect(fallbackReach([...admin, { role: 'org-admin', organisationCode: '7A3' }])).toEqual(['7A1', '7A3']);
-    expect(fallbackReach([{ role: 'line-manager', organisationCode: '7A1' }])).toEqual([]);
+    expect(capacityFor(as([{ role: 'platform-admin', organisationCode: null }]), { isTheirLineManager: false, hasActiveLineManager: false, organisationCode: '7A1' })).toBeNull();
+    expect(capacityFor(as([...admin.grants, { role: 'education-lead', organisationCode: null }]), { isTheirLineManager: false, hasActiveLineManager: false, organisationCode: '7A1' })).toBe('education-lead');
+    expect(fallbackReach(as([...admin.grants, { role: 'org-admin', organisationCode: '7A3' }]))).toEqual(['7A1', '7A3']);
+    expect(fallbackReach(as([{ role: 'line-manager', organisationCode: '7A1' }]))).toEqual([]);
+    expect(fallbackReach(lead)).toBe('all');
   });
 });
 

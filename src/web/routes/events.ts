@@ -23,7 +23,7 @@ import { eventsVersion, type Booking, type EventRecord, type SessionRecord } fro
 import { UserStore, type User } from '../../db/stores/user-store.js';
 import { capacityFor, decidesFallback, fallbackReach, type ApprovalCapacity } from '../../domain/events/approvals.js';
 import { EventsService } from '../../services/events/events-service.js';
-import { authorise, currentUser } from '../plugins/auth.js';
+import { authorise, currentUser, principalOf } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
 import { BLANK_SESSION, DELIVERY_LANGUAGES, EVENT_TOPICS, MAX_SESSIONS, blankEvent, checkEvent, londonParts, readForm, valuesOf, type EventValues, type FieldError } from './event-form.js';
 
@@ -158,12 +158,13 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
   // and, for education leads and organisation administrators, requests with
   // no line manager on the platform (domain/events/approvals.ts says who).
   const approvalsOf = async (user: User) => {
-    const reach = fallbackReach(user.grants);
+    const principal = principalOf(user);
+    const fallback = decidesFallback(principal);
     const [requests, unmanaged] = await Promise.all([
       store.awaitingApprovalBy(user.id),
-      decidesFallback(user.grants) ? service.approvals.withoutLineManager(reach, user.id) : [],
+      fallback ? service.approvals.withoutLineManager(fallbackReach(principal), user.id) : [],
     ]);
-    return { requests, unmanaged, fallback: decidesFallback(user.grants), organisationNames: ORGANISATION_NAMES };
+    return { requests, unmanaged, fallback, organisationNames: ORGANISATION_NAMES };
   };
 
   app.get('/events/approvals', { config: { access: 'signed-in' } }, async (request, reply) => {
@@ -179,9 +180,9 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     let capacity: ApprovalCapacity | null = null;
     if (UUID.test(bookingId)) {
       if ((await store.awaitingApprovalBy(user.id)).some((r) => r.booking.id === bookingId)) capacity = 'line-manager';
-      else if (decidesFallback(user.grants)) {
+      else if (decidesFallback(principalOf(user))) {
         const facts = await service.approvals.factsOf(bookingId);
-        if (facts !== undefined && facts.userId !== user.id) capacity = capacityFor(user.grants, { isTheirLineManager: false, hasActiveLineManager: facts.hasActiveLineManager, organisationCode: facts.organisationCode });
+        if (facts !== undefined && facts.userId !== user.id) capacity = capacityFor(principalOf(user), { isTheirLineManager: false, hasActiveLineManager: facts.hasActiveLineManager, organisationCode: facts.organisationCode });
       }
     }
     if (capacity === null) return reply.redirect(localPath(request.lang, '/events/approvals?done=decided-already'), 303);

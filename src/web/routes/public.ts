@@ -37,7 +37,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
       staffOrgs.length === 0 ? null : app.stores.staff.countByOrganisation(),
       // Event places waiting for this person's approval as someone's line manager, and, for
       // education leads and organisation administrators, requests with no line manager on the platform (issue 16).
-      Promise.all([events.awaitingApprovalBy(user.id), decidesFallback(user.grants) ? approvalStore.countWithoutLineManager(fallbackReach(user.grants), user.id) : 0])
+      Promise.all([events.awaitingApprovalBy(user.id), decidesFallback(principal) ? approvalStore.countWithoutLineManager(fallbackReach(principal), user.id) : 0])
         .then(([mine, unmanaged]) => mine.length + unmanaged),
     ]);
     const start = learnerStart({
