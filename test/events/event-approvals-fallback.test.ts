@@ -90,6 +90,10 @@ describe.each(engines)('event approvals with no line manager on $name', (engine)
 
   it('sends a request with no line manager to the lead who made the event and the learner\'s organisation administrators; the lead approves it and the learner is booked', async () => {
     const learner = await asker('Nomanager', '7A1', null);
+    const asked = await get(learner, `/events/${eventId}?done=awaiting-approval`);
+    expect(asked.body).toContain('Your request has been sent to the education team');
+    expect(asked.body).toContain('Waiting for the education team to approve');
+    expect(asked.body).not.toContain('Waiting for your line manager');
     // Emailed: the creating lead and the 7A1 administrator; not another lead, not another organisation's administrator.
     expect((await subjects(lead.userId)).map((m) => m?.subject)).toEqual(['Approval asked, no line manager: Nomanager, Consent masterclass']);
     expect((await subjects(admin.userId)).map((m) => m?.subject)).toEqual(['Approval asked, no line manager: Nomanager, Consent masterclass']);
