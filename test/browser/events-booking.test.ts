@@ -4,7 +4,8 @@
 // that parses (METHOD:REQUEST, the booking's UID, the start in UTC); a second
 // learner joins the waiting list; the first cancels; the second is emailed an
 // offer, confirms it on the event page and receives their calendar file. The
-// line manager's approvals page and the edit form are looked at too (readable,
+// approvals page (with a request from someone with no line manager on the
+// platform, in its second section) and the edit form are looked at too (readable,
 // no sideways scroll at 320 and 1280 px; axe, which does not change with the
 // width, once per language: Welsh at 320 px, English at 1280 px). Pages are
 // opened with a session cookie: signing in has its own tests. Screenshots go
@@ -156,6 +157,15 @@ describe('booking an event in a browser, with email through SMTP', () => {
   // axe once per page and language (Welsh at 320 px, English at 1280 px); readable and no sideways scroll at both widths.
   it('shows the approvals page and the edit form in both languages at both widths, axe clean in each language', { timeout: 400_000 }, async () => {
     const id = (await database.db.selectFrom('events').select('id').executeTakeFirstOrThrow()).id;
+    // A request from someone with no line manager on the platform: the lead sees it in the page's second section.
+    const store = EventStore.create(database.db);
+    const approval = await store.createEvent({
+      title: { en: 'Consent masterclass', cy: 'Dosbarth meistr cydsyniad' }, summary: { en: 'Consent', cy: 'Cydsyniad' }, description: { en: 'Consent.', cy: 'Cydsyniad.' },
+      topic: 'pharmacogenomics', cpdHours: 1, approvalRequired: true,
+    }, sessionInput(), ids['lead@test.genomeg.test'] ?? null);
+    await store.setStatus(approval.event.id, 'published', null);
+    expect((await store.book(approval.sessionId, ids['second.en@test.genomeg.test'] ?? '')).outcome).toBe('awaiting-approval');
+    const FALLBACK = { en: 'Requests with no line manager on the platform', cy: 'Ceisiadau heb reolwr llinell ar y platfform' };
     for (const width of [320, 1280]) {
       const lead = await signedInPage('lead@test.genomeg.test', width);
       for (const lang of ['en', 'cy'] as const) {
@@ -163,6 +173,8 @@ describe('booking an event in a browser, with email through SMTP', () => {
         await lead.goto(`${base}${prefix}/events/approvals`);
         const axe = (lang === 'cy' && width === 320) || (lang === 'en' && width === 1280);
         await lookAt(lead, lang, `approvals-${lang}-${String(width)}`, axe);
+        expect(await lead.locator('#no-line-manager').innerText()).toBe(FALLBACK[lang]);
+        expect(await lead.locator('main').innerText()).toContain(`second en: ${lang === 'cy' ? 'Dosbarth meistr cydsyniad' : 'Consent masterclass'}`);
         await lead.goto(`${base}${prefix}/admin/events/${id}/edit`);
         await lookAt(lead, lang, `edit-${lang}-${String(width)}`, axe);
       }

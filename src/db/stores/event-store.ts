@@ -26,7 +26,9 @@
 // Manager approval: when an event asks for it, a request waits as
 // `awaiting-approval` (holding no place) until the person's line manager
 // approves (it then joins the queue, at the back, like a new request) or
-// declines it with a reason.
+// declines it with a reason. With no line manager on the platform, an
+// education lead or an organisation administrator decides instead
+// (event-approval-store.ts).
 
 import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
@@ -35,6 +37,7 @@ import type { EventBookingsTable, EventSessionsTable, EventsTable } from '../sch
 import { engineOf, toBool, toDate, toDateOrNull } from '../dialect.js';
 import { AuditStore, type AuditEntry } from './audit-store.js';
 import { DomainError } from '../../domain/errors.js';
+import type { ApprovalCapacity } from '../../domain/events/approvals.js';
 
 export type EventStatus = 'draft' | 'published' | 'cancelled';
 export type Delivery = 'online' | 'in-person';
@@ -736,8 +739,14 @@ export class EventStore {
     });
   }
 
-  /** A line manager's decision on a request awaiting approval. Approved: it joins the queue (booked or waiting). */
-  async decide(bookingId: string, approve: boolean, reason: string | null, actorUserId: string, now: Date = new Date()): Promise<{ booking: Booking; settled: Settled } | null> {
+  /**
+   * A decision on a request awaiting approval, by the learner's line manager
+   * or, for a request with no line manager on the platform, an education lead
+   * or organisation administrator (`capacity`, kept in the audit row; who may
+   * decide is the caller's question: event-approval-store.ts). Approved: it
+   * joins the queue (booked or waiting).
+   */
+  async decide(bookingId: string, approve: boolean, reason: string | null, actorUserId: string, now: Date = new Date(), capacity: ApprovalCapacity = 'line-manager'): Promise<{ booking: Booking; settled: Settled } | null> {
     return this.write(async (trx) => {
       const first = await trx.selectFrom('event_bookings').select('session_id').where('id', '=', bookingId).executeTakeFirst();
       if (first === undefined) return null;
@@ -746,17 +755,19 @@ export class EventStore {
       if (session === undefined || row?.status !== 'awaiting-approval') return null;
       if (!approve || session.event_status !== 'published' || now >= toDate(session.starts_at)) {
         await trx.updateTable('event_bookings').set({ status: 'declined', decision_reason: reason, updated_at: now }).where('id', '=', bookingId).execute();
-        await AuditStore.record(trx, { actorUserId, action: 'event.approval-declined', entityType: 'event_booking', entityId: bookingId, before: { status: row.status }, after: { status: 'declined', reason } });
+        await AuditStore.record(trx, { actorUserId, action: 'event.approval-declined', entityType: 'event_booking', entityId: bookingId, before: { status: row.status }, after: { status: 'declined', reason, capacity } });
         return { booking: { ...toBooking(row), status: 'declined', decisionReason: reason }, settled: NONE };
       }
-      await AuditStore.record(trx, { actorUserId, action: 'event.approval-approved', entityType: 'event_booking', entityId: bookingId, before: { status: row.status }, after: { sessionId: session.id } });
+      await AuditStore.record(trx, { actorUserId, action: 'event.approval-approved', entityType: 'event_booking', entityId: bookingId, before: { status: row.status }, after: { sessionId: session.id, capacity } });
       return this.enqueue(trx, session, row, row.user_id, row.organisation_code, now, actorUserId);
     });
   }
 
   /** Requests awaiting the decision of this person as line manager (from the staff directory). */
   async awaitingApprovalBy(managerUserId: string): Promise<{ booking: Booking; learnerName: string; eventId: string; eventTitle: { en: string; cy: string }; startsAt: Date }[]> {
-    const manager = await this.db.selectFrom('users').innerJoin('staff', 'staff.id', 'users.staff_id').select('staff.assignment_number').where('users.id', '=', managerUserId).executeTakeFirst();
+    // An active account on an active staff record, as event-approval-store.ts counts a line manager (else the request is the fallback's).
+    const manager = await this.db.selectFrom('users').innerJoin('staff', 'staff.id', 'users.staff_id').select('staff.assignment_number')
+      .where('users.id', '=', managerUserId).where('users.active', '=', true).where('staff.active', '=', true).executeTakeFirst();
     if (manager === undefined) return [];
     const rows = await this.db.selectFrom('event_bookings')
       .innerJoin('users', 'users.id', 'event_bookings.user_id').innerJoin('staff', 'staff.id', 'users.staff_id')
@@ -767,12 +778,12 @@ export class EventStore {
     return rows.map((r) => ({ booking: toBooking(r), learnerName: r.display_name, eventId: r.eid, eventTitle: { en: r.title_en, cy: r.title_cy }, startsAt: toDate(r.starts_at) }));
   }
 
-  /** The accounts of a person's line manager (from the staff directory). */
+  /** The active accounts of a person's line manager (from the staff directory; none: the request is the fallback's, event-approval-store.ts). */
   async lineManagersOf(userId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('users as learner').innerJoin('staff as me', 'me.id', 'learner.staff_id')
       .innerJoin('staff as boss', 'boss.assignment_number', 'me.line_manager_assignment_number')
       .innerJoin('users as manager', 'manager.staff_id', 'boss.id')
-      .select('manager.id').where('learner.id', '=', userId).execute();
+      .select('manager.id').where('learner.id', '=', userId).where('boss.active', '=', true).where('manager.active', '=', true).execute();
     return rows.map((r) => r.id);
   }
 

@@ -45,6 +45,7 @@ export const PERMISSIONS = [
   'funded.manage',
   'funded.review',
   'insights.targets',
+  'events.approve-unmanaged',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -79,6 +80,9 @@ const MATRIX: Readonly<Record<Permission, Partial<Record<Role, 'scoped' | 'natio
   'funded.review': { 'education-lead': 'national', 'funded-reviewer': 'national', 'platform-admin': 'national' },
   // Literacy targets by staff group and date (national figures).
   'insights.targets': { 'education-lead': 'national', 'platform-admin': 'national' },
+  // Deciding a request for an event place when the person has no line manager on the platform
+  // (a line manager's own team's requests are theirs alone: domain/events/approvals.ts).
+  'events.approve-unmanaged': { 'education-lead': 'national', 'org-admin': 'scoped' },
 };
 
 export interface Principal {
@@ -98,6 +102,13 @@ export function can(principal: Principal, permission: Permission, organisationCo
     if (kind === 'national' || organisationCode === undefined) return true;
     return grant.organisationCode === organisationCode;
   });
+}
+
+/** The grant that allows the action in this organisation (a national one first), or undefined: for recording in which capacity someone acted. */
+export function grantAllowing(principal: Principal, permission: Permission, organisationCode: string | null): RoleGrant | undefined {
+  const reach = MATRIX[permission];
+  return principal.grants.find((g) => reach[g.role] === 'national')
+    ?? (organisationCode === null ? undefined : principal.grants.find((g) => reach[g.role] === 'scoped' && g.organisationCode === organisationCode));
 }
 
 /** The organisations in which a permission holds, or 'all'. */

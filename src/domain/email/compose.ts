@@ -36,6 +36,8 @@ export const EMAIL_TEMPLATES = {
   'event-moved': ['name', 'event', 'when', 'was'],
   'event-approval-request': ['name', 'learner', 'event', 'when'],
   'event-declined': ['name', 'event', 'when', 'reason'],
+  'event-approval-fallback': ['name', 'learner', 'event', 'when'],
+  'event-declined-fallback': ['name', 'event', 'when', 'reason'],
   'event-reminder': ['name', 'event', 'when', 'where'],
   'event-reminder-online': ['name', 'event', 'when', 'join'],
 } as const satisfies Record<string, readonly string[]>;

@@ -3,8 +3,9 @@
 // confirmation (with a calendar entry, .ics) to the person booked, a note to
 // the person on the waiting list, an offer (with when it lapses) to the first
 // person waiting when a place is freed, a note when an offer lapses, a request
-// to the line manager when an event needs approval and the decision to the
-// learner, a new time (with an .ics that replaces the entry: same UID, higher
+// to the line manager when an event needs approval (to the education lead who
+// made the event and the learner's organisation administrators when there is
+// no line manager on the platform) and the decision to the learner, a new time (with an .ics that replaces the entry: same UID, higher
 // SEQUENCE) when a session moves, a cancellation (with an .ics that removes
 // the entry) to everyone when an event is cancelled, and reminders before the
 // start (with the joining link, for online sessions, to people booked). The
@@ -14,7 +15,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { EventStore, type Booking, type BookingMail, type BookOutcome, type CancelOutcome, type EventInput, type EventRecord, type EventUpdate, type Quota, type SessionEdit, type SessionRecord, type Settled } from '../../db/stores/event-store.js';
+import { EventApprovalStore } from '../../db/stores/event-approval-store.js';
 import { UserStore } from '../../db/stores/user-store.js';
+import type { ApprovalCapacity } from '../../domain/events/approvals.js';
 import { calendarFile } from '../../domain/events/calendar.js';
 import type { EmailParams, EmailTemplate } from '../../domain/email/index.js';
 import type { Language } from '../../domain/i18n.js';
@@ -46,10 +49,13 @@ type Calendar = 'none' | 'request' | 'cancel';
 
 export class EventsService {
   readonly store: EventStore;
+  /** Requests with no line manager on the platform (read only). */
+  readonly approvals: EventApprovalStore;
   private readonly users: UserStore;
 
   constructor(private readonly deps: EventsDeps) {
     this.store = EventStore.create(deps.db, deps.offerHours === undefined ? {} : { offerHours: deps.offerHours });
+    this.approvals = EventApprovalStore.create(deps.db);
     this.users = UserStore.create(deps.db);
   }
 
@@ -85,13 +91,13 @@ export class EventsService {
     return confirmed;
   }
 
-  /** A line manager's decision; the learner is told either way. */
-  async decide(bookingId: string, approve: boolean, reason: string | null, managerUserId: string): Promise<Booking | null> {
-    const result = await this.store.decide(bookingId, approve, reason, managerUserId);
+  /** A decision, by the line manager or (no line manager on the platform) an education lead or organisation administrator; the learner is told either way. */
+  async decide(bookingId: string, approve: boolean, reason: string | null, deciderUserId: string, capacity: ApprovalCapacity = 'line-manager'): Promise<Booking | null> {
+    const result = await this.store.decide(bookingId, approve, reason, deciderUserId, new Date(), capacity);
     if (result === null) return null;
     await this.tellSettled(result.settled);
     const { booking } = result;
-    if (booking.status === 'declined') await this.tell(booking, 'event-declined', 'none', { reason: booking.decisionReason ?? '' });
+    if (booking.status === 'declined') await this.tell(booking, capacity === 'line-manager' ? 'event-declined' : 'event-declined-fallback', 'none', { reason: booking.decisionReason ?? '' });
     else await this.tell(booking, booking.status === 'booked' ? 'event-booked' : 'event-waiting', booking.status === 'booked' ? 'request' : 'none');
     return booking;
   }
@@ -165,11 +171,20 @@ export class EventsService {
     if (learner === undefined || session === undefined) return;
     const event = await this.store.findEvent(session.eventId);
     if (event === undefined) return;
-    for (const managerId of await this.store.lineManagersOf(booking.userId)) {
+    const managerIds = await this.store.lineManagersOf(booking.userId);
+    for (const managerId of managerIds) {
       const manager = await this.users.findById(managerId);
       if (manager === undefined) continue;
       const language = manager.language;
       await this.deps.email.sendEmail('event-approval-request', { address: manager.email, userId: manager.id, name: manager.displayName },
+        { learner: learner.displayName, event: event.title[language], when: sessionWhen(session, language), link: `${this.deps.publicUrl}${language === 'cy' ? '/cy' : ''}/events/approvals` },
+        language);
+    }
+    if (managerIds.length > 0) return;
+    // No line manager on the platform: the people who can decide instead are asked (event-approval-store.ts says who).
+    for (const person of await this.approvals.fallbackRecipients(booking.userId, event.id)) {
+      const language = person.language;
+      await this.deps.email.sendEmail('event-approval-fallback', { address: person.email, userId: person.id, name: person.displayName },
         { learner: learner.displayName, event: event.title[language], when: sessionWhen(session, language), link: `${this.deps.publicUrl}${language === 'cy' ? '/cy' : ''}/events/approvals` },
         language);
     }

@@ -3,7 +3,9 @@
 // an event's page (book, join the waiting list, confirm a place offered,
 // cancel; the joining link shown only to people booked, from 30 minutes
 // before the start; facilitators, audience, level, competencies and linked
-// modules), a line manager's approvals page, and for education leads the
+// modules), the approvals page (a line manager's, and requests with no line
+// manager on the platform for education leads and organisation
+// administrators), and for education leads the
 // events admin pages (create and edit an event with its sessions, publish,
 // cancel: everyone booked or waiting is emailed; a moved session emails a
 // calendar entry that replaces the old one). Every form is a plain POST with
@@ -18,15 +20,17 @@ import { LITERACY_LEVELS, STAFF_GROUPS } from '../../domain/staff/reference-data
 import { ORGANISATIONS } from '../../domain/staff/reference-data.js';
 import { COMPETENCIES } from '../../domain/learning/competency-framework.js';
 import { eventsVersion, type Booking, type EventRecord, type Quota, type SessionRecord } from '../../db/stores/event-store.js';
-import { UserStore } from '../../db/stores/user-store.js';
+import { UserStore, type User } from '../../db/stores/user-store.js';
+import { capacityFor, decidesFallback, fallbackReach, type ApprovalCapacity } from '../../domain/events/approvals.js';
 import { EventsService } from '../../services/events/events-service.js';
-import { authorise, currentUser } from '../plugins/auth.js';
+import { authorise, currentUser, principalOf } from '../plugins/auth.js';
 import { localPath } from '../plugins/language.js';
 import { DELIVERY_LANGUAGES, EVENT_TOPICS, MAX_QUOTAS, MAX_SESSIONS, blankEvent, checkEvent, londonParts, readForm, redrawForm, valuesOf, type EventValues, type FieldError } from './event-form.js';
 
 export { EVENT_TOPICS } from './event-form.js';
 
 const UUID = /^[0-9a-f-]{36}$/;
+const ORGANISATION_NAMES = Object.fromEntries(ORGANISATIONS.map((o) => [o.code, o.name]));
 
 /** How long the events list is kept at most (another process's writes, the clock). */
 const LIST_TTL_MS = 5_000;
@@ -154,31 +158,47 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     };
   };
 
-  // A line manager's requests to approve (before /events/:id).
+  // Requests to approve (before /events/:id): a line manager's own team's,
+  // and, for education leads and organisation administrators, requests with
+  // no line manager on the platform (domain/events/approvals.ts says who).
+  const approvalsOf = async (user: User) => {
+    const principal = principalOf(user);
+    const fallback = decidesFallback(principal);
+    const [requests, unmanaged] = await Promise.all([
+      store.awaitingApprovalBy(user.id),
+      fallback ? service.approvals.withoutLineManager(fallbackReach(principal), user.id) : [],
+    ]);
+    return { requests, unmanaged, fallback, organisationNames: ORGANISATION_NAMES };
+  };
+
   app.get('/events/approvals', { config: { access: 'signed-in' } }, async (request, reply) => {
     const user = currentUser(request);
-    const requests = await store.awaitingApprovalBy(user.id);
     const done = DoneQuery.safeParse(request.query).data?.done ?? null;
-    return reply.render('pages/events/approvals.njk', { requests, done, errors: [], values: {} });
+    return reply.render('pages/events/approvals.njk', { ...await approvalsOf(user), done, errors: [], values: {} });
   });
 
   app.post('/events/approvals/:bookingId', { config: { access: 'signed-in' } }, async (request, reply) => {
     const user = currentUser(request);
     const { bookingId } = request.params as { bookingId: string };
-    const requests = await store.awaitingApprovalBy(user.id);
-    // Only the person's line manager may decide.
-    if (!UUID.test(bookingId) || !requests.some((r) => r.booking.id === bookingId)) {
-      return reply.redirect(localPath(request.lang, '/events/approvals?done=decided-already'), 303);
+    // The line manager decides their team's requests, theirs alone; a request with no line manager on the platform, an education lead or an administrator of the learner's organisation (never their own).
+    let capacity: ApprovalCapacity | null = null;
+    if (UUID.test(bookingId)) {
+      if ((await store.awaitingApprovalBy(user.id)).some((r) => r.booking.id === bookingId)) capacity = 'line-manager';
+      else if (decidesFallback(principalOf(user))) {
+        const facts = await service.approvals.factsOf(bookingId);
+        if (facts !== undefined && facts.userId !== user.id) capacity = capacityFor(principalOf(user), { isTheirLineManager: false, hasActiveLineManager: facts.hasActiveLineManager, organisationCode: facts.organisationCode });
+      }
     }
+    if (capacity === null) return reply.redirect(localPath(request.lang, '/events/approvals?done=decided-already'), 303);
     const body = Decision.safeParse(request.body ?? {}).data ?? { reason: '' };
     const reason = body.reason.trim();
     const errors: FieldError[] = [];
     if (body.decision === undefined) errors.push({ field: `decision-${bookingId}`, key: 'events.approvals.errors.decision' });
     else if (body.decision === 'decline' && reason === '') errors.push({ field: `reason-${bookingId}`, key: 'events.approvals.errors.reason' });
     if (errors.length > 0) {
-      return reply.code(400).render('pages/events/approvals.njk', { requests, done: null, errors, errorKeys: Object.fromEntries(errors.map((e) => [e.field, e.key])), values: { [bookingId]: { decision: body.decision ?? '', reason } } });
+      return reply.code(400).render('pages/events/approvals.njk', { ...await approvalsOf(user), done: null, errors, errorKeys: Object.fromEntries(errors.map((e) => [e.field, e.key])), values: { [bookingId]: { decision: body.decision ?? '', reason } } });
     }
-    const decided = await service.decide(bookingId, body.decision === 'approve', body.decision === 'decline' ? reason : null, user.id);
+    const decided = await service.decide(bookingId, body.decision === 'approve', body.decision === 'decline' ? reason : null, user.id, capacity);
     return reply.redirect(localPath(request.lang, `/events/approvals?done=${decided === null ? 'decided-already' : body.decision === 'approve' ? 'approved' : 'declined'}`), 303);
   });
 
@@ -193,14 +213,18 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     const event = await eventOr404((request.params as { id: string }).id, true);
     const now = new Date();
     const [sessions, facilitators] = await Promise.all([store.sessionsOf([event.id]), store.facilitatorsOf(event.id)]);
-    const bookings = await store.bookingsOf(user.id, sessions.map((s) => s.id));
+    const [bookings, noLineManager] = await Promise.all([
+      store.bookingsOf(user.id, sessions.map((s) => s.id)),
+      // Who decides this person's requests: said on the page when nobody is their line manager on the platform.
+      event.approvalRequired ? service.approvals.hasActiveLineManager(user.id).then((has) => !has) : false,
+    ]);
     const done = DoneQuery.safeParse(request.query).data?.done ?? null;
     const moduleOf = (slug: string) => {
       const m = app.content.bySlug(slug);
       return m === undefined ? null : { slug, title: m.manifest.title };
     };
     return reply.render('pages/events/event.njk', {
-      event, done, facilitators, keepsRegister: facilitators.some((f) => f.id === user.id),
+      event, done, noLineManager, facilitators, keepsRegister: facilitators.some((f) => f.id === user.id),
       audience: STAFF_GROUPS.filter((g) => event.audienceStaffGroups.includes(g.code)),
       level: LITERACY_LEVELS.find((l) => l.code === event.literacyLevel) ?? null,
       competencies: COMPETENCIES.filter((c) => event.competencies.includes(c.id)),

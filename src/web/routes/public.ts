@@ -7,6 +7,8 @@
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { EventStore } from '../../db/stores/event-store.js';
+import { EventApprovalStore } from '../../db/stores/event-approval-store.js';
+import { decidesFallback, fallbackReach } from '../../domain/events/approvals.js';
 import { organisationsWhere } from '../../domain/auth/index.js';
 import { learnerStart, pathwayFor, workSections } from '../../domain/learning/index.js';
 import { AssessmentStore } from '../../db/stores/assessment-store.js';
@@ -23,6 +25,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
   };
   const credentials = CredentialStore.create(app.database.db);
   const events = EventStore.create(app.database.db);
+  const approvalStore = EventApprovalStore.create(app.database.db);
 
   app.get('/', { config: { access: 'public' } }, async (request, reply) => {
     const user = request.user;
@@ -32,8 +35,10 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     const [standing, issued, counts, approvals] = await Promise.all([
       learnerStanding(sources, user), credentials.forUser(user.id),
       staffOrgs.length === 0 ? null : app.stores.staff.countByOrganisation(),
-      // Event places waiting for this person's approval as someone's line manager (issue 16).
-      events.awaitingApprovalBy(user.id),
+      // Event places waiting for this person's approval as someone's line manager, and, for
+      // education leads and organisation administrators, requests with no line manager on the platform (issue 16).
+      Promise.all([events.awaitingApprovalBy(user.id), decidesFallback(principal) ? approvalStore.countWithoutLineManager(fallbackReach(principal), user.id) : 0])
+        .then(([mine, unmanaged]) => mine.length + unmanaged),
     ]);
     const start = learnerStart({
       modules: app.content.modules, progress: standing.progress, completions: standing.completions,
@@ -43,7 +48,7 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     return reply.render('pages/home.njk', {
       start, work: workSections(user.grants), staffGroup: standing.staffGroup ?? null, requiredLevel: standing.requiredLevel,
       linked: standing.staff?.active === true, counts: counts === null ? null : Object.fromEntries(counts), staffOrgs,
-      approvals: approvals.length,
+      approvals,
     });
   });
 
