@@ -1,6 +1,7 @@
 // The demo's events: a pharmacogenomics webinar series (two sessions past,
-// with attendance recorded; two to come, one full with a waiting list) and an
-// in-person study day. The people booked are synthetic accounts with no
+// with attendance recorded; two to come, one full with a waiting list), an
+// in-person study day, and a masterclass needing approval (requests waiting
+// for a line manager and for the education team). The people booked are synthetic accounts with no
 // password (no one can sign in as them), and every event is marked
 // illustrative, shown as such on its pages. The past sessions' attendance is
 // marked through the register's own code path (so each attendee has an xAPI
@@ -106,5 +107,20 @@ export async function seedDemoEvents(db: Kysely<Database>, now: Date = new Date(
   for (const userId of people.slice(0, 11)) { await store.book(fullSoon, userId, now); bookings += 1; }
   for (const userId of people.slice(0, 4)) { await store.book(later, userId, now); bookings += 1; }
   for (const userId of people.slice(5, 8)) { await store.book(dayId, userId, now); bookings += 1; }
-  return { events: 2, bookings };
+
+  // A masterclass that needs a line manager's approval: the demo learner's request waits for
+  // the demo line manager (their manager in the staff directory); two illustrative attendees
+  // with no staff record (so no line manager on the platform) wait for the education team.
+  const { event: masterclass, sessionId: classId } = await store.createEvent({
+    title: { en: 'Consent for genomic testing: a masterclass', cy: 'Cydsynio i brofion genomig: dosbarth meistr' },
+    summary: { en: 'A small-group online masterclass on consent conversations for genomic tests. Places need your line manager\'s approval.', cy: 'Dosbarth meistr ar-lein mewn grŵp bach ar sgyrsiau cydsynio ar gyfer profion genomig. Mae angen i\'ch rheolwr llinell gymeradwyo lleoedd.' },
+    description: { en: 'Role play and discussion in groups of eight. This is an illustrative example in the demo data set.', cy: 'Chwarae rôl a thrafodaeth mewn grwpiau o wyth. Enghraifft ddarluniadol yn y set ddata demo yw hon.' },
+    topic: 'ethics-and-consent', cpdHours: 2, illustrative: true, approvalRequired: true,
+    audienceStaffGroups: ['nursing-midwifery', 'healthcare-scientists', 'medical-dental'], literacyLevel: 'foundation',
+    competencies: ['genomic-testing-consent'], modulesBefore: ['consent-and-communicating-results'],
+  }, online(at(now, 16), 16, 'bilingual'), null);
+  await store.setStatus(masterclass.id, 'published', null);
+  const learner = await db.selectFrom('users').select('id').where('email', '=', `learner@${emailDomain}`).executeTakeFirst();
+  for (const userId of [...(learner === undefined ? [] : [learner.id]), ...people.slice(12, 14)]) { await store.book(classId, userId, now); bookings += 1; }
+  return { events: 3, bookings };
 }

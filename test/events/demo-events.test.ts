@@ -12,10 +12,10 @@ describe.each(engines)('the demo events on $name', (engine) => {
   it('has an illustrative webinar series with past attendance, a full session with a waiting list, and a study day', async () => {
     const now = new Date();
     const result = await seedDemoEvents(database.db, now);
-    expect(result.events).toBe(2);
+    expect(result.events).toBe(3);
     const store = EventStore.create(database.db);
     const events = await store.listEvents(['published']);
-    expect(events).toHaveLength(2);
+    expect(events).toHaveLength(3);
     expect(events.every((e) => e.illustrative)).toBe(true);
     const series = events.find((e) => e.topic === 'pharmacogenomics');
     const sessions = await store.sessionsOf([series?.id ?? '']);
@@ -26,5 +26,9 @@ describe.each(engines)('the demo events on $name', (engine) => {
     const past = await store.bookingsForSession(sessions[0]?.id ?? '');
     expect(past.map((b) => b.status)).toContain('attended');
     expect(past.map((b) => b.status)).toContain('no-show');
+    // A masterclass needing approval, with requests waiting (no demo learner in this database: the two attendees).
+    const masterclass = events.find((e) => e.approvalRequired);
+    const [classSession] = await store.sessionsOf([masterclass?.id ?? '']);
+    expect((await store.bookingsForSession(classSession?.id ?? '')).map((b) => b.status)).toEqual(['awaiting-approval', 'awaiting-approval']);
   });
 });
