@@ -1,20 +1,35 @@
-// The `genomeg` command as a person runs it: a real process, a real SQLite file.
+// The `genomeg` command as a person runs it, on a real SQLite file. Most
+// commands run in this test's own process through cli(), the function the
+// command's entry point calls, with its output and environment given to it;
+// two run as real processes (a success and a failure) so that the entry point
+// itself, its exit codes and its stdout and stderr stay tested.
 
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildStaffRow, staffCsv } from './support/factories.js';
+import { cli } from '../src/cli/main.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'genomeg-cli-'));
 const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'cli.sqlite')}`, LOG_LEVEL: 'silent' };
 
+/** The command run in this process, as its entry point runs it: the exit code and what it wrote. */
 async function genomeg(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await cli(args, { out: (t) => { stdout += t; }, err: (t) => { stderr += t; }, env, isTty: false });
+  return { code, stdout, stderr };
+}
+
+/** The command as a real process (a new Node process compiling the TypeScript with tsx: seconds on a quiet machine, much more on a busy one). */
+async function genomegProcess(extraEnv: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...env, ...extraEnv } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -24,12 +39,11 @@ async function genomeg(...args: string[]): Promise<{ code: number; stdout: strin
 
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
-// Each command is a new Node process compiling the TypeScript with tsx: seconds on a quiet machine, much more on a busy one.
 describe('the genomeg command', { timeout: 120_000 }, () => {
-  it('imports an extract and reports what changed', async () => {
+  it('imports an extract and reports what changed, as a real process', async () => {
     const file = join(dir, 'good.csv');
     writeFileSync(file, staffCsv([buildStaffRow({ organisationCode: '7A4' }), buildStaffRow({ organisationCode: '7A4' })], { bom: true }));
-    const result = await genomeg('staff', 'import', file);
+    const result = await genomegProcess({}, 'staff', 'import', file);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Staff imported: 2 added, 0 updated, 0 marked as leavers, 0 unchanged');
   });
@@ -42,17 +56,11 @@ describe('the genomeg command', { timeout: 120_000 }, () => {
     expect(result.stderr).toContain(`${file}:3 [Organisation Code]: gwall: Nid yw hwn yn god sefydliad GIG Cymru (ZZZ)`);
   });
 
-  it('stops at start-up naming a wrong configuration variable', async () => {
-    const { code, stderr } = await (async () => {
-      try {
-        await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'migrate'], { env: { ...env, PORT: 'lots' } });
-        return { code: 0, stderr: '' };
-      } catch (error) {
-        return error as { code: number; stderr: string };
-      }
-    })();
+  it('stops at start-up naming a wrong configuration variable, as a real process, with exit code 2', async () => {
+    const { code, stdout, stderr } = await genomegProcess({ PORT: 'lots' }, 'migrate');
     expect(code).toBe(2);
     expect(stderr).toMatch(/PORT="lots"/);
+    expect(stdout).toBe('');
   });
 
   it('checks learning content and names the file and line of each problem', async () => {
@@ -67,9 +75,13 @@ describe('the genomeg command', { timeout: 120_000 }, () => {
   });
 
   it('refuses an unknown mode and a missing file with a clear message', async () => {
-    expect((await genomeg('staff', 'import', 'nope.csv')).stderr).toContain('no file at nope.csv');
+    const missing = await genomeg('staff', 'import', 'nope.csv');
+    expect(missing).toMatchObject({ code: 2, stdout: '' });
+    expect(missing.stderr).toContain('no file at nope.csv');
     const file = join(dir, 'good.csv');
-    expect((await genomeg('staff', 'import', file, '--mode', 'sometimes')).stderr).toContain('--mode must be full or partial');
+    const unknownMode = await genomeg('staff', 'import', file, '--mode', 'sometimes');
+    expect(unknownMode.code).toBe(2);
+    expect(unknownMode.stderr).toContain('--mode must be full or partial');
   });
 
   // Issue 13, items 15 and 17.
@@ -117,5 +129,25 @@ describe('the genomeg command', { timeout: 120_000 }, () => {
     const confirmed = await genomeg('staff', 'import', some, '--confirm-leavers');
     expect(confirmed.code).toBe(0);
     expect(confirmed.stdout).toContain('Staff imported: 0 added, 0 updated, 12 marked as leavers, 2 unchanged');
+  });
+
+  // Was test/cli-users.test.ts, a process of its own: here it shares this file's import of the command.
+  it('creates an account whose one-time password must be changed at the first sign-in, with no language known yet', async () => {
+    const file = join(dir, 'users.sqlite');
+    let stdout = '';
+    let stderr = '';
+    const code = await cli(['users', 'create', '--email', 'first.admin@wales.nhs.uk', '--name', 'First Admin', '--role', 'platform-admin'],
+      { out: (t) => { stdout += t; }, err: (t) => { stderr += t; }, env: { ...env, DATABASE_URL: `sqlite:${file}` }, isTty: false });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('it must be changed at first sign-in');
+    const db = new Database(file, { readonly: true });
+    try {
+      const row = db.prepare('select must_change_password, language_known from users where email = ?').get('first.admin@wales.nhs.uk') as { must_change_password: number; language_known: number } | undefined;
+      expect(row?.must_change_password).toBe(1);
+      // No language chosen yet: emails go in Welsh then English until the first page is read.
+      expect(row?.language_known).toBe(0);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -20,8 +20,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { AXE_TAGS, closeServer, listenWithBrowser, openServer, type BrowserServer } from '../support/browser.js';
+import { axeBuilder, closeServer, listenWithBrowser, openServer, type BrowserServer } from '../support/browser.js';
 import { readabilityProblems, readableText, readableTextOfHtml } from '../support/readable.js';
 import { EVERYONE, type Who } from '../support/route-table.js';
 import { pageOverflow, seedPageWalk, type PageWalk } from '../support/page-walk.js';
@@ -127,7 +126,7 @@ describe('every page the route-access walk knows, as people see it', () => {
           }
           for (const problem of readabilityProblems(await readableText(page), lang)) failures.push({ who, path: where, url: c.url, kind: 'text', detail: problem });
           if (response?.status() !== 404 && AXE_HERE.some((p) => p.test(c.url))) {
-            const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+            const results = await axeBuilder(page).analyze();
             for (const v of results.violations) failures.push({ who, path: where, url: c.url, kind: 'axe', detail: `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}` });
           }
           const wide = await pageOverflow(page);

@@ -6,16 +6,21 @@
 //
 // To keep the file quick: pages are opened with a session cookie (signing in
 // has its own tests); the fit test reuses the two runs the progress test made;
-// and the run page's two tornado choices (a role and year, and a bad role and
-// year) are checked by axe only in what the choice changes (the error summary
-// and everything from the tornado heading on), since the whole run page, which
-// is otherwise the same, has just been checked in the same language.
+// axe checks each page once per language (the baseline page only in the
+// progress test's walk); and the run page with a bad tornado choice (a bad
+// role and year) is checked by axe only in what the choice changes (the error
+// summary and everything from the tornado heading on), since the whole run
+// page, which is otherwise the same, has just been checked in the same
+// language. A good choice is the default choice's template with other
+// figures: the whole run page, checked with its default choice, covers it.
+// (The fit test opens each page at each width rather than narrowing a loaded
+// one: the header's navigation is laid out again only a moment after a resize,
+// and a narrowed page measured at once was 362 px wide at 320.)
 
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { AXE_TAGS, closeServer, expectAxeClean, listenWithBrowser, openServer, type BrowserServer } from '../support/browser.js';
+import { axeBuilder, closeServer, expectAxeClean, listenWithBrowser, openServer, type BrowserServer } from '../support/browser.js';
 import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseHandle } from '../../src/db/database.js';
@@ -56,7 +61,7 @@ describe('the workforce planner workspace in a browser', () => {
 
   /** axe on only what a run page's tornado choice changes: the error summary, and the tornado heading and all after it. */
   async function axeTornadoPart(page: Page): Promise<void> {
-    const builder = new AxeBuilder({ page }).withTags(AXE_TAGS).include('#tornado').include('#tornado ~ *');
+    const builder = axeBuilder(page).include('#tornado').include('#tornado ~ *');
     if (await page.locator('.nhsuk-error-summary').count() > 0) builder.include('.nhsuk-error-summary');
     const violations = (await builder.analyze()).violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
     expect({ url: page.url(), violations }).toEqual({ url: page.url(), violations: [] });
@@ -130,8 +135,8 @@ describe('the workforce planner workspace in a browser', () => {
     await page.getByRole('button', { name: 'Copy this scenario' }).click();
     expect(await page.locator('h1').textContent()).toBe('Copy of Welsh genomics workforce, baseline');
 
+    // axe checks this page in both languages in the progress test.
     await page.goto(`${base}/plan/scenarios/${baselineId}/baseline`);
-    await axe(page);
     await page.getByLabel(/Clinical scientist \(genomics\), Cardiff and Vale University Health Board/).uncheck();
     await page.getByRole('button', { name: 'Fill from the staff directory' }).click();
     expect(await page.locator('.nhsuk-inset-text').textContent()).toContain('Version 3 saved.');
@@ -156,7 +161,7 @@ describe('the workforce planner workspace in a browser', () => {
     const pages = [
       '/plan', `/plan/scenarios/${baselineId}`, `/plan/scenarios/${baselineId}/edit`, `/plan/scenarios/${baselineId}/baseline`,
       '/plan/compare', `/plan/compare?run=${first}&run=${second}`, `/plan/compare?run=${first}`,
-      `/plan/runs/${first}`, `/plan/runs/${first}?role=clinical-scientist&year=2040`, `/plan/runs/${first}?role=x&year=1`,
+      `/plan/runs/${first}`, `/plan/runs/${first}?role=x&year=1`,
       `/plan/runs/${running.id}`, `/plan/runs/${stopped.id}`,
     ];
     for (const path of pages) {
@@ -197,7 +202,7 @@ describe('the workforce planner workspace in a browser', () => {
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     await page.waitForURL(/\/plan\/compare\?/);
     expect(await page.locator('svg[aria-label="Genetic counsellor: median supply and demand by run"]').count()).toBe(1);
-    expect(checked.length).toBeGreaterThanOrEqual(24);
+    expect(checked.length).toBeGreaterThanOrEqual(22);
     await context.close();
   });
 

@@ -26,9 +26,20 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * axe-core as every browser test runs it: the WCAG 2.2 AA rules, run by axe.run in the page itself
+ * (legacy mode: the default runs axe in each frame apart and merges the results in a new blank page
+ * with a second copy of axe, a page more per check, and these pages have no frames), reporting only
+ * the violations in full (listing every passing node of a large page, which no test reads, was much
+ * of the time). The same rules run and find the same violations, in about half the time.
+ */
+export function axeBuilder(page: Page): AxeBuilder {
+  return new AxeBuilder({ page }).options({ resultTypes: ['violations'] }).withTags(AXE_TAGS).setLegacyMode();
+}
+
 /** Fails, naming the page and each rule broken with where, on any axe violation. */
 export async function expectAxeClean(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  const results = await axeBuilder(page).analyze();
   const violations = results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
   expect({ url: page.url(), violations }).toEqual({ url: page.url(), violations: [] });
 }
