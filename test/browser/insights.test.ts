@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { closeServer, expectAxeClean, listenWithBrowser, openServer, sessionPage, type BrowserServer } from '../support/browser.js';
+import { closeServer, expectAxeClean, listenWithBrowser, openServer, resizeTo, sessionPage, type BrowserServer } from '../support/browser.js';
 import { expectReadableText } from '../support/readable.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 import { importStaffExtract } from '../../src/services/staff-import.js';
@@ -84,8 +84,7 @@ describe('genomic literacy insights in a browser', () => {
         // Wales by organisation: the chart of the share meeting target, a named image, with its table under it.
         if (who === 'wales') expect(await page.locator('figure svg[role="img"]').first().getAttribute('aria-label')).toContain(lang === 'cy' ? 'targed' : 'target');
         if (SHOTS) await page.screenshot({ path: `/tmp/shots/insights/${who}-${lang}-1280.png`, fullPage: true });
-        await page.setViewportSize({ width: 320, height: 800 });
-        await page.waitForFunction('document.documentElement.clientWidth <= 320');
+        await resizeTo(page, 320, 800);
         if (SHOTS) await page.screenshot({ path: `/tmp/shots/insights/${who}-${lang}-320.png`, fullPage: true });
         const wide = await page.evaluate<string[]>(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5).map((e) => e.tagName + '.' + e.className + ':' + (e.textContent || '').slice(0, 40))`);
         expect({ who, fits: await page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth'), wide }).toMatchObject({ fits: true });

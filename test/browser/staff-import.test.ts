@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, signInWith, type BrowserServer } from '../support/browser.js';
+import { PASSWORD, closeServer, expectAxeClean, listenWithBrowser, openServer, resizeTo, signInWith, type BrowserServer } from '../support/browser.js';
 import { expectReadableText } from '../support/readable.js';
 import { buildStaffRow, staffCsv } from '../support/factories.js';
 import { hashPassword } from '../../src/security/passwords.js';
@@ -47,7 +47,7 @@ describe('the staff import page in a browser', () => {
 
   async function shoot(page: Page, name: string): Promise<void> {
     for (const width of [1280, 320]) {
-      await page.setViewportSize({ width, height: 900 });
+      await resizeTo(page, width);
       await page.screenshot({ path: join(SHOTS, `${name}-${String(width)}.png`), fullPage: true });
       const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
       expect({ name, width, overflow }).toEqual({ name, width, overflow: 0 });

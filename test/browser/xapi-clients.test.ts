@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { closeServer, expectAxeClean, listenWithBrowser, openServer, type BrowserServer } from '../support/browser.js';
+import { closeServer, expectAxeClean, listenWithBrowser, openServer, resizeTo, type BrowserServer } from '../support/browser.js';
 import { expectReadableText } from '../support/readable.js';
 import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
@@ -43,7 +43,7 @@ async function shoot(page: Page, name: string): Promise<void> {
   if (dir === undefined) return;
   mkdirSync(dir, { recursive: true });
   for (const width of [1280, 320]) {
-    await page.setViewportSize({ width, height: 900 });
+    await resizeTo(page, width);
     await page.screenshot({ path: join(dir, `${name}-${String(width)}.png`), fullPage: true });
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
   }

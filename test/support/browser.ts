@@ -106,6 +106,19 @@ export async function sessionPage(browser: Browser, app: FastifyInstance, base: 
   return context.newPage();
 }
 
+/**
+ * Narrow (or widen) a loaded page's window. The NHS header moves navigation items into its
+ * "More" menu on the window's resize event, a frame or more after the window changes, so
+ * until then the page can be wider than the window (seen under load: 362 px at 320). Waits,
+ * at most 2 s, for the page to fit; a page that still does not fit is left for the caller's
+ * check to fail on.
+ */
+export async function resizeTo(page: Page, width: number, height = 900): Promise<void> {
+  await page.setViewportSize({ width, height });
+  await page.waitForFunction(`document.documentElement.clientWidth <= ${String(width)}`);
+  await page.waitForFunction('document.documentElement.scrollWidth <= document.documentElement.clientWidth', undefined, { timeout: 2_000 }).catch(() => undefined);
+}
+
 /** Whether the page fits its window: no sideways scroll. */
 export function fitsWidth(page: Page): Promise<boolean> {
   return page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
