@@ -26,7 +26,7 @@ import { EventStore, type SessionInput } from '../src/db/stores/event-store.js';
 import { buildApp } from '../src/web/app.js';
 import { keepHeapSmall } from '../src/web/heap.js';
 import { load } from './load.js';
-import { loadAverage, machine, onBothEngines, watchMemory } from './machine.js';
+import { cpuReading, cpuSplit, loadAverage, machine, onBothEngines, watchMemory } from './machine.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
 const LEARNERS = 2000;
@@ -75,13 +75,16 @@ async function measure(label: string, database: DatabaseHandle): Promise<void> {
   const list = await load(url, SECONDS, 32, { method: 'GET', sessions: learners, paths: ['/events'] });
   line('event list (GET)', list);
   const peak = watchMemory();
+  const cpuFrom = cpuReading();
   const bookings = await load(url, SECONDS, 16, { method: 'POST', sessions: learners, paths: bookPaths, body: '_csrf={csrf}' });
+  const cpuTo = cpuReading();
   line('bookings (POST)', bookings);
   const rows = await database.db.selectFrom('event_bookings').select(['status', (eb) => eb.fn.countAll<number | string>().as('n')]).where('session_id', 'in', sessionIds).groupBy('status').execute();
   const counts = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   const taken = (counts['booked'] ?? 0) + (counts['waiting'] ?? 0);
   console.log(`  ${label.padEnd(11)} bookings: ${Math.round(taken / SECONDS).toLocaleString('en-GB')} bookings/s taken (${String(taken)} in ${String(SECONDS)} s): ${String(counts['booked'] ?? 0)} booked (7 × 40 places), ${String(counts['waiting'] ?? 0)} onto waiting lists; `
     + `server RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (peak ${peak().toFixed(0)} MiB), heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB  (${loadAverage()})`);
+  console.log(`  ${label.padEnd(11)} bookings: ${cpuSplit(cpuFrom, cpuTo, taken, 'booking')}`);
   await app.close();
 }
 

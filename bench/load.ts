@@ -23,7 +23,8 @@ export interface LoadRequest {
 export function load(url: string, seconds: number, connections: number, request: LoadRequest, amount?: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     const child = fork(new URL('./load-worker.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.once('message', (result) => { resolve(result as autocannon.Result); child.kill(); });
+    // Resolved once the child has ended, so its CPU time is counted in this process's children's (cpuReading).
+    child.once('message', (result) => { child.once('exit', () => { resolve(result as autocannon.Result); }); child.kill(); });
     child.once('error', reject);
     child.send({ url, seconds, connections, request, amount });
   });

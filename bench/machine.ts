@@ -2,7 +2,7 @@
 
 import type { KyselyPlugin } from 'kysely';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,6 +11,55 @@ import { openDatabase, type DatabaseHandle } from '../src/db/database.js';
 export function machine(): string {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+/** CPU time so far (ms, Linux /proc): this process, its children (the load generators, counted once ended), PostgreSQL's processes, and the whole machine busy and idle. */
+export interface CpuReading { readonly server: number; readonly generator: number; readonly postgres: number; readonly busy: number; readonly idle: number }
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+export function cpuReading(): CpuReading | null {
+  try {
+    let server = 0;
+    let generator = 0;
+    let postgres = 0;
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      } catch {
+        continue; // ended meanwhile
+      }
+      // pid (comm) state ppid … utime(14) stime(15): comm may hold spaces, so split after its ')'.
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      // This process's children ended so far (cutime, cstime): the load generators.
+      if (Number(name) === process.pid) {
+        server += ms;
+        generator += (Number(fields[13]) + Number(fields[14])) * TICK_MS;
+      }
+      else if (Number(fields[1]) === process.pid) generator += ms;
+      else if (comm === 'postgres') postgres += ms;
+    }
+    const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    const idle = ((cpu[3] ?? 0) + (cpu[4] ?? 0)) * TICK_MS;
+    const busy = cpu.reduce((a, b) => a + b, 0) * TICK_MS - idle;
+    return { server, generator, postgres, busy, idle };
+  } catch {
+    return null;
+  }
+}
+
+/** Where the CPU went between two readings, per unit of work (`per`): e.g. "server 4.1, PostgreSQL 3.2, generator 0.8, other 0.5 ms a booking; idle 9%". */
+export function cpuSplit(from: CpuReading | null, to: CpuReading | null, per: number, unit: string): string {
+  if (from === null || to === null || per <= 0) return 'CPU split not available here';
+  const d = (k: keyof CpuReading) => to[k] - from[k];
+  const other = d('busy') - d('server') - d('generator') - d('postgres');
+  const each = (ms: number) => (ms / per).toFixed(2);
+  return `CPU a ${unit}: server ${each(d('server'))} ms, PostgreSQL ${each(d('postgres'))} ms, load generator ${each(d('generator'))} ms, other ${each(Math.max(0, other))} ms; idle ${(100 * d('idle') / Math.max(1, d('idle') + d('busy'))).toFixed(0)}%`;
 }
 
 /** Samples resident memory every 50 ms until stopped; returns the peak in MiB. */
@@ -37,6 +86,12 @@ export const BENCH_POSTGRES_URL = process.env['DATABASE_URL_TEST'] ?? 'postgres:
  * be reached); each is removed afterwards.
  */
 export async function onBothEngines(measure: (label: 'SQLite' | 'PostgreSQL', handle: DatabaseHandle) => Promise<void>): Promise<void> {
+  const only = process.env['BENCH_ENGINE'];
+  if (only !== 'postgres') await onSqlite(measure);
+  if (only !== 'sqlite') await onPostgres(measure);
+}
+
+async function onSqlite(measure: (label: 'SQLite', handle: DatabaseHandle) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'genomeg-bench-'));
   try {
     const sqlite = openDatabase(`sqlite:${join(dir, 'bench.sqlite')}`);
@@ -45,7 +100,9 @@ export async function onBothEngines(measure: (label: 'SQLite' | 'PostgreSQL', ha
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
 
+async function onPostgres(measure: (label: 'PostgreSQL', handle: DatabaseHandle) => Promise<void>): Promise<void> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: BENCH_POSTGRES_URL, connectionTimeoutMillis: 2000 });
   try {

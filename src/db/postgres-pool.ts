@@ -86,15 +86,74 @@ export function databaseUnavailable(described: string, tried: string, cause: unk
   return error;
 }
 
+/**
+ * Named (prepared) statements for the statements a process sends again and
+ * again. PostgreSQL parses and plans a statement each time it is sent
+ * unnamed; a named one is parsed once per connection and, after five runs, it
+ * may keep a generic plan. On a booking under load that planning was a third
+ * of the database's CPU (bench/events.ts). A statement is named once its text
+ * has been seen `after` times in this process, up to `most` names (texts with
+ * a varying number of values, `in ($1, $2, …)`, are different texts). Only
+ * SELECT, INSERT, UPDATE, DELETE and WITH are named, never DDL or
+ * transaction control. A statement whose result's columns changed under it
+ * (a migration adding a column to a `select *`: "cached plan must not change
+ * result type") is sent unnamed from then on.
+ */
+export class StatementNames {
+  private readonly seen = new Map<string, number>();
+  private readonly names = new Map<string, string>();
+  private readonly unnamed = new Set<string>();
+
+  constructor(private readonly after = 5, private readonly most = 200) {}
+
+  /** The name to send `sql` under, or undefined to send it unnamed. */
+  nameOf(sql: string): string | undefined {
+    const name = this.names.get(sql);
+    if (name !== undefined || this.unnamed.has(sql)) return name;
+    if (this.names.size >= this.most || !/^\s*(select|insert|update|delete|with)\s/i.test(sql)) return undefined;
+    const seen = (this.seen.get(sql) ?? 0) + 1;
+    if (seen < this.after) {
+      // Remember the count of a bounded number of texts; the rest start again.
+      if (this.seen.size >= 10_000) this.seen.clear();
+      this.seen.set(sql, seen);
+      return undefined;
+    }
+    this.seen.delete(sql);
+    const named = `gnm_${String(this.names.size + 1)}`;
+    this.names.set(sql, named);
+    return named;
+  }
+
+  /** Send `sql` unnamed from now on (its prepared plan no longer fits). */
+  forget(sql: string): void {
+    this.names.delete(sql);
+    this.unnamed.add(sql);
+  }
+
+  get size(): number {
+    return this.names.size;
+  }
+}
+
+/** PostgreSQL's "cached plan must not change result type" (SQLSTATE 0A000). */
+function isStalePlan(error: unknown): boolean {
+  return codeOf(error) === '0A000' && /cached plan must not change result type/.test(messageOf(error));
+}
+
 /** Kysely's client, passing every query to pg's and turning a lost connection into GNM_DATABASE_UNAVAILABLE. */
 class ReportingClient implements PostgresPoolClient {
-  constructor(private readonly client: pg.PoolClient, private readonly unavailable: (cause: unknown) => DomainError) {}
+  constructor(private readonly client: pg.PoolClient, private readonly unavailable: (cause: unknown) => DomainError, private readonly statements?: StatementNames) {}
 
   query<R>(sql: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>>;
   query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
   query<R>(sqlOrCursor: string | PostgresCursor<R>, parameters?: readonly unknown[]): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
     if (typeof sqlOrCursor !== 'string') return this.client.query(sqlOrCursor as unknown as pg.Submittable) as unknown as PostgresCursor<R>;
-    return (this.client.query(sqlOrCursor, parameters as unknown[]) as unknown as Promise<PostgresQueryResult<R>>).catch((error: unknown) => {
+    const name = this.statements?.nameOf(sqlOrCursor);
+    const sent = name === undefined
+      ? this.client.query(sqlOrCursor, parameters as unknown[])
+      : this.client.query({ name, text: sqlOrCursor, values: parameters as unknown[] });
+    return (sent as unknown as Promise<PostgresQueryResult<R>>).catch((error: unknown) => {
+      if (name !== undefined && isStalePlan(error)) this.statements?.forget(sqlOrCursor);
       throw isConnectionLoss(error) ? this.unavailable(error) : error;
     });
   }
@@ -113,6 +172,8 @@ export interface PoolOptions {
   readonly applicationName: string;
   readonly schema?: string;
   readonly watch: ConnectionWatch;
+  /** Name statements sent often (StatementNames); default true. */
+  readonly prepare?: boolean;
 }
 
 /** A pg pool for Kysely whose lost connections are reported and replaced rather than fatal. */
@@ -136,6 +197,7 @@ export function reportingPool(options: PoolOptions): PostgresPool {
     client.on('error', (error: Error) => { options.watch.lost({ pool: options.applicationName, reason: error.message, code: codeOf(error) }); });
   });
   const clients = new WeakMap<pg.PoolClient, ReportingClient>();
+  const statements = options.prepare === false ? undefined : new StatementNames();
   return {
     async connect() {
       let client: pg.PoolClient;
@@ -146,7 +208,7 @@ export function reportingPool(options: PoolOptions): PostgresPool {
       }
       let reporting = clients.get(client);
       if (reporting === undefined) {
-        reporting = new ReportingClient(client, unavailable);
+        reporting = new ReportingClient(client, unavailable, statements);
         clients.set(client, reporting);
       }
       return reporting;

@@ -97,6 +97,27 @@ describe.each(engines)('email through a mail server ($name)', (engine) => {
     expect(received(to)[0]!.html).toContain('&lt;script&gt;');
   }, 60_000);
 
+  it('keeps messages sent at the same moment in shared inserts, each its own row, and delivers each once to its own person', async () => {
+    let inserts = 0;
+    const counted = t.database.db.withPlugin({
+      transformQuery: (args) => { if (args.node.kind === 'InsertQueryNode') inserts++; return args.node; },
+      transformResult: (args) => Promise.resolve(args.result),
+    });
+    const sender = EmailService.create(counted, t.app.jobs, { SMTP_HOST: '127.0.0.1', SMTP_PORT: smtp.port, SMTP_SECURE: false, SMTP_STARTTLS: 'off', MAIL_FROM: 'Genomeg <genomeg@test.genomeg.test>' });
+    const people = Array.from({ length: 25 }, (_, i) => ({ to: `together-${String(i)}@test.genomeg.test`, module: `Module ${String(i)}` }));
+    const ids = await Promise.all(people.map((p) => sender.sendEmail('reminder-due-soon', { address: p.to, name: 'Sam' }, { module: p.module, dueDate: '31 December 2026', link: `${publicUrl}/my-learning` }, 'en')));
+    expect(new Set(ids).size).toBe(25);
+    // One insert for the first, one for the 24 that came while it was written (a slow machine may split them once more).
+    expect(inserts).toBeLessThanOrEqual(3);
+    await eventually(() => people.every((p) => received(p.to).length === 1));
+    for (const [i, p] of people.entries()) {
+      expect(received(p.to)[0]?.subject).toContain(p.module);
+      expect((await t.app.email.store.get(ids[i] ?? ''))?.recipient).toBe(p.to);
+    }
+    await eventually(async () => (await Promise.all(ids.map((id) => t.app.email.store.get(id)))).every((m) => m?.status === 'sent' && m.attempts === 1));
+    sender.close();
+  }, 60_000);
+
   it('retries a temporary refusal with back-off, then delivers', async () => {
     const to = 'busy@test.genomeg.test';
     smtp.refuseOnce.add(to);

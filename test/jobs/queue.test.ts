@@ -117,6 +117,18 @@ describe.each(engines)('background jobs ($name)', (engine) => {
     expect(new Set(done).size).toBe(200);
   }, 120_000);
 
+  it('runs and completes each of many jobs sent one by one at the same moment (shared inserts and completions), with its own data', async () => {
+    const q = queue();
+    const seen = new Map<string, number>();
+    q.register<{ i: number }>('together', (data, context) => { seen.set(context.id, data.i); return Promise.resolve(); }, { concurrency: 10 });
+    await q.start();
+    const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => q.send('together', { i })));
+    expect(new Set(ids).size).toBe(40);
+    await eventually(async () => (await Promise.all(ids.map((id) => q.get('together', id)))).every((job) => job?.state === 'completed'), 60_000);
+    expect(ids.map((id) => seen.get(id))).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    for (const id of ids) expect((await q.get('together', id))?.data).toEqual({ i: ids.indexOf(id) });
+  }, 90_000);
+
   it('sends a scheduled slot once when two runners tick it together', async () => {
     const runs: unknown[] = [];
     const runners = [queue(), queue()];

@@ -92,12 +92,18 @@ export class EmailStore {
   }
 
   async setStatus(id: string, status: EmailStatus, detail: { readonly error?: string; readonly attempted?: boolean } = {}): Promise<void> {
+    await this.setStatusOf([id], status, detail);
+  }
+
+  /** The same status for several messages in one statement (the worker's batches). */
+  async setStatusOf(ids: readonly string[], status: EmailStatus, detail: { readonly error?: string; readonly attempted?: boolean } = {}): Promise<void> {
+    if (ids.length === 0) return;
     await this.db.updateTable('email_messages').set((eb) => ({
       status,
       ...(detail.attempted === true ? { attempts: eb('attempts', '+', 1) } : {}),
       ...(detail.error === undefined ? {} : { last_error: detail.error.slice(0, 1000) }),
       ...(status === 'sent' || status === 'outboxed' ? { sent_at: new Date() } : {}),
-    })).where('id', '=', id).execute();
+    })).where('id', 'in', ids).execute();
   }
 
   /** Newest first; `before` pages on (the created_at of the last one shown, and its id). */
@@ -129,15 +135,25 @@ export class EmailStore {
    * only white space); any other address is checked by `isFailedAddress`.
    */
   async forDelivery(id: string): Promise<{ message: StoredEmail; failing: boolean } | null> {
-    const row = await this.db.selectFrom('email_messages')
+    return (await this.forDeliveryOf([id]))[0] ?? null;
+  }
+
+  /** forDelivery for several messages in one statement (the worker's batches): one answer per id, in order. */
+  async forDeliveryOf(ids: readonly string[]): Promise<({ message: StoredEmail; failing: boolean } | null)[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('email_messages')
       .leftJoin('email_failed_addresses', (join) => join.on((eb) => eb('email_failed_addresses.address', '=', eb.fn<string>('lower', [eb.fn<string>('trim', ['email_messages.recipient'])]))))
       .selectAll('email_messages').select('email_failed_addresses.address as failing_address')
-      .where('email_messages.id', '=', id).executeTakeFirst();
-    if (row === undefined) return null;
-    const { failing_address, ...message } = row;
-    const email = toEmail(message);
-    const plain = /^[\x20-\x7e]*$/.test(email.recipient);
-    return { message: email, failing: plain ? failing_address !== null : await this.isFailedAddress(email.recipient) };
+      .where('email_messages.id', 'in', ids).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return Promise.all(ids.map(async (id) => {
+      const row = byId.get(id);
+      if (row === undefined) return null;
+      const { failing_address, ...message } = row;
+      const email = toEmail(message);
+      const plain = /^[\x20-\x7e]*$/.test(email.recipient);
+      return { message: email, failing: plain ? failing_address !== null : await this.isFailedAddress(email.recipient) };
+    }));
   }
 
   async isFailedAddress(address: string): Promise<boolean> {

@@ -9,16 +9,20 @@
 //     the log gets its id only: never an address, subject or body.
 // Delivery is at least once: a worker killed between the server's reply and
 // the status update sends the message again when the job is retried.
+// Under load the statements are shared (coalesce.ts): messages kept by requests
+// at the same moment go in one insert, and the worker reads the messages of
+// the jobs it runs together, and records their outcomes, in one statement each.
 
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config/env.js';
 import type { Database } from '../../db/schema.js';
-import { EmailStore, type EmailAttachment, type EmailStatus } from '../../db/stores/email-store.js';
+import { EmailStore, type EmailAttachment, type EmailStatus, type NewEmail } from '../../db/stores/email-store.js';
 import { composeEmail, type EmailParams, type EmailTemplate, type EmailTranslate } from '../../domain/email/index.js';
 import type { Language } from '../../domain/i18n.js';
 import { translator } from '../../web/i18n.js';
 import type { JobContext, JobQueue } from '../jobs/index.js';
+import { Coalescer } from '../coalesce.js';
 
 export const EMAIL_JOB = 'email-send';
 /** Attempts after the first before a message is failed for good; 30 s doubling gives about 16 minutes of tries. */
@@ -78,9 +82,34 @@ export class EmailService {
   readonly store: EmailStore;
   private readonly transport: Transporter | null;
 
+  /** Messages of a few at a time (a booking's confirmation) kept at the same moment: one insert. */
+  private readonly inserts: Coalescer<readonly NewEmail[], string[]>;
+  /** The worker's reads of the messages it delivers, and the outcomes without an error, shared by the jobs running together. */
+  private readonly reads: Coalescer<string, Awaited<ReturnType<EmailStore['forDelivery']>>>;
+  private readonly outcomes = new Map<EmailStatus, Coalescer<string, undefined>>();
+
   private constructor(db: Kysely<Database>, private readonly jobs: JobQueue, private readonly config: SmtpConfig, private readonly log: EmailLog, private readonly retryDelaySeconds: number) {
     this.store = EmailStore.create(db);
     this.transport = transportFor(config);
+    this.inserts = new Coalescer(async (lists) => {
+      const ids = await this.store.insert(lists.flat());
+      let at = 0;
+      return lists.map((list) => ids.slice(at, at += list.length));
+    });
+    this.reads = new Coalescer((ids) => this.store.forDeliveryOf(ids));
+  }
+
+  /** Record an outcome with no error (suppressed, outboxed, sent), shared with the other jobs finishing at the same moment. */
+  private settle(messageId: string, status: 'suppressed' | 'outboxed' | 'sent'): Promise<undefined> {
+    let outcome = this.outcomes.get(status);
+    if (outcome === undefined) {
+      outcome = new Coalescer(async (ids) => {
+        await this.store.setStatusOf(ids, status, status === 'sent' ? { attempted: true } : {});
+        return ids.map(() => undefined);
+      });
+      this.outcomes.set(status, outcome);
+    }
+    return outcome.add(messageId);
   }
 
   static create(db: Kysely<Database>, jobs: JobQueue, config: SmtpConfig, log: EmailLog = SILENT, options: { readonly retryDelaySeconds?: number } = {}): EmailService {
@@ -110,7 +139,8 @@ export class EmailService {
       const message = composeEmail(translate, e.template, { name: e.to.name, ...e.params }, language);
       return { template: e.template, recipient: e.to.address, userId: e.to.userId ?? null, language: message.language, subject: message.subject, text: message.text, html: message.html, ...(e.attachments === undefined ? {} : { attachments: e.attachments }) };
     });
-    const ids = await this.store.insert(composed);
+    // A few (one person's confirmation): with whatever other requests keep now. Many (reminders): on their own, in batches.
+    const ids = composed.length <= 20 ? await this.inserts.add(composed) : await this.store.insert(composed);
     await this.jobs.sendMany(EMAIL_JOB, ids.map((messageId) => ({ messageId })), { retryLimit: EMAIL_RETRY_LIMIT, retryDelaySeconds: this.retryDelaySeconds });
     return ids;
   }
@@ -118,16 +148,16 @@ export class EmailService {
   /** The email-send job's work. */
   async deliver(messageId: string, context: Pick<JobContext, 'retryCount'>): Promise<EmailStatus> {
     // The message and whether its address is failing, read together (one statement for most addresses).
-    const found = await this.store.forDelivery(messageId);
+    const found = await this.reads.add(messageId);
     if (found === null || found.message.status !== 'queued') return found?.message.status ?? 'failed';
     const { message } = found;
     if (found.failing) {
-      await this.store.setStatus(messageId, 'suppressed');
+      await this.settle(messageId, 'suppressed');
       this.log.info({ messageId }, 'email not sent: its address is recorded as failing');
       return 'suppressed';
     }
     if (this.transport === null) {
-      await this.store.setStatus(messageId, 'outboxed');
+      await this.settle(messageId, 'outboxed');
       this.log.info({ messageId }, 'email kept in the outbox (no SMTP_HOST)');
       return 'outboxed';
     }
@@ -137,7 +167,7 @@ export class EmailService {
         attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
         headers: { 'Content-Language': message.language === 'cy+en' ? 'cy, en' : message.language, 'X-Genomeg-Message': message.id },
       });
-      await this.store.setStatus(messageId, 'sent', { attempted: true });
+      await this.settle(messageId, 'sent');
       return 'sent';
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -10,6 +10,10 @@
 // use pg-boss's cron: they go through job_schedule_slots like SQLite's
 // (schedule.ts), so both engines behave, and are tested, the same.
 // A running job's cancellation is noticed by its heartbeat.
+// Under load, jobs sent a few at a time by requests at the same moment go in
+// one insert, and jobs finishing together are completed in one statement
+// (coalesce.ts); a loop woken by a job sent here waits a moment (gatherMs) so
+// that one fetch takes the jobs sent meanwhile.
 
 import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
@@ -19,6 +23,7 @@ import { JobStore } from '../../db/stores/job-store.js';
 import { assertJobName, DEFAULT_SEND, isFinished, type JobHandler, type JobInfo, type JobQueue, type Schedule, type SendOptions, type WorkOptions } from './queue.js';
 import { ScheduleTicker } from './schedule.js';
 import type { RunnerOptions } from './sqlite-queue.js';
+import { Coalescer } from '../coalesce.js';
 
 export interface PgBossConnection {
   readonly url: string;
@@ -48,6 +53,9 @@ export class PgBossJobQueue implements JobQueue {
   private loops: Promise<void>[] = [];
   private readonly wakers = new Map<string, () => void>();
   private readonly schema: string;
+  /** Small sends (a request's one or two jobs) by name and options, and completions by name: see coalesce.ts. */
+  private readonly inserts = new Map<string, Coalescer<readonly PgBoss.JobInsert[], string[]>>();
+  private readonly completions = new Map<string, Coalescer<string, undefined>>();
 
   constructor(db: Kysely<Database>, connection: PgBossConnection, private readonly options: RunnerOptions = {}) {
     this.boss = new PgBoss({
@@ -119,9 +127,35 @@ export class PgBossJobQueue implements JobQueue {
       ...(o.expireInSeconds === undefined ? {} : { expireInSeconds: o.expireInSeconds }),
       ...(options.startAfter === undefined ? {} : { startAfter: options.startAfter }),
     }));
-    for (let i = 0; i < jobs.length; i += 1000) await this.boss.insert(jobs.slice(i, i + 1000));
+    if (jobs.length <= 20) {
+      const key = `${name} ${JSON.stringify(options)}`;
+      let inserts = this.inserts.get(key);
+      if (inserts === undefined) {
+        inserts = new Coalescer(async (lists) => {
+          await this.boss.insert(lists.flat());
+          return lists.map((list) => list.map((job) => job.id ?? ''));
+        });
+        this.inserts.set(key, inserts);
+      }
+      await inserts.add(jobs);
+    } else {
+      for (let i = 0; i < jobs.length; i += 1000) await this.boss.insert(jobs.slice(i, i + 1000));
+    }
     this.wake(name);
     return jobs.map((job) => job.id);
+  }
+
+  /** Complete a job, with the others of its name finishing at the same moment. */
+  private complete(name: string, id: string): Promise<undefined> {
+    let completions = this.completions.get(name);
+    if (completions === undefined) {
+      completions = new Coalescer(async (ids) => {
+        await this.boss.complete(name, [...ids]);
+        return ids.map(() => undefined);
+      });
+      this.completions.set(name, completions);
+    }
+    return completions.add(id);
   }
 
   private wake(name: string): void {
@@ -196,11 +230,14 @@ export class PgBossJobQueue implements JobQueue {
         for (const job of jobs) this.runOne(name, registration, job);
         if (jobs.length > 0 && jobs.length === free) continue;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { this.wakers.delete(name); resolve(); }, pollMs);
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => { this.wakers.delete(name); resolve(false); }, pollMs);
         timer.unref();
-        this.wakers.set(name, () => { clearTimeout(timer); this.wakers.delete(name); resolve(); });
+        this.wakers.set(name, () => { clearTimeout(timer); this.wakers.delete(name); resolve(true); });
       });
+      // Woken by a job sent (or finished) here: a moment for others sent meanwhile to go in the same fetch.
+      const gather = this.options.gatherMs ?? 20;
+      if (woken && gather > 0 && !this.isStopping()) await new Promise((resolve) => { setTimeout(resolve, gather).unref(); });
     }
   }
 
@@ -254,7 +291,7 @@ export class PgBossJobQueue implements JobQueue {
       // Awaited, errors caught: a lost connection here leaves the job active
       // until its lease runs out, when pg-boss's maintenance retries it.
       try {
-        if (failure === null) await this.boss.complete(name, job.id);
+        if (failure === null) await this.complete(name, job.id);
         else if (!this.working && controller.signal.aborted) await this.release(name, [job.id]);
         else await this.boss.fail(name, job.id, { message: failure instanceof Error ? failure.message : 'the job failed' });
       } catch (error) {

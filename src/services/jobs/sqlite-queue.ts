@@ -21,6 +21,8 @@ export interface RunnerOptions {
   readonly heartbeatMs?: number;
   /** PostgreSQL: how often pg-boss's maintenance expires jobs whose lease ran out; default 10 s. */
   readonly maintenanceSeconds?: number;
+  /** PostgreSQL: how long a fetch loop woken by a job sent here waits for others before fetching; default 20 ms. */
+  readonly gatherMs?: number;
   /** How long stop() waits for running handlers before aborting them; default 10 s. */
   readonly graceMs?: number;
   readonly onError?: (error: unknown, context: { readonly job?: string; readonly id?: string }) => void;
