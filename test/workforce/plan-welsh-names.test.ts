@@ -127,4 +127,53 @@ describe.each(engines)('Welsh scenario and run pages on $name', (engine) => {
     expect(await names('/cy/plan')).toEqual(['Gweithlu genomeg Cymru, llinell sylfaen', 'My own scenario']);
     expect(await names('/plan')).toEqual(['My own scenario', 'Welsh genomics workforce, baseline']);
   });
+
+  it('edits the Welsh name on the edit form: shown on Welsh pages, checked in both languages, removed when emptied', async () => {
+    const fieldsOf = async (): Promise<Record<string, string>> => {
+      const page = (await t.app.inject({ method: 'GET', url: `/cy/plan/scenarios/${scenarioId}/edit`, headers: { cookie: planner.cookie } })).body;
+      const fields: Record<string, string> = {};
+      for (const m of page.matchAll(/<input[^>]*>/g)) {
+        const tag = m[0];
+        const name = /name="([^"]+)"/.exec(tag)?.[1];
+        if (name === undefined || name === '_csrf') continue;
+        const value = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
+        if (/type="radio"/.test(tag)) { if (/ checked/.test(tag)) fields[name] = value; } else fields[name] = value;
+      }
+      return fields;
+    };
+    const post = (lang: '' | '/cy', fields: Record<string, string>) => t.app.inject({
+      method: 'POST', url: `${lang}/plan/scenarios/${scenarioId}/edit`,
+      headers: { cookie: planner.cookie, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: planner.csrf, ...fields }).toString(),
+    });
+    const heading = async (lang: '' | '/cy') => /<h1>([\s\S]*?)<\/h1>/.exec((await t.app.inject({ method: 'GET', url: `${lang}/plan/scenarios/${scenarioId}`, headers: { cookie: planner.cookie } })).body)?.[1]?.trim();
+
+    // The Welsh form shows both names, each in its own labelled field (it showed only the English, as "the name").
+    const before = await fieldsOf();
+    expect(before['name']).toBe('Welsh genomics workforce, baseline');
+    expect(before['nameCy']).toBe('Gweithlu genomeg Cymru, llinell sylfaen');
+    const form = (await t.app.inject({ method: 'GET', url: `/cy/plan/scenarios/${scenarioId}/edit`, headers: { cookie: planner.cookie } })).body;
+    expect(form).toContain('Enw&#39;r senario (Saesneg)');
+    expect(form).toContain('Enw&#39;r senario (Cymraeg)');
+
+    const version = (await store.getScenario(scenarioId))?.version;
+    for (const [lang, message] of [['', 'The Welsh scenario name must be 200 characters or fewer'], ['/cy', 'Rhaid i enw Cymraeg y senario fod yn 200 nod neu lai']] as const) {
+      const refused = await post(lang, { ...before, nameCy: 'a'.repeat(201) });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain(message);
+      expect(refused.body).toContain('href="#nameCy"');
+      expect((await store.getScenario(scenarioId))?.version).toBe(version);
+    }
+
+    expect((await post('/cy', { ...before, nameCy: 'Senario prawf Cymraeg' })).statusCode).toBe(303);
+    expect(await heading('/cy')).toBe('Senario prawf Cymraeg');
+    expect(await heading('')).toBe('Welsh genomics workforce, baseline');
+    expect((await store.getScenario(scenarioId))?.source).toContain('nameCy: Senario prawf Cymraeg');
+
+    // Emptied: the key leaves the file and Welsh pages show the English name.
+    expect((await post('/cy', { ...(await fieldsOf()), nameCy: '' })).statusCode).toBe(303);
+    const stored = await store.getScenario(scenarioId);
+    expect(stored?.source).not.toMatch(/^nameCy:/m);
+    expect(await heading('/cy')).toBe('Welsh genomics workforce, baseline');
+  });
 });

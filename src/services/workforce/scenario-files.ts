@@ -61,6 +61,7 @@ export type PathStep = string | { readonly match: Readonly<Record<string, string
 
 export interface ScenarioEdit {
   readonly path: readonly PathStep[];
+  /** undefined: remove the key the path ends at. */
   readonly value: unknown;
   /** A YAML comment for the list item the path's last match step finds or makes. */
   readonly comment?: string;
@@ -90,7 +91,8 @@ function editJson(data: Record<string, unknown>, edit: ScenarioEdit): void {
     const last = i === steps.length - 1;
     if (typeof step === 'string') {
       if (last) {
-        parent[step] = edit.value;
+        if (edit.value === undefined) Reflect.deleteProperty(parent, step);
+        else parent[step] = edit.value;
         return;
       }
       const next = steps[i + 1];
@@ -159,6 +161,10 @@ function editYaml(doc: Document, edit: ScenarioEdit): void {
     item = (list as { items: Node[] }).items[index];
     keys.push(index);
     i++;
+  }
+  if (edit.value === undefined) {
+    doc.deleteIn(keys);
+    return;
   }
   patchYaml(doc, keys, edit.value);
   if (item !== undefined && edit.comment !== undefined) item.comment = ` ${edit.comment}`;

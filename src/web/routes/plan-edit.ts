@@ -300,10 +300,12 @@ export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore)
       return { id: g.id, legend: g.legend, params: g.params.map(p), pipelineName: g.name, ...(figure === undefined ? {} : { poolFigure: figure }) };
     });
     const nameError = state.errors?.get('name');
+    const nameCyError = state.errors?.get('nameCy');
     return reply.code(status).render('pages/plan/edit.njk', {
       scenario: stored, shownName: scenarioNameIn(s, request.lang), top: all.top.map(p), roles, pipelines,
       observedCompletion: funded.rate === null ? null : { percent: Math.round(100 * funded.rate), count: funded.people },
       name: { value: state.submitted?.['name'] ?? s.name, ...(nameError === undefined ? {} : { error: nameError }) },
+      nameCy: { value: state.submitted?.['nameCy'] ?? s.nameCy ?? '', ...(nameCyError === undefined ? {} : { error: nameCyError }) },
       errors: state.summary ?? [], canonicalPath: `/plan/scenarios/${stored.id}/edit`,
     });
   };
@@ -346,6 +348,15 @@ export async function planEditRoutes(app: FastifyInstance, store: ScenarioStore)
     } else if (name !== s.name) {
       out.edits.push({ path: ['name'], value: name });
       out.changed.push('name');
+    }
+    // The Welsh name: optional (empty shows the English name on Welsh pages, and removes it from the file).
+    const nameCy = (body['nameCy'] ?? '').trim();
+    if (nameCy.length > 200) {
+      out.errors.set('nameCy', t('workforce.edit.errors.nameCy'));
+      out.order.push('nameCy');
+    } else if (nameCy !== (s.nameCy ?? '')) {
+      out.edits.push({ path: ['nameCy'], value: nameCy === '' ? undefined : nameCy });
+      out.changed.push('nameCy');
     }
     for (const spec of all.top) collect(spec, body, t, out);
     const own = parseScenarioText(stored.source, `${stored.slug}.${stored.format}`).data as Record<string, unknown>;
