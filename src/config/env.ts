@@ -51,6 +51,12 @@ const variables = z.object({
   HOST: z.string().min(1).default('localhost'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().regex(/^(sqlite:|file:|postgres(ql)?:\/\/)/, 'must start with sqlite:, file: or postgres://').default('sqlite:data/genomeg.sqlite'),
+  /**
+   * PostgreSQL: send statements used often as named (prepared) statements, so the server plans them once per
+   * connection (src/db/postgres-pool.ts). Turn off behind a connection pooler in transaction mode that does not
+   * keep them (PgBouncer before 1.21, or with max_prepared_statements 0). Read by openDatabase.
+   */
+  DATABASE_PREPARED_STATEMENTS: booleanFlag.default(true),
   /** Re-read page templates on every request (for editing them with the server running); slow, so off by default. */
   VIEWS_RELOAD: booleanFlag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

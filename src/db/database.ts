@@ -67,6 +67,14 @@ export interface OpenOptions {
    * pools apart: `genomeg web`, `genomeg record writer`.
    */
   readonly applicationName?: string;
+  /** PostgreSQL only: name statements sent often (prepared); default DATABASE_PREPARED_STATEMENTS (true). */
+  readonly prepare?: boolean;
+}
+
+/** DATABASE_PREPARED_STATEMENTS as the configuration reads it (checked there at start-up: a bad value stops the process). */
+function preparedByDefault(): boolean {
+  const value = process.env['DATABASE_PREPARED_STATEMENTS'];
+  return value === undefined || !['false', '0', 'no'].includes(value);
 }
 
 // Keep bigint counts and numeric values as JS numbers (counts stay well inside 2^53).
@@ -180,7 +188,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
   if (isPostgresUrl(url)) {
     const schema = options.schema;
     const applicationName = `${options.applicationName ?? 'genomeg'}${schema === undefined ? '' : ` ${schema}`}`.slice(0, 63);
-    const pool = reportingPool({ url, described: redactUrl(url), max: options.poolSize ?? 10, applicationName, watch: connections, ...(schema === undefined ? {} : { schema }) });
+    const pool = reportingPool({ url, described: redactUrl(url), max: options.poolSize ?? 10, applicationName, watch: connections, prepare: options.prepare ?? preparedByDefault(), ...(schema === undefined ? {} : { schema }) });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db, engine: 'postgres', description: redactUrl(url), connections, close: () => db.destroy(), ...(schema === undefined ? {} : { schema }),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { StatementNames } from '../../src/db/postgres-pool.js';
-import { engines } from '../support/engines.js';
+import { engines, openPostgresSchema } from '../support/engines.js';
 
 describe('StatementNames', () => {
   it('names a statement once it has been seen the given number of times, and only reads and writes', () => {
@@ -69,5 +69,18 @@ describe.each(engines.filter((e) => e.name === 'postgres'))('named statements on
       await expect(read()).rejects.toThrow(/cached plan must not change result type/);
       expect((await read()).rows).toEqual([{ id: 1, a: 'one', b: 'two' }]);
     });
+  });
+
+  it('names nothing when DATABASE_PREPARED_STATEMENTS is off (behind a pooler that does not keep them)', async () => {
+    const plain = await openPostgresSchema(undefined, { prepare: false });
+    try {
+      await plain.db.connection().execute(async (db) => {
+        for (let i = 0; i < 7; i++) await db.selectFrom('users').select('id').where('email', '=', 'nobody@test.genomeg.test').execute();
+        const prepared = await sql<{ n: string }>`select count(*)::text as n from pg_prepared_statements`.execute(db);
+        expect(prepared.rows[0]?.n).toBe('0');
+      });
+    } finally {
+      await plain.close();
+    }
   });
 });
