@@ -7,7 +7,7 @@
 // compliance), "as at" a past day from the days levels were reached, and the
 // monthly counts behind the trend. Never stores or returns a name.
 
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type OnConflictDatabase, type OnConflictTables } from 'kysely';
 import { LITERACY_LEVEL_CODES, type LiteracyLevelCode } from '../../domain/learning/index.js';
 import { cellKey, type AggregateCell, type Compliance, type Dimension, type MonthCounts, type StaffFacts } from '../../domain/insights/index.js';
 import type { Database } from '../schema.js';
@@ -77,6 +77,17 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
   return out;
 }
 
+/** A kept person's facts replaced by the row being inserted (ON CONFLICT … DO UPDATE). */
+function replacedFacts(eb: ExpressionBuilder<OnConflictDatabase<Database, 'insights_staff'>, OnConflictTables<'insights_staff'>>) {
+  return {
+    organisation_code: eb.ref('excluded.organisation_code'), staff_group_code: eb.ref('excluded.staff_group_code'), band_code: eb.ref('excluded.band_code'),
+    job_role: eb.ref('excluded.job_role'), age_band: eb.ref('excluded.age_band'), started_on: eb.ref('excluded.started_on'), level: eb.ref('excluded.level'),
+    compliance: eb.ref('excluded.compliance'), awareness_on: eb.ref('excluded.awareness_on'), foundation_on: eb.ref('excluded.foundation_on'),
+    practitioner_on: eb.ref('excluded.practitioner_on'), advanced_on: eb.ref('excluded.advanced_on'), specialist_on: eb.ref('excluded.specialist_on'),
+    modules_first: eb.ref('excluded.modules_first'),
+  };
+}
+
 export class InsightsAggregateStore {
   private constructor(private readonly db: Kysely<Database>) {}
 
@@ -130,13 +141,7 @@ export class InsightsAggregateStore {
     }
     if (changes.some((c) => c.delta < 0)) await this.db.deleteFrom('insights_cells').where('people', '<=', 0).execute();
     for (const part of chunks(upserts, batchSize(15))) {
-      await this.db.insertInto('insights_staff').values(part).onConflict((oc) => oc.column('staff_id').doUpdateSet((eb) => ({
-        organisation_code: eb.ref('excluded.organisation_code'), staff_group_code: eb.ref('excluded.staff_group_code'), band_code: eb.ref('excluded.band_code'),
-        job_role: eb.ref('excluded.job_role'), age_band: eb.ref('excluded.age_band'), started_on: eb.ref('excluded.started_on'), level: eb.ref('excluded.level'),
-        compliance: eb.ref('excluded.compliance'), awareness_on: eb.ref('excluded.awareness_on'), foundation_on: eb.ref('excluded.foundation_on'),
-        practitioner_on: eb.ref('excluded.practitioner_on'), advanced_on: eb.ref('excluded.advanced_on'), specialist_on: eb.ref('excluded.specialist_on'),
-        modules_first: eb.ref('excluded.modules_first'),
-      }))).execute();
+      await this.db.insertInto('insights_staff').values(part).onConflict((oc) => oc.column('staff_id').doUpdateSet(replacedFacts)).execute();
     }
     for (const part of chunks(removed)) await this.db.deleteFrom('insights_staff').where('staff_id', 'in', part).execute();
     if (upserts.length > 0 || removed.length > 0) await this.bumpVersion();
@@ -175,6 +180,17 @@ export class InsightsAggregateStore {
    * transaction): `clearAll`, then `insertFacts` for each batch of people
    * (tallying their months), then `finishRebuild` writes the cells and months.
    */
+  /**
+   * Whole recounts (the rebuild, and the job's pass over everyone) one at a
+   * time: on PostgreSQL a lock held to the end of the caller's transaction
+   * (SQLite writes one transaction at a time already). Without it a pass
+   * running while the rebuild cleared the table added people the rebuild then
+   * added again (a duplicate key, and the rebuild lost).
+   */
+  async lockForRecount(): Promise<void> {
+    if (engineOf(this.db) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('insights:recount'))`.execute(this.db);
+  }
+
   async clearAll(): Promise<void> {
     await this.db.deleteFrom('insights_cells').execute();
     await this.db.deleteFrom('insights_months').execute();
@@ -185,7 +201,8 @@ export class InsightsAggregateStore {
   async insertFacts(facts: readonly StaffFacts[], months: MonthTally): Promise<void> {
     for (const part of chunks(facts.map(rowOfFacts), batchSize(15))) {
       for (const row of part) tally(months, row, 1);
-      await this.db.insertInto('insights_staff').values(part).execute();
+      // A person a live update (a pass, a mark) added while the table was cleared: the rebuild's facts replace theirs.
+      await this.db.insertInto('insights_staff').values(part).onConflict((oc) => oc.column('staff_id').doUpdateSet(replacedFacts)).execute();
     }
   }
 

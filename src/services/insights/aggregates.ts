@@ -85,6 +85,7 @@ export async function rebuildInsights(db: Kysely<Database>, offered: OfferedModu
   const on = today(now);
   return db.transaction().execute(async (trx) => {
     const store = InsightsAggregateStore.create(trx);
+    await store.lockForRecount();
     await store.clearAll();
     const months: MonthTally = new Map();
     let counted = 0;
@@ -113,6 +114,7 @@ export async function refreshInsights(db: Kysely<Database>, offered: OfferedModu
     // One organisation at a time (bounded memory), all in one transaction.
     return db.transaction().execute(async (trx) => {
       const kept = InsightsAggregateStore.create(trx);
+      await kept.lockForRecount();
       const counted = new Set<string>();
       for (const organisation of await activeOrganisations(trx)) {
         const facts = await staffFacts(trx, offered, { organisations: [organisation] }, on);
