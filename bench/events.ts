@@ -12,10 +12,16 @@
 // (autocannon, keep-alive connections) runs in a child process on the same
 // cores, so the figures are a floor. Prints requests/s, p50/p99, bookings/s,
 // how many went onto waiting lists, the server's memory (this process: the
-// generator is the child) and the load average beside each figure. Server CPU
-// per request, which the load does not move much: `npm run bench -- events-cpu`.
+// generator is the child) and the load average beside each figure. The list
+// is asked twice: as fast as the server answers (its most requests/s, with
+// the latency of requests queued at that load), then at 1,000 requests/s (the
+// target's own terms: the latency at that rate). After the booking phase,
+// where the CPU went per booking: the server (with its job worker), PostgreSQL
+// and the load generator (Linux). Server CPU per request, which the load does
+// not move much: `npm run bench -- events-cpu`.
 //
 //   BENCH_SECONDS   seconds of each phase (default 10)
+//   BENCH_ENGINE    sqlite or postgres: that engine only (default both)
 
 import type autocannon from 'autocannon';
 import type { FastifyInstance } from 'fastify';
@@ -74,6 +80,9 @@ async function measure(label: string, database: DatabaseHandle): Promise<void> {
   };
   const list = await load(url, SECONDS, 32, { method: 'GET', sessions: learners, paths: ['/events'] });
   line('event list (GET)', list);
+  // The target's own terms: latency while 1,000 requests a second arrive (the line above is as fast as the server answers, where requests queue).
+  const paced = await load(url, SECONDS, 32, { method: 'GET', sessions: learners, paths: ['/events'] }, undefined, 1000);
+  line('event list at 1,000/s', paced);
   const peak = watchMemory();
   const cpuFrom = cpuReading();
   const bookings = await load(url, SECONDS, 16, { method: 'POST', sessions: learners, paths: bookPaths, body: '_csrf={csrf}' });

@@ -4,10 +4,10 @@ import autocannon from 'autocannon';
 import type { LoadRequest } from './load.js';
 
 process.once('message', (message) => {
-  const { url, seconds, connections, request, amount } = message as { url: string; seconds: number; connections: number; request: LoadRequest; amount?: number };
+  const { url, seconds, connections, request, amount, rate } = message as { url: string; seconds: number; connections: number; request: LoadRequest; amount?: number; rate?: number };
   let n = 0;
   void autocannon({
-    url, connections, ...(amount === undefined ? { duration: seconds } : { amount }),
+    url, connections, ...(amount === undefined ? { duration: seconds } : { amount }), ...(rate === undefined ? {} : { overallRate: rate }),
     requests: [{
       method: request.method,
       setupRequest: (req) => {

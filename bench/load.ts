@@ -19,13 +19,13 @@ export interface LoadRequest {
   readonly body?: string;
 }
 
-/** `seconds` of load, or, when `amount` is given, exactly that many requests. */
-export function load(url: string, seconds: number, connections: number, request: LoadRequest, amount?: number): Promise<autocannon.Result> {
+/** `seconds` of load, or, when `amount` is given, exactly that many requests; `rate`: at most that many requests a second in all (else as fast as the server answers). */
+export function load(url: string, seconds: number, connections: number, request: LoadRequest, amount?: number, rate?: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     const child = fork(new URL('./load-worker.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     // Resolved once the child has ended, so its CPU time is counted in this process's children's (cpuReading).
     child.once('message', (result) => { child.once('exit', () => { resolve(result as autocannon.Result); }); child.kill(); });
     child.once('error', reject);
-    child.send({ url, seconds, connections, request, amount });
+    child.send({ url, seconds, connections, request, amount, rate });
   });
 }

@@ -140,6 +140,23 @@ function isStalePlan(error: unknown): boolean {
   return codeOf(error) === '0A000' && /cached plan must not change result type/.test(messageOf(error));
 }
 
+/**
+ * Send a statement through a pg pool or client, named when `names` says so
+ * (only statements with values: a text without them may hold several
+ * statements, which cannot be prepared). For pg-boss's pool, whose
+ * statements are sent as often as ours.
+ */
+export async function sendNamed(target: pg.Pool, names: StatementNames, text: string, values: readonly unknown[] | undefined): Promise<pg.QueryResult> {
+  const name = values !== undefined && values.length > 0 ? names.nameOf(text) : undefined;
+  if (name === undefined) return target.query(text, values as unknown[] | undefined);
+  try {
+    return await target.query({ name, text, values: values as unknown[] });
+  } catch (error) {
+    if (isStalePlan(error)) names.forget(text);
+    throw error;
+  }
+}
+
 /** Kysely's client, passing every query to pg's and turning a lost connection into GNM_DATABASE_UNAVAILABLE. */
 class ReportingClient implements PostgresPoolClient {
   constructor(private readonly client: pg.PoolClient, private readonly unavailable: (cause: unknown) => DomainError, private readonly statements?: StatementNames) {}

@@ -17,6 +17,7 @@
 
 import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
+import pg from 'pg';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { JobStore } from '../../db/stores/job-store.js';
@@ -24,6 +25,7 @@ import { assertJobName, DEFAULT_SEND, isFinished, type JobHandler, type JobInfo,
 import { ScheduleTicker } from './schedule.js';
 import type { RunnerOptions } from './sqlite-queue.js';
 import { Coalescer } from '../coalesce.js';
+import { sendNamed, StatementNames } from '../../db/postgres-pool.js';
 
 export interface PgBossConnection {
   readonly url: string;
@@ -57,10 +59,14 @@ export class PgBossJobQueue implements JobQueue {
   private readonly inserts = new Map<string, Coalescer<readonly PgBoss.JobInsert[], string[]>>();
   private readonly completions = new Map<string, Coalescer<string, undefined>>();
 
-  constructor(db: Kysely<Database>, connection: PgBossConnection, private readonly options: RunnerOptions = {}) {
+  /** pg-boss's connections: ours, so that its statements go named as ours do (StatementNames); opened when first used, ended by stop(). */
+  private pool: pg.Pool | null = null;
+  private readonly names = new StatementNames();
+
+  constructor(db: Kysely<Database>, private readonly connection: PgBossConnection, private readonly options: RunnerOptions = {}) {
     this.boss = new PgBoss({
-      connectionString: connection.url, schema: connection.schema, max: 4,
-      application_name: connection.applicationName ?? 'genomeg jobs',
+      db: { executeSql: (text, values) => sendNamed(this.poolNow(), this.names, text, values as unknown[] | undefined) },
+      schema: connection.schema,
       // Schedules are ours (schedule.ts); maintenance (expiring a dead worker's
       // jobs: those whose heartbeat stopped a lease ago) is pg-boss's.
       schedule: false, supervise: true, maintenanceIntervalSeconds: options.maintenanceSeconds ?? 10,
@@ -68,6 +74,15 @@ export class PgBossJobQueue implements JobQueue {
     this.schema = `"${connection.schema.replaceAll('"', '""')}"`;
     this.boss.on('error', (error) => { this.options.onError?.(error, {}); });
     this.ticker = new ScheduleTicker(JobStore.create(db), (name, data) => this.send(name, data));
+  }
+
+  private poolNow(): pg.Pool {
+    if (this.pool === null) {
+      this.pool = new pg.Pool({ connectionString: this.connection.url, max: 4, application_name: this.connection.applicationName ?? 'genomeg jobs' });
+      // An idle connection lost (a restart, a failover): reported, and replaced when next needed; unheard, it would end the process.
+      this.pool.on('error', (error) => { this.options.onError?.(error, {}); });
+    }
+    return this.pool;
   }
 
   private open(): Promise<void> {
@@ -321,6 +336,9 @@ export class PgBossJobQueue implements JobQueue {
     await Promise.all([...this.running.values()]);
     clearTimeout(abort);
     await this.boss.stop({ graceful: true, wait: true, timeout: 2000, close: true });
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.end();
     this.started = null;
     this.queues.clear();
   }
