@@ -100,7 +100,28 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     };
   };
 
-  const keptLists = new Map<string, { version: number; at: number; stamp: string; context: Record<string, unknown> }>();
+  type KeptList = { version: number; at: number; stamp: string; context: Record<string, unknown> };
+  const keptLists = new Map<string, KeptList>();
+  /** The list being read for each filters, and the eventsVersion it was started at. */
+  const readingLists = new Map<string, { version: number; done: Promise<KeptList> }>();
+  const readList = (filterKey: string, filters: ListFilters, months: readonly string[], now: Date, version: number): { version: number; done: Promise<KeptList> } => {
+    const reading: { version: number; done: Promise<KeptList> } = { version, done: Promise.resolve(undefined as never) };
+    reading.done = (async () => {
+      try {
+        const list: KeptList = { version, at: now.getTime(), stamp: String(++listStamps), context: await listContext(filters, months, now) };
+        if (keptLists.size >= KEPT_LISTS_MAX) keptLists.clear();
+        // A read started before a later write is not kept over what that write's own read keeps.
+        if (eventsVersion() === version || keptLists.get(filterKey) === undefined) keptLists.set(filterKey, list);
+        return list;
+      } finally {
+        if (readingLists.get(filterKey) === reading) readingLists.delete(filterKey);
+      }
+    })();
+    // A read nobody waits for (behind a list shown past its time) must not end the process when it fails; the next request reads again.
+    reading.done.catch(() => undefined);
+    readingLists.set(filterKey, reading);
+    return reading;
+  };
   let listStamps = 0;
 
   app.get('/events', { config: { access: 'signed-in' } }, async (request, reply) => {
@@ -121,13 +142,19 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     // LIST_TTL_MS for another process's writes and for the clock (sessions
     // ending, booking windows). Booking is always decided under the session's
     // lock, so a list a few seconds old cannot give a place twice.
+    // One read at a time per filters: requests arriving while it runs share it
+    // (each used to read the list itself, and under load a read due every
+    // LIST_TTL_MS held hundreds of requests behind the database). A list only
+    // past its time is shown while the next is read; one this process has
+    // written since is never shown.
     const filterKey = `${filters.topic}|${filters.month}|${filters.delivery}|${filters.language}|${filters.places ? '1' : ''}`;
     const version = eventsVersion();
     let kept = keptLists.get(filterKey);
     if (kept === undefined || kept.version !== version || now.getTime() - kept.at >= LIST_TTL_MS) {
-      kept = { version, at: now.getTime(), stamp: String(++listStamps), context: await listContext(filters, months, now) };
-      if (keptLists.size >= KEPT_LISTS_MAX) keptLists.clear();
-      keptLists.set(filterKey, kept);
+      const inFlight = readingLists.get(filterKey);
+      const reading = inFlight !== undefined && inFlight.version === version ? inFlight : readList(filterKey, filters, months, now, version);
+      // Only past its time (nothing written here since): shown as it is, the read going on behind.
+      if (kept === undefined || kept.version !== version) kept = await reading.done;
     }
     return reply.renderKept(`events-list|${filterKey}`, 'pages/events/list.njk', kept.context, {}, kept.stamp);
   });
