@@ -19,3 +19,16 @@ export const HAND = {
     ratios: [{ role: 'scientist', per100k: 50 }],
   },
 };
+
+/** Every field of a form page with the value it shows, as a browser would send them back (radios: the checked one; no _csrf). */
+export function formFields(page: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const m of page.matchAll(/<input[^>]*>/g)) {
+    const tag = m[0];
+    const name = /name="([^"]+)"/.exec(tag)?.[1];
+    if (name === undefined || name === '_csrf') continue;
+    const value = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
+    if (/type="radio"/.test(tag)) { if (/ checked/.test(tag)) fields[name] = value; } else fields[name] = value;
+  }
+  return fields;
+}

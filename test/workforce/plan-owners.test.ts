@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, html, signedIn, type SignedIn, type TestApp } from '../support/app.js';
 import { engines } from '../support/engines.js';
-import { HAND } from './helpers.js';
+import { HAND, formFields } from './helpers.js';
 
 const form = (fields: Record<string, string>): string => new URLSearchParams(fields).toString();
 
@@ -92,15 +92,7 @@ describe.each(engines)('scenario owners on $name', (engine) => {
 
 /** Every field of the edit form with the value it shows, as a browser would send them back. */
 function editFields(page: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const m of page.matchAll(/<input[^>]*>/g)) {
-    const tag = m[0];
-    const name = /name="([^"]+)"/.exec(tag)?.[1];
-    if (name === undefined || name === '_csrf') continue;
-    const value = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
-    if (/type="radio"/.test(tag)) { if (/ checked/.test(tag)) fields[name] = value; } else fields[name] = value;
-  }
-  return fields;
+  return formFields(page);
 }
 
 describe.each(engines)('scenario problems in Welsh on $name', (engine) => {

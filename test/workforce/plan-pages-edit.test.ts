@@ -8,7 +8,7 @@ import { buildTestApp, html, multipart, signedIn, type SignedIn, type TestApp } 
 import { engines } from '../support/engines.js';
 import { AuditStore } from '../../src/db/stores/audit-store.js';
 import { ScenarioStore } from '../../src/db/stores/scenario-store.js';
-import { HAND } from './helpers.js';
+import { HAND, formFields } from './helpers.js';
 
 const BASELINE = readFileSync('scenarios/welsh-genomics-baseline.yaml', 'utf8');
 const CHILD = readFileSync('scenarios/more-training-places.yaml', 'utf8');
@@ -37,15 +37,7 @@ describe.each(engines)('editing and copying scenarios on $name', (engine) => {
   /** Every field of the edit form with the value it shows, as a browser would send them back. */
   const formOf = async (url: string): Promise<Record<string, string>> => {
     const page = html(await get(`${url}/edit`));
-    const fields: Record<string, string> = {};
-    for (const m of page.matchAll(/<input[^>]*>/g)) {
-      const tag = m[0];
-      const name = /name="([^"]+)"/.exec(tag)?.[1];
-      if (name === undefined || name === '_csrf') continue;
-      const value = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
-      if (/type="radio"/.test(tag)) { if (/ checked/.test(tag)) fields[name] = value; } else fields[name] = value;
-    }
-    return fields;
+    return formFields(page);
   };
 
   beforeAll(async () => {

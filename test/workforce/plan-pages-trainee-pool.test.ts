@@ -12,21 +12,14 @@ import { ScenarioStore } from '../../src/db/stores/scenario-store.js';
 import { dayLabel } from '../../src/services/insights/dashboard.js';
 import { today } from '../../src/services/learning/required-learning.js';
 import { addStaff } from './trainee-pool-staff.js';
+import { formFields } from './helpers.js';
 
 const BASELINE = readFileSync('scenarios/welsh-genomics-baseline.yaml', 'utf8');
 
 /** Every field of a form page with the value it shows, as a browser would send them back. */
 function fieldsOf(page: string): Record<string, string> {
   const form = page.slice(page.indexOf('id="edit-form"'), page.indexOf('</form>', page.indexOf('id="edit-form"')));
-  const fields: Record<string, string> = {};
-  for (const m of form.matchAll(/<input[^>]*>/g)) {
-    const tag = m[0];
-    const name = /name="([^"]+)"/.exec(tag)?.[1];
-    if (name === undefined || name === '_csrf') continue;
-    const value = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
-    if (/type="radio"/.test(tag)) { if (/ checked/.test(tag)) fields[name] = value; } else fields[name] = value;
-  }
-  return fields;
+  return formFields(form);
 }
 
 describe.each(engines)('the pool of possible trainees on the edit form on $name', (engine) => {

@@ -11,6 +11,7 @@ import { translator } from '../../src/web/i18n.js';
 import { ScenarioStore } from '../../src/db/stores/scenario-store.js';
 import { buildTestApp, multipart, signedIn, type SignedIn, type TestApp } from '../support/app.js';
 import { engines } from '../support/engines.js';
+import { formFields } from './helpers.js';
 
 const cy = translator('cy');
 const en = translator('en');
@@ -130,16 +131,7 @@ describe.each(engines)('Welsh scenario and run pages on $name', (engine) => {
 
   it('edits the Welsh name on the edit form: shown on Welsh pages, checked in both languages, removed when emptied', async () => {
     const fieldsOf = async (): Promise<Record<string, string>> => {
-      const page = (await t.app.inject({ method: 'GET', url: `/cy/plan/scenarios/${scenarioId}/edit`, headers: { cookie: planner.cookie } })).body;
-      const fields: Record<string, string> = {};
-      for (const m of page.matchAll(/<input[^>]*>/g)) {
-        const tag = m[0];
-        const name = /name="([^"]+)"/.exec(tag)?.[1];
-        if (name === undefined || name === '_csrf') continue;
-        const value = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
-        if (/type="radio"/.test(tag)) { if (/ checked/.test(tag)) fields[name] = value; } else fields[name] = value;
-      }
-      return fields;
+      return formFields((await t.app.inject({ method: 'GET', url: `/cy/plan/scenarios/${scenarioId}/edit`, headers: { cookie: planner.cookie } })).body);
     };
     const post = (lang: '' | '/cy', fields: Record<string, string>) => t.app.inject({
       method: 'POST', url: `${lang}/plan/scenarios/${scenarioId}/edit`,
