@@ -94,7 +94,7 @@ export function databaseUnavailable(described: string, tried: string, cause: unk
  * of the database's CPU (bench/events.ts). A statement is named once its text
  * has been seen `after` times in this process, up to `most` names (texts with
  * a varying number of values, `in ($1, $2, …)`, are different texts). Only
- * SELECT, INSERT, UPDATE, DELETE and WITH are named, never DDL or
+ * SELECT, INSERT, UPDATE, DELETE and WITH with values are named (sendNamed), never DDL or
  * transaction control. A statement whose result's columns changed under it
  * (a migration adding a column to a `select *`: "cached plan must not change
  * result type") is sent unnamed from then on.
@@ -143,16 +143,16 @@ function isStalePlan(error: unknown): boolean {
 /**
  * Send a statement through a pg pool or client, named when `names` says so
  * (only statements with values: a text without them may hold several
- * statements, which cannot be prepared). For pg-boss's pool, whose
- * statements are sent as often as ours.
+ * statements, which cannot be prepared): the app's pool (ReportingClient)
+ * and pg-boss's.
  */
-export async function sendNamed(target: pg.Pool, names: StatementNames, text: string, values: readonly unknown[] | undefined): Promise<pg.QueryResult> {
-  const name = values !== undefined && values.length > 0 ? names.nameOf(text) : undefined;
+export async function sendNamed(target: pg.Pool | pg.PoolClient, names: StatementNames | undefined, text: string, values: readonly unknown[] | undefined): Promise<pg.QueryResult> {
+  const name = names !== undefined && values !== undefined && values.length > 0 ? names.nameOf(text) : undefined;
   if (name === undefined) return target.query(text, values as unknown[] | undefined);
   try {
     return await target.query({ name, text, values: values as unknown[] });
   } catch (error) {
-    if (isStalePlan(error)) names.forget(text);
+    if (isStalePlan(error)) names?.forget(text);
     throw error;
   }
 }
@@ -165,12 +165,7 @@ class ReportingClient implements PostgresPoolClient {
   query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
   query<R>(sqlOrCursor: string | PostgresCursor<R>, parameters?: readonly unknown[]): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
     if (typeof sqlOrCursor !== 'string') return this.client.query(sqlOrCursor as unknown as pg.Submittable) as unknown as PostgresCursor<R>;
-    const name = this.statements?.nameOf(sqlOrCursor);
-    const sent = name === undefined
-      ? this.client.query(sqlOrCursor, parameters as unknown[])
-      : this.client.query({ name, text: sqlOrCursor, values: parameters as unknown[] });
-    return (sent as unknown as Promise<PostgresQueryResult<R>>).catch((error: unknown) => {
-      if (name !== undefined && isStalePlan(error)) this.statements?.forget(sqlOrCursor);
+    return (sendNamed(this.client, this.statements, sqlOrCursor, parameters) as unknown as Promise<PostgresQueryResult<R>>).catch((error: unknown) => {
       throw isConnectionLoss(error) ? this.unavailable(error) : error;
     });
   }
