@@ -31,6 +31,14 @@ describe('configuration', () => {
     expect(details.join(' ')).toMatch(/^VIEWS_RELOAD=/);
   });
 
+  it('names statements on PostgreSQL unless DATABASE_PREPARED_STATEMENTS turns it off, and names a wrong value', () => {
+    expect(loadConfig({}).DATABASE_PREPARED_STATEMENTS).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).DATABASE_PREPARED_STATEMENTS).toBe(false);
+    let details: string[] = [];
+    try { loadConfig({ DATABASE_PREPARED_STATEMENTS: 'maybe' }); } catch (error) { details = (error as DomainError).details.map(String); }
+    expect(details.join(' ')).toMatch(/^DATABASE_PREPARED_STATEMENTS=/);
+  });
+
   it('trusts only the proxies configured: none, a number of hops, or a list of addresses and ranges (issue 13 item 4)', () => {
     expect(loadConfig({}).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
