@@ -87,6 +87,7 @@ export const BENCH_POSTGRES_URL = process.env['DATABASE_URL_TEST'] ?? 'postgres:
  */
 export async function onBothEngines(measure: (label: 'SQLite' | 'PostgreSQL', handle: DatabaseHandle) => Promise<void>): Promise<void> {
   const only = process.env['BENCH_ENGINE'];
+  if (only !== undefined && only !== 'sqlite' && only !== 'postgres') throw new Error(`BENCH_ENGINE=${only}: sqlite or postgres (or unset for both)`);
   if (only !== 'postgres') await onSqlite(measure);
   if (only !== 'sqlite') await onPostgres(measure);
 }
