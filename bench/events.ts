@@ -15,7 +15,8 @@
 // generator is the child) and the load average beside each figure. The list
 // is asked twice: as fast as the server answers (its most requests/s, with
 // the latency of requests queued at that load), then at 1,000 requests/s (the
-// target's own terms: the latency at that rate). After the booking phase,
+// target's own terms: the latency at that rate; one request due every
+// millisecond, each timed from when it was due, load-worker.ts). After the booking phase,
 // where the CPU went per booking: the server (with its job worker), PostgreSQL
 // and the load generator (Linux). Server CPU per request, which the load does
 // not move much: `npm run bench -- events-cpu`.
@@ -23,7 +24,6 @@
 //   BENCH_SECONDS   seconds of each phase (default 10)
 //   BENCH_ENGINE    sqlite or postgres: that engine only (default both)
 
-import type autocannon from 'autocannon';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseHandle } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/database.js';
@@ -31,7 +31,7 @@ import { loadConfig } from '../src/config/env.js';
 import { EventStore, type SessionInput } from '../src/db/stores/event-store.js';
 import { buildApp } from '../src/web/app.js';
 import { keepHeapSmall } from '../src/web/heap.js';
-import { load } from './load.js';
+import { load, type LoadFigures } from './load.js';
 import { cpuReading, cpuSplit, loadAverage, machine, onBothEngines, watchMemory } from './machine.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
@@ -75,8 +75,9 @@ async function measure(label: string, database: DatabaseHandle): Promise<void> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? String(address.port) : '0'}`;
-  const line = (name: string, r: autocannon.Result) => {
-    console.log(`  ${label.padEnd(11)} ${name.padEnd(22)} ${Math.round(r.requests.average).toLocaleString('en-GB').padStart(6)} req/s  p50 ${String(r.latency.p50)} ms  p99 ${String(r.latency.p99)} ms  non-2xx ${String(r.non2xx)}  errors ${String(r.errors)}  (${loadAverage()})`);
+  const line = (name: string, r: LoadFigures) => {
+    const late = r.sentLateP99 === undefined ? '' : `  (sent late p99 ${String(r.sentLateP99)} ms)`;
+    console.log(`  ${label.padEnd(11)} ${name.padEnd(22)} ${Math.round(r.requests.average).toLocaleString('en-GB').padStart(6)} req/s  p50 ${String(r.latency.p50)} ms  p99 ${String(r.latency.p99)} ms  non-2xx ${String(r.non2xx)}  errors ${String(r.errors)}${late}  (${loadAverage()})`);
   };
   const list = await load(url, SECONDS, 32, { method: 'GET', sessions: learners, paths: ['/events'] });
   line('event list (GET)', list);
