@@ -29,7 +29,7 @@ import { SESSION_COOKIE } from '../../src/web/plugins/auth.js';
 const WIDTH = 320;
 
 /** GET routes that answer with something other than a page of the site (files, JSON, the LRS, the self-contained report). */
-const NOT_A_PAGE: readonly RegExp[] = [/\.(csv|xlsx|pdf|jwt|png|json|svg|html)$/, /^\/health$/, /^\/xapi\//, /\/charts\/:file$/];
+const NOT_A_PAGE: readonly RegExp[] = [/\.(csv|xlsx|pdf|jwt|png|json|svg|html|ics)$/, /^\/health$/, /^\/xapi\//, /\/charts\/:file$/];
 
 type Kind = 'text' | 'overflow' | 'axe';
 

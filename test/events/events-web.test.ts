@@ -101,6 +101,22 @@ describe.each(engines)('events on the web on $name', (engine) => {
     expect(ics.events[0]?.['UID']).toBe(`${booking.id}@events.genomeg.wales`);
     expect(ics.events[0]?.['DTSTART']).toBe('20310701T123000Z');
     expect(ics.events[0]?.['SUMMARY']).toBe('Pharmacogenomics in practice');
+    // The event page offers the same entry again as a file: the same UID and SEQUENCE, so it is the one entry.
+    expect(page.body).toContain(`href="${base}/calendar.ics"`);
+    expect(page.body).toContain('Add this session to your calendar (.ics file)');
+    const again = await get(first, `${base}/calendar.ics`);
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(again.headers['content-disposition']).toBe('attachment; filename="event.ics"');
+    const download = parseIcs(again.body);
+    expect(download.calendar['METHOD']).toBe('REQUEST');
+    expect(download.events[0]?.['UID']).toBe(ics.events[0]?.['UID']);
+    expect(download.events[0]?.['SEQUENCE']).toMatch(/^[0-9]+$/);
+    expect(download.events[0]?.['SEQUENCE']).toBe(ics.events[0]?.['SEQUENCE']);
+    expect(download.events[0]?.['DTSTART']).toBe('20310701T123000Z');
+    // Nobody else's: the second learner has no place (yet), and a made-up session is not found.
+    expect((await get(second, `${base}/calendar.ics`)).statusCode).toBe(404);
+    expect((await get(first, `/events/${event.id}/sessions/00000000-0000-0000-0000-000000000000/calendar.ics`)).statusCode).toBe(404);
 
     // The second learner (Welsh) finds it full and joins the waiting list.
     const cyPage = await get(second, `/cy/events/${event.id}`);
@@ -125,7 +141,12 @@ describe.each(engines)('events on the web on $name', (engine) => {
     expect(confirmedIds).toHaveLength(3);
     const confirmedMail = await emails.get(confirmedIds[2] ?? '');
     expect(parseIcs(confirmedMail?.attachments[0]?.content ?? '').events[0]?.['SUMMARY']).toBe('Ffarmacogenomeg yn ymarferol');
-    expect((await get(second, `/cy/events/${event.id}`)).body).toContain('Mae gennych le');
+    const secondPage = (await get(second, `/cy/events/${event.id}`)).body;
+    expect(secondPage).toContain('Mae gennych le');
+    expect(secondPage).toContain('Ychwanegu&#39;r sesiwn hon at eich calendr (ffeil .ics)');
+    // The place given up is no longer in the first learner's calendar file; the second's is, in Welsh.
+    expect((await get(first, `${base}/calendar.ics`)).statusCode).toBe(404);
+    expect(parseIcs((await get(second, `/cy${base}/calendar.ics`)).body).events[0]?.['SUMMARY']).toBe('Ffarmacogenomeg yn ymarferol');
 
     // Cancelling the event emails the one booked, with a calendar file that cancels the entry.
     expect((await post(lead, `/admin/events/${event.id}/cancel`)).statusCode).toBe(303);
@@ -133,6 +154,7 @@ describe.each(engines)('events on the web on $name', (engine) => {
     const cancelled = await emails.get(after[3] ?? '');
     expect(cancelled?.subject).toContain('Wedi\'i ganslo');
     expect(parseIcs(cancelled?.attachments[0]?.content ?? '').calendar['METHOD']).toBe('CANCEL');
+    expect((await get(second, `/cy${base}/calendar.ics`)).statusCode).toBe(404);
     const audit = await t.app.database.db.selectFrom('audit_events').select('action').where('action', 'like', 'event.%').execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['event.booked', 'event.booking-cancelled', 'event.cancelled', 'event.created', 'event.offered', 'event.offer-confirmed', 'event.published', 'event.waiting'].sort());
   });

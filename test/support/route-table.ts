@@ -116,6 +116,7 @@ export function routeCases({ staffId, powysUserId, reportStaffId }: RouteIds): C
     { method: 'POST', url: '/events/approvals/:bookingId', path: '/events/approvals/00000000-0000-0000-0000-000000000000', allowed: SIGNED_IN },
     { method: 'GET', url: '/admin/events/:id/edit', path: '/admin/events/00000000-0000-0000-0000-000000000000/edit', allowed: ['education-lead', 'platform-admin'] },
     { method: 'POST', url: '/admin/events/:id', path: '/admin/events/00000000-0000-0000-0000-000000000000', allowed: ['education-lead', 'platform-admin'], body: { titleEn: '' } },
+    { method: 'GET', url: '/events/:id/sessions/:sessionId/calendar.ics', path: '/events/00000000-0000-0000-0000-000000000000/sessions/00000000-0000-0000-0000-000000000000/calendar.ics', allowed: SIGNED_IN },
     { method: 'POST', url: '/events/:id/sessions/:sessionId/cancel', path: '/events/00000000-0000-0000-0000-000000000000/sessions/00000000-0000-0000-0000-000000000000/cancel', allowed: SIGNED_IN },
     { method: 'GET', url: '/admin/events', path: '/admin/events', allowed: ['education-lead', 'platform-admin'] },
     { method: 'GET', url: '/admin/events/new', path: '/admin/events/new', allowed: ['education-lead', 'platform-admin'] },

@@ -856,6 +856,12 @@ export class EventStore {
   }
 
   /** The SEQUENCE for a new calendar file for a booking: at least `floor`, and above any sent before. */
+  /** The SEQUENCE the booking's last calendar file carried (0 before any). */
+  async calendarSequenceOf(bookingId: string): Promise<number> {
+    const row = await this.db.selectFrom('event_bookings').select('calendar_sequence').where('id', '=', bookingId).executeTakeFirst();
+    return row?.calendar_sequence ?? 0;
+  }
+
   async nextCalendarSequence(bookingId: string, floor: number): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('event_bookings').select('calendar_sequence').where('id', '=', bookingId).executeTakeFirst();

@@ -161,6 +161,23 @@ export class EventsService {
     return sent;
   }
 
+  /**
+   * The calendar file of a place this person has booked, for the event page's "Add to your
+   * calendar": the booking's UID and the SEQUENCE its last email carried, so it is the same entry
+   * as the email's and a later change still replaces it; nothing is written. Undefined unless the
+   * place is booked, the event published and the session not over.
+   */
+  async calendarOfBooking(userId: string, sessionId: string, language: Language, now: Date = new Date()): Promise<string | undefined> {
+    const [booking] = await this.store.bookingsOf(userId, [sessionId]);
+    if (booking?.status !== 'booked') return undefined;
+    const session = await this.store.findSessionUncounted(sessionId);
+    if (session === undefined || session.endsAt <= now) return undefined;
+    const event = await this.store.findEvent(session.eventId);
+    if (event?.status !== 'published') return undefined;
+    const link = `${this.deps.publicUrl}${language === 'cy' ? '/cy' : ''}/events/${event.id}`;
+    return this.calendar(event, session, booking, language, link, false, await this.store.calendarSequenceOf(booking.id));
+  }
+
   private async tellSettled(settled: Settled): Promise<void> {
     for (const b of settled.expired) await this.tell(b, 'event-offer-expired', 'none');
     for (const b of settled.offered) await this.tell(b, 'event-offered', 'none');

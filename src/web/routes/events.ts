@@ -288,6 +288,15 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(localPath(request.lang, `/events/${event.id}?done=${confirmed === null ? 'not-confirmed' : 'confirmed'}#session-${sessionId}`), 303);
   });
 
+  // The booked place as a calendar file (the confirmation email's entry, again: the same UID and SEQUENCE).
+  app.get('/events/:id/sessions/:sessionId/calendar.ics', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const { sessionId } = await sessionOf(request);
+    const calendar = await service.calendarOfBooking(user.id, sessionId, request.lang);
+    if (calendar === undefined) throw new DomainError('GNM_NOT_FOUND');
+    return reply.header('content-type', 'text/calendar; charset=utf-8').header('content-disposition', 'attachment; filename="event.ics"').send(calendar);
+  });
+
   app.post('/events/:id/sessions/:sessionId/cancel', { config: { access: 'signed-in' } }, async (request, reply) => {
     const user = currentUser(request);
     const { event, sessionId } = await sessionOf(request);
