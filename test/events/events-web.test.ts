@@ -82,6 +82,9 @@ describe.each(engines)('events on the web on $name', (engine) => {
     expect((await get(first, '/events?delivery=in-person')).body).toContain('No upcoming sessions match these filters');
 
     const base = `/events/${event.id}/sessions/${session.id}`;
+    const mineBefore = (await get(first, '/my-learning')).body;
+    expect(mineBefore).toContain('Your events to come');
+    expect(mineBefore).toContain('You have no places booked or asked for.');
     const booked = await post(first, `${base}/book`);
     expect(booked.headers.location).toContain('done=booked');
     const page = await get(first, `/events/${event.id}`);
@@ -89,6 +92,11 @@ describe.each(engines)('events on the web on $name', (engine) => {
     // Weeks before the start: no joining link, only when it will appear.
     expect(page.body).not.toContain('teams.example.test');
     expect(page.body).toContain('The link to join appears here from');
+    // My learning lists the place, linked to its session on the event page.
+    const mine = (await get(first, '/my-learning')).body;
+    expect(mine).toContain(`href="/events/${event.id}#session-${session.id}">Pharmacogenomics in practice</a>, 1 Jul 2031, 13:30 (Online):`);
+    expect(mine).toContain('You have a place');
+    expect(mine).not.toContain('You have no places booked or asked for.');
 
     const [confirmationId] = await messagesTo(first.userId);
     const confirmation = await emails.get(confirmationId ?? '');
@@ -132,6 +140,12 @@ describe.each(engines)('events on the web on $name', (engine) => {
     const offered = await emails.get(ids[1] ?? '');
     expect(offered?.subject).toContain('Cynigir lle i chi: Ffarmacogenomeg yn ymarferol');
     expect(offered?.text).toContain('Cedwir y lle i chi tan');
+    // The offer, with the time to confirm by, on My learning too (in Welsh), where the first learner's place is gone.
+    const mineOffered = (await get(second, '/cy/my-learning')).body;
+    expect(mineOffered).toContain('Eich digwyddiadau i ddod');
+    expect(mineOffered).toContain('<strong>Cynigir lle i chi</strong>. Cadarnhewch y lle erbyn');
+    expect(mineOffered).toContain('>Ffarmacogenomeg yn ymarferol</a>');
+    expect((await get(first, '/my-learning')).body).toContain('You have no places booked or asked for.');
     const offerPage = await get(second, `/cy/events/${event.id}`);
     expect(offerPage.body).toContain('Cadarnhau fy lle');
     // Someone else cannot confirm it.
@@ -155,6 +169,7 @@ describe.each(engines)('events on the web on $name', (engine) => {
     expect(cancelled?.subject).toContain('Wedi\'i ganslo');
     expect(parseIcs(cancelled?.attachments[0]?.content ?? '').calendar['METHOD']).toBe('CANCEL');
     expect((await get(second, `/cy${base}/calendar.ics`)).statusCode).toBe(404);
+    expect((await get(second, '/cy/my-learning')).body).toContain('Does gennych chi ddim lle wedi&#39;i archebu, na chais am le.');
     const audit = await t.app.database.db.selectFrom('audit_events').select('action').where('action', 'like', 'event.%').execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['event.booked', 'event.booking-cancelled', 'event.cancelled', 'event.created', 'event.offered', 'event.offer-confirmed', 'event.published', 'event.waiting'].sort());
   });

@@ -115,6 +115,20 @@ export interface Booking {
   readonly decisionReason: string | null;
 }
 
+const UPCOMING_STATUSES = ['booked', 'waiting', 'offered', 'awaiting-approval'] as const;
+
+/** A place to come (EventStore.upcomingOf). */
+export interface UpcomingBooking {
+  readonly eventId: string;
+  readonly sessionId: string;
+  readonly title: Bilingual;
+  readonly startsAt: Date;
+  readonly endsAt: Date;
+  readonly delivery: Delivery;
+  readonly status: (typeof UPCOMING_STATUSES)[number];
+  readonly offerExpiresAt: Date | null;
+}
+
 /** What settling a session did: offers that expired, and offers made. */
 export interface Settled {
   readonly expired: Booking[];
@@ -505,6 +519,24 @@ export class EventStore {
   /** The event a session belongs to, by the session's primary key alone. */
   async eventIdOfSession(id: string): Promise<string | undefined> {
     return (await this.db.selectFrom('event_sessions').select('event_id').where('id', '=', id).executeTakeFirst())?.event_id;
+  }
+
+  /**
+   * A person's places to come, for My learning: booked, waiting, offered or waiting for approval,
+   * in sessions of published events not yet over, soonest first.
+   */
+  async upcomingOf(userId: string, now: Date = new Date()): Promise<UpcomingBooking[]> {
+    const rows = await this.db.selectFrom('event_bookings').innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id')
+      .innerJoin('events', 'events.id', 'event_sessions.event_id')
+      .select(['events.id as eventId', 'event_sessions.id as sessionId', 'events.title_en', 'events.title_cy', 'event_sessions.starts_at', 'event_sessions.ends_at',
+        'event_sessions.delivery', 'event_bookings.status', 'event_bookings.offer_expires_at'])
+      .where('event_bookings.user_id', '=', userId).where('event_bookings.status', 'in', UPCOMING_STATUSES)
+      .where('events.status', '=', 'published').where('event_sessions.ends_at', '>', now)
+      .orderBy('event_sessions.starts_at').orderBy('event_sessions.id').execute();
+    return rows.map((r) => ({
+      eventId: r.eventId, sessionId: r.sessionId, title: { en: r.title_en, cy: r.title_cy }, startsAt: toDate(r.starts_at), endsAt: toDate(r.ends_at),
+      delivery: r.delivery as Delivery, status: r.status as UpcomingBooking['status'], offerExpiresAt: toDateOrNull(r.offer_expires_at),
+    }));
   }
 
   /** A person's bookings (any status) of these sessions. */

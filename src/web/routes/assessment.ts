@@ -18,6 +18,7 @@ import { localPath } from '../plugins/language.js';
 import { recordLearningWithin } from '../../services/xapi/record.js';
 import type { LearningEvent } from '../../domain/xapi/index.js';
 import { RequirementStore } from '../../db/stores/requirement-store.js';
+import { EventStore } from '../../db/stores/event-store.js';
 import { EventAttendanceStore } from '../../db/stores/event-attendance-store.js';
 import { requiredLearningOf } from '../../services/learning/required-learning.js';
 import { competenciesCoveredBy, fundedCoveringOf } from '../../services/learning/competencies-covered.js';
@@ -157,7 +158,9 @@ export async function assessmentRoutes(app: FastifyInstance): Promise<void> {
     const mine = await record(user.id);
     // The level counted as the insights count it (funded modules completed with credits included); the competencies in mine.
     const literacy = learnerLiteracy(app.content, mine.completions.map((c) => c.moduleId), funded);
-    return reply.render('pages/learn/my-learning.njk', { ...mine, required, funded, literacy });
+    // Places to come (booked, waiting, offered, waiting for approval): an offer to confirm is found here too.
+    const upcomingEvents = await EventStore.create(app.database.db).upcomingOf(user.id);
+    return reply.render('pages/learn/my-learning.njk', { ...mine, required, funded, literacy, upcomingEvents });
   });
 
   app.get('/my-learning.csv', { config: { access: 'signed-in' } }, async (request, reply) => {
