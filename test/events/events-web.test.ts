@@ -17,6 +17,7 @@ describe.each(engines)('events on the web on $name', (engine) => {
   let lead: SignedIn;
   let first: SignedIn;
   let second: SignedIn;
+  let third: SignedIn;
   let emails: EmailStore;
   const get = (who: SignedIn, url: string) => t.app.inject({ method: 'GET', url, headers: { cookie: who.cookie, accept: 'text/html' } });
   const post = (who: SignedIn, url: string, payload: Record<string, string> = {}) =>
@@ -36,6 +37,7 @@ describe.each(engines)('events on the web on $name', (engine) => {
     lead = await signedIn(t.app, [{ role: 'education-lead', organisationCode: null }]);
     first = await signedIn(t.app, [{ role: 'learner', organisationCode: null }]);
     second = await signedIn(t.app, [{ role: 'learner', organisationCode: null }]);
+    third = await signedIn(t.app, [{ role: 'learner', organisationCode: null }]);
     await t.app.database.db.updateTable('users').set({ language: 'cy' }).where('id', '=', second.userId).execute();
     emails = EmailStore.create(t.app.database.db);
   }, 120_000);
@@ -132,6 +134,12 @@ describe.each(engines)('events on the web on $name', (engine) => {
     expect((await post(second, `/cy${base}/book`)).headers.location).toContain('done=waiting');
     const [waitingId] = await messagesTo(second.userId);
     expect((await emails.get(waitingId ?? ''))?.subject).toContain('Ar y rhestr aros: Ffarmacogenomeg yn ymarferol');
+    // A third joins behind them: each is told where they stand, on the event page and on My learning.
+    expect((await post(third, `${base}/book`)).headers.location).toContain('done=waiting');
+    expect((await get(second, `/cy/events/${event.id}`)).body).toContain('Rydych ar y rhestr aros: rhif 1');
+    expect((await get(second, '/cy/my-learning')).body).toContain('Rydych ar y rhestr aros: rhif 1');
+    expect((await get(third, `/events/${event.id}`)).body).toContain('You are on the waiting list: number 2');
+    expect((await get(third, '/my-learning')).body).toContain('You are on the waiting list: number 2');
 
     // The first cancels: the place is offered to the second, emailed in Welsh; they confirm and get a calendar entry.
     expect((await post(first, `${base}/cancel`)).headers.location).toContain('done=cancelled');
@@ -146,6 +154,8 @@ describe.each(engines)('events on the web on $name', (engine) => {
     expect(mineOffered).toContain('<strong>Cynigir lle i chi</strong>. Cadarnhewch y lle erbyn');
     expect(mineOffered).toContain('>Ffarmacogenomeg yn ymarferol</a>');
     expect((await get(first, '/my-learning')).body).toContain('You have no places booked or asked for.');
+    // The one offered the place has left the list: the third is next.
+    expect((await get(third, `/events/${event.id}`)).body).toContain('You are on the waiting list: number 1');
     const offerPage = await get(second, `/cy/events/${event.id}`);
     expect(offerPage.body).toContain('Cadarnhau fy lle');
     // Someone else cannot confirm it.
@@ -171,7 +181,7 @@ describe.each(engines)('events on the web on $name', (engine) => {
     expect((await get(second, `/cy${base}/calendar.ics`)).statusCode).toBe(404);
     expect((await get(second, '/cy/my-learning')).body).toContain('Does gennych chi ddim lle wedi&#39;i archebu, na chais am le.');
     const audit = await t.app.database.db.selectFrom('audit_events').select('action').where('action', 'like', 'event.%').execute();
-    expect(audit.map((a) => a.action).sort()).toEqual(['event.booked', 'event.booking-cancelled', 'event.cancelled', 'event.created', 'event.offered', 'event.offer-confirmed', 'event.published', 'event.waiting'].sort());
+    expect(audit.map((a) => a.action).sort()).toEqual(['event.booked', 'event.booking-cancelled', 'event.cancelled', 'event.created', 'event.offered', 'event.offer-confirmed', 'event.published', 'event.waiting', 'event.waiting'].sort());
   });
 
   it('shows the joining link to a booked person from 30 minutes before, and never to others', async () => {

@@ -127,6 +127,8 @@ export interface UpcomingBooking {
   readonly delivery: Delivery;
   readonly status: (typeof UPCOMING_STATUSES)[number];
   readonly offerExpiresAt: Date | null;
+  /** On a waiting list: where (1 is next). */
+  readonly waitingPlace: number | null;
 }
 
 /** What settling a session did: offers that expired, and offers made. */
@@ -521,6 +523,13 @@ export class EventStore {
     return (await this.db.selectFrom('event_sessions').select('event_id').where('id', '=', id).executeTakeFirst())?.event_id;
   }
 
+  /** Where a waiting booking stands on its session's list: 1 for the next to be offered a place (before any places reserved for an organisation). */
+  async waitingPlaceOf(sessionId: string, position: number): Promise<number> {
+    const row = await this.db.selectFrom('event_bookings').select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('session_id', '=', sessionId).where('status', '=', 'waiting').where('position', '<', position).executeTakeFirst();
+    return Number(row?.n ?? 0) + 1;
+  }
+
   /**
    * A person's places to come, for My learning: booked, waiting, offered or waiting for approval,
    * in sessions of published events not yet over, soonest first.
@@ -529,13 +538,16 @@ export class EventStore {
     const rows = await this.db.selectFrom('event_bookings').innerJoin('event_sessions', 'event_sessions.id', 'event_bookings.session_id')
       .innerJoin('events', 'events.id', 'event_sessions.event_id')
       .select(['events.id as eventId', 'event_sessions.id as sessionId', 'events.title_en', 'events.title_cy', 'event_sessions.starts_at', 'event_sessions.ends_at',
-        'event_sessions.delivery', 'event_bookings.status', 'event_bookings.offer_expires_at'])
+        'event_sessions.delivery', 'event_bookings.status', 'event_bookings.offer_expires_at',
+        (eb) => eb.selectFrom('event_bookings as w').select((c) => c.fn.countAll<number | string>().as('n'))
+          .whereRef('w.session_id', '=', 'event_bookings.session_id').where('w.status', '=', 'waiting').whereRef('w.position', '<', 'event_bookings.position').as('ahead')])
       .where('event_bookings.user_id', '=', userId).where('event_bookings.status', 'in', UPCOMING_STATUSES)
       .where('events.status', '=', 'published').where('event_sessions.ends_at', '>', now)
       .orderBy('event_sessions.starts_at').orderBy('event_sessions.id').execute();
     return rows.map((r) => ({
       eventId: r.eventId, sessionId: r.sessionId, title: { en: r.title_en, cy: r.title_cy }, startsAt: toDate(r.starts_at), endsAt: toDate(r.ends_at),
       delivery: r.delivery as Delivery, status: r.status as UpcomingBooking['status'], offerExpiresAt: toDateOrNull(r.offer_expires_at),
+      waitingPlace: r.status === 'waiting' ? Number(r.ahead ?? 0) + 1 : null,
     }));
   }
 

@@ -84,7 +84,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
   const store = service.store;
   const users = UserStore.create(app.database.db);
 
-  const sessionView = (s: SessionRecord, booking: Booking | undefined, now: Date) => {
+  const sessionView = (s: SessionRecord, booking: Booking | undefined, now: Date, waitingPlace: number | null = null) => {
     const placesLeft = Math.max(0, s.capacity - s.booked);
     const open = now >= s.bookingOpensAt && now < s.bookingClosesAt;
     const status = booking?.status;
@@ -93,6 +93,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       ...s, placesLeft, open, full: placesLeft === 0 || s.waiting > 0, mine,
       declined: status === 'declined' ? booking?.decisionReason ?? '' : null,
       offerExpiresAt: mine === 'offered' ? booking?.offerExpiresAt ?? null : null,
+      waitingPlace: mine === 'waiting' ? waitingPlace : null,
       canCancel: mine !== null && now < s.startsAt,
       joinVisible: mine === 'booked' && s.delivery === 'online' && s.joinUrl !== null && now.getTime() >= s.startsAt.getTime() - JOIN_OPENS_BEFORE_MS && now < s.endsAt,
       joinOpensAt: new Date(s.startsAt.getTime() - JOIN_OPENS_BEFORE_MS),
@@ -245,6 +246,9 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       // Who decides this person's requests: said on the page when nobody is their line manager on the platform.
       event.approvalRequired ? service.approvals.hasActiveLineManager(user.id).then((has) => !has) : false,
     ]);
+    // Where the person stands on each waiting list they are on.
+    const waitingPlaces = new Map(await Promise.all(bookings.filter((b) => b.status === 'waiting')
+      .map(async (b) => [b.sessionId, await store.waitingPlaceOf(b.sessionId, b.position)] as const)));
     const done = DoneQuery.safeParse(request.query).data?.done ?? null;
     const moduleOf = (slug: string) => {
       const m = app.content.bySlug(slug);
@@ -257,7 +261,7 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       competencies: COMPETENCIES.filter((c) => event.competencies.includes(c.id)),
       modulesBefore: event.modulesBefore.map(moduleOf).filter((m) => m !== null),
       modulesAfter: event.modulesAfter.map(moduleOf).filter((m) => m !== null),
-      upcoming: sessions.filter((s) => s.endsAt > now).map((s) => sessionView(s, bookings.find((b) => b.sessionId === s.id), now)),
+      upcoming: sessions.filter((s) => s.endsAt > now).map((s) => sessionView(s, bookings.find((b) => b.sessionId === s.id), now, waitingPlaces.get(s.id) ?? null)),
       past: sessions.filter((s) => s.endsAt <= now).map((s) => sessionView(s, bookings.find((b) => b.sessionId === s.id), now)),
     });
   });
