@@ -899,13 +899,13 @@ export class EventStore {
     return rows.filter((r) => toDate(r.updated_at).getTime() < toDate(r.starts_at).getTime() - days * 86_400_000 || toDate(r.created_at).getTime() < toDate(r.starts_at).getTime() - days * 86_400_000).map(toBooking);
   }
 
-  /** The SEQUENCE for a new calendar file for a booking: at least `floor`, and above any sent before. */
   /** The SEQUENCE the booking's last calendar file carried (0 before any). */
   async calendarSequenceOf(bookingId: string): Promise<number> {
     const row = await this.db.selectFrom('event_bookings').select('calendar_sequence').where('id', '=', bookingId).executeTakeFirst();
     return row?.calendar_sequence ?? 0;
   }
 
+  /** The SEQUENCE for a new calendar file for a booking: at least `floor`, and above any sent before. */
   async nextCalendarSequence(bookingId: string, floor: number): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('event_bookings').select('calendar_sequence').where('id', '=', bookingId).executeTakeFirst();
