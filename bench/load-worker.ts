@@ -78,7 +78,7 @@ async function paced({ url, seconds, connections, request, rate }: Message & { r
   lateness.sort((a, b) => a - b);
   return {
     requests: { average: latencies.length / ((last - counted) / 1000) },
-    latency: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: quantile(latencies, 1) },
+    latency: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },
     sentLateP99: quantile(lateness, 0.99),
     non2xx, errors,
   };
