@@ -127,7 +127,7 @@ export interface UpcomingBooking {
   readonly delivery: Delivery;
   readonly status: (typeof UPCOMING_STATUSES)[number];
   readonly offerExpiresAt: Date | null;
-  /** On a waiting list: where (1 is next). */
+  /** On a waiting list: where (1 is next to be offered a place, before any places reserved for an organisation). */
   readonly waitingPlace: number | null;
 }
 
@@ -521,13 +521,6 @@ export class EventStore {
   /** The event a session belongs to, by the session's primary key alone. */
   async eventIdOfSession(id: string): Promise<string | undefined> {
     return (await this.db.selectFrom('event_sessions').select('event_id').where('id', '=', id).executeTakeFirst())?.event_id;
-  }
-
-  /** Where a waiting booking stands on its session's list: 1 for the next to be offered a place (before any places reserved for an organisation). */
-  async waitingPlaceOf(sessionId: string, position: number): Promise<number> {
-    const row = await this.db.selectFrom('event_bookings').select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('session_id', '=', sessionId).where('status', '=', 'waiting').where('position', '<', position).executeTakeFirst();
-    return Number(row?.n ?? 0) + 1;
   }
 
   /**

@@ -246,9 +246,9 @@ export async function eventRoutes(app: FastifyInstance): Promise<void> {
       // Who decides this person's requests: said on the page when nobody is their line manager on the platform.
       event.approvalRequired ? service.approvals.hasActiveLineManager(user.id).then((has) => !has) : false,
     ]);
-    // Where the person stands on each waiting list they are on.
-    const waitingPlaces = new Map(await Promise.all(bookings.filter((b) => b.status === 'waiting')
-      .map(async (b) => [b.sessionId, await store.waitingPlaceOf(b.sessionId, b.position)] as const)));
+    // Where the person stands on each waiting list they are on (as My learning says it).
+    const waitingPlaces = !bookings.some((b) => b.status === 'waiting') ? new Map<string, number>()
+      : new Map((await store.upcomingOf(user.id, now)).flatMap((u) => (u.eventId === event.id && u.waitingPlace !== null ? [[u.sessionId, u.waitingPlace] as const] : [])));
     const done = DoneQuery.safeParse(request.query).data?.done ?? null;
     const moduleOf = (slug: string) => {
       const m = app.content.bySlug(slug);
